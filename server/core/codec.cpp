@@ -1,0 +1,256 @@
+#include "core/codec.hpp"
+
+#include <set>
+
+#include "core/limits.hpp"
+#include "core/text.hpp"
+
+namespace rt::core {
+namespace {
+
+struct Invalid {
+  Rejection rejection;
+};
+
+[[noreturn]] void invalid(std::string code, std::string message) {
+  throw Invalid{{std::move(code), std::move(message)}};
+}
+
+// Reads the fields of one message, remembering which were read, so that any field the
+// message type does not define is reported instead of silently ignored.
+class Fields {
+ public:
+  Fields(const nlohmann::json& obj, std::string_view type) : obj_(obj), type_(type) {}
+
+  std::string text(const char* key, size_t min_len, size_t max_len) {
+    auto v = optional_text(key, min_len, max_len);
+    if (!v) missing(key);
+    return *v;
+  }
+  std::optional<std::string> optional_text(const char* key, size_t min_len, size_t max_len) {
+    const nlohmann::json* v = find(key);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) invalid("bad_message", field(key) + " must be a string");
+    const auto& s = v->get_ref<const std::string&>();
+    size_t n = code_points(s);
+    if (n > max_len) {
+      invalid("too_long", field(key) + " is " + std::to_string(n) + " characters; the limit is " +
+                              std::to_string(max_len));
+    }
+    if (n < min_len) invalid("bad_message", field(key) + " must not be empty");
+    return s;
+  }
+  std::optional<uint64_t> optional_count(const char* key) {
+    const nlohmann::json* v = find(key);
+    if (!v) return std::nullopt;
+    if (!v->is_number_unsigned()) {
+      invalid("bad_message", field(key) + " must be a whole number, 0 or more");
+    }
+    return v->get<uint64_t>();
+  }
+  uint64_t count(const char* key) {
+    auto v = optional_count(key);
+    if (!v) missing(key);
+    return *v;
+  }
+  template <class E, class Parse>
+  std::optional<E> optional_enum(const char* key, Parse parse, const char* allowed) {
+    const nlohmann::json* v = find(key);
+    if (!v) return std::nullopt;
+    if (!v->is_string()) invalid("bad_message", field(key) + " must be a string");
+    auto e = parse(v->get_ref<const std::string&>());
+    if (!e) invalid("invalid_value", field(key) + " must be one of " + allowed);
+    return e;
+  }
+  std::optional<std::string> optional_due(const char* key) {
+    auto v = optional_text(key, 0, 10);
+    if (v && !v->empty() && !is_calendar_date(*v)) {
+      invalid("invalid_value", field(key) + " must be a date YYYY-MM-DD or empty");
+    }
+    return v;
+  }
+  void expect_no_other_fields() const {
+    for (const auto& [key, value] : obj_.items()) {
+      if (!read_.count(key)) invalid("bad_message", type_ + " has no field '" + key + "'");
+    }
+  }
+
+ private:
+  const nlohmann::json* find(const char* key) {
+    read_.insert(key);
+    auto it = obj_.find(key);
+    return it == obj_.end() ? nullptr : &*it;
+  }
+  [[noreturn]] void missing(const char* key) const {
+    invalid("bad_message", type_ + " needs the field '" + key + "'");
+  }
+  std::string field(const char* key) const { return type_ + "." + key; }
+
+  const nlohmann::json& obj_;
+  std::string type_;
+  std::set<std::string> read_{"type", "cid"};
+};
+
+constexpr const char* kStatuses = "proposed, agreed, in_progress, done, dropped";
+constexpr const char* kAttendances = "room, remote";
+
+void check_version(Fields& f) {
+  auto v = f.optional_count("v");
+  if (!v) invalid("bad_message", "join and resume need the protocol version 'v'");
+  if (*v != static_cast<uint64_t>(kProtocolVersion)) {
+    invalid("unsupported_version", "this server speaks protocol version 1, not " +
+                                       std::to_string(*v));
+  }
+}
+
+JoinRequest decode_join(Fields& f, std::string cid) {
+  JoinRequest r;
+  r.cid = std::move(cid);
+  check_version(f);
+  r.code = f.optional_text("code", 1, limits::kId);
+  r.facilitator_token = f.optional_text("facilitatorToken", 1, limits::kToken);
+  if (r.code.has_value() == r.facilitator_token.has_value()) {
+    invalid("bad_message", "join needs exactly one of 'code' or 'facilitatorToken'");
+  }
+  r.join.name = f.text("name", 1, limits::kName);
+  auto attendance = f.optional_enum<Attendance>("attendance", parse_attendance, kAttendances);
+  if (!attendance) invalid("bad_message", "join needs the field 'attendance'");
+  r.join.attendance = *attendance;
+  r.join.organisation = f.optional_text("organisation", 0, limits::kOrganisation).value_or("");
+  auto role = f.optional_enum<Role>("role", parse_role, "member, observer");
+  if (role == Role::facilitator) {
+    invalid("invalid_value", "join.role must be member or observer; the facilitator joins "
+                             "with the facilitator token");
+  }
+  r.join.role = role.value_or(Role::member);
+  return r;
+}
+
+ResumeRequest decode_resume(Fields& f, std::string cid) {
+  ResumeRequest r;
+  r.cid = std::move(cid);
+  check_version(f);
+  r.token = f.text("token", 1, limits::kToken);
+  r.last_seq = f.optional_count("lastSeq");
+  return r;
+}
+
+Command decode_command(Fields& f, const std::string& type) {
+  if (type == "set_title") return SetTitle{f.text("title", 1, limits::kMeetingTitle)};
+  if (type == "set_goal") return SetGoal{f.text("goal", 1, limits::kGoal)};
+  if (type == "set_phase") {
+    auto phase = f.optional_enum<Phase>("phase", parse_phase, "lobby, live, ended");
+    if (!phase) invalid("bad_message", "set_phase needs the field 'phase'");
+    return SetPhase{*phase};
+  }
+  if (type == "add_item") {
+    AddItem c;
+    c.title = f.text("title", 1, limits::kItemTitle);
+    c.owner = f.optional_text("owner", 0, limits::kOwner).value_or("");
+    c.due = f.optional_due("due").value_or("");
+    c.status = f.optional_enum<ItemStatus>("status", parse_item_status, kStatuses)
+                   .value_or(ItemStatus::proposed);
+    return c;
+  }
+  if (type == "update_item") {
+    UpdateItem c;
+    c.item_id = f.text("itemId", 1, limits::kId);
+    c.title = f.optional_text("title", 1, limits::kItemTitle);
+    c.owner = f.optional_text("owner", 0, limits::kOwner);
+    c.due = f.optional_due("due");
+    c.status = f.optional_enum<ItemStatus>("status", parse_item_status, kStatuses);
+    if (!c.title && !c.owner && !c.due && !c.status) {
+      invalid("bad_message", "update_item needs at least one of title, owner, due, status");
+    }
+    return c;
+  }
+  if (type == "move_item") return MoveItem{f.text("itemId", 1, limits::kId), f.count("index")};
+  if (type == "delete_item") return DeleteItem{f.text("itemId", 1, limits::kId)};
+  if (type == "update_profile") {
+    UpdateProfile c;
+    c.name = f.optional_text("name", 1, limits::kName);
+    c.attendance = f.optional_enum<Attendance>("attendance", parse_attendance, kAttendances);
+    c.organisation = f.optional_text("organisation", 0, limits::kOrganisation);
+    if (!c.name && !c.attendance && !c.organisation) {
+      invalid("bad_message", "update_profile needs at least one of name, attendance, organisation");
+    }
+    return c;
+  }
+  invalid("unknown_type", "unknown message type '" + type + "'");
+}
+
+std::optional<Rejection> check_text(const std::string& s, const char* what, size_t max_len) {
+  size_t n = code_points(s);
+  if (n == 0) return Rejection{"bad_request", std::string(what) + " must not be empty"};
+  if (n > max_len) {
+    return Rejection{"too_long", std::string(what) + " is " + std::to_string(n) +
+                                     " characters; the limit is " + std::to_string(max_len)};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+Decoded decode_client_message(std::string_view frame) {
+  Decoded out;
+  nlohmann::json obj = nlohmann::json::parse(frame, nullptr, /*allow_exceptions=*/false);
+  if (obj.is_discarded() || !obj.is_object()) {
+    out.result = Rejection{"bad_json", "a message must be one JSON object"};
+    return out;
+  }
+  try {
+    auto cid_it = obj.find("cid");
+    if (cid_it == obj.end() || !cid_it->is_string() || cid_it->get_ref<const std::string&>().empty() ||
+        code_points(cid_it->get_ref<const std::string&>()) > limits::kCid) {
+      invalid("bad_message", "every message needs a 'cid' string of 1 to " +
+                                 std::to_string(limits::kCid) + " characters");
+    }
+    out.cid = cid_it->get<std::string>();
+    auto type_it = obj.find("type");
+    if (type_it == obj.end() || !type_it->is_string()) {
+      invalid("bad_message", "every message needs a 'type' string");
+    }
+    const auto& type = type_it->get_ref<const std::string&>();
+    Fields f(obj, type);
+    if (type == "join") {
+      out.result = decode_join(f, *out.cid);
+    } else if (type == "resume") {
+      out.result = decode_resume(f, *out.cid);
+    } else {
+      out.result = CommandRequest{*out.cid, decode_command(f, type)};
+    }
+    f.expect_no_other_fields();
+  } catch (const Invalid& e) {
+    out.result = e.rejection;
+  }
+  return out;
+}
+
+std::optional<Rejection> check_meeting_title(const std::string& title) {
+  return check_text(title, "title", limits::kMeetingTitle);
+}
+
+std::optional<Rejection> check_goal(const std::string& goal) {
+  return check_text(goal, "goal", limits::kGoal);
+}
+
+std::string encode_ack(const std::string& cid, uint64_t seq) {
+  return nlohmann::json{{"type", "ack"}, {"cid", cid}, {"seq", seq}}.dump();
+}
+
+std::string encode_reject(const std::optional<std::string>& cid, const Rejection& r) {
+  nlohmann::json j = {{"type", "reject"}, {"cid", nullptr}, {"code", r.code}, {"message", r.message}};
+  if (cid) j["cid"] = *cid;
+  return j.dump();
+}
+
+std::string encode_presence(const std::string& participant_id, bool online) {
+  return nlohmann::json{{"type", "presence"}, {"participantId", participant_id}, {"online", online}}
+      .dump();
+}
+
+std::string encode_error(const std::string& code, const std::string& message) {
+  return nlohmann::json{{"type", "error"}, {"code", code}, {"message", message}}.dump();
+}
+
+}  // namespace rt::core

@@ -1,0 +1,53 @@
+// The wire edge: decodes a client frame into a typed message, rejecting anything the
+// protocol does not define (unknown type, unknown field, wrong type, over-long text), and
+// encodes server messages. Nothing past this point sees raw JSON from a client.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "core/command.hpp"
+#include "core/rejection.hpp"
+
+namespace rt::core {
+
+inline constexpr int kProtocolVersion = 1;
+
+struct JoinRequest {
+  std::string cid;
+  std::optional<std::string> code;
+  std::optional<std::string> facilitator_token;
+  Join join;  // role is what was asked for (member/observer); a facilitator token overrides it
+};
+struct ResumeRequest {
+  std::string cid;
+  std::string token;
+  std::optional<uint64_t> last_seq;
+};
+struct CommandRequest {
+  std::string cid;
+  Command command;
+};
+using ClientMessage = std::variant<JoinRequest, ResumeRequest, CommandRequest>;
+
+struct Decoded {
+  std::optional<std::string> cid;  // known even for most rejections, so the client can match
+  std::variant<ClientMessage, Rejection> result;
+};
+
+Decoded decode_client_message(std::string_view frame);
+
+// Title and goal of a new meeting (POST /api/meetings), same rules as set_title/set_goal.
+std::optional<Rejection> check_meeting_title(const std::string& title);
+std::optional<Rejection> check_goal(const std::string& goal);
+
+std::string encode_ack(const std::string& cid, uint64_t seq);
+std::string encode_reject(const std::optional<std::string>& cid, const Rejection& r);
+std::string encode_presence(const std::string& participant_id, bool online);
+std::string encode_error(const std::string& code, const std::string& message);
+
+}  // namespace rt::core

@@ -1,0 +1,25 @@
+// The closed sets of the domain and their wire names. Parsing returns nullopt for a name
+// outside the set, so a bad value is always a visible `invalid_value`, never a default.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace rt::core {
+
+enum class Role { facilitator, member, observer };
+enum class Attendance { room, remote };
+enum class Phase { lobby, live, ended };
+enum class ItemStatus { proposed, agreed, in_progress, done, dropped };
+
+std::string_view name_of(Role v);
+std::string_view name_of(Attendance v);
+std::string_view name_of(Phase v);
+std::string_view name_of(ItemStatus v);
+
+std::optional<Role> parse_role(std::string_view s);
+std::optional<Attendance> parse_attendance(std::string_view s);
+std::optional<Phase> parse_phase(std::string_view s);
+std::optional<ItemStatus> parse_item_status(std::string_view s);
+
+}  // namespace rt::core

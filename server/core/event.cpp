@@ -1,0 +1,141 @@
+#include "core/event.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "core/limits.hpp"
+
+namespace rt::core {
+namespace {
+
+template <class E, class Parse>
+E enum_field(const nlohmann::json& data, const char* key, Parse parse) {
+  auto v = parse(data.at(key).get<std::string>());
+  if (!v) throw std::logic_error(std::string("event has an unknown value for ") + key);
+  return *v;
+}
+
+void set_if_present(const nlohmann::json& data, const char* key, std::string& field) {
+  if (auto it = data.find(key); it != data.end()) field = it->get<std::string>();
+}
+
+void remember_cid(Meeting& m, const Event& e) {
+  if (e.cid.empty()) return;
+  Participant* p = m.find_participant(e.actor);
+  if (!p) return;
+  // One command can produce several events: keep the last seq of that cid.
+  if (!p->recent_cids.empty() && p->recent_cids.back().first == e.cid) {
+    p->recent_cids.back().second = e.seq;
+    return;
+  }
+  p->recent_cids.emplace_back(e.cid, e.seq);
+  if (p->recent_cids.size() > limits::kRememberedCids) p->recent_cids.pop_front();
+}
+
+ActionItem& item_at(Meeting& m, const nlohmann::json& data) {
+  size_t i = m.item_index(data.at("itemId").get<std::string>());
+  if (i == m.items.size()) throw std::logic_error("event names an unknown item");
+  return m.items[i];
+}
+
+}  // namespace
+
+nlohmann::json to_json(const Event& e) {
+  nlohmann::json j = {{"type", "event"}, {"seq", e.seq}, {"at", e.at}};
+  if (!e.actor.empty()) j["actor"] = e.actor;
+  if (!e.cid.empty()) j["cid"] = e.cid;
+  j["kind"] = e.kind;
+  j["data"] = e.data;
+  return j;
+}
+
+Event event_from_json(const nlohmann::json& j) {
+  Event e;
+  e.seq = j.at("seq").get<uint64_t>();
+  e.at = j.at("at").get<int64_t>();
+  e.actor = j.value("actor", "");
+  e.cid = j.value("cid", "");
+  e.kind = j.at("kind").get<std::string>();
+  e.data = j.at("data");
+  return e;
+}
+
+Event meeting_created(const std::string& meeting_id, const std::string& title,
+                      const std::string& goal, const std::string& join_code, int64_t now_ms) {
+  Event e;
+  e.seq = 1;
+  e.at = now_ms;
+  e.kind = "meeting_created";
+  e.data = {{"meetingId", meeting_id}, {"title", title}, {"goal", goal}, {"joinCode", join_code}};
+  return e;
+}
+
+void apply(Meeting& m, const Event& e) {
+  if (e.seq != m.version + 1) {
+    throw std::logic_error("event seq " + std::to_string(e.seq) + " does not follow version " +
+                           std::to_string(m.version));
+  }
+  const auto& d = e.data;
+  if (e.kind == "meeting_created") {
+    m.id = d.at("meetingId").get<std::string>();
+    m.title = d.at("title").get<std::string>();
+    m.goal = d.at("goal").get<std::string>();
+    m.join_code = d.at("joinCode").get<std::string>();
+    m.created_at = e.at;
+  } else if (e.kind == "participant_joined") {
+    Participant p;
+    p.id = d.at("participantId").get<std::string>();
+    p.name = d.at("name").get<std::string>();
+    p.role = enum_field<Role>(d, "role", parse_role);
+    p.attendance = enum_field<Attendance>(d, "attendance", parse_attendance);
+    p.organisation = d.at("organisation").get<std::string>();
+    m.participants.push_back(std::move(p));
+  } else if (e.kind == "participant_updated") {
+    Participant* p = m.find_participant(d.at("participantId").get<std::string>());
+    if (!p) throw std::logic_error("event names an unknown participant");
+    set_if_present(d, "name", p->name);
+    set_if_present(d, "organisation", p->organisation);
+    if (d.contains("attendance")) {
+      p->attendance = enum_field<Attendance>(d, "attendance", parse_attendance);
+    }
+  } else if (e.kind == "title_set") {
+    m.title = d.at("title").get<std::string>();
+  } else if (e.kind == "goal_set") {
+    m.goal = d.at("goal").get<std::string>();
+  } else if (e.kind == "phase_set") {
+    m.phase = enum_field<Phase>(d, "phase", parse_phase);
+  } else if (e.kind == "item_added") {
+    ActionItem item;
+    item.id = d.at("itemId").get<std::string>();
+    item.title = d.at("title").get<std::string>();
+    item.owner = d.at("owner").get<std::string>();
+    item.due = d.at("due").get<std::string>();
+    item.status = enum_field<ItemStatus>(d, "status", parse_item_status);
+    item.created_by = e.actor;
+    size_t index = std::min<size_t>(d.at("index").get<size_t>(), m.items.size());
+    m.items.insert(m.items.begin() + static_cast<std::ptrdiff_t>(index), std::move(item));
+  } else if (e.kind == "item_updated") {
+    ActionItem& item = item_at(m, d);
+    set_if_present(d, "title", item.title);
+    set_if_present(d, "owner", item.owner);
+    set_if_present(d, "due", item.due);
+    if (d.contains("status")) item.status = enum_field<ItemStatus>(d, "status", parse_item_status);
+  } else if (e.kind == "item_moved") {
+    size_t from = m.item_index(d.at("itemId").get<std::string>());
+    if (from == m.items.size()) throw std::logic_error("event names an unknown item");
+    size_t to = std::min<size_t>(d.at("index").get<size_t>(), m.items.size() - 1);
+    ActionItem moving = std::move(m.items[from]);
+    m.items.erase(m.items.begin() + static_cast<std::ptrdiff_t>(from));
+    m.items.insert(m.items.begin() + static_cast<std::ptrdiff_t>(to), std::move(moving));
+  } else if (e.kind == "item_deleted") {
+    size_t i = m.item_index(d.at("itemId").get<std::string>());
+    if (i == m.items.size()) throw std::logic_error("event names an unknown item");
+    m.items.erase(m.items.begin() + static_cast<std::ptrdiff_t>(i));
+  } else {
+    throw std::logic_error("unknown event kind " + e.kind);
+  }
+  m.version = e.seq;
+  remember_cid(m, e);
+}
+
+}  // namespace rt::core

@@ -1,0 +1,36 @@
+// Events: the only way meeting state changes. Every accepted command becomes one or more
+// events; the state is their fold (apply), and the Redis log stores them in exactly the
+// form clients receive (`{"type":"event",...}`), so an event is serialized once.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/meeting.hpp"
+
+namespace rt::core {
+
+struct Event {
+  uint64_t seq = 0;
+  int64_t at = 0;     // server time, epoch ms
+  std::string actor;  // participant id; empty for meeting_created
+  std::string cid;    // command that caused it; empty for meeting_created
+  std::string kind;
+  nlohmann::json data = nlohmann::json::object();
+};
+
+nlohmann::json to_json(const Event& e);
+// Throws nlohmann::json::exception on a malformed event.
+Event event_from_json(const nlohmann::json& j);
+
+// The first event of every meeting (seq 1).
+Event meeting_created(const std::string& meeting_id, const std::string& title,
+                      const std::string& goal, const std::string& join_code, int64_t now_ms);
+
+// Folds one event into the state. Events come from decide() or from our own log, so they
+// are trusted; seq must be version + 1. Throws std::logic_error otherwise, or on an event
+// that does not fit the state: a corrupted log is loud, never silently skipped.
+void apply(Meeting& m, const Event& e);
+
+}  // namespace rt::core

@@ -1,0 +1,32 @@
+// Named limits of the domain. Each is sized for a real partnership meeting with headroom,
+// and small enough that one meeting's state stays a few hundred KiB in memory and in a
+// Redis snapshot.
+#pragma once
+
+#include <cstddef>
+
+namespace rt::core::limits {
+
+// Text lengths in Unicode code points (what a user counts), not bytes.
+inline constexpr size_t kMeetingTitle = 200;
+inline constexpr size_t kGoal = 1000;  // a goal statement is a paragraph, not a document
+inline constexpr size_t kItemTitle = 200;
+inline constexpr size_t kOwner = 100;
+inline constexpr size_t kName = 60;
+inline constexpr size_t kOrganisation = 100;
+
+// A cid is a client-made id (random prefix + counter); 64 leaves room for any scheme.
+inline constexpr size_t kCid = 64;
+// Ids and tokens are server-made; these only bound what a client can make us parse.
+inline constexpr size_t kId = 64;
+inline constexpr size_t kToken = 1024;
+
+// A partnership meeting has tens of people and items; hundreds is already a conference.
+inline constexpr size_t kParticipants = 500;
+inline constexpr size_t kItems = 500;
+
+// cids remembered per participant for at-most-once delivery: far more than a client can
+// have in flight (its send queue is bounded by the rate limit times a reconnect).
+inline constexpr size_t kRememberedCids = 256;
+
+}  // namespace rt::core::limits

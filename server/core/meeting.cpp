@@ -1,0 +1,126 @@
+#include "core/meeting.hpp"
+
+#include <stdexcept>
+
+namespace rt::core {
+namespace {
+
+template <class E, class Parse>
+E parse_or_throw(const nlohmann::json& j, Parse parse) {
+  auto v = parse(j.get<std::string>());
+  if (!v) throw std::invalid_argument("unknown enum value in meeting state");
+  return *v;
+}
+
+nlohmann::json participant_json(const Participant& p) {
+  return {{"id", p.id},
+          {"name", p.name},
+          {"role", name_of(p.role)},
+          {"attendance", name_of(p.attendance)},
+          {"organisation", p.organisation}};
+}
+
+nlohmann::json item_json(const ActionItem& i) {
+  return {{"id", i.id},       {"title", i.title},           {"owner", i.owner},
+          {"due", i.due},     {"status", name_of(i.status)}, {"createdBy", i.created_by}};
+}
+
+}  // namespace
+
+const Participant* Meeting::find_participant(std::string_view pid) const {
+  for (const auto& p : participants) {
+    if (p.id == pid) return &p;
+  }
+  return nullptr;
+}
+
+Participant* Meeting::find_participant(std::string_view pid) {
+  return const_cast<Participant*>(std::as_const(*this).find_participant(pid));
+}
+
+size_t Meeting::item_index(std::string_view item_id) const {
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (items[i].id == item_id) return i;
+  }
+  return items.size();
+}
+
+nlohmann::json public_snapshot(const Meeting& m, const IsOnline& is_online) {
+  nlohmann::json sections = nlohmann::json::array();
+  for (const auto& s : kAgendaSections) sections.push_back({{"id", s.id}, {"title", s.title}});
+  nlohmann::json participants = nlohmann::json::array();
+  for (const auto& p : m.participants) {
+    auto j = participant_json(p);
+    j["online"] = is_online(p.id);
+    participants.push_back(std::move(j));
+  }
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& i : m.items) items.push_back(item_json(i));
+  return {{"id", m.id},
+          {"title", m.title},
+          {"goal", m.goal},
+          {"phase", name_of(m.phase)},
+          {"joinCode", m.join_code},
+          {"createdAt", m.created_at},
+          {"sections", std::move(sections)},
+          {"participants", std::move(participants)},
+          {"items", std::move(items)}};
+}
+
+nlohmann::json state_to_json(const Meeting& m) {
+  nlohmann::json participants = nlohmann::json::array();
+  for (const auto& p : m.participants) {
+    auto j = participant_json(p);
+    nlohmann::json cids = nlohmann::json::array();
+    for (const auto& [cid, seq] : p.recent_cids) cids.push_back({cid, seq});
+    j["recentCids"] = std::move(cids);
+    participants.push_back(std::move(j));
+  }
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& i : m.items) items.push_back(item_json(i));
+  return {{"id", m.id},
+          {"title", m.title},
+          {"goal", m.goal},
+          {"joinCode", m.join_code},
+          {"phase", name_of(m.phase)},
+          {"createdAt", m.created_at},
+          {"version", m.version},
+          {"participants", std::move(participants)},
+          {"items", std::move(items)}};
+}
+
+Meeting state_from_json(const nlohmann::json& j) {
+  Meeting m;
+  m.id = j.at("id").get<std::string>();
+  m.title = j.at("title").get<std::string>();
+  m.goal = j.at("goal").get<std::string>();
+  m.join_code = j.at("joinCode").get<std::string>();
+  m.phase = parse_or_throw<Phase>(j.at("phase"), parse_phase);
+  m.created_at = j.at("createdAt").get<int64_t>();
+  m.version = j.at("version").get<uint64_t>();
+  for (const auto& pj : j.at("participants")) {
+    Participant p;
+    p.id = pj.at("id").get<std::string>();
+    p.name = pj.at("name").get<std::string>();
+    p.role = parse_or_throw<Role>(pj.at("role"), parse_role);
+    p.attendance = parse_or_throw<Attendance>(pj.at("attendance"), parse_attendance);
+    p.organisation = pj.at("organisation").get<std::string>();
+    for (const auto& c : pj.at("recentCids")) {
+      p.recent_cids.emplace_back(c.at(0).get<std::string>(), c.at(1).get<uint64_t>());
+    }
+    m.participants.push_back(std::move(p));
+  }
+  for (const auto& ij : j.at("items")) {
+    ActionItem i;
+    i.id = ij.at("id").get<std::string>();
+    i.title = ij.at("title").get<std::string>();
+    i.owner = ij.at("owner").get<std::string>();
+    i.due = ij.at("due").get<std::string>();
+    i.status = parse_or_throw<ItemStatus>(ij.at("status"), parse_item_status);
+    i.created_by = ij.at("createdBy").get<std::string>();
+    m.items.push_back(std::move(i));
+  }
+  return m;
+}
+
+}  // namespace rt::core

@@ -1,0 +1,75 @@
+// The materialized state of one meeting: a fold of its events (see event.hpp).
+// Who is online is not here: presence is a fact about connections, not about the meeting,
+// so it is passed in when a snapshot is rendered for clients.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/enums.hpp"
+
+namespace rt::core {
+
+struct Participant {
+  std::string id;
+  std::string name;
+  Role role = Role::member;
+  Attendance attendance = Attendance::remote;
+  std::string organisation;
+  // (cid, seq of the last event it produced), newest last: the at-most-once memory.
+  std::deque<std::pair<std::string, uint64_t>> recent_cids;
+};
+
+struct ActionItem {
+  std::string id;
+  std::string title;
+  std::string owner;
+  std::string due;  // YYYY-MM-DD or empty
+  ItemStatus status = ItemStatus::proposed;
+  std::string created_by;
+};
+
+// The agenda sections, in shared-agenda order: the goal on top, the action items as the
+// body, partner updates after them (never before), wrap-up last.
+struct Section {
+  std::string_view id;
+  std::string_view title;
+};
+inline constexpr Section kAgendaSections[] = {{"goal", "Goal"},
+                                              {"action_items", "Action items"},
+                                              {"partner_updates", "Partner updates"},
+                                              {"wrap_up", "Wrap-up"}};
+
+struct Meeting {
+  std::string id;
+  std::string title;
+  std::string goal;
+  std::string join_code;
+  Phase phase = Phase::lobby;
+  int64_t created_at = 0;
+  uint64_t version = 0;  // seq of the last applied event
+  std::vector<Participant> participants;
+  std::vector<ActionItem> items;  // in agenda order
+
+  const Participant* find_participant(std::string_view pid) const;
+  Participant* find_participant(std::string_view pid);
+  // Index into items, or items.size() when absent.
+  size_t item_index(std::string_view item_id) const;
+};
+
+using IsOnline = std::function<bool(const std::string& participant_id)>;
+
+// What clients see (protocol "Snapshot"): no remembered cids, presence filled in.
+nlohmann::json public_snapshot(const Meeting& m, const IsOnline& is_online);
+
+// The whole state, for the Redis snapshot, and back. from_state_json throws
+// nlohmann::json::exception on a malformed document.
+nlohmann::json state_to_json(const Meeting& m);
+Meeting state_from_json(const nlohmann::json& j);
+
+}  // namespace rt::core

@@ -1,0 +1,153 @@
+#include "core/reducer.hpp"
+
+#include <type_traits>
+
+#include "core/limits.hpp"
+
+namespace rt::core {
+namespace {
+
+// Thrown inside the decider only, turned into a Rejection by decide().
+struct Refused {
+  Rejection rejection;
+};
+
+[[noreturn]] void refuse(std::string code, std::string message) {
+  throw Refused{{std::move(code), std::move(message)}};
+}
+
+void require_role(const Participant& p, Role needed, const char* what) {
+  if (p.role == Role::facilitator) return;
+  if (needed == Role::member && p.role == Role::member) return;
+  refuse("forbidden", std::string(needed == Role::facilitator ? "only the facilitator can "
+                                                              : "observers cannot ") +
+                          what);
+}
+
+class Decider {
+ public:
+  Decider(const Meeting& m, const Participant* self) : m_(m), self_(self) {}
+
+  nlohmann::json operator()(const Join& c) const {
+    if (m_.participants.size() >= limits::kParticipants) {
+      refuse("limit_reached", "this meeting has reached its limit of " +
+                                  std::to_string(limits::kParticipants) + " participants");
+    }
+    return event("participant_joined", {{"participantId", "p" + next_seq()},
+                                        {"name", c.name},
+                                        {"role", name_of(c.role)},
+                                        {"attendance", name_of(c.attendance)},
+                                        {"organisation", c.organisation}});
+  }
+  nlohmann::json operator()(const SetTitle& c) const {
+    require_role(self(), Role::facilitator, "change the meeting title");
+    return event("title_set", {{"title", c.title}});
+  }
+  nlohmann::json operator()(const SetGoal& c) const {
+    require_role(self(), Role::facilitator, "change the goal");
+    return event("goal_set", {{"goal", c.goal}});
+  }
+  nlohmann::json operator()(const SetPhase& c) const {
+    require_role(self(), Role::facilitator, "start or end the meeting");
+    return event("phase_set", {{"phase", name_of(c.phase)}});
+  }
+  nlohmann::json operator()(const AddItem& c) const {
+    require_role(self(), Role::member, "add action items");
+    if (m_.items.size() >= limits::kItems) {
+      refuse("limit_reached", "this meeting has reached its limit of " +
+                                  std::to_string(limits::kItems) + " action items");
+    }
+    return event("item_added", {{"itemId", "i" + next_seq()},
+                                {"title", c.title},
+                                {"owner", c.owner},
+                                {"due", c.due},
+                                {"status", name_of(c.status)},
+                                {"index", m_.items.size()}});
+  }
+  nlohmann::json operator()(const UpdateItem& c) const {
+    require_role(self(), Role::member, "edit action items");
+    require_item(c.item_id);
+    nlohmann::json data = {{"itemId", c.item_id}};
+    if (c.title) data["title"] = *c.title;
+    if (c.owner) data["owner"] = *c.owner;
+    if (c.due) data["due"] = *c.due;
+    if (c.status) data["status"] = name_of(*c.status);
+    return event("item_updated", std::move(data));
+  }
+  nlohmann::json operator()(const MoveItem& c) const {
+    require_role(self(), Role::facilitator, "reorder action items");
+    require_item(c.item_id);
+    // Clamped so that "move to the end" needs no knowledge of the exact length.
+    uint64_t last = m_.items.size() - 1;
+    return event("item_moved", {{"itemId", c.item_id}, {"index", c.index > last ? last : c.index}});
+  }
+  nlohmann::json operator()(const DeleteItem& c) const {
+    require_role(self(), Role::facilitator, "delete action items");
+    require_item(c.item_id);
+    return event("item_deleted", {{"itemId", c.item_id}});
+  }
+  nlohmann::json operator()(const UpdateProfile& c) const {
+    nlohmann::json data = {{"participantId", self().id}};
+    if (c.name) data["name"] = *c.name;
+    if (c.attendance) data["attendance"] = name_of(*c.attendance);
+    if (c.organisation) data["organisation"] = *c.organisation;
+    return event("participant_updated", std::move(data));
+  }
+
+ private:
+  static nlohmann::json event(const char* kind, nlohmann::json data) {
+    return {{"kind", kind}, {"data", std::move(data)}};
+  }
+  std::string next_seq() const { return std::to_string(m_.version + 1); }
+  const Participant& self() const {
+    if (!self_) refuse("not_joined", "join the meeting first");
+    return *self_;
+  }
+  void require_item(const std::string& id) const {
+    if (m_.item_index(id) == m_.items.size()) {
+      refuse("not_found", "there is no action item " + id + " (it may have been deleted)");
+    }
+  }
+
+  const Meeting& m_;
+  const Participant* self_;
+};
+
+bool allowed_after_end(const Command& c) {
+  return std::holds_alternative<Join>(c) || std::holds_alternative<SetPhase>(c) ||
+         std::holds_alternative<UpdateProfile>(c);
+}
+
+}  // namespace
+
+Decision decide(const Meeting& m, const std::string& actor, const std::string& cid,
+                const Command& command, int64_t now_ms) {
+  const Participant* self = actor.empty() ? nullptr : m.find_participant(actor);
+  if (!actor.empty() && !self) {
+    return Rejection{"bad_token", "participant " + actor + " is not part of this meeting"};
+  }
+  if (self) {
+    for (const auto& [seen, seq] : self->recent_cids) {
+      if (seen == cid) return Duplicate{seq};
+    }
+  }
+  if (m.phase == Phase::ended && !allowed_after_end(command)) {
+    return Rejection{"meeting_ended", "the meeting has ended; it can no longer be changed"};
+  }
+  try {
+    nlohmann::json draft = std::visit(Decider(m, self), command);
+    Event e;
+    e.seq = m.version + 1;
+    e.at = now_ms;
+    e.cid = cid;
+    e.kind = draft.at("kind").get<std::string>();
+    e.data = std::move(draft.at("data"));
+    // A joining participant is the actor of their own arrival.
+    e.actor = self ? self->id : e.data.at("participantId").get<std::string>();
+    return Accepted{{std::move(e)}};
+  } catch (const Refused& r) {
+    return r.rejection;
+  }
+}
+
+}  // namespace rt::core

@@ -1,0 +1,31 @@
+// The reducer: (state, actor, command) -> events | rejection. Pure and deterministic: the
+// time and the actor come in as arguments, ids derive from the seq of the creating event
+// (p<seq>, i<seq>), so the same inputs always give the same events.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/command.hpp"
+#include "core/event.hpp"
+#include "core/meeting.hpp"
+#include "core/rejection.hpp"
+
+namespace rt::core {
+
+struct Accepted {
+  std::vector<Event> events;  // seq version+1, version+2, ...; not yet applied
+};
+// The cid was already applied: answer with the seq it produced, apply nothing.
+struct Duplicate {
+  uint64_t seq = 0;
+};
+using Decision = std::variant<Accepted, Duplicate, Rejection>;
+
+// `actor` is the participant id of the connection; empty for Join (not yet a participant).
+Decision decide(const Meeting& m, const std::string& actor, const std::string& cid,
+                const Command& command, int64_t now_ms);
+
+}  // namespace rt::core

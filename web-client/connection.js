@@ -1,0 +1,217 @@
+// One WebSocket to the server that comes back by itself: reconnects with backoff, sends the
+// `join`/`resume` the app asks for, and keeps every command until it is acked or rejected so
+// that a command lost with a connection is sent again after the next `welcome` (the server
+// applies a cid at most once, PROTOCOL.md "At most once").
+
+const BACKOFF_FIRST_MS = 250;
+const BACKOFF_MAX_MS = 5000;
+// A connection that has not been welcomed by then is treated as dead: a half-open TCP
+// connection can otherwise sit in "connecting" for minutes.
+const WELCOME_TIMEOUT_MS = 10000;
+
+// A join/resume refused for one of these may work a moment later, so it is retried.
+const TRANSIENT_CODES = new Set(['unavailable', 'rate_limited']);
+
+function randomPrefix() {
+  const bytes = new Uint8Array(6);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('');
+}
+
+export class Connection {
+  // hello(): the join/resume message to open each connection with (without cid), or null to
+  //   give up. handlers: onWelcome(msg), onEvent(msg), onPresence(msg), onReject(msg) for a
+  //   rejected command, onHelloRejected(msg), onServerError(msg), onStatus(status).
+  constructor(url, hello, handlers) {
+    this.url = url;
+    this.hello = hello;
+    this.on = handlers;
+    this.ws = null;
+    this.status = 'idle';
+    this.everConnected = false;
+    this.stopped = false;
+    this.attempt = 0;
+    this.retryTimer = null;
+    this.welcomeTimer = null;
+    this.helloCid = null;
+    this.welcomed = false;
+    this.cidPrefix = randomPrefix();
+    this.cidCounter = 0;
+    // cid -> {msg, resolve}; in the order the commands were made, which is the order to resend.
+    this.pending = new Map();
+    this.wakeUp = () => {
+      if (document.visibilityState === undefined || document.visibilityState === 'visible') {
+        this.reconnectNow();
+      }
+    };
+  }
+
+  start() {
+    window.addEventListener('online', this.wakeUp);
+    document.addEventListener('visibilitychange', this.wakeUp);
+    this.open();
+  }
+
+  stop() {
+    this.stopped = true;
+    window.removeEventListener('online', this.wakeUp);
+    document.removeEventListener('visibilitychange', this.wakeUp);
+    clearTimeout(this.retryTimer);
+    this.dropSocket();
+    for (const { resolve } of this.pending.values()) {
+      resolve({ type: 'reject', code: 'stopped', message: 'Not connected to the meeting.' });
+    }
+    this.pending.clear();
+    this.setStatus('stopped');
+  }
+
+  nextCid() {
+    this.cidCounter += 1;
+    return `${this.cidPrefix}-${this.cidCounter}`;
+  }
+
+  // Sends a command now if welcomed, else after the next welcome. Resolves with the server's
+  // `ack` or `reject` for it; never rejects, so callers need no catch.
+  send(command) {
+    const msg = { ...command, cid: this.nextCid() };
+    return new Promise((resolve) => {
+      this.pending.set(msg.cid, { msg, resolve });
+      if (this.welcomed) this.ws.send(JSON.stringify(msg));
+    });
+  }
+
+  // After a gap in the event stream: drop this connection and resume at once.
+  resync() {
+    if (this.stopped) return;
+    this.dropSocket();
+    this.open();
+  }
+
+  // A hint that the network may be back (tab visible again, browser online): skip the wait.
+  reconnectNow() {
+    if (this.stopped || this.ws) return;
+    clearTimeout(this.retryTimer);
+    this.open();
+  }
+
+  open() {
+    this.retryTimer = null;
+    this.setStatus(this.everConnected || this.attempt > 0 ? 'reconnecting' : 'connecting');
+    let ws;
+    try {
+      ws = new WebSocket(this.url);
+    } catch {
+      this.scheduleRetry();
+      return;
+    }
+    this.ws = ws;
+    this.welcomed = false;
+    this.welcomeTimer = setTimeout(() => this.lose(ws), WELCOME_TIMEOUT_MS);
+    ws.onopen = () => {
+      const hello = this.hello();
+      if (!hello) {
+        this.stop();
+        return;
+      }
+      this.helloCid = this.nextCid();
+      ws.send(JSON.stringify({ ...hello, cid: this.helloCid }));
+    };
+    ws.onmessage = (e) => this.receive(e.data);
+    ws.onclose = () => this.lose(ws);
+    ws.onerror = () => {}; // a close always follows; that is where we retry
+  }
+
+  lose(ws) {
+    if (ws !== this.ws) return;
+    this.dropSocket();
+    if (!this.stopped) this.scheduleRetry();
+  }
+
+  dropSocket() {
+    clearTimeout(this.welcomeTimer);
+    const ws = this.ws;
+    this.ws = null;
+    this.welcomed = false;
+    if (!ws) return;
+    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    try {
+      ws.close();
+    } catch {
+      // already closing
+    }
+  }
+
+  scheduleRetry() {
+    const base = Math.min(BACKOFF_FIRST_MS * 2 ** this.attempt, BACKOFF_MAX_MS);
+    // Jitter spreads the reconnects of a whole room after a server restart.
+    const delay = base + Math.random() * base * 0.5;
+    this.attempt += 1;
+    this.setStatus('reconnecting');
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  setStatus(status) {
+    if (this.status === status) return;
+    this.status = status;
+    this.on.onStatus?.(status);
+  }
+
+  receive(text) {
+    let msg;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return;
+    }
+    switch (msg.type) {
+      case 'welcome':
+        if (msg.cid !== this.helloCid) return;
+        clearTimeout(this.welcomeTimer);
+        this.welcomed = true;
+        this.everConnected = true;
+        this.attempt = 0;
+        this.setStatus('connected');
+        this.on.onWelcome?.(msg);
+        // onWelcome may have dropped this socket (snapshot mismatch); resend on the next one.
+        if (this.welcomed) {
+          for (const { msg: cmd } of this.pending.values()) this.ws.send(JSON.stringify(cmd));
+        }
+        return;
+      case 'event':
+        this.on.onEvent?.(msg);
+        return;
+      case 'presence':
+        this.on.onPresence?.(msg);
+        return;
+      case 'ack':
+        this.settle(msg);
+        return;
+      case 'reject':
+        if (msg.cid !== null && msg.cid === this.helloCid && !this.welcomed) {
+          if (TRANSIENT_CODES.has(msg.code)) {
+            this.lose(this.ws);
+            return;
+          }
+          this.stop();
+          this.on.onHelloRejected?.(msg);
+          return;
+        }
+        this.settle(msg);
+        this.on.onReject?.(msg);
+        return;
+      case 'error':
+        this.on.onServerError?.(msg);
+        return;
+      default:
+      // A server message type newer than this client: ignore it (PROTOCOL.md "Versioning").
+    }
+  }
+
+  settle(msg) {
+    const entry = this.pending.get(msg.cid);
+    if (!entry) return;
+    this.pending.delete(msg.cid);
+    entry.resolve(msg);
+  }
+}

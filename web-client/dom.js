@@ -1,0 +1,68 @@
+// Building DOM nodes without markup strings: every user-supplied text goes in as a text node,
+// so nothing a participant types can become HTML.
+
+// h('button', {class: 'x', testid: 'y', type: 'button', onclick: fn}, 'Text', childNode)
+export function h(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'testid') node.dataset.testid = value;
+    else if (key.startsWith('on') && typeof value === 'function') {
+      node.addEventListener(key.slice(2), value);
+    } else if (key in node && typeof value !== 'string') node[key] = value;
+    else node.setAttribute(key, value === true ? '' : value);
+  }
+  for (const child of children.flat()) {
+    if (child === undefined || child === null || child === false) continue;
+    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+export function byTestId(testid, root = document) {
+  return root.querySelector(`[data-testid="${testid}"]`);
+}
+
+// Sets a form control's value unless the user is typing in it: an update from someone else
+// must not clobber what this user is writing. Returns false when the value was left alone.
+export function setValueUnlessFocused(control, value) {
+  if (document.activeElement === control) return false;
+  if (control.value !== value) control.value = value;
+  return true;
+}
+
+let toastTimer = null;
+
+// Shows a short message in the page's live region (screen readers announce it too).
+export function toast(text, kind = 'error') {
+  const box = byTestId('toast');
+  if (!box) return;
+  box.textContent = text;
+  box.dataset.kind = kind;
+  box.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    box.hidden = true;
+  }, 5000);
+}
+
+// Wires a "Copy" button to a read-only field. The clipboard API needs a secure context (https
+// or localhost); elsewhere the text is selected so the user can copy it by hand.
+export function copyField(field, button) {
+  const label = button.textContent;
+  field.addEventListener('focus', () => field.select());
+  button.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(field.value);
+      button.textContent = 'Copied';
+      setTimeout(() => {
+        button.textContent = label;
+      }, 2000);
+    } catch {
+      field.focus();
+      field.select();
+      toast('Press Ctrl+C (or ⌘C) to copy the selected link.', 'info');
+    }
+  });
+}

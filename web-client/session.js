@@ -1,0 +1,47 @@
+// What this browser remembers between page loads, all in localStorage: the member token that
+// resumes a participant, the facilitator token from creating a meeting, the meeting's join code
+// (to offer the join form again when a token has expired) and the last profile typed in.
+
+const key = {
+  token: (meetingId) => `rt.token.${meetingId}`,
+  facilitator: (meetingId) => `rt.fac.${meetingId}`,
+  code: (meetingId) => `rt.code.${meetingId}`,
+  profile: 'rt.profile',
+};
+
+// Private browsing or a full quota can make localStorage throw; the meeting still works, it
+// just cannot be resumed after a reload.
+function read(k) {
+  try {
+    return localStorage.getItem(k);
+  } catch {
+    return null;
+  }
+}
+
+function write(k, v) {
+  try {
+    if (v === null || v === undefined) localStorage.removeItem(k);
+    else localStorage.setItem(k, v);
+  } catch {
+    // see read()
+  }
+}
+
+export const session = {
+  memberToken: (id) => read(key.token(id)),
+  setMemberToken: (id, token) => write(key.token(id), token),
+  dropMemberToken: (id) => write(key.token(id), null),
+  facilitatorToken: (id) => read(key.facilitator(id)),
+  setFacilitatorToken: (id, token) => write(key.facilitator(id), token),
+  joinCode: (id) => read(key.code(id)),
+  setJoinCode: (id, code) => write(key.code(id), code),
+  profile() {
+    try {
+      return JSON.parse(read(key.profile)) || {};
+    } catch {
+      return {};
+    }
+  },
+  setProfile: (p) => write(key.profile, JSON.stringify(p)),
+};

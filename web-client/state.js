@@ -1,0 +1,168 @@
+// The client's model of one meeting: a snapshot from `welcome` plus the events applied on top
+// of it, in seq order (PROTOCOL.md, "event"). No DOM and no I/O, so node can test it; the
+// functions change the model they are given and say what happened.
+
+export const ITEM_STATUSES = ['proposed', 'agreed', 'in_progress', 'done', 'dropped'];
+export const PHASES = ['lobby', 'live', 'ended'];
+export const ATTENDANCE = ['room', 'remote'];
+
+export function createState() {
+  return {
+    // seq of the last event the model includes; the next event to apply is version + 1.
+    version: 0,
+    meeting: null,
+    you: null,
+    // Presence can arrive before the participant_joined event that introduces its participant;
+    // it is kept here so the participant starts with the right dot.
+    earlyPresence: new Map(),
+  };
+}
+
+// Applies a `welcome`. Returns 'snapshot' when it replaced the model, 'resumed' when events
+// follow from the model's version, or 'mismatch' when the server resumes from a seq the model
+// is not at (the caller must then ask for a fresh snapshot).
+export function applyWelcome(state, welcome) {
+  state.you = { ...welcome.you };
+  if (welcome.meeting) {
+    const m = welcome.meeting;
+    state.meeting = {
+      ...m,
+      sections: (m.sections || []).map((s) => ({ ...s })),
+      participants: (m.participants || []).map((p) => ({ ...p })),
+      items: (m.items || []).map((i) => ({ ...i })),
+    };
+    state.version = welcome.version;
+    state.earlyPresence.clear();
+    return 'snapshot';
+  }
+  if (state.meeting && welcome.resumeFrom === state.version) return 'resumed';
+  return 'mismatch';
+}
+
+// Applies one `event`. Returns 'applied', 'duplicate' (seq already included: skipped) or
+// 'gap' (an event is missing: nothing applied, the caller must resume).
+export function applyEvent(state, ev) {
+  if (!state.meeting) return 'gap';
+  if (ev.seq <= state.version) return 'duplicate';
+  if (ev.seq !== state.version + 1) return 'gap';
+  const handler = EVENT_HANDLERS[ev.kind];
+  // A kind this client does not know still takes a seq; skipping it keeps the count right
+  // (the server may add kinds before the client learns to show them).
+  if (handler) handler(state.meeting, ev.data || {}, ev, state);
+  state.version = ev.seq;
+  return 'applied';
+}
+
+// Applies a `presence` message. Returns true if a participant's online flag changed.
+export function applyPresence(state, msg) {
+  const p = state.meeting && findParticipant(state, msg.participantId);
+  if (!p) {
+    state.earlyPresence.set(msg.participantId, Boolean(msg.online));
+    return false;
+  }
+  const changed = p.online !== Boolean(msg.online);
+  p.online = Boolean(msg.online);
+  return changed;
+}
+
+export function findParticipant(state, id) {
+  return state.meeting ? state.meeting.participants.find((p) => p.id === id) : undefined;
+}
+
+export function findItem(state, id) {
+  return state.meeting ? state.meeting.items.find((i) => i.id === id) : undefined;
+}
+
+export function me(state) {
+  return state.you ? findParticipant(state, state.you.participantId) : undefined;
+}
+
+export function role(state) {
+  return state.you ? state.you.role : 'observer';
+}
+
+export function isFacilitator(state) {
+  return role(state) === 'facilitator';
+}
+
+// Whether this participant may change action items right now. The server decides for real;
+// the UI only avoids offering what would be refused.
+export function canEditItems(state) {
+  return role(state) !== 'observer' && !!state.meeting && state.meeting.phase !== 'ended';
+}
+
+function clampIndex(index, length) {
+  const n = Number.isInteger(index) ? index : length;
+  return Math.max(0, Math.min(n, length));
+}
+
+// Copies the fields an *_updated event names, leaving out the id that only says which one.
+function assignExcept(target, data, idKey) {
+  for (const [k, v] of Object.entries(data)) {
+    if (k !== idKey) target[k] = v;
+  }
+}
+
+const EVENT_HANDLERS = {
+  meeting_created(m, d) {
+    if (d.title !== undefined) m.title = d.title;
+    if (d.goal !== undefined) m.goal = d.goal;
+    if (d.joinCode !== undefined) m.joinCode = d.joinCode;
+  },
+  participant_joined(m, d, ev, state) {
+    const online = state.earlyPresence.has(d.participantId)
+      ? state.earlyPresence.get(d.participantId)
+      : true; // joining happens over a live connection
+    state.earlyPresence.delete(d.participantId);
+    const p = {
+      id: d.participantId,
+      name: d.name,
+      role: d.role,
+      attendance: d.attendance,
+      organisation: d.organisation || '',
+      online,
+    };
+    const at = m.participants.findIndex((x) => x.id === p.id);
+    if (at >= 0) m.participants[at] = p;
+    else m.participants.push(p);
+  },
+  participant_updated(m, d) {
+    const p = m.participants.find((x) => x.id === d.participantId);
+    if (p) assignExcept(p, d, 'participantId');
+  },
+  title_set(m, d) {
+    m.title = d.title;
+  },
+  goal_set(m, d) {
+    m.goal = d.goal;
+  },
+  phase_set(m, d) {
+    m.phase = d.phase;
+  },
+  item_added(m, d, ev) {
+    const item = {
+      id: d.itemId,
+      title: d.title,
+      owner: d.owner || '',
+      due: d.due || '',
+      status: d.status || 'proposed',
+      createdBy: ev.actor,
+    };
+    m.items = m.items.filter((x) => x.id !== item.id);
+    m.items.splice(clampIndex(d.index, m.items.length), 0, item);
+  },
+  item_updated(m, d) {
+    const item = m.items.find((x) => x.id === d.itemId);
+    if (item) assignExcept(item, d, 'itemId');
+  },
+  // `index` is the item's position in the list after the move.
+  item_moved(m, d) {
+    const from = m.items.findIndex((x) => x.id === d.itemId);
+    if (from < 0) return;
+    const [item] = m.items.splice(from, 1);
+    m.items.splice(clampIndex(d.index, m.items.length), 0, item);
+  },
+  item_deleted(m, d) {
+    m.items = m.items.filter((x) => x.id !== d.itemId);
+  },
+};

@@ -1,0 +1,35 @@
+// The addresses the client reads and writes: the page's own query (?join=CODE, ?meeting=ID),
+// the link members join with, and the WebSocket endpoint beside the page.
+
+export function pageParams() {
+  const params = new URLSearchParams(location.search);
+  return { joinCode: params.get('join'), meetingId: params.get('meeting') };
+}
+
+// The link members open to join: this page with ?join=CODE.
+export function joinUrlFor(code) {
+  return pageWithQuery(`?join=${encodeURIComponent(code)}`);
+}
+
+// Puts ?meeting=ID in the address bar, so a reload comes back to the same meeting.
+export function rememberMeetingInUrl(meetingId) {
+  history.replaceState(null, '', pageWithQuery(`?meeting=${encodeURIComponent(meetingId)}`));
+}
+
+export function clearUrl() {
+  history.replaceState(null, '', pageWithQuery(''));
+}
+
+// The server serves the client and /ws from the same origin (PROTOCOL.md "HTTP").
+export function webSocketUrl() {
+  const url = new URL('/ws', location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}
+
+function pageWithQuery(search) {
+  const url = new URL(location.href);
+  url.search = search;
+  url.hash = '';
+  return url.href;
+}

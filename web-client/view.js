@@ -1,0 +1,396 @@
+// The meeting screen: draws the model (state.js) into the skeleton in index.html and turns
+// what the user does into commands. It never changes the model itself; the model changes only
+// when the server's events come back, so every screen shows the same meeting.
+
+import { h, byTestId, copyField, setValueUnlessFocused, toast } from './dom.js';
+import { ITEM_STATUSES, PHASES, canEditItems, isFacilitator, me, role } from './state.js';
+import { joinUrlFor } from './urls.js';
+
+const STATUS_LABELS = {
+  proposed: 'Proposed',
+  agreed: 'Agreed',
+  in_progress: 'In progress',
+  done: 'Done',
+  dropped: 'Dropped',
+};
+const PHASE_LABELS = { lobby: 'Lobby', live: 'Live', ended: 'Ended' };
+const ROLE_LABELS = { facilitator: 'Facilitator', member: 'Member', observer: 'Observer' };
+const ATTENDANCE_LABELS = { room: 'In room', remote: 'Remote' };
+const CONN_LABELS = {
+  idle: 'Connecting…',
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  reconnecting: 'Reconnecting…',
+  stopped: 'Disconnected',
+};
+// How long the delete button waits for its confirming second click.
+const DELETE_CONFIRM_MS = 4000;
+
+// Edits this user sent that the model does not show yet. While one is outstanding the field
+// keeps what the user typed instead of flicking back to the old value until the event arrives.
+class OwnEdits {
+  constructor() {
+    this.byField = new Map(); // field key -> {seq}: seq of the event, once acked
+  }
+
+  start(key) {
+    const entry = { seq: null };
+    this.byField.set(key, entry);
+    return entry;
+  }
+
+  settle(key, entry, reply) {
+    if (this.byField.get(key) !== entry) return; // a newer edit of the field took over
+    if (reply.type === 'ack') entry.seq = reply.seq;
+    else this.byField.delete(key);
+  }
+
+  holds(key, version) {
+    const entry = this.byField.get(key);
+    if (!entry) return false;
+    if (entry.seq !== null && version >= entry.seq) {
+      this.byField.delete(key);
+      return false;
+    }
+    return true;
+  }
+}
+
+export function createMeetingView(send) {
+  const root = document.getElementById('screen-meeting');
+  const q = (testid) => byTestId(testid, root);
+  const edits = new OwnEdits();
+  const rows = new Map(); // itemId -> the controls of its row
+  let state = null;
+
+  function render(next = state) {
+    state = next;
+    if (!state || !state.meeting) return;
+    const m = state.meeting;
+    document.title = `${m.title} · Roundtable`;
+    renderBanner(m);
+    renderSections(m);
+    renderSettings(m);
+    renderItems(m);
+    renderProfile();
+    renderParticipants(m);
+    renderInvite(m);
+    q('ended-notice').hidden = m.phase !== 'ended';
+    q('observer-notice').hidden = role(state) !== 'observer';
+  }
+
+  // Shows the model's value in a control unless the user is in it or has an edit of it
+  // outstanding. A skipped field is caught up by the render that follows its blur.
+  function show(control, key, value) {
+    if (edits.holds(key, state.version)) return;
+    setValueUnlessFocused(control, value ?? '');
+  }
+
+  function commit(key, command) {
+    const entry = edits.start(key);
+    send(command).then((reply) => {
+      edits.settle(key, entry, reply);
+      render();
+    });
+  }
+
+  // Text fields are replaced whole when the user leaves them (the `change` event), not per key.
+  function onTextCommit(control, key, makeCommand, { required = false, current }) {
+    control.addEventListener('change', () => {
+      const value = control.value.trim();
+      if (required && value === '') {
+        control.value = current() ?? '';
+        toast('This field cannot be empty.');
+        return;
+      }
+      commit(key, makeCommand(value));
+    });
+  }
+
+  // Fields skipped while focused get the latest value once the user leaves them.
+  root.addEventListener('focusout', () => setTimeout(() => render(), 0));
+
+  // --- banner -------------------------------------------------------------------------------
+
+  function renderBanner(m) {
+    q('meeting-title').textContent = m.title;
+    q('goal-text').textContent = m.goal;
+    q('goal-section-text').textContent = m.goal;
+    const badge = q('phase-badge');
+    badge.textContent = PHASE_LABELS[m.phase] ?? m.phase;
+    badge.dataset.phase = m.phase;
+  }
+
+  function setConnStatus(status) {
+    const el = q('conn-status');
+    el.dataset.state = status;
+    el.textContent = CONN_LABELS[status] ?? status;
+  }
+
+  // --- agenda sections, in the order the server gives -----------------------------------------
+
+  function renderSections(m) {
+    const container = q('sections');
+    const listed = new Set();
+    m.sections.forEach((s, index) => {
+      listed.add(s.id);
+      let sec = container.querySelector(`:scope > [data-section="${CSS.escape(s.id)}"]`);
+      if (!sec) {
+        // A section this client has no body for yet: show its title, say it is empty.
+        sec = h(
+          'section',
+          { class: 'card section', 'data-section': s.id },
+          h('h2', { class: 'section-title' }),
+          h('p', { class: 'empty' }, 'Nothing here yet.'),
+        );
+      }
+      sec.querySelector('.section-title').textContent = s.title;
+      sec.hidden = false;
+      // Moving a node blurs whatever is focused inside it, so move only what is out of place.
+      const at = container.children[index];
+      if (at !== sec) container.insertBefore(sec, at ?? null);
+    });
+    for (const sec of container.children) {
+      if (!listed.has(sec.dataset.section)) sec.hidden = true;
+    }
+  }
+
+  // --- facilitator settings: title, goal, phase ----------------------------------------------
+
+  const settings = q('meeting-settings');
+  const editTitle = q('edit-title');
+  const editGoal = q('edit-goal');
+  onTextCommit(editTitle, 'meeting.title', (title) => ({ type: 'set_title', title }), {
+    required: true,
+    current: () => state.meeting.title,
+  });
+  onTextCommit(editGoal, 'meeting.goal', (goal) => ({ type: 'set_goal', goal }), {
+    required: true,
+    current: () => state.meeting.goal,
+  });
+  settings.addEventListener('submit', (e) => e.preventDefault());
+  for (const phase of PHASES) {
+    q(`phase-${phase}`).addEventListener('click', () => send({ type: 'set_phase', phase }));
+  }
+
+  function renderSettings(m) {
+    settings.hidden = !isFacilitator(state);
+    if (settings.hidden) return;
+    show(editTitle, 'meeting.title', m.title);
+    show(editGoal, 'meeting.goal', m.goal);
+    for (const phase of PHASES) {
+      q(`phase-${phase}`).setAttribute('aria-pressed', String(m.phase === phase));
+    }
+  }
+
+  // --- action items ---------------------------------------------------------------------------
+
+  const list = q('item-list');
+  const addForm = q('item-add-form');
+  const addTitle = q('item-add-title');
+  const addOwner = q('item-add-owner');
+  const addDue = q('item-add-due');
+
+  addForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const title = addTitle.value.trim();
+    if (!title) {
+      toast('Give the action item a title.');
+      addTitle.focus();
+      return;
+    }
+    const command = { type: 'add_item', title };
+    if (addOwner.value.trim()) command.owner = addOwner.value.trim();
+    if (addDue.value) command.due = addDue.value;
+    // Sent even while offline: the connection queues it until the meeting is back.
+    send(command);
+    addForm.reset();
+    addTitle.focus();
+  });
+
+  function indexOf(itemId) {
+    return state.meeting.items.findIndex((i) => i.id === itemId);
+  }
+
+  function createRow(id) {
+    const field = (label, control) =>
+      h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), control);
+    const title = h('input', {
+      class: 'item-title',
+      testid: 'item-title',
+      maxlength: '200',
+      'aria-label': 'Action item',
+      autocomplete: 'off',
+    });
+    const owner = h('input', { testid: 'item-owner', maxlength: '100', autocomplete: 'off' });
+    const due = h('input', { testid: 'item-due', type: 'date' });
+    const status = h(
+      'select',
+      { testid: 'item-status' },
+      ITEM_STATUSES.map((s) => h('option', { value: s }, STATUS_LABELS[s])),
+    );
+    const up = h('button', { type: 'button', testid: 'item-move-up' }, '↑ Up');
+    const down = h('button', { type: 'button', testid: 'item-move-down' }, '↓ Down');
+    const del = h('button', { type: 'button', class: 'danger', testid: 'item-delete' }, 'Delete');
+    const tools = h('div', { class: 'item-tools' }, up, down, del);
+    const li = h(
+      'li',
+      { class: 'item', testid: 'item', 'data-item-id': id },
+      title,
+      h('div', { class: 'item-fields' }, field('Owner', owner), field('Due', due),
+        field('Status', status)),
+      tools,
+    );
+
+    const current = (f) => () => state.meeting.items.find((i) => i.id === id)?.[f];
+    onTextCommit(title, `${id}.title`, (v) => ({ type: 'update_item', itemId: id, title: v }), {
+      required: true,
+      current: current('title'),
+    });
+    onTextCommit(owner, `${id}.owner`, (v) => ({ type: 'update_item', itemId: id, owner: v }), {
+      current: current('owner'),
+    });
+    due.addEventListener('change', () =>
+      commit(`${id}.due`, { type: 'update_item', itemId: id, due: due.value }));
+    status.addEventListener('change', () =>
+      commit(`${id}.status`, { type: 'update_item', itemId: id, status: status.value }));
+    up.addEventListener('click', () =>
+      send({ type: 'move_item', itemId: id, index: Math.max(0, indexOf(id) - 1) }));
+    down.addEventListener('click', () =>
+      send({ type: 'move_item', itemId: id, index: indexOf(id) + 1 }));
+
+    // Deleting cannot be undone, so it takes a second click; a dialog would block the page.
+    let disarmTimer = null;
+    const disarm = () => {
+      clearTimeout(disarmTimer);
+      delete del.dataset.armed;
+      del.textContent = 'Delete';
+    };
+    del.addEventListener('click', () => {
+      if (del.dataset.armed) {
+        disarm();
+        send({ type: 'delete_item', itemId: id });
+        return;
+      }
+      del.dataset.armed = 'true';
+      del.textContent = 'Confirm delete';
+      disarmTimer = setTimeout(disarm, DELETE_CONFIRM_MS);
+    });
+
+    return { li, title, owner, due, status, tools, up, down };
+  }
+
+  function renderItems(m) {
+    const editable = canEditItems(state);
+    const arrange = isFacilitator(state) && m.phase !== 'ended';
+    const present = new Set(m.items.map((i) => i.id));
+    for (const [id, row] of rows) {
+      if (!present.has(id)) {
+        row.li.remove();
+        rows.delete(id);
+      }
+    }
+    m.items.forEach((item, index) => {
+      let row = rows.get(item.id);
+      if (!row) {
+        row = createRow(item.id);
+        rows.set(item.id, row);
+      }
+      show(row.title, `${item.id}.title`, item.title);
+      show(row.owner, `${item.id}.owner`, item.owner);
+      show(row.due, `${item.id}.due`, item.due);
+      show(row.status, `${item.id}.status`, item.status);
+      row.li.dataset.status = item.status;
+      for (const control of [row.title, row.owner, row.due, row.status]) {
+        control.disabled = !editable;
+      }
+      row.tools.hidden = !arrange;
+      row.up.disabled = index === 0;
+      row.down.disabled = index === m.items.length - 1;
+      const at = list.children[index];
+      if (at !== row.li) list.insertBefore(row.li, at ?? null);
+    });
+    q('item-empty').hidden = m.items.length > 0;
+    addForm.hidden = !editable;
+  }
+
+  // --- own profile ----------------------------------------------------------------------------
+
+  const profileName = q('profile-name');
+  const profileAttendance = q('profile-attendance');
+  const profileOrganisation = q('profile-organisation');
+  q('profile').addEventListener('submit', (e) => e.preventDefault());
+  onTextCommit(profileName, 'me.name', (name) => ({ type: 'update_profile', name }), {
+    required: true,
+    current: () => me(state)?.name,
+  });
+  onTextCommit(
+    profileOrganisation,
+    'me.organisation',
+    (organisation) => ({ type: 'update_profile', organisation }),
+    { current: () => me(state)?.organisation },
+  );
+  profileAttendance.addEventListener('change', () =>
+    commit('me.attendance', { type: 'update_profile', attendance: profileAttendance.value }));
+
+  function renderProfile() {
+    const p = me(state);
+    if (!p) return;
+    q('profile-role').textContent = ROLE_LABELS[p.role] ?? p.role;
+    show(profileName, 'me.name', p.name);
+    show(profileAttendance, 'me.attendance', p.attendance);
+    show(profileOrganisation, 'me.organisation', p.organisation);
+  }
+
+  // --- participants ---------------------------------------------------------------------------
+
+  function renderParticipants(m) {
+    const youId = state.you?.participantId;
+    const badge = (cls, testid, text) => h('span', { class: `badge ${cls}`, testid }, text);
+    q('participant-list').replaceChildren(
+      ...m.participants.map((p) =>
+        h(
+          'li',
+          {
+            class: 'person',
+            testid: 'participant',
+            'data-participant-id': p.id,
+            'data-online': String(Boolean(p.online)),
+          },
+          h('span', { class: `dot ${p.online ? 'on' : 'off'}`, 'aria-hidden': 'true' }),
+          h('span', { class: 'visually-hidden' }, p.online ? 'online: ' : 'offline: '),
+          h(
+            'span',
+            { class: 'person-main' },
+            h('span', { class: 'person-name', testid: 'participant-name' }, p.name),
+            p.id === youId ? h('span', { class: 'you' }, ' (you)') : null,
+            p.organisation
+              ? h('span', { class: 'org', testid: 'participant-organisation' }, p.organisation)
+              : null,
+          ),
+          h(
+            'span',
+            { class: 'badges' },
+            badge(`att att-${p.attendance}`, 'participant-attendance',
+              ATTENDANCE_LABELS[p.attendance] ?? p.attendance),
+            badge(`role role-${p.role}`, 'participant-role', ROLE_LABELS[p.role] ?? p.role),
+          ),
+        ),
+      ),
+    );
+    const online = m.participants.filter((p) => p.online).length;
+    q('participant-count').textContent = `${online} of ${m.participants.length} online`;
+  }
+
+  // --- invite ---------------------------------------------------------------------------------
+
+  const joinUrl = q('meeting-join-url');
+  copyField(joinUrl, q('meeting-join-url-copy'));
+
+  function renderInvite(m) {
+    q('meeting-join-code').textContent = m.joinCode ?? '';
+    joinUrl.value = m.joinCode ? joinUrlFor(m.joinCode) : '';
+  }
+
+  return { render, setConnStatus };
+}
