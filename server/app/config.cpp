@@ -1,0 +1,130 @@
+#include "app/config.hpp"
+
+#include <charconv>
+#include <cstring>
+#include <functional>
+#include <string_view>
+
+namespace rt::app {
+namespace {
+
+struct Option {
+  const char* flag;
+  const char* env;
+  const char* arg;
+  const char* help;
+  std::function<bool(Config&, std::string_view)> set;
+};
+
+bool set_int(int& out, std::string_view v, int min, int max) {
+  int n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || end != v.data() + v.size() || n < min || n > max) return false;
+  out = n;
+  return true;
+}
+
+const std::vector<Option>& options() {
+  static const std::vector<Option> kOptions = {
+      {"--port", "ROUNDTABLE_PORT", "N", "HTTP/WebSocket port; 0 picks a free one (default 8080)",
+       [](Config& c, std::string_view v) { return set_int(c.port, v, 0, 65535); }},
+      {"--bind", "ROUNDTABLE_BIND", "ADDR", "address to listen on (default 127.0.0.1)",
+       [](Config& c, std::string_view v) { return c.bind = v, !v.empty(); }},
+      {"--redis", "ROUNDTABLE_REDIS", "URL",
+       "use this Redis, redis://host:port/db; without it an embedded redis-server is started",
+       [](Config& c, std::string_view v) { return c.redis_url = v, !v.empty(); }},
+      {"--data-dir", "ROUNDTABLE_DATA_DIR", "DIR",
+       "data directory of the embedded redis-server, AOF on (default ./data)",
+       [](Config& c, std::string_view v) { return c.data_dir = v, !v.empty(); }},
+      {"--web-root", "ROUNDTABLE_WEB_ROOT", "DIR", "the web client's files (default ./web-client)",
+       [](Config& c, std::string_view v) { return c.web_root = v, !v.empty(); }},
+      {"--threads", "ROUNDTABLE_THREADS", "N", "I/O threads; 0 means one per core (default 0)",
+       [](Config& c, std::string_view v) { return set_int(c.threads, v, 0, 256); }},
+      {"--allowed-origin", "ROUNDTABLE_ALLOWED_ORIGIN", "ORIGIN",
+       "a page origin allowed to open WebSockets, e.g. https://meet.example.org; repeatable "
+       "(env: comma-separated); default: same origin only",
+       [](Config& c, std::string_view v) {
+         while (!v.empty()) {
+           auto comma = v.find(',');
+           auto one = v.substr(0, comma);
+           if (!one.empty()) c.allowed_origins.emplace_back(one);
+           if (comma == std::string_view::npos) break;
+           v.remove_prefix(comma + 1);
+         }
+         return true;
+       }},
+      {"--log-level", "ROUNDTABLE_LOG_LEVEL", "LEVEL", "debug, info, warn or error (default info)",
+       [](Config& c, std::string_view v) {
+         c.log_level = v;
+         return v == "debug" || v == "info" || v == "warn" || v == "error";
+       }},
+      {"--secret", "ROUNDTABLE_SECRET", "TEXT",
+       "token-signing secret, 16+ characters; default: generated once and kept in Redis",
+       [](Config& c, std::string_view v) { return c.secret = v, v.size() >= 16; }},
+      {"--redis-server", "ROUNDTABLE_REDIS_SERVER", "PATH",
+       "redis-server binary for the embedded Redis (default: redis-server on PATH)",
+       [](Config& c, std::string_view v) { return c.redis_server = v, !v.empty(); }},
+  };
+  return kOptions;
+}
+
+}  // namespace
+
+std::string usage() {
+  std::string out =
+      "Usage: roundtable [options]\n"
+      "Runs the Roundtable meeting server: the web client at /, the API under /api,\n"
+      "WebSockets at /ws, /healthz and /metrics.\n\nOptions (each also read from the "
+      "environment variable shown):\n";
+  for (const auto& o : options()) {
+    std::string left = std::string("  ") + o.flag + " " + o.arg;
+    left.resize(std::max<size_t>(left.size() + 1, 26), ' ');
+    out += left + o.help + "  [" + o.env + "]\n";
+  }
+  out += "  --help                  this text\n";
+  return out;
+}
+
+ParseResult parse_config(int argc, const char* const* argv,
+                         const char* (*environ_get)(const char*)) {
+  Config config;
+  auto bad = [](std::string message) {
+    return ParseResult{std::nullopt, 2, "roundtable: " + message + "\n(see roundtable --help)\n"};
+  };
+  for (const auto& o : options()) {
+    if (const char* v = environ_get(o.env); v && *v) {
+      if (!o.set(config, v)) return bad(std::string("invalid value in ") + o.env);
+    }
+  }
+  bool origins_from_flags = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--help" || arg == "-h") return {std::nullopt, 0, usage()};
+    std::string_view value;
+    bool has_value = false;
+    if (auto eq = arg.find('='); eq != std::string_view::npos) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      has_value = true;
+    }
+    const Option* match = nullptr;
+    for (const auto& o : options()) {
+      if (arg == o.flag) match = &o;
+    }
+    if (!match) return bad("unknown option " + std::string(arg));
+    if (!has_value) {
+      if (i + 1 >= argc) return bad(std::string(arg) + " needs a value");
+      value = argv[++i];
+    }
+    if (arg == "--allowed-origin" && !origins_from_flags) {
+      config.allowed_origins.clear();  // flags replace the environment's list
+      origins_from_flags = true;
+    }
+    if (!match->set(config, value)) {
+      return bad("invalid value for " + std::string(arg) + ": '" + std::string(value) + "'");
+    }
+  }
+  return {config, 0, ""};
+}
+
+}  // namespace rt::app

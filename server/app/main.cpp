@@ -1,0 +1,158 @@
+// roundtable: wires configuration, the embedded or external Redis, the store, the meeting
+// registry and the listener, runs the I/O threads, and stops in order on SIGINT/SIGTERM.
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <optional>
+#include <thread>
+
+#include "app/config.hpp"
+#include "app/embedded_redis.hpp"
+#include "net/ids.hpp"
+#include "net/listener.hpp"
+#include "net/meeting_registry.hpp"
+#include "net/server_context.hpp"
+#include "store/meeting_store.hpp"
+#include "store/redis_client.hpp"
+#include "support/log.hpp"
+#include "support/metrics.hpp"
+
+namespace asio = boost::asio;
+using namespace rt;
+
+namespace {
+
+// How long start-up waits for Redis before giving up (a supervisor restarts us).
+constexpr auto kRedisStartTimeout = std::chrono::seconds(30);
+
+template <class Ready>
+bool wait_until(Ready ready, std::chrono::steady_clock::duration timeout,
+                const std::atomic<bool>& stopping) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!ready()) {
+    if (stopping || std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto parsed = app::parse_config(argc, argv, [](const char* name) -> const char* {
+    return std::getenv(name);
+  });
+  if (!parsed.config) {
+    std::fputs(parsed.output.c_str(), parsed.exit_code == 0 ? stdout : stderr);
+    return parsed.exit_code;
+  }
+  const app::Config cfg = *parsed.config;
+  log::set_level(cfg.log_level);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  if (!std::filesystem::exists(std::filesystem::path(cfg.web_root) / "index.html")) {
+    log::warn("web root has no index.html; the web client will not load",
+              {{"web_root", cfg.web_root}});
+  }
+
+  std::optional<app::EmbeddedRedis> embedded;
+  std::string redis_url = cfg.redis_url;
+  try {
+    if (redis_url.empty()) {
+      embedded.emplace(cfg.redis_server, cfg.data_dir);
+      redis_url = embedded->url();
+    }
+  } catch (const std::exception& e) {
+    log::error("cannot start the embedded redis-server", {{"error", e.what()}});
+    return 1;
+  }
+  auto endpoint = store::parse_redis_url(redis_url);
+  if (!endpoint) {
+    std::fprintf(stderr, "roundtable: --redis must look like redis://host:port/db, not '%s'\n",
+                 redis_url.c_str());
+    return 2;
+  }
+
+  // Declared before the io_context so that they outlive the handlers it destroys last.
+  Metrics metrics;
+  net::MeetingRegistry registry;
+  int threads = cfg.threads > 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
+  asio::io_context ioc(threads);
+  auto work = asio::make_work_guard(ioc);
+
+  std::atomic<bool> stopping{false};
+  std::promise<void> stop_promise;
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code ec, int) {
+    if (ec) return;
+    stopping = true;
+    stop_promise.set_value();
+  });
+
+  auto redis = std::make_shared<store::RedisClient>(ioc, *endpoint);
+  redis->set_state_listener([&metrics](bool up) { metrics.redis_up = up ? 1 : 0; });
+  store::MeetingStore store(redis);
+  redis->start();
+
+  std::vector<std::thread> pool;
+  for (int i = 0; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
+  auto shutdown = [&](int code) {
+    std::promise<void> redis_stopped;
+    redis->stop([&] { redis_stopped.set_value(); });
+    redis_stopped.get_future().wait_for(std::chrono::seconds(5));
+    work.reset();
+    ioc.stop();
+    for (auto& t : pool) t.join();
+    if (embedded) embedded->stop();
+    log::info("stopped");
+    return code;
+  };
+
+  if (!wait_until([&] { return redis->connected(); }, kRedisStartTimeout, stopping)) {
+    if (stopping) return shutdown(0);
+    log::error("cannot reach redis", {{"url", redis_url}});
+    return shutdown(1);
+  }
+
+  std::string secret = cfg.secret;
+  if (secret.empty()) {
+    std::promise<std::optional<std::string>> stored;
+    store.ensure_secret(net::new_secret(), [&](std::optional<std::string> s) { stored.set_value(s); });
+    auto s = stored.get_future().get();
+    if (!s) {
+      log::error("cannot read or store the token secret in redis");
+      return shutdown(1);
+    }
+    secret = *s;
+  }
+
+  net::ServerContext ctx{ioc, store, metrics, registry, secret, cfg.allowed_origins, cfg.web_root};
+  registry.bind(ctx);
+  std::shared_ptr<net::Listener> listener;
+  try {
+    listener = std::make_shared<net::Listener>(
+        ctx, asio::ip::tcp::endpoint(asio::ip::make_address(cfg.bind),
+                                     static_cast<unsigned short>(cfg.port)));
+  } catch (const std::exception& e) {
+    log::error("cannot listen", {{"bind", cfg.bind}, {"port", std::to_string(cfg.port)},
+                                 {"error", e.what()}});
+    return shutdown(1);
+  }
+  listener->run();
+  std::printf("roundtable listening on http://%s:%u/\n", cfg.bind.c_str(), listener->port());
+  std::fflush(stdout);
+  log::info("listening", {{"bind", cfg.bind}, {"port", std::to_string(listener->port())},
+                          {"redis", redis_url}, {"threads", std::to_string(threads)}});
+
+  stop_promise.get_future().wait();
+  log::info("stopping");
+  listener->stop();
+  return shutdown(0);
+}

@@ -1,0 +1,60 @@
+#include "net/meeting_registry.hpp"
+
+#include "core/replay.hpp"
+#include "net/meeting_room.hpp"
+#include "support/log.hpp"
+
+namespace rt::net {
+
+void MeetingRegistry::open(const std::string& meeting_id, OpenCallback cb) {
+  {
+    std::unique_lock lock(mutex_);
+    if (auto it = rooms_.find(meeting_id); it != rooms_.end()) {
+      auto room = it->second;
+      lock.unlock();
+      return cb(std::move(room), std::nullopt);
+    }
+    auto& waiting = loading_[meeting_id];
+    waiting.push_back(std::move(cb));
+    if (waiting.size() > 1) return;  // a load is already under way
+  }
+  ctx_->store.load(meeting_id, [this, meeting_id](store::LoadedMeeting loaded) {
+    if (loaded.status == store::StoreStatus::not_found) {
+      return this->loaded(meeting_id, nullptr,
+                          core::Rejection{"unknown_meeting", "there is no such meeting"});
+    }
+    if (loaded.status != store::StoreStatus::ok) {
+      return this->loaded(meeting_id, nullptr,
+                          core::Rejection{"unavailable", "the meeting store cannot be reached"});
+    }
+    try {
+      core::Meeting state = core::replay(loaded.snapshot_state, loaded.events);
+      std::vector<Frame> tail;
+      for (auto& e : loaded.events) tail.push_back(std::make_shared<const std::string>(std::move(e)));
+      this->loaded(meeting_id, std::make_shared<MeetingRoom>(*ctx_, std::move(state), std::move(tail)),
+                   std::nullopt);
+    } catch (const std::exception& e) {
+      log::error("meeting log unreadable", {{"meeting", meeting_id}, {"error", e.what()}});
+      this->loaded(meeting_id, nullptr,
+                   core::Rejection{"unavailable", "this meeting's stored data cannot be read"});
+    }
+  });
+}
+
+void MeetingRegistry::loaded(const std::string& meeting_id, std::shared_ptr<MeetingRoom> room,
+                             std::optional<core::Rejection> rejection) {
+  std::vector<OpenCallback> waiting;
+  {
+    std::lock_guard lock(mutex_);
+    waiting = std::move(loading_[meeting_id]);
+    loading_.erase(meeting_id);
+    if (room) {
+      rooms_[meeting_id] = room;
+      ctx_->metrics.meetings_live++;
+      log::info("meeting loaded", {{"meeting", meeting_id}});
+    }
+  }
+  for (auto& cb : waiting) cb(room, rejection);
+}
+
+}  // namespace rt::net

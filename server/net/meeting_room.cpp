@@ -1,0 +1,295 @@
+#include "net/meeting_room.hpp"
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "core/codec.hpp"
+#include "core/event.hpp"
+#include "core/reducer.hpp"
+#include "core/replay.hpp"
+#include "core/token.hpp"
+#include "support/log.hpp"
+
+namespace rt::net {
+namespace asio = boost::asio;
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+namespace {
+
+Frame frame_of(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+
+const core::Rejection kUnavailable{
+    "unavailable", "the meeting store cannot be reached; nothing was applied, try again"};
+// Sent when a commit was under way as Redis went away: it may or may not have landed.
+const core::Rejection kOutcomeUnknown{
+    "unavailable",
+    "the meeting store went away during this change; resend it with the same cid, it will be "
+    "applied at most once"};
+
+}  // namespace
+
+MeetingRoom::MeetingRoom(ServerContext& ctx, core::Meeting state, std::vector<Frame> tail)
+    : ctx_(ctx),
+      strand_(asio::make_strand(ctx.ioc)),
+      id_(state.id),
+      state_(std::move(state)),
+      snapshot_version_(state_.version - tail.size()) {
+  uint64_t seq = snapshot_version_;
+  for (auto& f : tail) remember(++seq, std::move(f));
+}
+
+void MeetingRoom::join(std::weak_ptr<Connection> conn, std::string cid, core::Join join) {
+  enqueue({std::move(conn), "", std::move(cid), std::move(join)});
+}
+
+void MeetingRoom::submit(std::weak_ptr<Connection> conn, std::string participant_id,
+                         std::string cid, core::Command command) {
+  enqueue({std::move(conn), std::move(participant_id), std::move(cid), std::move(command)});
+}
+
+void MeetingRoom::enqueue(Pending p) {
+  asio::post(strand_, [self = shared_from_this(), p = std::move(p)]() mutable {
+    self->queue_.push_back(std::move(p));
+    self->pump();
+  });
+}
+
+void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
+                         std::string participant_id, std::optional<uint64_t> last_seq) {
+  asio::post(strand_, [self = shared_from_this(), weak = std::move(weak), cid = std::move(cid),
+                       pid = std::move(participant_id), last_seq] {
+    auto conn = weak.lock();
+    if (!conn) return;
+    if (!self->state_.find_participant(pid)) {
+      conn->deliver(frame_of(core::encode_reject(
+          cid, {"bad_token", "this token's participant is not part of the meeting"})));
+      conn->entry_refused();
+      return;
+    }
+    // Replay from memory when every event after last_seq is still held there.
+    uint64_t oldest = self->recent_.empty() ? self->state_.version + 1 : self->recent_.front().first;
+    bool can_replay = last_seq && *last_seq <= self->state_.version && *last_seq + 1 >= oldest;
+    self->welcome(conn, cid, pid, can_replay ? last_seq : std::nullopt);
+    if (can_replay) {
+      for (const auto& [seq, frame] : self->recent_) {
+        if (seq > *last_seq) conn->deliver(frame);
+      }
+    }
+    self->subscribe(conn, pid);
+  });
+}
+
+void MeetingRoom::leave(const Connection* conn, std::string participant_id) {
+  asio::post(strand_, [self = shared_from_this(), conn, pid = std::move(participant_id)] {
+    self->unsubscribe(conn);
+  });
+}
+
+void MeetingRoom::pump() {
+  if (inflight_ || reloading_ || queue_.empty()) return;
+  if (!ctx_.store.available()) {
+    while (!queue_.empty()) {
+      reject(queue_.front(), kUnavailable);
+      queue_.pop_front();
+    }
+    return;
+  }
+  if (needs_reload_) return reload_then_pump();
+
+  Inflight batch{state_, {}, {}, std::chrono::steady_clock::now()};
+  int64_t now = now_ms();
+  for (size_t n = 0; n < kMaxBatch && !queue_.empty(); ++n) {
+    Pending p = std::move(queue_.front());
+    queue_.pop_front();
+    auto decision = core::decide(batch.draft, p.participant_id, p.cid, p.command, now);
+    if (auto* rejection = std::get_if<core::Rejection>(&decision)) {
+      reject(p, *rejection);
+    } else if (auto* dup = std::get_if<core::Duplicate>(&decision)) {
+      batch.outcomes.push_back({std::move(p), dup->seq});
+    } else {
+      for (auto& e : std::get<core::Accepted>(decision).events) {
+        core::apply(batch.draft, e);
+        batch.frames.push_back(frame_of(core::to_json(e).dump()));
+      }
+      batch.outcomes.push_back({std::move(p), batch.draft.version});
+    }
+  }
+  if (batch.frames.empty()) {
+    // Only duplicates (or nothing): their events are already committed.
+    complete(batch.outcomes);
+    return pump();
+  }
+  inflight_ = std::move(batch);
+  ctx_.store.commit(id_, state_.version, inflight_->frames,
+                    [self = shared_from_this()](store::CommitResult r) {
+                      asio::post(self->strand_, [self, r] { self->on_committed(r); });
+                    });
+}
+
+void MeetingRoom::on_committed(store::CommitResult result) {
+  Inflight batch = std::move(*inflight_);
+  inflight_.reset();
+  auto elapsed = std::chrono::steady_clock::now() - batch.started;
+  ctx_.metrics.commit_seconds.observe(std::chrono::duration<double>(elapsed).count());
+
+  switch (result.status) {
+    case store::StoreStatus::ok: {
+      uint64_t seq = state_.version;
+      state_ = std::move(batch.draft);
+      for (auto& frame : batch.frames) {
+        broadcast(frame);
+        remember(++seq, std::move(frame));
+      }
+      ctx_.metrics.commits++;
+      ctx_.metrics.events_committed += batch.frames.size();
+      complete(batch.outcomes);
+      maybe_snapshot();
+      break;
+    }
+    case store::StoreStatus::conflict:
+      // Another writer moved the log: catch up, then decide the same commands again.
+      log::warn("commit conflict", {{"meeting", id_},
+                                    {"expected", std::to_string(state_.version)},
+                                    {"found", std::to_string(result.version)}});
+      for (auto it = batch.outcomes.rbegin(); it != batch.outcomes.rend(); ++it) {
+        queue_.push_front(std::move(it->pending));
+      }
+      needs_reload_ = true;
+      break;
+    default:
+      for (const auto& o : batch.outcomes) reject(o.pending, kOutcomeUnknown);
+      needs_reload_ = true;
+  }
+  pump();
+}
+
+void MeetingRoom::reload_then_pump() {
+  reloading_ = true;
+  ctx_.store.load(id_, [self = shared_from_this()](store::LoadedMeeting loaded) {
+    asio::post(self->strand_, [self, loaded = std::move(loaded)] {
+      self->reloading_ = false;
+      if (loaded.status == store::StoreStatus::ok) {
+        try {
+          core::Meeting fresh = core::replay(loaded.snapshot_state, loaded.events);
+          // Events this process never saw (a commit that landed although its reply was
+          // lost, or another instance's): everyone here gets them now, in order.
+          uint64_t first_in_tail = fresh.version - loaded.events.size() + 1;
+          for (size_t i = 0; i < loaded.events.size(); ++i) {
+            uint64_t seq = first_in_tail + i;
+            if (seq <= self->state_.version) continue;
+            Frame f = frame_of(loaded.events[i]);
+            self->broadcast(f);
+            self->remember(seq, std::move(f));
+          }
+          self->state_ = std::move(fresh);
+          self->needs_reload_ = false;
+        } catch (const std::exception& e) {
+          log::error("meeting log unreadable", {{"meeting", self->id_}, {"error", e.what()}});
+        }
+      }
+      if (self->needs_reload_) {
+        // Still behind: answer what waits rather than let it hang; later commands retry.
+        while (!self->queue_.empty()) {
+          self->reject(self->queue_.front(), kUnavailable);
+          self->queue_.pop_front();
+        }
+        return;
+      }
+      self->pump();
+    });
+  });
+}
+
+void MeetingRoom::complete(std::vector<Outcome>& outcomes) {
+  for (auto& o : outcomes) {
+    auto conn = o.pending.conn.lock();
+    ctx_.metrics.commands_accepted++;
+    if (!conn) continue;
+    if (std::holds_alternative<core::Join>(o.pending.command)) {
+      // The participant id derives from the seq of its participant_joined event.
+      std::string pid = "p" + std::to_string(o.seq);
+      welcome(conn, o.pending.cid, pid, std::nullopt);
+      subscribe(conn, pid);
+    } else {
+      conn->deliver(frame_of(core::encode_ack(o.pending.cid, o.seq)));
+    }
+  }
+}
+
+void MeetingRoom::reject(const Pending& p, const core::Rejection& r) {
+  ctx_.metrics.commands_rejected.inc(r.code);
+  auto conn = p.conn.lock();
+  if (!conn) return;
+  conn->deliver(frame_of(core::encode_reject(p.cid, r)));
+  if (std::holds_alternative<core::Join>(p.command)) conn->entry_refused();
+}
+
+void MeetingRoom::welcome(const std::shared_ptr<Connection>& conn, const std::string& cid,
+                          const std::string& participant_id,
+                          std::optional<uint64_t> resume_from) {
+  const core::Participant* p = state_.find_participant(participant_id);
+  int64_t now = now_ms();
+  core::TokenClaims claims{id_, participant_id, p->role, now + core::kMemberTokenLifetimeMs};
+  nlohmann::json j = {{"type", "welcome"},
+                      {"v", core::kProtocolVersion},
+                      {"cid", cid},
+                      {"serverTime", now},
+                      {"version", state_.version},
+                      {"you", {{"participantId", participant_id}, {"role", core::name_of(p->role)}}},
+                      {"token", core::sign_token(claims, ctx_.secret)}};
+  if (resume_from) {
+    j["resumeFrom"] = *resume_from;
+  } else {
+    j["meeting"] = core::public_snapshot(state_, [&](const std::string& id) {
+      return id == participant_id || connections_of_.count(id) > 0;
+    });
+  }
+  conn->attached(shared_from_this(), participant_id);
+  conn->deliver(frame_of(j.dump()));
+}
+
+void MeetingRoom::subscribe(const std::shared_ptr<Connection>& conn,
+                            const std::string& participant_id) {
+  subscribers_.push_back({conn, conn.get(), participant_id});
+  if (++connections_of_[participant_id] == 1) {
+    broadcast(frame_of(core::encode_presence(participant_id, true)), conn.get());
+  }
+}
+
+void MeetingRoom::unsubscribe(const Connection* conn) {
+  for (auto it = subscribers_.begin(); it != subscribers_.end(); ++it) {
+    if (it->key != conn) continue;
+    std::string pid = std::move(it->participant_id);
+    subscribers_.erase(it);
+    if (--connections_of_[pid] == 0) {
+      connections_of_.erase(pid);
+      broadcast(frame_of(core::encode_presence(pid, false)));
+    }
+    return;
+  }
+}
+
+void MeetingRoom::broadcast(const Frame& frame, const Connection* except) {
+  for (const auto& s : subscribers_) {
+    if (s.key == except) continue;
+    // An expired connection has called leave() on its way out; its entry goes then.
+    if (auto conn = s.conn.lock()) conn->deliver(frame);
+  }
+}
+
+void MeetingRoom::remember(uint64_t seq, Frame frame) {
+  recent_.emplace_back(seq, std::move(frame));
+  if (recent_.size() > kRecentEvents) recent_.pop_front();
+}
+
+void MeetingRoom::maybe_snapshot() {
+  if (state_.version - snapshot_version_ < kSnapshotEvery) return;
+  snapshot_version_ = state_.version;
+  ctx_.store.save_snapshot(id_, state_.version, core::state_to_json(state_).dump());
+}
+
+}  // namespace rt::net

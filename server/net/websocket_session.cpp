@@ -1,0 +1,243 @@
+#include "net/websocket_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+#include "core/token.hpp"
+#include "net/meeting_registry.hpp"
+#include "net/meeting_room.hpp"
+#include "support/log.hpp"
+
+namespace rt::net {
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace asio = boost::asio;
+
+namespace {
+
+std::shared_ptr<const std::string> frame_of(std::string s) {
+  return std::make_shared<const std::string>(std::move(s));
+}
+
+}  // namespace
+
+WebSocketSession::WebSocketSession(ServerContext& ctx, asio::ip::tcp::socket socket)
+    : ctx_(ctx), metrics_(ctx.metrics), ws_(std::move(socket)) {
+  metrics_.connections++;
+}
+
+WebSocketSession::~WebSocketSession() { metrics_.connections--; }
+
+void WebSocketSession::run(HttpRequest upgrade) {
+  // Handshake within 30 s; an idle peer is pinged and dropped if it stops answering.
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(beast::http::field::server, "roundtable"); }));
+  ws_.read_message_max(kMaxFrameBytes);
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), req = std::move(upgrade)] {
+    self->ws_.async_accept(req, [self](beast::error_code ec) {
+      if (!ec) self->read();
+    });
+  });
+}
+
+void WebSocketSession::read() {
+  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
+    self->on_read(ec);
+  });
+}
+
+void WebSocketSession::on_read(beast::error_code ec) {
+  if (ec) {
+    // Closed, reset, timed out or over the frame limit (Beast closes with 1009 then).
+    if (ec != websocket::error::closed && ec != asio::error::operation_aborted) {
+      log::debug("websocket read ended", {{"error", ec.message()}});
+    }
+    closing_ = true;
+    if (room_) room_->leave(this, participant_id_);
+    return;
+  }
+  if (!ws_.got_text()) {
+    reply_reject(std::nullopt, {"bad_message", "binary frames are not accepted; send JSON text"});
+  } else {
+    auto data = buffer_.cdata();
+    handle(std::string_view(static_cast<const char*>(data.data()), data.size()));
+  }
+  buffer_.consume(buffer_.size());
+  read();
+}
+
+void WebSocketSession::handle(std::string_view text) {
+  core::Decoded decoded = core::decode_client_message(text);
+  if (!commands_.take(now_ms())) {
+    return reply_reject(decoded.cid, {"rate_limited", "too many messages; slow down and resend"});
+  }
+  if (auto* r = std::get_if<core::Rejection>(&decoded.result)) return reply_reject(decoded.cid, *r);
+  auto& message = std::get<core::ClientMessage>(decoded.result);
+  if (auto* cmd = std::get_if<core::CommandRequest>(&message)) {
+    if (stage_ != Stage::joined) {
+      return reply_reject(cmd->cid, {"not_joined", "send join or resume and wait for welcome"});
+    }
+    room_->submit(weak_from_this(), participant_id_, std::move(cmd->cid), std::move(cmd->command));
+    return;
+  }
+  if (stage_ != Stage::fresh) {
+    const std::string& cid = std::holds_alternative<core::JoinRequest>(message)
+                                 ? std::get<core::JoinRequest>(message).cid
+                                 : std::get<core::ResumeRequest>(message).cid;
+    return reply_reject(cid, {"already_joined", "this connection has already joined"});
+  }
+  stage_ = Stage::entering;
+  std::visit([this](auto& m) {
+    if constexpr (!std::is_same_v<std::decay_t<decltype(m)>, core::CommandRequest>) {
+      enter(std::move(m));
+    }
+  }, message);
+}
+
+void WebSocketSession::enter(core::JoinRequest join) {
+  if (join.facilitator_token) {
+    auto verified = core::verify_token(*join.facilitator_token, ctx_.secret, now_ms());
+    if (auto* r = std::get_if<core::Rejection>(&verified)) {
+      stage_ = Stage::fresh;
+      return reply_reject(join.cid, *r);
+    }
+    auto& claims = std::get<core::TokenClaims>(verified);
+    if (claims.role != core::Role::facilitator || !claims.participant_id.empty()) {
+      stage_ = Stage::fresh;
+      return reply_reject(join.cid, {"bad_token", "this is not a facilitator token"});
+    }
+    join.join.role = core::Role::facilitator;
+    std::string cid = join.cid;
+    return enter_room(claims.meeting_id, std::move(cid),
+                      [self = shared_from_this(), join = std::move(join)](auto room) mutable {
+                        room->join(self, std::move(join.cid), std::move(join.join));
+                      });
+  }
+  std::string code = *join.code;  // read before `join` moves into the callback
+  ctx_.store.find_meeting_by_code(
+      code, [self = shared_from_this(), join = std::move(join)](store::StoreStatus status,
+                                                                       std::string meeting_id) mutable {
+        asio::post(self->ws_.get_executor(), [self, status, meeting_id = std::move(meeting_id),
+                                              join = std::move(join)]() mutable {
+          if (status != store::StoreStatus::ok) {
+            self->stage_ = Stage::fresh;
+            return self->reply_reject(
+                join.cid, status == store::StoreStatus::not_found
+                              ? core::Rejection{"bad_code", "no meeting has this join code"}
+                              : core::Rejection{"unavailable", "the meeting store cannot be "
+                                                               "reached; try again"});
+          }
+          std::string cid = join.cid;
+          self->enter_room(meeting_id, std::move(cid), [self, join = std::move(join)](auto room) mutable {
+            room->join(self, std::move(join.cid), std::move(join.join));
+          });
+        });
+      });
+}
+
+void WebSocketSession::enter(core::ResumeRequest resume) {
+  auto verified = core::verify_token(resume.token, ctx_.secret, now_ms());
+  if (auto* r = std::get_if<core::Rejection>(&verified)) {
+    stage_ = Stage::fresh;
+    return reply_reject(resume.cid, *r);
+  }
+  auto& claims = std::get<core::TokenClaims>(verified);
+  if (claims.participant_id.empty()) {
+    stage_ = Stage::fresh;
+    return reply_reject(resume.cid, {"bad_token", "resume needs a member token, not a "
+                                                  "facilitator token; join with it instead"});
+  }
+  std::string cid = resume.cid;
+  enter_room(claims.meeting_id, std::move(cid),
+             [self = shared_from_this(), resume = std::move(resume),
+              pid = claims.participant_id](auto room) mutable {
+               room->resume(self, std::move(resume.cid), std::move(pid), resume.last_seq);
+             });
+}
+
+void WebSocketSession::enter_room(const std::string& meeting_id, std::string cid,
+                                  std::function<void(std::shared_ptr<MeetingRoom>)> then) {
+  ctx_.registry.open(meeting_id, [self = shared_from_this(), cid = std::move(cid),
+                                  then = std::move(then)](std::shared_ptr<MeetingRoom> room,
+                                                          std::optional<core::Rejection> r) {
+    if (room) return then(std::move(room));
+    asio::post(self->ws_.get_executor(), [self, cid, r = *r] {
+      self->stage_ = Stage::fresh;
+      self->reply_reject(cid, r);
+    });
+  });
+}
+
+void WebSocketSession::reply_reject(const std::optional<std::string>& cid,
+                                    const core::Rejection& r) {
+  ctx_.metrics.commands_rejected.inc(r.code);
+  queue(frame_of(core::encode_reject(cid, r)));
+}
+
+void WebSocketSession::deliver(std::shared_ptr<const std::string> frame) {
+  asio::post(ws_.get_executor(),
+             [self = shared_from_this(), frame = std::move(frame)]() mutable {
+               self->queue(std::move(frame));
+             });
+}
+
+void WebSocketSession::attached(std::shared_ptr<MeetingRoom> room, std::string participant_id) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), room = std::move(room),
+                                  pid = std::move(participant_id)]() mutable {
+    self->room_ = std::move(room);
+    self->participant_id_ = std::move(pid);
+    self->stage_ = Stage::joined;
+    // The connection may have closed while the join was committed: leave at once.
+    if (self->closing_) self->room_->leave(self.get(), self->participant_id_);
+  });
+}
+
+void WebSocketSession::entry_refused() {
+  asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    if (self->stage_ == Stage::entering) self->stage_ = Stage::fresh;
+  });
+}
+
+void WebSocketSession::queue(std::shared_ptr<const std::string> frame) {
+  if (closing_) return;
+  if (outbox_.size() >= kMaxQueuedFrames || outbox_bytes_ + frame->size() > kMaxQueuedBytes) {
+    ctx_.metrics.slow_consumer_disconnects++;
+    log::info("slow consumer disconnected", {{"participant", participant_id_}});
+    // Drop what it could not take; tell it why, then close. It resumes from its last seq.
+    while (outbox_.size() > (writing_ ? 1u : 0u)) outbox_.pop_back();
+    outbox_bytes_ = 0;
+    outbox_.push_back(frame_of(core::encode_error(
+        "slow_consumer", "this connection fell too far behind; reconnect and resume")));
+    closing_ = true;
+    if (!writing_) write_next();
+    return;
+  }
+  outbox_bytes_ += frame->size();
+  outbox_.push_back(std::move(frame));
+  if (!writing_) write_next();
+}
+
+void WebSocketSession::write_next() {
+  if (outbox_.empty()) {
+    if (closing_ && ws_.is_open()) {
+      ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "slow consumer"),
+                      [self = shared_from_this()](beast::error_code) {});
+    }
+    return;
+  }
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(asio::buffer(*outbox_.front()),
+                  [self = shared_from_this()](beast::error_code ec, size_t) {
+                    self->writing_ = false;
+                    if (ec) return;
+                    if (self->outbox_bytes_ >= self->outbox_.front()->size()) {
+                      self->outbox_bytes_ -= self->outbox_.front()->size();
+                    }
+                    self->outbox_.pop_front();
+                    self->write_next();
+                  });
+}
+
+}  // namespace rt::net

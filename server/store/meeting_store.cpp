@@ -1,0 +1,159 @@
+#include "store/meeting_store.hpp"
+
+#include "support/log.hpp"
+
+namespace rt::store {
+namespace {
+
+std::string key(const std::string& meeting_id, const char* suffix) {
+  return "{m:" + meeting_id + "}:" + suffix;
+}
+std::string code_key(const std::string& join_code) { return "rt:code:" + join_code; }
+constexpr const char* kSecretKey = "rt:secret";
+
+// KEYS: ver, log. ARGV: channel, expected version, event...
+// Returns {1, new version} or {0, current version} on a version mismatch.
+constexpr const char* kCommitScript = R"lua(
+local v = tonumber(redis.call('GET', KEYS[1]) or '0')
+if v ~= tonumber(ARGV[2]) then return {0, v} end
+local events = {}
+for i = 3, #ARGV do
+  v = v + 1
+  redis.call('XADD', KEYS[2], v .. '-0', 'e', ARGV[i])
+  events[#events + 1] = ARGV[i]
+end
+redis.call('SET', KEYS[1], v)
+redis.call('PUBLISH', ARGV[1], '[' .. table.concat(events, ',') .. ']')
+return {1, v}
+)lua";
+
+// KEYS: ver, snap, log. Returns nil when the meeting does not exist, else
+// {snapshot state or '', event...} with every event after the snapshot.
+constexpr const char* kLoadScript = R"lua(
+if not redis.call('GET', KEYS[1]) then return false end
+local snap = redis.call('HMGET', KEYS[2], 'version', 'state')
+local from = 1
+if snap[1] then from = tonumber(snap[1]) + 1 end
+local out = {snap[2] or ''}
+for _, entry in ipairs(redis.call('XRANGE', KEYS[3], from .. '-0', '+')) do
+  out[#out + 1] = entry[2][2]
+end
+return out
+)lua";
+
+// KEYS: snap. ARGV: version, state. Never replaces a newer snapshot with an older one.
+constexpr const char* kSnapshotScript = R"lua(
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if tonumber(ARGV[1]) <= current then return 0 end
+redis.call('HSET', KEYS[1], 'version', ARGV[1], 'state', ARGV[2])
+return 1
+)lua";
+
+constexpr const char* kSecretScript = R"lua(
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+return redis.call('GET', KEYS[1])
+)lua";
+
+bool failed(const std::optional<RedisReply>& r, const char* what) {
+  if (!r) return true;
+  if (r->is_error()) {
+    log::error("redis error", {{"op", what}, {"error", r->str}});
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+MeetingStore::MeetingStore(std::shared_ptr<RedisClient> redis) : redis_(std::move(redis)) {}
+
+void MeetingStore::create_meeting(const std::string& meeting_id, const std::string& join_code,
+                                  std::string first_event,
+                                  std::function<void(StoreStatus)> done) {
+  redis_->command(
+      {"SET", code_key(join_code), meeting_id, "NX"},
+      [this, meeting_id, first_event = std::move(first_event),
+       done = std::move(done)](std::optional<RedisReply> r) mutable {
+        if (failed(r, "claim join code")) return done(StoreStatus::unavailable);
+        if (r->type == RedisReply::Type::nil) return done(StoreStatus::taken);
+        Events events{std::make_shared<const std::string>(std::move(first_event))};
+        commit(meeting_id, 0, events, [done = std::move(done)](CommitResult c) {
+          done(c.status == StoreStatus::conflict ? StoreStatus::taken : c.status);
+        });
+      });
+}
+
+void MeetingStore::find_meeting_by_code(
+    const std::string& join_code, std::function<void(StoreStatus, std::string)> done) {
+  redis_->command({"GET", code_key(join_code)},
+                  [done = std::move(done)](std::optional<RedisReply> r) {
+                    if (failed(r, "find join code")) return done(StoreStatus::unavailable, "");
+                    if (r->type != RedisReply::Type::string) return done(StoreStatus::not_found, "");
+                    done(StoreStatus::ok, r->str);
+                  });
+}
+
+void MeetingStore::commit(const std::string& meeting_id, uint64_t expected_version,
+                          const Events& events, std::function<void(CommitResult)> done) {
+  std::vector<std::string> args = {"EVAL",
+                                   kCommitScript,
+                                   "2",
+                                   key(meeting_id, "ver"),
+                                   key(meeting_id, "log"),
+                                   key(meeting_id, "events"),
+                                   std::to_string(expected_version)};
+  for (const auto& e : events) args.push_back(*e);
+  redis_->command(std::move(args), [done = std::move(done)](std::optional<RedisReply> r) {
+    if (failed(r, "commit") || r->elements.size() != 2) return done({StoreStatus::unavailable, 0});
+    auto version = static_cast<uint64_t>(r->elements[1].integer);
+    done({r->elements[0].integer == 1 ? StoreStatus::ok : StoreStatus::conflict, version});
+  });
+}
+
+void MeetingStore::load(const std::string& meeting_id, std::function<void(LoadedMeeting)> done) {
+  redis_->command({"EVAL", kLoadScript, "3", key(meeting_id, "ver"), key(meeting_id, "snap"),
+                   key(meeting_id, "log")},
+                  [done = std::move(done)](std::optional<RedisReply> r) {
+                    LoadedMeeting out;
+                    if (failed(r, "load")) return done(std::move(out));
+                    if (r->type != RedisReply::Type::array || r->elements.empty()) {
+                      out.status = StoreStatus::not_found;
+                      return done(std::move(out));
+                    }
+                    out.status = StoreStatus::ok;
+                    out.snapshot_state = std::move(r->elements[0].str);
+                    for (size_t i = 1; i < r->elements.size(); ++i) {
+                      out.events.push_back(std::move(r->elements[i].str));
+                    }
+                    done(std::move(out));
+                  });
+}
+
+void MeetingStore::save_snapshot(const std::string& meeting_id, uint64_t version,
+                                 std::string state) {
+  redis_->command({"EVAL", kSnapshotScript, "1", key(meeting_id, "snap"), std::to_string(version),
+                   std::move(state)},
+                  [](std::optional<RedisReply> r) { failed(r, "snapshot"); });
+}
+
+void MeetingStore::ensure_secret(const std::string& candidate,
+                                 std::function<void(std::optional<std::string>)> done) {
+  redis_->command({"EVAL", kSecretScript, "1", kSecretKey, candidate},
+                  [done = std::move(done)](std::optional<RedisReply> r) {
+                    if (failed(r, "secret") || r->type != RedisReply::Type::string) {
+                      return done(std::nullopt);
+                    }
+                    done(r->str);
+                  });
+}
+
+void MeetingStore::ping(std::function<void(bool, std::string)> done) {
+  if (!redis_->connected()) return done(false, "not connected");
+  redis_->command({"PING"}, [done = std::move(done)](std::optional<RedisReply> r) {
+    if (!r) return done(false, "connection lost");
+    if (r->is_error()) return done(false, r->str);
+    done(true, "ok");
+  });
+}
+
+}  // namespace rt::store

@@ -1,0 +1,36 @@
+// Configuration from flags, with a matching environment variable for each
+// (ROUNDTABLE_PORT for --port, ...); a flag wins over the environment.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rt::app {
+
+struct Config {
+  int port = 8080;
+  std::string bind = "127.0.0.1";
+  std::string redis_url;  // empty: start an embedded redis-server
+  std::string data_dir = "./data";
+  std::string web_root = "./web-client";
+  int threads = 0;  // 0: one per core
+  std::vector<std::string> allowed_origins;
+  std::string log_level = "info";
+  std::string secret;  // empty: shared secret kept in Redis
+  std::string redis_server = "redis-server";
+};
+
+struct ParseResult {
+  std::optional<Config> config;  // nullopt: exit with `exit_code` after printing `output`
+  int exit_code = 0;
+  std::string output;
+};
+
+// `environ_get` reads one environment variable (nullptr when unset).
+ParseResult parse_config(int argc, const char* const* argv,
+                         const char* (*environ_get)(const char*));
+
+std::string usage();
+
+}  // namespace rt::app

@@ -1,0 +1,34 @@
+// One HTTP connection: reads requests (keep-alive), answers them through http_routes, and
+// hands a WebSocket upgrade at /ws to a WebSocketSession after checking its Origin.
+#pragma once
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <memory>
+#include <optional>
+
+#include "net/http_routes.hpp"
+
+namespace rt::net {
+
+// Bodies are small JSON documents; anything bigger is refused before it is buffered.
+inline constexpr size_t kMaxRequestBody = 16 * 1024;
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(ServerContext& ctx, boost::asio::ip::tcp::socket socket);
+  void run();
+
+ private:
+  void read();
+  void on_read(boost::beast::error_code ec);
+  void write(HttpResponse res);
+  bool origin_allowed(const HttpRequest& req) const;
+
+  ServerContext& ctx_;
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+};
+
+}  // namespace rt::net

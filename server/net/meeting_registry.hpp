@@ -1,0 +1,40 @@
+// The meetings live in this process, by id. A meeting is loaded from Redis (snapshot and
+// the tail of its log) the first time a connection asks for it; connections that ask while
+// it loads wait for the same load.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/rejection.hpp"
+
+namespace rt::net {
+
+class MeetingRoom;
+struct ServerContext;
+
+class MeetingRegistry {
+ public:
+  // Exactly one of room or rejection is set. Called on any thread.
+  using OpenCallback =
+      std::function<void(std::shared_ptr<MeetingRoom>, std::optional<core::Rejection>)>;
+
+  void bind(ServerContext& ctx) { ctx_ = &ctx; }
+  void open(const std::string& meeting_id, OpenCallback cb);
+
+ private:
+  void loaded(const std::string& meeting_id, std::shared_ptr<MeetingRoom> room,
+              std::optional<core::Rejection> rejection);
+
+  ServerContext* ctx_ = nullptr;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<MeetingRoom>> rooms_;
+  std::unordered_map<std::string, std::vector<OpenCallback>> loading_;
+};
+
+}  // namespace rt::net

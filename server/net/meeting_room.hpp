@@ -1,0 +1,106 @@
+// One live meeting: an actor on its own strand that holds the materialized state, turns
+// commands into events through the core reducer, commits them to Redis, and fans them out.
+//
+// Group commit: while one commit is in flight, new commands queue; the next commit takes
+// all of them at once, decided against a draft of the state. A command is acked only after
+// the commit that holds its events returned, and the state moves only then: a failed commit
+// changes nothing in memory.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/command.hpp"
+#include "core/meeting.hpp"
+#include "core/rejection.hpp"
+#include "net/connection.hpp"
+#include "net/server_context.hpp"
+
+namespace rt::net {
+
+using Frame = std::shared_ptr<const std::string>;
+
+// Events kept in memory for resume; a client further behind gets a fresh snapshot.
+inline constexpr size_t kRecentEvents = 1024;
+// Commands in one group commit: bounds one Lua script's run time (Redis is single-threaded).
+inline constexpr size_t kMaxBatch = 256;
+// A snapshot every this many events keeps a meeting's load time flat.
+inline constexpr uint64_t kSnapshotEvery = 200;
+
+class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
+ public:
+  // `tail` are the events after the loaded snapshot, already folded into `state`.
+  MeetingRoom(ServerContext& ctx, core::Meeting state, std::vector<Frame> tail);
+
+  const std::string& id() const { return id_; }
+
+  // All thread-safe: they post onto the room's strand.
+  void join(std::weak_ptr<Connection> conn, std::string cid, core::Join join);
+  void resume(std::weak_ptr<Connection> conn, std::string cid, std::string participant_id,
+              std::optional<uint64_t> last_seq);
+  void submit(std::weak_ptr<Connection> conn, std::string participant_id, std::string cid,
+              core::Command command);
+  void leave(const Connection* conn, std::string participant_id);
+
+ private:
+  struct Pending {
+    std::weak_ptr<Connection> conn;
+    std::string participant_id;  // empty for a join
+    std::string cid;
+    core::Command command;
+  };
+  struct Outcome {
+    Pending pending;
+    uint64_t seq;  // last event of the command (or of its first application)
+  };
+  struct Inflight {
+    core::Meeting draft;
+    std::vector<Frame> frames;
+    std::vector<Outcome> outcomes;
+    std::chrono::steady_clock::time_point started;
+  };
+  struct Subscriber {
+    std::weak_ptr<Connection> conn;
+    const Connection* key;
+    std::string participant_id;
+  };
+
+  void enqueue(Pending p);
+  void pump();
+  void on_committed(store::CommitResult result);
+  void reload_then_pump();
+  void complete(std::vector<Outcome>& outcomes);
+  void reject(const Pending& p, const core::Rejection& r);
+  void welcome(const std::shared_ptr<Connection>& conn, const std::string& cid,
+               const std::string& participant_id, std::optional<uint64_t> resume_from);
+  void subscribe(const std::shared_ptr<Connection>& conn, const std::string& participant_id);
+  void unsubscribe(const Connection* conn);
+  void broadcast(const Frame& frame, const Connection* except = nullptr);
+  void remember(uint64_t seq, Frame frame);
+  void maybe_snapshot();
+
+  ServerContext& ctx_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  std::string id_;
+  core::Meeting state_;
+  std::deque<std::pair<uint64_t, Frame>> recent_;  // the last kRecentEvents events
+  std::deque<Pending> queue_;
+  std::optional<Inflight> inflight_;
+  bool reloading_ = false;
+  // After a commit whose outcome is unknown (Redis went away mid-commit), memory may lag
+  // Redis: reload before the next commit.
+  bool needs_reload_ = false;
+  uint64_t snapshot_version_ = 0;
+  std::vector<Subscriber> subscribers_;
+  std::unordered_map<std::string, int> connections_of_;  // participant -> open connections
+};
+
+}  // namespace rt::net

@@ -1,0 +1,30 @@
+// What every connection of this process shares: configuration, the store, metrics and the
+// live meetings. Owned by app/main.cpp, outlives every session.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/meeting_store.hpp"
+#include "support/metrics.hpp"
+
+namespace rt::net {
+
+class MeetingRegistry;
+
+struct ServerContext {
+  boost::asio::io_context& ioc;
+  store::MeetingStore& store;
+  Metrics& metrics;
+  MeetingRegistry& registry;
+  std::string secret;                       // token-signing key
+  std::vector<std::string> allowed_origins;  // empty: same origin only
+  std::string web_root;
+};
+
+int64_t now_ms();  // wall clock, epoch ms: event times and token expiry
+
+}  // namespace rt::net

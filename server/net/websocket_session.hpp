@@ -1,0 +1,75 @@
+// One WebSocket client. Decodes each frame at the edge (core/codec), answers protocol
+// errors itself, and passes join/resume/commands to the meeting room.
+//
+// Sending is one write in flight and a bounded queue of shared frames (an event is
+// serialized once for all its receivers). A client that falls too far behind is told so
+// and disconnected: it resumes from its last seq, and one slow client never slows a meeting.
+#pragma once
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "core/codec.hpp"
+#include "core/rate_limit.hpp"
+#include "net/connection.hpp"
+#include "net/http_routes.hpp"
+
+namespace rt::net {
+
+// A frame of 64 KiB holds any valid command many times over; more is abuse.
+inline constexpr size_t kMaxFrameBytes = 64 * 1024;
+// Send queue bounds (frames, bytes): about a minute of a busy meeting. Past them the client
+// is a slow consumer (compare Redis' client-output-buffer-limit).
+inline constexpr size_t kMaxQueuedFrames = 1024;
+inline constexpr size_t kMaxQueuedBytes = 4 * 1024 * 1024;
+// Commands per connection: a person types and clicks a few times per second; 20/s
+// sustained with bursts of 40 leaves room for a reconnect's resent backlog.
+inline constexpr double kCommandsPerSecond = 20;
+inline constexpr double kCommandBurst = 40;
+
+class WebSocketSession : public Connection,
+                         public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(ServerContext& ctx, boost::asio::ip::tcp::socket socket);
+  ~WebSocketSession() override;
+
+  void run(HttpRequest upgrade);
+
+  void deliver(std::shared_ptr<const std::string> frame) override;
+  void attached(std::shared_ptr<MeetingRoom> room, std::string participant_id) override;
+  void entry_refused() override;
+
+ private:
+  enum class Stage { fresh, entering, joined };
+
+  void read();
+  void on_read(boost::beast::error_code ec);
+  void handle(std::string_view text);
+  void enter(core::JoinRequest join);
+  void enter(core::ResumeRequest resume);
+  void enter_room(const std::string& meeting_id, std::string cid,
+                  std::function<void(std::shared_ptr<MeetingRoom>)> then);
+  void reply_reject(const std::optional<std::string>& cid, const core::Rejection& r);
+  void queue(std::shared_ptr<const std::string> frame);
+  void write_next();
+
+  ServerContext& ctx_;
+  // Held directly: the destructor may run while the io_context tears down after the
+  // context object is gone; the metrics outlive the io_context (app/main.cpp).
+  Metrics& metrics_;
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer buffer_;
+  std::deque<std::shared_ptr<const std::string>> outbox_;
+  size_t outbox_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;  // no more frames are queued once set
+  Stage stage_ = Stage::fresh;
+  std::shared_ptr<MeetingRoom> room_;
+  std::string participant_id_;
+  core::TokenBucket commands_{kCommandsPerSecond, kCommandBurst};
+};
+
+}  // namespace rt::net

@@ -1,0 +1,69 @@
+// The meeting log in Redis, and the only code that knows Redis key names.
+//
+// Keys of meeting M share the hash tag {m:M}, so one meeting lives in one Redis Cluster
+// slot and every script touches a single slot:
+//   {m:M}:ver    string  seq of the last committed event (the version)
+//   {m:M}:log    stream  one entry per event, id "<seq>-0", field "e" = the event JSON
+//   {m:M}:snap   hash    version, state: the state folded up to that version
+//   {m:M}:events channel the JSON array of each commit's events (for other instances)
+//   rt:code:<C>  string  meeting id of join code C
+//   rt:secret    string  the token-signing secret shared by all instances
+//
+// A commit is one Lua script, so it is atomic: check the expected version, append the
+// events, bump the version, publish. Either all of a batch is in the log or none of it.
+// Callbacks run on the Redis client's strand.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/redis_client.hpp"
+
+namespace rt::store {
+
+enum class StoreStatus { ok, conflict, not_found, taken, unavailable };
+
+struct CommitResult {
+  StoreStatus status = StoreStatus::unavailable;
+  uint64_t version = 0;  // the version after the commit, or the current one on conflict
+};
+
+struct LoadedMeeting {
+  StoreStatus status = StoreStatus::unavailable;
+  std::string snapshot_state;  // empty when no snapshot was taken yet
+  std::vector<std::string> events;  // every event after the snapshot, in seq order
+};
+
+class MeetingStore {
+ public:
+  using Events = std::vector<std::shared_ptr<const std::string>>;
+
+  explicit MeetingStore(std::shared_ptr<RedisClient> redis);
+
+  bool available() const { return redis_->connected(); }
+
+  // Claims the join code, then commits the first event at version 0.
+  // taken: the code or the id is already used (the caller draws new ones).
+  void create_meeting(const std::string& meeting_id, const std::string& join_code,
+                      std::string first_event, std::function<void(StoreStatus)> done);
+  void find_meeting_by_code(const std::string& join_code,
+                            std::function<void(StoreStatus, std::string meeting_id)> done);
+  void commit(const std::string& meeting_id, uint64_t expected_version, const Events& events,
+              std::function<void(CommitResult)> done);
+  void load(const std::string& meeting_id, std::function<void(LoadedMeeting)> done);
+  // Best effort: a lost snapshot only makes the next load read more of the log.
+  void save_snapshot(const std::string& meeting_id, uint64_t version, std::string state);
+  // The secret already stored, or `candidate` if there was none (first instance wins).
+  void ensure_secret(const std::string& candidate,
+                     std::function<void(std::optional<std::string>)> done);
+  void ping(std::function<void(bool ok, std::string reason)> done);
+
+ private:
+  std::shared_ptr<RedisClient> redis_;
+};
+
+}  // namespace rt::store

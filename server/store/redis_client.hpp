@@ -1,0 +1,74 @@
+// One asynchronous Redis connection (hiredis 0.14) driven by Asio, with reconnection.
+//
+// All hiredis calls run on one strand: hiredis is not thread-safe. The five hiredis event
+// hooks (add/del read, add/del write, cleanup) map onto async_wait on the socket, in the
+// shape of hiredis' own adapters (adapters/libevent.h and friends). No call here blocks.
+//
+// When the connection drops, every pending callback gets nullopt (hiredis hands them a
+// NULL reply), new commands fail at once with nullopt, and the client reconnects with
+// exponential backoff until stop().
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/redis_reply.hpp"
+#include "store/redis_url.hpp"
+
+struct redisAsyncContext;
+
+namespace rt::store {
+
+class RedisClient : public std::enable_shared_from_this<RedisClient> {
+ public:
+  // Called on the client's strand; nullopt when the command could not be sent or the
+  // connection was lost before its reply.
+  using Callback = std::function<void(std::optional<RedisReply>)>;
+  // Called on the client's strand whenever the connection comes up (true) or goes down.
+  using StateListener = std::function<void(bool up)>;
+
+  RedisClient(boost::asio::io_context& ioc, RedisEndpoint endpoint);
+  ~RedisClient();
+  RedisClient(const RedisClient&) = delete;
+  RedisClient& operator=(const RedisClient&) = delete;
+
+  void set_state_listener(StateListener listener);  // before start()
+  void start();
+  // Closes the connection and stops reconnecting; `done` runs on the strand afterwards.
+  void stop(std::function<void()> done = {});
+  bool connected() const { return connected_.load(); }
+
+  // Thread-safe. The args are one Redis command, binary-safe.
+  void command(std::vector<std::string> args, Callback cb);
+
+ private:
+  struct Watcher;
+  static void on_connect(const redisAsyncContext* ac, int status);
+  static void on_disconnect(const redisAsyncContext* ac, int status);
+  static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
+
+  void connect();
+  void send(const std::vector<std::string>& args, Callback cb);  // on the strand, connected
+  void connection_lost();
+  void schedule_reconnect();
+  void set_up(bool up);
+
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  RedisEndpoint endpoint_;
+  redisAsyncContext* ac_ = nullptr;
+  boost::asio::steady_timer reconnect_timer_;
+  std::chrono::milliseconds backoff_;
+  bool stopped_ = false;
+  std::atomic<bool> connected_{false};
+  StateListener listener_;
+};
+
+}  // namespace rt::store
