@@ -1,0 +1,132 @@
+#include "core/codec.hpp"
+
+#include <gtest/gtest.h>
+
+namespace rt::core {
+namespace {
+
+std::string code_of(std::string_view frame) {
+  auto d = decode_client_message(frame);
+  if (auto* r = std::get_if<Rejection>(&d.result)) return r->code;
+  return "";
+}
+
+template <class T>
+T command_of(std::string_view frame) {
+  auto d = decode_client_message(frame);
+  auto* r = std::get_if<Rejection>(&d.result);
+  EXPECT_EQ(r, nullptr) << (r ? r->message : "");
+  auto& msg = std::get<ClientMessage>(d.result);
+  return std::get<T>(std::get<CommandRequest>(msg).command);
+}
+
+TEST(Codec, NotJsonOrNotAnObject_IsBadJsonWithoutCid) {
+  for (auto frame : {"nope", "[1,2]", "\"text\"", "{\"type\":", ""}) {
+    auto d = decode_client_message(frame);
+    EXPECT_EQ(code_of(frame), "bad_json") << frame;
+    EXPECT_FALSE(d.cid.has_value());
+  }
+}
+
+TEST(Codec, CidIsRequiredAndBounded) {
+  EXPECT_EQ(code_of(R"({"type":"set_goal","goal":"g"})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"set_goal","cid":"","goal":"g"})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"set_goal","cid":7,"goal":"g"})"), "bad_message");
+  std::string long_cid(65, 'c');
+  EXPECT_EQ(code_of(R"({"type":"set_goal","cid":")" + long_cid + R"(","goal":"g"})"), "bad_message");
+}
+
+TEST(Codec, UnknownTypeAndUnknownField_AreRejectedWithTheCid) {
+  auto d = decode_client_message(R"({"type":"vote","cid":"c1"})");
+  EXPECT_EQ(std::get<Rejection>(d.result).code, "unknown_type");
+  EXPECT_EQ(d.cid, "c1");
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":"t","colour":"red"})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"cid":"c","title":"t"})"), "bad_message");
+}
+
+TEST(Codec, AddItem_DefaultsAndValues) {
+  auto c = command_of<AddItem>(R"({"type":"add_item","cid":"c","title":"Flyer"})");
+  EXPECT_EQ(c.title, "Flyer");
+  EXPECT_EQ(c.owner, "");
+  EXPECT_EQ(c.due, "");
+  EXPECT_EQ(c.status, ItemStatus::proposed);
+  c = command_of<AddItem>(
+      R"({"type":"add_item","cid":"c","title":"F","owner":"Ana","due":"2024-02-29","status":"done"})");
+  EXPECT_EQ(c.owner, "Ana");
+  EXPECT_EQ(c.due, "2024-02-29");
+  EXPECT_EQ(c.status, ItemStatus::done);
+}
+
+TEST(Codec, InvalidValues_AreInvalidValue) {
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":"F","status":"maybe"})"), "invalid_value");
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":"F","due":"2025-02-29"})"), "invalid_value");
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":"F","due":"tomorrow"})"), "invalid_value");
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":"F","due":"next tuesday"})"), "too_long")
+      << "over 10 characters cannot be a date";
+  EXPECT_EQ(code_of(R"({"type":"set_phase","cid":"c","phase":"paused"})"), "invalid_value");
+  EXPECT_EQ(code_of(R"({"type":"update_profile","cid":"c","attendance":"moon"})"), "invalid_value");
+}
+
+TEST(Codec, WrongTypes_AreBadMessage) {
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":42})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"move_item","cid":"c","itemId":"i1","index":-1})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"move_item","cid":"c","itemId":"i1","index":1.5})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":""})"), "bad_message");
+}
+
+TEST(Codec, TextLimits_CountCodePointsNotBytes) {
+  std::string emoji_title;
+  for (int i = 0; i < 200; ++i) emoji_title += "\xF0\x9F\x8E\x89";  // 200 x U+1F389, 800 bytes
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":")" + emoji_title + R"("})"), "");
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":")" + emoji_title + R"(x"})"), "too_long");
+  EXPECT_EQ(code_of(R"({"type":"set_goal","cid":"c","goal":")" + std::string(1001, 'g') + R"("})"),
+            "too_long");
+}
+
+TEST(Codec, UpdateItemAndProfile_NeedAtLeastOneField) {
+  EXPECT_EQ(code_of(R"({"type":"update_item","cid":"c","itemId":"i1"})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"update_profile","cid":"c"})"), "bad_message");
+  auto u = command_of<UpdateItem>(R"({"type":"update_item","cid":"c","itemId":"i1","owner":""})");
+  EXPECT_EQ(u.owner, "");
+  EXPECT_FALSE(u.title.has_value());
+}
+
+TEST(Codec, Join_NeedsExactlyOneCredentialAndAVersion) {
+  auto base = std::string(R"({"type":"join","cid":"j","name":"Ana","attendance":"room")");
+  EXPECT_EQ(code_of(base + R"(,"v":1})"), "bad_message");
+  EXPECT_EQ(code_of(base + R"(,"v":1,"code":"A","facilitatorToken":"t"})"), "bad_message");
+  EXPECT_EQ(code_of(base + R"(,"code":"A"})"), "bad_message");
+  EXPECT_EQ(code_of(base + R"(,"v":2,"code":"A"})"), "unsupported_version");
+  EXPECT_EQ(code_of(base + R"(,"v":1,"code":"A","role":"facilitator"})"), "invalid_value");
+  auto d = decode_client_message(base + R"(,"v":1,"code":"ABCD-EFGH","role":"observer"})");
+  auto& join = std::get<JoinRequest>(std::get<ClientMessage>(d.result));
+  EXPECT_EQ(join.code, "ABCD-EFGH");
+  EXPECT_EQ(join.join.role, Role::observer);
+  EXPECT_EQ(join.join.attendance, Attendance::room);
+}
+
+TEST(Codec, Resume_CarriesTokenAndOptionalLastSeq) {
+  auto d = decode_client_message(R"({"type":"resume","v":1,"cid":"r","token":"t.x","lastSeq":42})");
+  auto& r = std::get<ResumeRequest>(std::get<ClientMessage>(d.result));
+  EXPECT_EQ(r.token, "t.x");
+  EXPECT_EQ(r.last_seq, 42u);
+  EXPECT_EQ(code_of(R"({"type":"resume","v":1,"cid":"r"})"), "bad_message");
+}
+
+TEST(Codec, Encoders_ProduceTheProtocolShapes) {
+  EXPECT_EQ(nlohmann::json::parse(encode_ack("c1", 7)),
+            (nlohmann::json{{"type", "ack"}, {"cid", "c1"}, {"seq", 7}}));
+  auto r = nlohmann::json::parse(encode_reject(std::nullopt, {"bad_json", "m"}));
+  EXPECT_TRUE(r["cid"].is_null());
+  EXPECT_EQ(r["code"], "bad_json");
+  EXPECT_EQ(nlohmann::json::parse(encode_presence("p2", false))["online"], false);
+}
+
+TEST(Codec, MeetingTitleAndGoalChecks) {
+  EXPECT_FALSE(check_meeting_title("Council").has_value());
+  EXPECT_EQ(check_meeting_title("")->code, "bad_request");
+  EXPECT_EQ(check_goal(std::string(1001, 'x'))->code, "too_long");
+}
+
+}  // namespace
+}  // namespace rt::core

@@ -1,0 +1,79 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace rt::app {
+namespace {
+
+std::map<std::string, std::string> g_env;
+
+const char* fake_env(const char* name) {
+  auto it = g_env.find(name);
+  return it == g_env.end() ? nullptr : it->second.c_str();
+}
+
+ParseResult parse(std::vector<const char*> args, std::map<std::string, std::string> env = {}) {
+  g_env = std::move(env);
+  args.insert(args.begin(), "roundtable");
+  return parse_config(static_cast<int>(args.size()), args.data(), fake_env);
+}
+
+TEST(Config, DefaultsMatchTheDocumentation) {
+  auto r = parse({});
+  ASSERT_TRUE(r.config);
+  EXPECT_EQ(r.config->port, 8080);
+  EXPECT_EQ(r.config->bind, "127.0.0.1");
+  EXPECT_EQ(r.config->redis_url, "");
+  EXPECT_EQ(r.config->data_dir, "./data");
+  EXPECT_TRUE(r.config->allowed_origins.empty());
+}
+
+TEST(Config, FlagsWinOverTheEnvironment) {
+  auto r = parse({"--port", "9000", "--allowed-origin=https://a.example", "--allowed-origin",
+                  "https://b.example"},
+                 {{"ROUNDTABLE_PORT", "7000"}, {"ROUNDTABLE_ALLOWED_ORIGIN", "https://env.example"},
+                  {"ROUNDTABLE_REDIS", "redis://h:1/2"}});
+  ASSERT_TRUE(r.config);
+  EXPECT_EQ(r.config->port, 9000);
+  EXPECT_EQ(r.config->redis_url, "redis://h:1/2");
+  EXPECT_EQ(r.config->allowed_origins,
+            (std::vector<std::string>{"https://a.example", "https://b.example"}));
+}
+
+TEST(Config, EnvironmentOriginsAreCommaSeparated) {
+  auto r = parse({}, {{"ROUNDTABLE_ALLOWED_ORIGIN", "https://a.example,https://b.example"}});
+  EXPECT_EQ(r.config->allowed_origins.size(), 2u);
+}
+
+TEST(Config, BadValuesAndUnknownFlagsExitWithUsageError) {
+  for (auto args : std::vector<std::vector<const char*>>{{"--port", "x"},
+                                                         {"--port", "70000"},
+                                                         {"--threads", "-1"},
+                                                         {"--log-level", "loud"},
+                                                         {"--secret", "short"},
+                                                         {"--frobnicate"},
+                                                         {"--port"}}) {
+    auto r = parse(args);
+    EXPECT_FALSE(r.config) << args[0];
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.output.find("roundtable:"), std::string::npos);
+  }
+  EXPECT_FALSE(parse({}, {{"ROUNDTABLE_PORT", "nope"}}).config);
+}
+
+TEST(Config, HelpListsEveryFlagAndItsVariable) {
+  auto r = parse({"--help"});
+  EXPECT_FALSE(r.config);
+  EXPECT_EQ(r.exit_code, 0);
+  for (auto flag : {"--port", "--bind", "--redis", "--data-dir", "--web-root", "--threads",
+                    "--allowed-origin", "--log-level", "--secret", "ROUNDTABLE_PORT"}) {
+    EXPECT_NE(r.output.find(flag), std::string::npos) << flag;
+  }
+}
+
+}  // namespace
+}  // namespace rt::app

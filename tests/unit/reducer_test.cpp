@@ -1,0 +1,219 @@
+#include "core/reducer.hpp"
+
+#include <gtest/gtest.h>
+
+#include "core/event.hpp"
+#include "core/limits.hpp"
+#include "test_support.hpp"
+
+namespace rt::core {
+namespace {
+
+using test::MeetingFixture;
+using test::rejection_code;
+
+struct Named {
+  const char* name;
+  Command command;
+};
+
+// Every command only the facilitator may give, on an existing item i5.
+std::vector<Named> facilitator_only() {
+  return {{"set_title", SetTitle{"New title"}},
+          {"set_goal", SetGoal{"New goal"}},
+          {"set_phase", SetPhase{Phase::live}},
+          {"move_item", MoveItem{"i5", 0}},
+          {"delete_item", DeleteItem{"i5"}}};
+}
+
+// Commands members may give but observers may not.
+std::vector<Named> member_commands() {
+  return {{"add_item", AddItem{"Flyer", "", "", ItemStatus::proposed}},
+          {"update_item", UpdateItem{"i5", std::string("Renamed"), {}, {}, {}}}};
+}
+
+class ReducerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { f.ok(f.member, "setup", AddItem{"Flyer", "Ana", "", ItemStatus::proposed}); }
+  MeetingFixture f;
+};
+
+TEST_F(ReducerTest, Roles_EveryFacilitatorCommandIsForbiddenToMembersAndObservers) {
+  for (const auto& [name, command] : facilitator_only()) {
+    for (const auto& who : {f.member, f.observer}) {
+      Meeting before = f.m;
+      auto d = f.run(who, std::string("c-") + name, command);
+      EXPECT_EQ(rejection_code(d), "forbidden") << name << " by " << who;
+      EXPECT_EQ(f.m.version, before.version) << name;
+    }
+    EXPECT_TRUE(std::holds_alternative<Accepted>(decide(f.m, f.fac, "x", command, test::kNow)))
+        << name << " by the facilitator";
+  }
+}
+
+TEST_F(ReducerTest, Roles_ObserversCannotAddOrEditItems) {
+  for (const auto& [name, command] : member_commands()) {
+    EXPECT_EQ(rejection_code(f.run(f.observer, "c", command)), "forbidden") << name;
+    EXPECT_TRUE(std::holds_alternative<Accepted>(decide(f.m, f.member, "x", command, test::kNow)))
+        << name << " by a member";
+  }
+}
+
+TEST_F(ReducerTest, Roles_EveryoneMayUpdateTheirOwnProfile) {
+  for (const auto& who : {f.fac, f.member, f.observer}) {
+    f.ok(who, "profile", UpdateProfile{{}, Attendance::remote, {}});
+    EXPECT_EQ(f.m.find_participant(who)->attendance, Attendance::remote);
+  }
+}
+
+TEST_F(ReducerTest, Join_CreatesParticipantNamedAfterItsSeq) {
+  uint64_t before = f.m.version;
+  std::string pid = f.join("Lee", Role::member);
+  EXPECT_EQ(pid, "p" + std::to_string(before + 1));
+  const Participant* p = f.m.find_participant(pid);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->name, "Lee");
+  EXPECT_EQ(p->role, Role::member);
+}
+
+TEST_F(ReducerTest, Join_RefusedPastTheParticipantLimit) {
+  while (f.m.participants.size() < limits::kParticipants) f.join("x", Role::member);
+  EXPECT_EQ(rejection_code(f.run("", "j", Join{"one too many", Attendance::room, "", Role::member})),
+            "limit_reached");
+}
+
+TEST_F(ReducerTest, AddItem_AppendsWithIdFromSeqAndAuthor) {
+  uint64_t seq = f.ok(f.member, "a", AddItem{"Second", "Lee", "2026-12-01", ItemStatus::agreed});
+  ASSERT_EQ(f.m.items.size(), 2u);
+  const ActionItem& item = f.m.items.back();
+  EXPECT_EQ(item.id, "i" + std::to_string(seq));
+  EXPECT_EQ(item.title, "Second");
+  EXPECT_EQ(item.owner, "Lee");
+  EXPECT_EQ(item.due, "2026-12-01");
+  EXPECT_EQ(item.status, ItemStatus::agreed);
+  EXPECT_EQ(item.created_by, f.member);
+}
+
+TEST_F(ReducerTest, AddItem_RefusedPastTheItemLimit) {
+  for (size_t i = f.m.items.size(); i < limits::kItems; ++i) {
+    f.ok(f.fac, "fill" + std::to_string(i), AddItem{"x", "", "", ItemStatus::proposed});
+  }
+  EXPECT_EQ(rejection_code(f.run(f.member, "over", AddItem{"x", "", "", ItemStatus::proposed})),
+            "limit_reached");
+}
+
+TEST_F(ReducerTest, UpdateItem_ReplacesOnlyTheNamedFields) {
+  f.ok(f.member, "u1", UpdateItem{"i5", {}, std::string("Lee"), {}, ItemStatus::in_progress});
+  const ActionItem& item = f.m.items[0];
+  EXPECT_EQ(item.title, "Flyer");
+  EXPECT_EQ(item.owner, "Lee");
+  EXPECT_EQ(item.status, ItemStatus::in_progress);
+  f.ok(f.fac, "u2", UpdateItem{"i5", std::string("Flyer v2"), {}, std::string("2027-01-15"), {}});
+  EXPECT_EQ(item.title, "Flyer v2");
+  EXPECT_EQ(item.due, "2027-01-15");
+  EXPECT_EQ(item.owner, "Lee");
+}
+
+TEST_F(ReducerTest, UnknownItem_IsNotFoundForUpdateMoveAndDelete) {
+  for (const Command& c : std::vector<Command>{UpdateItem{"i99", std::string("x"), {}, {}, {}},
+                                               MoveItem{"i99", 0}, DeleteItem{"i99"}}) {
+    EXPECT_EQ(rejection_code(f.run(f.fac, "nf", c)), "not_found");
+  }
+}
+
+TEST_F(ReducerTest, MoveItem_ClampsTheTargetIndex) {
+  f.ok(f.member, "b", AddItem{"B", "", "", ItemStatus::proposed});
+  f.ok(f.member, "c", AddItem{"C", "", "", ItemStatus::proposed});
+  f.ok(f.fac, "m1", MoveItem{"i5", 1000});
+  EXPECT_EQ(f.m.items.back().id, "i5");
+  f.ok(f.fac, "m2", MoveItem{"i5", 0});
+  EXPECT_EQ(f.m.items.front().id, "i5");
+  EXPECT_EQ(f.m.items.size(), 3u);
+}
+
+TEST_F(ReducerTest, DeleteItem_RemovesIt) {
+  f.ok(f.fac, "d", DeleteItem{"i5"});
+  EXPECT_TRUE(f.m.items.empty());
+  EXPECT_EQ(rejection_code(f.run(f.member, "u", UpdateItem{"i5", {}, {}, {}, ItemStatus::done})),
+            "not_found");
+}
+
+TEST_F(ReducerTest, Facilitator_SetsTitleGoalAndPhase) {
+  f.ok(f.fac, "t", SetTitle{"Council, December"});
+  f.ok(f.fac, "g", SetGoal{"Every child reads by 8"});
+  f.ok(f.fac, "p", SetPhase{Phase::live});
+  EXPECT_EQ(f.m.title, "Council, December");
+  EXPECT_EQ(f.m.goal, "Every child reads by 8");
+  EXPECT_EQ(f.m.phase, Phase::live);
+}
+
+TEST_F(ReducerTest, EndedMeeting_RefusesChangesButNotPhaseOrProfile) {
+  f.ok(f.fac, "end", SetPhase{Phase::ended});
+  std::vector<Command> refused = {AddItem{"x", "", "", ItemStatus::proposed},
+                                  UpdateItem{"i5", {}, {}, {}, ItemStatus::done},
+                                  MoveItem{"i5", 0},
+                                  DeleteItem{"i5"},
+                                  SetTitle{"x"},
+                                  SetGoal{"x"}};
+  for (const auto& c : refused) EXPECT_EQ(rejection_code(f.run(f.fac, "late", c)), "meeting_ended");
+  f.ok(f.member, "prof", UpdateProfile{std::string("Ana R."), {}, {}});
+  f.ok(f.fac, "reopen", SetPhase{Phase::live});
+  f.ok(f.member, "again", AddItem{"x", "", "", ItemStatus::proposed});
+}
+
+TEST_F(ReducerTest, DuplicateCid_IsNotAppliedTwiceAndAnswersTheOriginalSeq) {
+  uint64_t seq = f.ok(f.member, "c1", AddItem{"Once", "", "", ItemStatus::proposed});
+  uint64_t version = f.m.version;
+  auto d = f.run(f.member, "c1", AddItem{"Once", "", "", ItemStatus::proposed});
+  ASSERT_TRUE(std::holds_alternative<Duplicate>(d));
+  EXPECT_EQ(std::get<Duplicate>(d).seq, seq);
+  EXPECT_EQ(f.m.version, version);
+  EXPECT_EQ(f.m.items.size(), 2u);
+}
+
+TEST_F(ReducerTest, DuplicateCid_IsPerParticipant) {
+  f.ok(f.member, "same", AddItem{"A", "", "", ItemStatus::proposed});
+  f.ok(f.fac, "same", AddItem{"B", "", "", ItemStatus::proposed});
+  EXPECT_EQ(f.m.items.size(), 3u);
+}
+
+TEST_F(ReducerTest, RememberedCids_AreBoundedOldestFirst) {
+  for (size_t i = 0; i < limits::kRememberedCids + 1; ++i) {
+    f.ok(f.member, "k" + std::to_string(i), UpdateProfile{{}, {}, std::string("Org")});
+  }
+  EXPECT_EQ(f.m.find_participant(f.member)->recent_cids.size(), limits::kRememberedCids);
+  // k0 fell out of the memory: the same cid is a new command again.
+  EXPECT_TRUE(std::holds_alternative<Accepted>(
+      decide(f.m, f.member, "k0", UpdateProfile{{}, {}, std::string("Org")}, test::kNow)));
+  EXPECT_TRUE(std::holds_alternative<Duplicate>(decide(
+      f.m, f.member, "k" + std::to_string(limits::kRememberedCids),
+      UpdateProfile{{}, {}, std::string("Org")}, test::kNow)));
+}
+
+TEST_F(ReducerTest, UnknownActor_IsABadToken) {
+  EXPECT_EQ(rejection_code(f.run("p999", "x", UpdateProfile{std::string("x"), {}, {}})), "bad_token");
+}
+
+TEST_F(ReducerTest, CommandWithoutActor_IsNotJoined) {
+  EXPECT_EQ(rejection_code(f.run("", "x", AddItem{"x", "", "", ItemStatus::proposed})), "not_joined");
+}
+
+TEST_F(ReducerTest, Decide_DoesNotChangeTheState) {
+  nlohmann::json before = state_to_json(f.m);
+  (void)decide(f.m, f.fac, "x", DeleteItem{"i5"}, test::kNow);
+  (void)decide(f.m, f.member, "y", AddItem{"x", "", "", ItemStatus::proposed}, test::kNow);
+  EXPECT_EQ(state_to_json(f.m), before);
+}
+
+TEST_F(ReducerTest, Events_CarryActorCidTimeAndConsecutiveSeq) {
+  auto d = decide(f.m, f.member, "c9", AddItem{"x", "", "", ItemStatus::proposed}, test::kNow + 5);
+  const auto& events = std::get<Accepted>(d).events;
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].seq, f.m.version + 1);
+  EXPECT_EQ(events[0].actor, f.member);
+  EXPECT_EQ(events[0].cid, "c9");
+  EXPECT_EQ(events[0].at, test::kNow + 5);
+}
+
+}  // namespace
+}  // namespace rt::core
