@@ -9,8 +9,12 @@ const BACKOFF_MAX_MS = 5000;
 // connection can otherwise sit in "connecting" for minutes.
 const WELCOME_TIMEOUT_MS = 10000;
 
-// A join/resume refused for one of these may work a moment later, so it is retried.
+// A message refused for one of these may work a moment later, so it is retried: a join or
+// resume with the reconnect backoff, a command up to COMMAND_RETRIES times, a little later
+// each time.
 const TRANSIENT_CODES = new Set(['unavailable', 'rate_limited']);
+const COMMAND_RETRIES = 5;
+const COMMAND_RETRY_MS = 1000;
 
 function randomPrefix() {
   const bytes = new Uint8Array(6);
@@ -178,11 +182,13 @@ export class Connection {
           for (const { msg: cmd } of this.pending.values()) this.ws.send(JSON.stringify(cmd));
         }
         return;
+      // Events and presence only mean something on top of the welcome's snapshot or
+      // resumeFrom; before it they are stray, and acting on one (a "gap") would loop.
       case 'event':
-        this.on.onEvent?.(msg);
+        if (this.welcomed) this.on.onEvent?.(msg);
         return;
       case 'presence':
-        this.on.onPresence?.(msg);
+        if (this.welcomed) this.on.onPresence?.(msg);
         return;
       case 'ack':
         this.settle(msg);
@@ -197,6 +203,7 @@ export class Connection {
           this.on.onHelloRejected?.(msg);
           return;
         }
+        if (TRANSIENT_CODES.has(msg.code) && this.retryLater(msg.cid)) return;
         this.settle(msg);
         this.on.onReject?.(msg);
         return;
@@ -206,6 +213,20 @@ export class Connection {
       default:
       // A server message type newer than this client: ignore it (PROTOCOL.md "Versioning").
     }
+  }
+
+  // A command refused as `unavailable` or `rate_limited` was not applied (PROTOCOL.md "Error
+  // codes"), so the same cid is sent again a little later instead of losing the user's edit.
+  retryLater(cid) {
+    const entry = this.pending.get(cid);
+    if (!entry) return false;
+    entry.retries = (entry.retries ?? 0) + 1;
+    if (entry.retries > COMMAND_RETRIES) return false;
+    setTimeout(() => {
+      // After a reconnect the welcome has resent it already.
+      if (this.welcomed && this.pending.get(cid) === entry) this.ws.send(JSON.stringify(entry.msg));
+    }, COMMAND_RETRY_MS * entry.retries);
+    return true;
   }
 
   settle(msg) {

@@ -66,3 +66,10 @@ export function copyField(field, button) {
     }
   });
 }
+
+// Shows one top-level screen (a child of <body> with id "screen-<name>") and hides the others.
+export function showScreen(name) {
+  for (const screen of document.querySelectorAll('body > [id^="screen-"]')) {
+    screen.hidden = screen.id !== `screen-${name}`;
+  }
+}

@@ -4,7 +4,6 @@
 
 export const ITEM_STATUSES = ['proposed', 'agreed', 'in_progress', 'done', 'dropped'];
 export const PHASES = ['lobby', 'live', 'ended'];
-export const ATTENDANCE = ['room', 'remote'];
 
 export function createState() {
   return {

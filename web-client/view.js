@@ -178,6 +178,8 @@ export function createMeetingView(send) {
     if (settings.hidden) return;
     show(editTitle, 'meeting.title', m.title);
     show(editGoal, 'meeting.goal', m.goal);
+    // An ended meeting accepts only set_phase (PROTOCOL.md), so only the phase stays live.
+    editTitle.disabled = editGoal.disabled = m.phase === 'ended';
     for (const phase of PHASES) {
       q(`phase-${phase}`).setAttribute('aria-pressed', String(m.phase === phase));
     }
@@ -229,8 +231,9 @@ export function createMeetingView(send) {
       { testid: 'item-status' },
       ITEM_STATUSES.map((s) => h('option', { value: s }, STATUS_LABELS[s])),
     );
-    const up = h('button', { type: 'button', testid: 'item-move-up' }, '↑ Up');
-    const down = h('button', { type: 'button', testid: 'item-move-down' }, '↓ Down');
+    const arrow = (a) => h('span', { 'aria-hidden': 'true' }, `${a} `);
+    const up = h('button', { type: 'button', testid: 'item-move-up' }, arrow('↑'), 'Move up');
+    const down = h('button', { type: 'button', testid: 'item-move-down' }, arrow('↓'), 'Move down');
     const del = h('button', { type: 'button', class: 'danger', testid: 'item-delete' }, 'Delete');
     const tools = h('div', { class: 'item-tools' }, up, down, del);
     const li = h(
@@ -356,6 +359,7 @@ export function createMeetingView(send) {
             testid: 'participant',
             'data-participant-id': p.id,
             'data-online': String(Boolean(p.online)),
+            'data-you': p.id === youId ? 'true' : null,
           },
           h('span', { class: `dot ${p.online ? 'on' : 'off'}`, 'aria-hidden': 'true' }),
           h('span', { class: 'visually-hidden' }, p.online ? 'online: ' : 'offline: '),

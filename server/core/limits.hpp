@@ -22,8 +22,9 @@ inline constexpr size_t kId = 64;
 inline constexpr size_t kToken = 1024;
 
 // A partnership meeting has tens of people and items; hundreds is already a conference.
+// 1,000 items of at most ~600 bytes each keep a snapshot under 1 MB.
 inline constexpr size_t kParticipants = 500;
-inline constexpr size_t kItems = 500;
+inline constexpr size_t kItems = 1000;
 
 // cids remembered per participant for at-most-once delivery: far more than a client can
 // have in flight (its send queue is bounded by the rate limit times a reconnect).

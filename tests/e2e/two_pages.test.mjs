@@ -1,0 +1,258 @@
+// End-to-end: two Chromium pages against the real server and a real Redis. A facilitator
+// creates a meeting in the UI, a remote member joins with the link, they co-edit an action
+// item and see each other; then the member reloads and comes back as the same participant.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+import {
+  ROUNDTABLE_BIN, binaryExists, cleanup, freePort, startRedis, startServer,
+} from '../support/harness.mjs';
+
+const ARTIFACTS = process.env.ROUNDTABLE_ARTIFACTS || 'test-artifacts';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// Long enough for a loaded 2-core CI machine, short enough that a missing update fails fast.
+const UI_TIMEOUT_MS = 15000;
+
+const skip = binaryExists() ? false : `roundtable binary not built (${ROUNDTABLE_BIN})`;
+
+const GOAL = 'Every child in town ready for kindergarten';
+const ITEM = 'Book fair flyer for the spring enrolment';
+const QUEUED = 'Ask the museum for a family day';
+
+let redis;
+let server;
+let serverArgs; // a fixed port, so a restarted server is where the pages reconnect to
+let browser;
+const pages = {}; // facilitator, member: {context, page, errors}
+
+// One browser with two contexts: each context has its own cookies and localStorage, like two
+// people on two devices. launch() gives the browser a fresh temporary profile of its own
+// (playwright-core refuses --user-data-dir in launch() args, and launchPersistentContext
+// would mean one whole browser per page), so nothing leaks between test runs either.
+async function openPage(role, viewport) {
+  const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(UI_TIMEOUT_MS);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(`${role}: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') console.log(`[${role} console] ${msg.text()}`);
+  });
+  pages[role] = { context, page, errors };
+  return page;
+}
+
+const itemSelector = (itemId) => `[data-testid="item"][data-item-id="${itemId}"]`;
+const item = (page, itemId) => page.locator(itemSelector(itemId));
+
+// Resolves with the id of the first action item whose title field shows `title`.
+async function waitForItemTitled(page, title) {
+  const handle = await page.waitForFunction(
+    (t) => [...document.querySelectorAll('[data-testid="item"]')]
+      .find((li) => li.querySelector('[data-testid="item-title"]').value === t)
+      ?.dataset.itemId,
+    title,
+    { timeout: UI_TIMEOUT_MS },
+  );
+  return handle.jsonValue();
+}
+
+// Waits until the form control `field` (a data-testid) of an item shows `value`.
+async function waitForItemField(page, itemId, field, value) {
+  await page.waitForFunction(
+    ([sel, v]) => document.querySelector(sel)?.value === v,
+    [`${itemSelector(itemId)} [data-testid="${field}"]`, value],
+    { timeout: UI_TIMEOUT_MS },
+  );
+}
+
+async function waitForParticipant(page, name, attrs = {}) {
+  let selector = '[data-testid="participant"]';
+  for (const [k, v] of Object.entries(attrs)) selector += `[data-${k}="${v}"]`;
+  await page.locator(selector).filter({ hasText: name }).first().waitFor();
+}
+
+async function joinForm(page, { name, attendance, organisation }) {
+  await page.getByTestId('join-name').fill(name);
+  await page.getByTestId(`join-attendance-${attendance}`).check();
+  await page.getByTestId('join-organisation').fill(organisation);
+  await page.getByTestId('join-submit').click();
+  await page.getByTestId('goal-banner').filter({ hasText: GOAL }).waitFor();
+  await page.locator('[data-testid="conn-status"][data-state="connected"]').waitFor();
+}
+
+// Scrolls to the bottom and checks the goal banner is still at the top of the viewport and
+// not covered: the shared-agenda rule that the goal cannot be scrolled away.
+async function assertGoalPinnedAfterScroll(page, who) {
+  const r = await page.evaluate(() => {
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    const banner = document.querySelector('[data-testid="goal-banner"]');
+    const box = banner.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return {
+      scrollY: window.scrollY,
+      top: box.top,
+      bottom: box.bottom,
+      onTop: banner.contains(hit),
+      text: banner.textContent,
+    };
+  });
+  assert.ok(r.scrollY > 0, `${who}: the page should be long enough to scroll (scrollY ${r.scrollY})`);
+  assert.ok(Math.abs(r.top) < 1, `${who}: goal banner top at ${r.top}px after scrolling`);
+  assert.ok(r.bottom > 0, `${who}: goal banner has no height`);
+  assert.ok(r.onTop, `${who}: something covers the goal banner`);
+  assert.ok(r.text.includes(GOAL), `${who}: banner shows the goal`);
+}
+
+before(async () => {
+  if (skip) return;
+  redis = await startRedis();
+  serverArgs = ['--port', String(await freePort())];
+  server = await startServer({ redisUrl: redis.url, args: serverArgs });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  await cleanup();
+});
+
+test('facilitator and remote member co-edit an action item live', { skip }, async () => {
+  // The facilitator on a laptop, the member on a phone-sized screen.
+  const fac = await openPage('facilitator', { width: 1280, height: 640 });
+  const mem = await openPage('member', { width: 390, height: 740 });
+
+  await fac.goto(`${server.baseUrl}/`);
+  await fac.getByTestId('create-title').fill('Readiness Council');
+  await fac.getByTestId('create-goal').fill(GOAL);
+  await fac.getByTestId('create-submit').click();
+  // The invite box is in the page from the start, hidden and empty until the meeting exists.
+  await fac.getByTestId('join-code-display').waitFor();
+  const code = (await fac.getByTestId('join-code-display').textContent()).trim();
+  assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  const joinUrl = await fac.getByTestId('join-url-display').inputValue();
+  assert.ok(joinUrl.includes(`join=${code}`), `join link ${joinUrl} carries the code`);
+  const meetingId = new URL(fac.url()).searchParams.get('meeting');
+  assert.ok(meetingId, 'the facilitator page remembers the meeting in its address');
+  assert.ok(await fac.evaluate((id) => localStorage.getItem(`rt.fac.${id}`), meetingId),
+    'facilitator token kept in localStorage');
+  await joinForm(fac, { name: 'Sam Okafor', attendance: 'room', organisation: 'School District' });
+
+  await mem.goto(joinUrl);
+  await joinForm(mem, { name: 'Ana Ruiz', attendance: 'remote', organisation: 'Town Library' });
+  assert.ok(await mem.evaluate((id) => localStorage.getItem(`rt.token.${id}`), meetingId),
+    'member token kept in localStorage under the meeting id');
+
+  // Both see each other, with presence and attendance.
+  await waitForParticipant(fac, 'Ana Ruiz', { online: 'true' });
+  await fac.locator('[data-testid="participant"]', { hasText: 'Ana Ruiz' })
+    .getByTestId('participant-attendance').filter({ hasText: 'Remote' }).waitFor();
+  await waitForParticipant(mem, 'Sam Okafor', { online: 'true' });
+  await mem.locator('[data-testid="participant"]', { hasText: 'Sam Okafor' })
+    .getByTestId('participant-role').filter({ hasText: 'Facilitator' }).waitFor();
+
+  // The member adds an action item; the facilitator sees it.
+  await mem.getByTestId('item-add-title').fill(ITEM);
+  await mem.getByTestId('item-add-submit').click();
+  const itemId = await waitForItemTitled(fac, ITEM);
+  assert.ok(itemId);
+
+  // The facilitator agrees it; the member sees the new status.
+  await item(fac, itemId).getByTestId('item-status').selectOption('agreed');
+  await waitForItemField(mem, itemId, 'item-status', 'agreed');
+
+  // Members get no facilitator tools; the facilitator does.
+  assert.equal(await item(mem, itemId).getByTestId('item-delete').isVisible(), false);
+  assert.equal(await item(fac, itemId).getByTestId('item-delete').isVisible(), true);
+
+  await assertGoalPinnedAfterScroll(fac, 'facilitator');
+  await assertGoalPinnedAfterScroll(mem, 'member');
+
+  // Screenshots still scrolled down, with the item in view under the pinned goal.
+  for (const [page, file] of [[fac, 'e2e-facilitator.png'], [mem, 'e2e-member.png']]) {
+    await item(page, itemId).evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: path.join(ARTIFACTS, file) });
+  }
+
+  pages.member.itemId = itemId;
+  pages.member.meetingId = meetingId;
+  assert.deepEqual([...pages.facilitator.errors, ...pages.member.errors], []);
+});
+
+test('member reloads and resumes as the same participant', { skip }, async () => {
+  const { page: mem, itemId, meetingId } = pages.member;
+  const fac = pages.facilitator.page;
+  assert.ok(itemId, 'the first test left a meeting to come back to');
+
+  const you = () => mem.locator('[data-testid="participant"][data-you="true"]')
+    .getAttribute('data-participant-id');
+  const before = await you();
+
+  await mem.reload();
+  await mem.locator('[data-testid="conn-status"][data-state="connected"]').waitFor();
+  await mem.getByTestId('goal-banner').filter({ hasText: GOAL }).waitFor();
+  assert.equal(new URL(mem.url()).searchParams.get('meeting'), meetingId);
+  assert.equal(await you(), before, 'same participant id after the reload');
+
+  // Still sees the item, in the state the facilitator left it.
+  assert.equal(await waitForItemTitled(mem, ITEM), itemId);
+  await waitForItemField(mem, itemId, 'item-status', 'agreed');
+
+  // The facilitator sees the member online again and not twice.
+  await waitForParticipant(fac, 'Ana Ruiz', { online: 'true', 'participant-id': before });
+  assert.equal(await fac.locator('[data-testid="participant"]', { hasText: 'Ana Ruiz' }).count(), 1);
+
+  // And the resumed member can still edit: a change made after the reload reaches the facilitator.
+  await item(mem, itemId).getByTestId('item-owner').fill('Ana');
+  await item(mem, itemId).getByTestId('item-owner').blur();
+  await waitForItemField(fac, itemId, 'item-owner', 'Ana');
+
+  assert.deepEqual([...pages.facilitator.errors, ...pages.member.errors], []);
+});
+
+test('edits made while the server is down arrive once after it restarts', { skip }, async () => {
+  const { page: mem, itemId } = pages.member;
+  const fac = pages.facilitator.page;
+  assert.ok(itemId, 'the first test left a meeting to come back to');
+  const connState = (page, state) =>
+    page.locator(`[data-testid="conn-status"][data-state="${state}"]`).waitFor();
+
+  await server.kill9();
+  await connState(mem, 'reconnecting');
+  await connState(fac, 'reconnecting');
+
+  // Made while nothing is listening: the client queues them.
+  await mem.getByTestId('item-add-title').fill(QUEUED);
+  await mem.getByTestId('item-add-submit').click();
+  await item(mem, itemId).getByTestId('item-status').selectOption('in_progress');
+
+  server = await startServer({ redisUrl: redis.url, args: serverArgs });
+  await connState(mem, 'connected');
+  await connState(fac, 'connected');
+
+  await waitForItemTitled(fac, QUEUED);
+  await waitForItemField(fac, itemId, 'item-status', 'in_progress');
+  await waitForItemField(mem, itemId, 'item-status', 'in_progress');
+  const titles = await fac.$$eval('[data-testid="item-title"]', (els) => els.map((e) => e.value));
+  assert.equal(titles.filter((t) => t === QUEUED).length, 1, `queued item added once: ${titles}`);
+
+  assert.deepEqual([...pages.facilitator.errors, ...pages.member.errors], []);
+});

@@ -1,0 +1,211 @@
+// Entry point: picks the first screen from the address (?join=CODE, ?meeting=ID or neither),
+// and runs a meeting session: one Connection feeding one model (state.js) drawn by view.js.
+
+import { Connection } from './connection.js';
+import { applyEvent, applyPresence, applyWelcome, createState } from './state.js';
+import { createMeetingView } from './view.js';
+import { normaliseCode, setupJoin, setupLanding, showLanding } from './forms.js';
+import { session } from './session.js';
+import { byTestId, showScreen, toast } from './dom.js';
+import { clearUrl, joinUrlFor, pageParams, rememberMeetingInUrl, webSocketUrl } from './urls.js';
+
+// A resume refused for these means the stored token is no use any more.
+const DEAD_TOKEN_CODES = new Set(['bad_token', 'token_expired', 'unknown_meeting']);
+
+const FRIENDLY_REJECTS = {
+  bad_code: 'No meeting has this code. Check it and try again.',
+  limit_reached: 'This meeting is full.',
+  token_expired: 'Your place in this meeting has expired. Please join again.',
+  bad_token: 'This browser’s pass for the meeting is no longer valid. Please join again.',
+};
+
+const SERVER_ERRORS = {
+  slow_consumer: 'The connection fell behind. Catching up…',
+  shutting_down: 'The server is restarting. Reconnecting…',
+};
+
+const CONNECTING_TEXT = {
+  connecting: 'Connecting to the meeting…',
+  reconnecting: 'Cannot reach the server yet. Still trying…',
+};
+
+let current = null; // the running meeting session: {conn}
+
+const view = createMeetingView((command) =>
+  current
+    ? current.conn.send(command)
+    : Promise.resolve({ type: 'reject', code: 'stopped', message: 'Not in a meeting.' }));
+
+function leaveMeeting() {
+  if (current) current.conn.stop();
+  current = null;
+}
+
+// Opens the meeting with `join` (a join message without cid) or, when `token` is given,
+// resumes the participant it names. After the first welcome every reconnect resumes.
+function enterMeeting({ meetingId = null, token = null, join = null }) {
+  leaveMeeting();
+  const state = createState();
+  let id = meetingId;
+  let memberToken = token;
+  let resuming = false; // what the last hello was, to read a refusal of it
+  let freshSnapshot = false;
+  let gapsInARow = 0;
+  let entered = false;
+
+  const hello = () => {
+    resuming = Boolean(memberToken);
+    if (!memberToken) return join;
+    const msg = { type: 'resume', v: 1, token: memberToken };
+    // Without lastSeq the server sends a full snapshot: wanted after a failed catch-up.
+    if (state.meeting && !freshSnapshot) msg.lastSeq = state.version;
+    return msg;
+  };
+
+  const conn = new Connection(webSocketUrl(), hello, {
+    onStatus(status) {
+      view.setConnStatus(status);
+      if (!entered && CONNECTING_TEXT[status]) {
+        byTestId('connecting-text').textContent = CONNECTING_TEXT[status];
+      }
+    },
+    onWelcome(msg) {
+      if (applyWelcome(state, msg) === 'mismatch') {
+        freshSnapshot = true;
+        conn.resync();
+        return;
+      }
+      freshSnapshot = false;
+      id = state.meeting.id;
+      memberToken = msg.token;
+      session.setMemberToken(id, msg.token);
+      session.setJoinCode(id, state.meeting.joinCode);
+      if (!entered) {
+        entered = true;
+        rememberMeetingInUrl(id);
+        showScreen('meeting');
+      }
+      view.render(state);
+    },
+    onEvent(ev) {
+      const outcome = applyEvent(state, ev);
+      if (outcome === 'applied') {
+        gapsInARow = 0;
+        view.render(state);
+      } else if (outcome === 'gap') {
+        // One gap: catch up from our seq. A second one straight after: take a snapshot.
+        gapsInARow += 1;
+        freshSnapshot = gapsInARow > 1;
+        conn.resync();
+      }
+    },
+    onPresence(msg) {
+      if (applyPresence(state, msg)) view.render(state);
+    },
+    onReject(msg) {
+      toast(msg.message || msg.code);
+    },
+    onServerError(msg) {
+      toast(SERVER_ERRORS[msg.code] ?? msg.message ?? msg.code, 'info');
+    },
+    onHelloRejected(msg) {
+      current = null;
+      if (resuming) refusedResume(id, msg);
+      else joinForm.fail(FRIENDLY_REJECTS[msg.code] ?? msg.message ?? msg.code);
+    },
+  });
+  current = { conn };
+  conn.start();
+}
+
+// The stored token no longer works: forget it and offer the way back in that this browser
+// still has (facilitator token, or the meeting's join code).
+function refusedResume(meetingId, msg) {
+  const reason = FRIENDLY_REJECTS[msg.code] ?? msg.message ?? msg.code;
+  if (!DEAD_TOKEN_CODES.has(msg.code)) {
+    clearUrl();
+    showLanding(reason);
+    return;
+  }
+  session.dropMemberToken(meetingId);
+  if (msg.code === 'unknown_meeting') {
+    clearUrl();
+    showLanding('That meeting no longer exists.');
+    return;
+  }
+  offerJoin(meetingId, reason);
+}
+
+function offerJoin(meetingId, message) {
+  const facilitatorToken = session.facilitatorToken(meetingId);
+  const code = session.joinCode(meetingId);
+  if (facilitatorToken) joinForm.show({ meetingId, facilitatorToken, joinCode: code }, message);
+  else if (code) joinForm.show({ code }, message);
+  else {
+    clearUrl();
+    showLanding('This browser has not joined that meeting. Ask the facilitator for the join code.');
+  }
+}
+
+const joinForm = setupJoin({
+  onJoin(target, profile) {
+    const join = {
+      type: 'join',
+      v: 1,
+      name: profile.name,
+      attendance: profile.attendance,
+      organisation: profile.organisation,
+    };
+    if (target.facilitatorToken) join.facilitatorToken = target.facilitatorToken;
+    else {
+      join.code = target.code;
+      join.role = profile.observer ? 'observer' : 'member';
+    }
+    enterMeeting({ meetingId: target.meetingId ?? null, join });
+  },
+  onBack() {
+    leaveMeeting();
+    clearUrl();
+    showLanding();
+  },
+});
+
+setupLanding({
+  onCreated(created) {
+    session.setFacilitatorToken(created.meetingId, created.facilitatorToken);
+    session.setJoinCode(created.meetingId, created.joinCode);
+    // From here a reload offers the facilitator join form again instead of the landing page.
+    rememberMeetingInUrl(created.meetingId);
+    joinForm.show({
+      meetingId: created.meetingId,
+      facilitatorToken: created.facilitatorToken,
+      joinCode: created.joinCode,
+      joinUrl: created.joinUrl,
+    });
+  },
+  onCode(code) {
+    history.replaceState(null, '', joinUrlFor(code));
+    joinForm.show({ code });
+  },
+});
+
+function boot() {
+  const { joinCode, meetingId } = pageParams();
+  if (meetingId) {
+    const token = session.memberToken(meetingId);
+    if (token) {
+      showScreen('connecting');
+      enterMeeting({ meetingId, token });
+    } else {
+      offerJoin(meetingId, '');
+    }
+    return;
+  }
+  if (joinCode) {
+    joinForm.show({ code: normaliseCode(joinCode) });
+    return;
+  }
+  showLanding();
+}
+
+boot();

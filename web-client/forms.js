@@ -1,0 +1,134 @@
+// The screens before the meeting: the landing page (create a meeting, or enter a join code)
+// and the join form (name, attendance, organisation, observer). They read and check the forms
+// and hand plain values to the app.
+
+import { byTestId, copyField, showScreen } from './dom.js';
+import { createMeeting } from './api.js';
+import { session } from './session.js';
+import { joinUrlFor } from './urls.js';
+
+const CODE_PATTERN = /^[A-Z0-9]{4}-[A-Z0-9]{4}$/;
+
+// People type codes from a projector: accept lower case, spaces and a missing hyphen.
+export function normaliseCode(text) {
+  const raw = String(text).toUpperCase().replace(/[^A-Z0-9]/g, '');
+  return raw.length === 8 ? `${raw.slice(0, 4)}-${raw.slice(4)}` : raw;
+}
+
+function setBusy(button, busyText) {
+  button.dataset.label ??= button.textContent;
+  button.disabled = Boolean(busyText);
+  button.textContent = busyText || button.dataset.label;
+}
+
+// onCreated({meetingId, joinCode, facilitatorToken, joinUrl}); onCode(code).
+export function setupLanding({ onCreated, onCode }) {
+  const createForm = document.getElementById('create-form');
+  const createError = byTestId('create-error');
+  const createSubmit = byTestId('create-submit');
+  createForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const title = byTestId('create-title').value.trim();
+    const goal = byTestId('create-goal').value.trim();
+    if (!title || !goal) {
+      createError.textContent = 'A meeting needs a title and a goal.';
+      return;
+    }
+    createError.textContent = '';
+    setBusy(createSubmit, 'Creating…');
+    try {
+      onCreated(await createMeeting({ title, goal }));
+    } catch (err) {
+      createError.textContent = err.message;
+    } finally {
+      setBusy(createSubmit, null);
+    }
+  });
+
+  const codeForm = document.getElementById('code-form');
+  codeForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const code = normaliseCode(byTestId('code-input').value);
+    if (!CODE_PATTERN.test(code)) {
+      byTestId('code-error').textContent = 'A join code has 8 letters or digits, like ABCD-EFGH.';
+      return;
+    }
+    byTestId('code-error').textContent = '';
+    onCode(code);
+  });
+}
+
+export function showLanding(notice = '') {
+  const box = byTestId('landing-notice');
+  box.textContent = notice;
+  box.hidden = !notice;
+  showScreen('landing');
+}
+
+// A join target is {code} for members and observers, or {meetingId, facilitatorToken,
+// joinCode, joinUrl} for the facilitator. onJoin(target, {name, attendance, organisation,
+// observer}); onBack().
+export function setupJoin({ onJoin, onBack }) {
+  const form = document.getElementById('join-form');
+  const error = byTestId('join-error');
+  const submit = byTestId('join-submit');
+  let target = null;
+
+  copyField(byTestId('join-url-display'), byTestId('join-url-copy'));
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const profile = {
+      name: byTestId('join-name').value.trim(),
+      attendance: form.elements.attendance.value === 'remote' ? 'remote' : 'room',
+      organisation: byTestId('join-organisation').value.trim(),
+    };
+    if (!profile.name) {
+      error.textContent = 'Please give your name, so the others know who is here.';
+      byTestId('join-name').focus();
+      return;
+    }
+    error.textContent = '';
+    session.setProfile(profile);
+    setBusy(submit, 'Joining…');
+    const observer = !target.facilitatorToken && byTestId('join-observer').checked;
+    onJoin(target, { ...profile, observer });
+  });
+  byTestId('join-back').addEventListener('click', () => onBack());
+
+  return {
+    show(nextTarget, message = '') {
+      target = nextTarget;
+      const facilitator = Boolean(target.facilitatorToken);
+      const code = target.code ?? target.joinCode;
+      byTestId('join-heading').textContent = facilitator
+        ? 'Join your meeting as facilitator'
+        : 'Join the meeting';
+      const joinFor = byTestId('join-for');
+      joinFor.textContent = facilitator ? '' : `Meeting code ${code}`;
+      joinFor.hidden = facilitator;
+      const invite = byTestId('invite');
+      invite.hidden = !(facilitator && code);
+      if (!invite.hidden) {
+        byTestId('join-code-display').textContent = code;
+        byTestId('join-url-display').value = target.joinUrl
+          ? new URL(target.joinUrl, location.href).href
+          : joinUrlFor(code);
+      }
+      document.getElementById('join-observer-option').hidden = facilitator;
+      const remembered = session.profile();
+      const name = byTestId('join-name');
+      if (!name.value && remembered.name) name.value = remembered.name;
+      const org = byTestId('join-organisation');
+      if (!org.value && remembered.organisation) org.value = remembered.organisation;
+      if (remembered.attendance === 'remote') byTestId('join-attendance-remote').checked = true;
+      error.textContent = message;
+      setBusy(submit, null);
+      showScreen('join');
+    },
+    fail(message) {
+      error.textContent = message;
+      setBusy(submit, null);
+    },
+  };
+}
