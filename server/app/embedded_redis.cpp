@@ -44,19 +44,29 @@ int free_loopback_port() {
 EmbeddedRedis::EmbeddedRedis(const std::string& redis_server, const std::string& data_dir) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
-  if (ec) throw std::runtime_error("cannot create data directory " + data_dir + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot create data directory " + data_dir + ": " + ec.message());
   std::string dir = std::filesystem::absolute(data_dir).string();
   port_ = free_loopback_port();
   std::vector<std::string> args = {redis_server,
-                                   "--port", std::to_string(port_),
-                                   "--bind", "127.0.0.1",
-                                   "--protected-mode", "yes",
-                                   "--dir", dir,
-                                   "--appendonly", "yes",
-                                   "--appendfsync", "everysec",
-                                   "--save", "",
-                                   "--daemonize", "no",
-                                   "--logfile", dir + "/redis.log"};
+                                   "--port",
+                                   std::to_string(port_),
+                                   "--bind",
+                                   "127.0.0.1",
+                                   "--protected-mode",
+                                   "yes",
+                                   "--dir",
+                                   dir,
+                                   "--appendonly",
+                                   "yes",
+                                   "--appendfsync",
+                                   "everysec",
+                                   "--save",
+                                   "",
+                                   "--daemonize",
+                                   "no",
+                                   "--logfile",
+                                   dir + "/redis.log"};
   pid_t parent = ::getpid();
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork: " + std::string(std::strerror(errno)));
@@ -74,7 +84,9 @@ EmbeddedRedis::EmbeddedRedis(const std::string& redis_server, const std::string&
             {{"pid", std::to_string(pid_)}, {"port", std::to_string(port_)}, {"dir", dir}});
 }
 
-EmbeddedRedis::~EmbeddedRedis() { stop(); }
+EmbeddedRedis::~EmbeddedRedis() {
+  stop();
+}
 
 void EmbeddedRedis::stop() {
   if (pid_ <= 0) return;

@@ -5,8 +5,8 @@
 // kill -9 of roundtable leaves no orphan holding the data directory.
 #pragma once
 
-#include <string>
 #include <sys/types.h>
+#include <string>
 
 namespace rt::app {
 

@@ -46,9 +46,8 @@ bool wait_until(Ready ready, std::chrono::steady_clock::duration timeout,
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto parsed = app::parse_config(argc, argv, [](const char* name) -> const char* {
-    return std::getenv(name);
-  });
+  auto parsed = app::parse_config(
+      argc, argv, [](const char* name) -> const char* { return std::getenv(name); });
   if (!parsed.config) {
     std::fputs(parsed.output.c_str(), parsed.exit_code == 0 ? stdout : stderr);
     return parsed.exit_code;
@@ -124,7 +123,8 @@ int main(int argc, char** argv) {
   std::string secret = cfg.secret;
   if (secret.empty()) {
     std::promise<std::optional<std::string>> stored;
-    store.ensure_secret(net::new_secret(), [&](std::optional<std::string> s) { stored.set_value(s); });
+    store.ensure_secret(net::new_secret(),
+                        [&](std::optional<std::string> s) { stored.set_value(s); });
     auto s = stored.get_future().get();
     if (!s) {
       log::error("cannot read or store the token secret in redis");
@@ -141,15 +141,17 @@ int main(int argc, char** argv) {
         ctx, asio::ip::tcp::endpoint(asio::ip::make_address(cfg.bind),
                                      static_cast<unsigned short>(cfg.port)));
   } catch (const std::exception& e) {
-    log::error("cannot listen", {{"bind", cfg.bind}, {"port", std::to_string(cfg.port)},
-                                 {"error", e.what()}});
+    log::error("cannot listen",
+               {{"bind", cfg.bind}, {"port", std::to_string(cfg.port)}, {"error", e.what()}});
     return shutdown(1);
   }
   listener->run();
   std::printf("roundtable listening on http://%s:%u/\n", cfg.bind.c_str(), listener->port());
   std::fflush(stdout);
-  log::info("listening", {{"bind", cfg.bind}, {"port", std::to_string(listener->port())},
-                          {"redis", redis_url}, {"threads", std::to_string(threads)}});
+  log::info("listening", {{"bind", cfg.bind},
+                          {"port", std::to_string(listener->port())},
+                          {"redis", redis_url},
+                          {"threads", std::to_string(threads)}});
 
   stop_promise.get_future().wait();
   log::info("stopping");

@@ -98,8 +98,8 @@ void check_version(Fields& f) {
   auto v = f.optional_count("v");
   if (!v) invalid("bad_message", "join and resume need the protocol version 'v'");
   if (*v != static_cast<uint64_t>(kProtocolVersion)) {
-    invalid("unsupported_version", "this server speaks protocol version 1, not " +
-                                       std::to_string(*v));
+    invalid("unsupported_version",
+            "this server speaks protocol version 1, not " + std::to_string(*v));
   }
 }
 
@@ -119,8 +119,9 @@ JoinRequest decode_join(Fields& f, std::string cid) {
   r.join.organisation = f.optional_text("organisation", 0, limits::kOrganisation).value_or("");
   auto role = f.optional_enum<Role>("role", parse_role, "member, observer");
   if (role == Role::facilitator) {
-    invalid("invalid_value", "join.role must be member or observer; the facilitator joins "
-                             "with the facilitator token");
+    invalid("invalid_value",
+            "join.role must be member or observer; the facilitator joins "
+            "with the facilitator token");
   }
   r.join.role = role.value_or(Role::member);
   return r;
@@ -200,7 +201,8 @@ Decoded decode_client_message(std::string_view frame) {
   }
   try {
     auto cid_it = obj.find("cid");
-    if (cid_it == obj.end() || !cid_it->is_string() || cid_it->get_ref<const std::string&>().empty() ||
+    if (cid_it == obj.end() || !cid_it->is_string() ||
+        cid_it->get_ref<const std::string&>().empty() ||
         code_points(cid_it->get_ref<const std::string&>()) > limits::kCid) {
       invalid("bad_message", "every message needs a 'cid' string of 1 to " +
                                  std::to_string(limits::kCid) + " characters");
@@ -239,7 +241,8 @@ std::string encode_ack(const std::string& cid, uint64_t seq) {
 }
 
 std::string encode_reject(const std::optional<std::string>& cid, const Rejection& r) {
-  nlohmann::json j = {{"type", "reject"}, {"cid", nullptr}, {"code", r.code}, {"message", r.message}};
+  nlohmann::json j = {
+      {"type", "reject"}, {"cid", nullptr}, {"code", r.code}, {"message", r.message}};
   if (cid) j["cid"] = *cid;
   return j.dump();
 }

@@ -9,14 +9,12 @@ namespace {
 template <class E, size_t N>
 using Names = std::array<std::pair<E, std::string_view>, N>;
 
-constexpr Names<Role, 3> kRoles{{{Role::facilitator, "facilitator"},
-                                 {Role::member, "member"},
-                                 {Role::observer, "observer"}}};
-constexpr Names<Attendance, 2> kAttendances{{{Attendance::room, "room"},
-                                             {Attendance::remote, "remote"}}};
-constexpr Names<Phase, 3> kPhases{{{Phase::lobby, "lobby"},
-                                   {Phase::live, "live"},
-                                   {Phase::ended, "ended"}}};
+constexpr Names<Role, 3> kRoles{
+    {{Role::facilitator, "facilitator"}, {Role::member, "member"}, {Role::observer, "observer"}}};
+constexpr Names<Attendance, 2> kAttendances{
+    {{Attendance::room, "room"}, {Attendance::remote, "remote"}}};
+constexpr Names<Phase, 3> kPhases{
+    {{Phase::lobby, "lobby"}, {Phase::live, "live"}, {Phase::ended, "ended"}}};
 constexpr Names<ItemStatus, 5> kStatuses{{{ItemStatus::proposed, "proposed"},
                                           {ItemStatus::agreed, "agreed"},
                                           {ItemStatus::in_progress, "in_progress"},
@@ -41,16 +39,28 @@ std::optional<E> lookup_value(const Names<E, N>& names, std::string_view s) {
 
 }  // namespace
 
-std::string_view name_of(Role v) { return lookup_name(kRoles, v); }
-std::string_view name_of(Attendance v) { return lookup_name(kAttendances, v); }
-std::string_view name_of(Phase v) { return lookup_name(kPhases, v); }
-std::string_view name_of(ItemStatus v) { return lookup_name(kStatuses, v); }
+std::string_view name_of(Role v) {
+  return lookup_name(kRoles, v);
+}
+std::string_view name_of(Attendance v) {
+  return lookup_name(kAttendances, v);
+}
+std::string_view name_of(Phase v) {
+  return lookup_name(kPhases, v);
+}
+std::string_view name_of(ItemStatus v) {
+  return lookup_name(kStatuses, v);
+}
 
-std::optional<Role> parse_role(std::string_view s) { return lookup_value(kRoles, s); }
+std::optional<Role> parse_role(std::string_view s) {
+  return lookup_value(kRoles, s);
+}
 std::optional<Attendance> parse_attendance(std::string_view s) {
   return lookup_value(kAttendances, s);
 }
-std::optional<Phase> parse_phase(std::string_view s) { return lookup_value(kPhases, s); }
+std::optional<Phase> parse_phase(std::string_view s) {
+  return lookup_value(kPhases, s);
+}
 std::optional<ItemStatus> parse_item_status(std::string_view s) {
   return lookup_value(kStatuses, s);
 }

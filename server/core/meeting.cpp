@@ -21,8 +21,12 @@ nlohmann::json participant_json(const Participant& p) {
 }
 
 nlohmann::json item_json(const ActionItem& i) {
-  return {{"id", i.id},       {"title", i.title},           {"owner", i.owner},
-          {"due", i.due},     {"status", name_of(i.status)}, {"createdBy", i.created_by}};
+  return {{"id", i.id},
+          {"title", i.title},
+          {"owner", i.owner},
+          {"due", i.due},
+          {"status", name_of(i.status)},
+          {"createdBy", i.created_by}};
 }
 
 }  // namespace

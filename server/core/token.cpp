@@ -38,7 +38,9 @@ std::string hmac_sha256(std::string_view secret, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(mac), len);
 }
 
-Rejection bad_token() { return {"bad_token", "this token is not valid for this server"}; }
+Rejection bad_token() {
+  return {"bad_token", "this token is not valid for this server"};
+}
 
 }  // namespace
 
@@ -59,9 +61,8 @@ std::string base64url_encode(std::string_view bytes) {
 }
 
 std::string sign_token(const TokenClaims& claims, std::string_view secret) {
-  nlohmann::json j = {{"m", claims.meeting_id},
-                      {"r", name_of(claims.role)},
-                      {"exp", claims.expires_at_ms}};
+  nlohmann::json j = {
+      {"m", claims.meeting_id}, {"r", name_of(claims.role)}, {"exp", claims.expires_at_ms}};
   if (!claims.participant_id.empty()) j["p"] = claims.participant_id;
   std::string body = base64url_encode(j.dump());
   return body + "." + base64url_encode(hmac_sha256(secret, body));

@@ -61,12 +61,12 @@ void create_attempt(ServerContext& ctx, std::shared_ptr<const HttpRequest> req, 
                                  now_ms() + core::kFacilitatorTokenLifetimeMs};
         std::string host(req->base()[http::field::host]);
         bool https = req->base()["X-Forwarded-Proto"] == "https";
-        respond(json_response(*req, http::status::created,
-                              {{"meetingId", id},
-                               {"joinCode", code},
-                               {"facilitatorToken", core::sign_token(claims, ctx.secret)},
-                               {"joinUrl", (https ? "https://" : "http://") + host +
-                                               "/?join=" + code}}));
+        respond(json_response(
+            *req, http::status::created,
+            {{"meetingId", id},
+             {"joinCode", code},
+             {"facilitatorToken", core::sign_token(claims, ctx.secret)},
+             {"joinUrl", (https ? "https://" : "http://") + host + "/?join=" + code}}));
       });
 }
 
@@ -101,7 +101,8 @@ void create_meeting(ServerContext& ctx, const HttpRequest& req, Respond respond)
 void health(ServerContext& ctx, const HttpRequest& req, Respond respond) {
   ctx.store.ping([req = std::make_shared<const HttpRequest>(req), respond = std::move(respond)](
                      bool ok, std::string reason) {
-    if (ok) return respond(json_response(*req, http::status::ok, {{"status", "ok"}, {"redis", "ok"}}));
+    if (ok)
+      return respond(json_response(*req, http::status::ok, {{"status", "ok"}, {"redis", "ok"}}));
     respond(json_response(*req, http::status::service_unavailable,
                           {{"status", "unavailable"}, {"redis", reason}}));
   });
@@ -121,9 +122,9 @@ void handle_http(ServerContext& ctx, const HttpRequest& req, Respond respond) {
   auto method = req.method();
   auto only = [&](http::verb allowed) {
     if (method == allowed) return true;
-    respond(json_error(req, http::status::method_not_allowed, "method_not_allowed",
-                       std::string("use ") + std::string(http::to_string(allowed)) + " on " +
-                           std::string(path)));
+    respond(json_error(
+        req, http::status::method_not_allowed, "method_not_allowed",
+        std::string("use ") + std::string(http::to_string(allowed)) + " on " + std::string(path)));
     return false;
   };
   if (path == "/api/meetings") {
@@ -136,8 +137,8 @@ void handle_http(ServerContext& ctx, const HttpRequest& req, Respond respond) {
   }
   if (path == "/metrics") {
     if (only(http::verb::get)) {
-      respond(make_response(req, http::status::ok, ctx.metrics.render(),
-                            "text/plain; version=0.0.4"));
+      respond(
+          make_response(req, http::status::ok, ctx.metrics.render(), "text/plain; version=0.0.4"));
     }
     return;
   }

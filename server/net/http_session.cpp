@@ -28,8 +28,9 @@ void HttpSession::read() {
   parser_.emplace();
   parser_->body_limit(kMaxRequestBody);
   stream_.expires_after(kRequestTimeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
 }
 
 void HttpSession::on_read(beast::error_code ec) {
@@ -49,8 +50,8 @@ void HttpSession::on_read(beast::error_code ec) {
   HttpRequest req = parser_->release();
   if (beast::websocket::is_upgrade(req)) {
     if (req.target() != "/ws") {
-      return write(json_error(req, http::status::not_found, "not_found",
-                              "the WebSocket endpoint is /ws"));
+      return write(
+          json_error(req, http::status::not_found, "not_found", "the WebSocket endpoint is /ws"));
     }
     if (!origin_allowed(req)) {
       auto res = json_error(req, http::status::forbidden, "forbidden_origin",

@@ -25,13 +25,17 @@ std::string random_text(std::string_view alphabet, size_t length) {
 
 }  // namespace
 
-std::string new_meeting_id() { return random_text("abcdefghijklmnopqrstuvwxyz0123456789", 16); }
+std::string new_meeting_id() {
+  return random_text("abcdefghijklmnopqrstuvwxyz0123456789", 16);
+}
 
 std::string new_join_code() {
   std::string code = random_text("ABCDEFGHJKMNPQRSTUVWXYZ23456789", 8);
   return code.substr(0, 4) + "-" + code.substr(4);
 }
 
-std::string new_secret() { return random_text("0123456789abcdef", 64); }
+std::string new_secret() {
+  return random_text("0123456789abcdef", 64);
+}
 
 }  // namespace rt::net

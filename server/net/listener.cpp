@@ -17,7 +17,9 @@ Listener::Listener(ServerContext& ctx, const asio::ip::tcp::endpoint& endpoint)
   acceptor_.listen(asio::socket_base::max_listen_connections);
 }
 
-void Listener::run() { accept(); }
+void Listener::run() {
+  accept();
+}
 
 void Listener::stop() {
   asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
@@ -28,18 +30,18 @@ void Listener::stop() {
 
 void Listener::accept() {
   // Each connection gets its own strand: its handlers never run concurrently.
-  acceptor_.async_accept(asio::make_strand(ctx_.ioc), [self = shared_from_this()](
-                                                          boost::system::error_code ec,
-                                                          asio::ip::tcp::socket socket) {
-    if (ec == asio::error::operation_aborted) return;
-    if (ec) {
-      // Out of file descriptors and the like: keep accepting, the condition may pass.
-      log::warn("accept failed", {{"error", ec.message()}});
-    } else {
-      std::make_shared<HttpSession>(self->ctx_, std::move(socket))->run();
-    }
-    self->accept();
-  });
+  acceptor_.async_accept(
+      asio::make_strand(ctx_.ioc),
+      [self = shared_from_this()](boost::system::error_code ec, asio::ip::tcp::socket socket) {
+        if (ec == asio::error::operation_aborted) return;
+        if (ec) {
+          // Out of file descriptors and the like: keep accepting, the condition may pass.
+          log::warn("accept failed", {{"error", ec.message()}});
+        } else {
+          std::make_shared<HttpSession>(self->ctx_, std::move(socket))->run();
+        }
+        self->accept();
+      });
 }
 
 }  // namespace rt::net

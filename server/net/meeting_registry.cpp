@@ -30,8 +30,10 @@ void MeetingRegistry::open(const std::string& meeting_id, OpenCallback cb) {
     try {
       core::Meeting state = core::replay(loaded.snapshot_state, loaded.events);
       std::vector<Frame> tail;
-      for (auto& e : loaded.events) tail.push_back(std::make_shared<const std::string>(std::move(e)));
-      this->loaded(meeting_id, std::make_shared<MeetingRoom>(*ctx_, std::move(state), std::move(tail)),
+      for (auto& e : loaded.events)
+        tail.push_back(std::make_shared<const std::string>(std::move(e)));
+      this->loaded(meeting_id,
+                   std::make_shared<MeetingRoom>(*ctx_, std::move(state), std::move(tail)),
                    std::nullopt);
     } catch (const std::exception& e) {
       log::error("meeting log unreadable", {{"meeting", meeting_id}, {"error", e.what()}});

@@ -20,7 +20,9 @@ int64_t now_ms() {
 
 namespace {
 
-Frame frame_of(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+Frame frame_of(std::string s) {
+  return std::make_shared<const std::string>(std::move(s));
+}
 
 const core::Rejection kUnavailable{
     "unavailable", "the meeting store cannot be reached; nothing was applied, try again"};
@@ -71,7 +73,8 @@ void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
       return;
     }
     // Replay from memory when every event after last_seq is still held there.
-    uint64_t oldest = self->recent_.empty() ? self->state_.version + 1 : self->recent_.front().first;
+    uint64_t oldest =
+        self->recent_.empty() ? self->state_.version + 1 : self->recent_.front().first;
     bool can_replay = last_seq && *last_seq <= self->state_.version && *last_seq + 1 >= oldest;
     self->welcome(conn, cid, pid, can_replay ? last_seq : std::nullopt);
     if (can_replay) {
@@ -229,18 +232,18 @@ void MeetingRoom::reject(const Pending& p, const core::Rejection& r) {
 }
 
 void MeetingRoom::welcome(const std::shared_ptr<Connection>& conn, const std::string& cid,
-                          const std::string& participant_id,
-                          std::optional<uint64_t> resume_from) {
+                          const std::string& participant_id, std::optional<uint64_t> resume_from) {
   const core::Participant* p = state_.find_participant(participant_id);
   int64_t now = now_ms();
   core::TokenClaims claims{id_, participant_id, p->role, now + core::kMemberTokenLifetimeMs};
-  nlohmann::json j = {{"type", "welcome"},
-                      {"v", core::kProtocolVersion},
-                      {"cid", cid},
-                      {"serverTime", now},
-                      {"version", state_.version},
-                      {"you", {{"participantId", participant_id}, {"role", core::name_of(p->role)}}},
-                      {"token", core::sign_token(claims, ctx_.secret)}};
+  nlohmann::json j = {
+      {"type", "welcome"},
+      {"v", core::kProtocolVersion},
+      {"cid", cid},
+      {"serverTime", now},
+      {"version", state_.version},
+      {"you", {{"participantId", participant_id}, {"role", core::name_of(p->role)}}},
+      {"token", core::sign_token(claims, ctx_.secret)}};
   if (resume_from) {
     j["resumeFrom"] = *resume_from;
   } else {

@@ -20,7 +20,7 @@ struct ServerContext {
   store::MeetingStore& store;
   Metrics& metrics;
   MeetingRegistry& registry;
-  std::string secret;                       // token-signing key
+  std::string secret;                        // token-signing key
   std::vector<std::string> allowed_origins;  // empty: same origin only
   std::string web_root;
 };

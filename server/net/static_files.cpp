@@ -30,7 +30,8 @@ bool is_safe_path(std::string_view path) {
     if (end == std::string_view::npos) end = path.size();
     std::string_view segment = path.substr(start, end - start);
     if (!segment.empty() && segment.front() == '.') return false;  // "..", ".git", ".env"
-    if (segment.find('\\') != std::string_view::npos || segment.find('\0') != std::string_view::npos) {
+    if (segment.find('\\') != std::string_view::npos ||
+        segment.find('\0') != std::string_view::npos) {
       return false;
     }
     start = end + 1;

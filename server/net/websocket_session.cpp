@@ -26,7 +26,9 @@ WebSocketSession::WebSocketSession(ServerContext& ctx, asio::ip::tcp::socket soc
   metrics_.connections++;
 }
 
-WebSocketSession::~WebSocketSession() { metrics_.connections--; }
+WebSocketSession::~WebSocketSession() {
+  metrics_.connections--;
+}
 
 void WebSocketSession::run(HttpRequest upgrade) {
   // Handshake within 30 s; an idle peer is pinged and dropped if it stops answering.
@@ -42,9 +44,8 @@ void WebSocketSession::run(HttpRequest upgrade) {
 }
 
 void WebSocketSession::read() {
-  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, size_t) {
-    self->on_read(ec);
-  });
+  ws_.async_read(buffer_,
+                 [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
 }
 
 void WebSocketSession::on_read(beast::error_code ec) {
@@ -88,11 +89,13 @@ void WebSocketSession::handle(std::string_view text) {
     return reply_reject(cid, {"already_joined", "this connection has already joined"});
   }
   stage_ = Stage::entering;
-  std::visit([this](auto& m) {
-    if constexpr (!std::is_same_v<std::decay_t<decltype(m)>, core::CommandRequest>) {
-      enter(std::move(m));
-    }
-  }, message);
+  std::visit(
+      [this](auto& m) {
+        if constexpr (!std::is_same_v<std::decay_t<decltype(m)>, core::CommandRequest>) {
+          enter(std::move(m));
+        }
+      },
+      message);
 }
 
 void WebSocketSession::enter(core::JoinRequest join) {
@@ -117,7 +120,7 @@ void WebSocketSession::enter(core::JoinRequest join) {
   std::string code = *join.code;  // read before `join` moves into the callback
   ctx_.store.find_meeting_by_code(
       code, [self = shared_from_this(), join = std::move(join)](store::StoreStatus status,
-                                                                       std::string meeting_id) mutable {
+                                                                std::string meeting_id) mutable {
         asio::post(self->ws_.get_executor(), [self, status, meeting_id = std::move(meeting_id),
                                               join = std::move(join)]() mutable {
           if (status != store::StoreStatus::ok) {
@@ -125,13 +128,15 @@ void WebSocketSession::enter(core::JoinRequest join) {
             return self->reply_reject(
                 join.cid, status == store::StoreStatus::not_found
                               ? core::Rejection{"bad_code", "no meeting has this join code"}
-                              : core::Rejection{"unavailable", "the meeting store cannot be "
-                                                               "reached; try again"});
+                              : core::Rejection{"unavailable",
+                                                "the meeting store cannot be "
+                                                "reached; try again"});
           }
           std::string cid = join.cid;
-          self->enter_room(meeting_id, std::move(cid), [self, join = std::move(join)](auto room) mutable {
-            room->join(self, std::move(join.cid), std::move(join.join));
-          });
+          self->enter_room(meeting_id, std::move(cid),
+                           [self, join = std::move(join)](auto room) mutable {
+                             room->join(self, std::move(join.cid), std::move(join.join));
+                           });
         });
       });
 }
@@ -145,8 +150,9 @@ void WebSocketSession::enter(core::ResumeRequest resume) {
   auto& claims = std::get<core::TokenClaims>(verified);
   if (claims.participant_id.empty()) {
     stage_ = Stage::fresh;
-    return reply_reject(resume.cid, {"bad_token", "resume needs a member token, not a "
-                                                  "facilitator token; join with it instead"});
+    return reply_reject(resume.cid, {"bad_token",
+                                     "resume needs a member token, not a "
+                                     "facilitator token; join with it instead"});
   }
   std::string cid = resume.cid;
   enter_room(claims.meeting_id, std::move(cid),
@@ -158,15 +164,15 @@ void WebSocketSession::enter(core::ResumeRequest resume) {
 
 void WebSocketSession::enter_room(const std::string& meeting_id, std::string cid,
                                   std::function<void(std::shared_ptr<MeetingRoom>)> then) {
-  ctx_.registry.open(meeting_id, [self = shared_from_this(), cid = std::move(cid),
-                                  then = std::move(then)](std::shared_ptr<MeetingRoom> room,
-                                                          std::optional<core::Rejection> r) {
-    if (room) return then(std::move(room));
-    asio::post(self->ws_.get_executor(), [self, cid, r = *r] {
-      self->stage_ = Stage::fresh;
-      self->reply_reject(cid, r);
-    });
-  });
+  ctx_.registry.open(meeting_id,
+                     [self = shared_from_this(), cid = std::move(cid), then = std::move(then)](
+                         std::shared_ptr<MeetingRoom> room, std::optional<core::Rejection> r) {
+                       if (room) return then(std::move(room));
+                       asio::post(self->ws_.get_executor(), [self, cid, r = *r] {
+                         self->stage_ = Stage::fresh;
+                         self->reply_reject(cid, r);
+                       });
+                     });
 }
 
 void WebSocketSession::reply_reject(const std::optional<std::string>& cid,
@@ -176,10 +182,9 @@ void WebSocketSession::reply_reject(const std::optional<std::string>& cid,
 }
 
 void WebSocketSession::deliver(std::shared_ptr<const std::string> frame) {
-  asio::post(ws_.get_executor(),
-             [self = shared_from_this(), frame = std::move(frame)]() mutable {
-               self->queue(std::move(frame));
-             });
+  asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
+    self->queue(std::move(frame));
+  });
 }
 
 void WebSocketSession::attached(std::shared_ptr<MeetingRoom> room, std::string participant_id) {

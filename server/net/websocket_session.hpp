@@ -30,8 +30,7 @@ inline constexpr size_t kMaxQueuedBytes = 4 * 1024 * 1024;
 inline constexpr double kCommandsPerSecond = 20;
 inline constexpr double kCommandBurst = 40;
 
-class WebSocketSession : public Connection,
-                         public std::enable_shared_from_this<WebSocketSession> {
+class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession> {
  public:
   WebSocketSession(ServerContext& ctx, boost::asio::ip::tcp::socket socket);
   ~WebSocketSession() override;

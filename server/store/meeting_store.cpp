@@ -8,7 +8,9 @@ namespace {
 std::string key(const std::string& meeting_id, const char* suffix) {
   return "{m:" + meeting_id + "}:" + suffix;
 }
-std::string code_key(const std::string& join_code) { return "rt:code:" + join_code; }
+std::string code_key(const std::string& join_code) {
+  return "rt:code:" + join_code;
+}
 constexpr const char* kSecretKey = "rt:secret";
 
 // KEYS: ver, log. ARGV: channel, expected version, event...
@@ -68,27 +70,26 @@ bool failed(const std::optional<RedisReply>& r, const char* what) {
 MeetingStore::MeetingStore(std::shared_ptr<RedisClient> redis) : redis_(std::move(redis)) {}
 
 void MeetingStore::create_meeting(const std::string& meeting_id, const std::string& join_code,
-                                  std::string first_event,
-                                  std::function<void(StoreStatus)> done) {
-  redis_->command(
-      {"SET", code_key(join_code), meeting_id, "NX"},
-      [this, meeting_id, first_event = std::move(first_event),
-       done = std::move(done)](std::optional<RedisReply> r) mutable {
-        if (failed(r, "claim join code")) return done(StoreStatus::unavailable);
-        if (r->type == RedisReply::Type::nil) return done(StoreStatus::taken);
-        Events events{std::make_shared<const std::string>(std::move(first_event))};
-        commit(meeting_id, 0, events, [done = std::move(done)](CommitResult c) {
-          done(c.status == StoreStatus::conflict ? StoreStatus::taken : c.status);
-        });
-      });
+                                  std::string first_event, std::function<void(StoreStatus)> done) {
+  redis_->command({"SET", code_key(join_code), meeting_id, "NX"},
+                  [this, meeting_id, first_event = std::move(first_event),
+                   done = std::move(done)](std::optional<RedisReply> r) mutable {
+                    if (failed(r, "claim join code")) return done(StoreStatus::unavailable);
+                    if (r->type == RedisReply::Type::nil) return done(StoreStatus::taken);
+                    Events events{std::make_shared<const std::string>(std::move(first_event))};
+                    commit(meeting_id, 0, events, [done = std::move(done)](CommitResult c) {
+                      done(c.status == StoreStatus::conflict ? StoreStatus::taken : c.status);
+                    });
+                  });
 }
 
-void MeetingStore::find_meeting_by_code(
-    const std::string& join_code, std::function<void(StoreStatus, std::string)> done) {
+void MeetingStore::find_meeting_by_code(const std::string& join_code,
+                                        std::function<void(StoreStatus, std::string)> done) {
   redis_->command({"GET", code_key(join_code)},
                   [done = std::move(done)](std::optional<RedisReply> r) {
                     if (failed(r, "find join code")) return done(StoreStatus::unavailable, "");
-                    if (r->type != RedisReply::Type::string) return done(StoreStatus::not_found, "");
+                    if (r->type != RedisReply::Type::string)
+                      return done(StoreStatus::not_found, "");
                     done(StoreStatus::ok, r->str);
                   });
 }

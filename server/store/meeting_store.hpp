@@ -34,7 +34,7 @@ struct CommitResult {
 
 struct LoadedMeeting {
   StoreStatus status = StoreStatus::unavailable;
-  std::string snapshot_state;  // empty when no snapshot was taken yet
+  std::string snapshot_state;       // empty when no snapshot was taken yet
   std::vector<std::string> events;  // every event after the snapshot, in seq order
 };
 

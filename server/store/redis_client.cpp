@@ -4,8 +4,8 @@
 #include <hiredis/hiredis.h>
 
 #include <boost/asio/bind_executor.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/post.hpp>
 
 #include "support/log.hpp"
 
@@ -63,8 +63,8 @@ struct RedisClient::Watcher : std::enable_shared_from_this<Watcher> {
     bool& waiting = read ? read_waiting : write_waiting;
     if (waiting || !ac) return;
     waiting = true;
-    auto type = read ? asio::posix::descriptor_base::wait_read
-                     : asio::posix::descriptor_base::wait_write;
+    auto type =
+        read ? asio::posix::descriptor_base::wait_read : asio::posix::descriptor_base::wait_write;
     descriptor.async_wait(type, [self = shared_from_this(), read](boost::system::error_code ec) {
       (read ? self->read_waiting : self->write_waiting) = false;
       bool wanted = read ? self->want_read : self->want_write;
@@ -121,7 +121,9 @@ RedisClient::~RedisClient() {
   if (ac_) redisAsyncFree(ac_);
 }
 
-void RedisClient::set_state_listener(StateListener listener) { listener_ = std::move(listener); }
+void RedisClient::set_state_listener(StateListener listener) {
+  listener_ = std::move(listener);
+}
 
 void RedisClient::start() {
   asio::post(strand_, [self = shared_from_this()] { self->connect(); });
@@ -206,14 +208,14 @@ void RedisClient::set_up(bool up) {
 }
 
 void RedisClient::command(std::vector<std::string> args, Callback cb) {
-  asio::dispatch(strand_, [self = shared_from_this(), args = std::move(args),
-                           cb = std::move(cb)]() mutable {
-    if (!self->ac_ || !self->connected_) {
-      cb(std::nullopt);
-      return;
-    }
-    self->send(args, std::move(cb));
-  });
+  asio::dispatch(strand_,
+                 [self = shared_from_this(), args = std::move(args), cb = std::move(cb)]() mutable {
+                   if (!self->ac_ || !self->connected_) {
+                     cb(std::nullopt);
+                     return;
+                   }
+                   self->send(args, std::move(cb));
+                 });
 }
 
 void RedisClient::send(const std::vector<std::string>& args, Callback cb) {

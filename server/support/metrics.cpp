@@ -64,7 +64,8 @@ std::string Metrics::render() const {
   sample(out, "roundtable_connections", "gauge", "Open WebSocket connections.", connections.load());
   sample(out, "roundtable_meetings_live", "gauge", "Meetings loaded in this process.",
          meetings_live.load());
-  sample(out, "roundtable_redis_up", "gauge", "1 when the Redis connection is up.", redis_up.load());
+  sample(out, "roundtable_redis_up", "gauge", "1 when the Redis connection is up.",
+         redis_up.load());
   out +=
       "# HELP roundtable_commands_total Commands by result.\n"
       "# TYPE roundtable_commands_total counter\n"

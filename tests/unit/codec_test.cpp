@@ -33,7 +33,8 @@ TEST(Codec, CidIsRequiredAndBounded) {
   EXPECT_EQ(code_of(R"({"type":"set_goal","cid":"","goal":"g"})"), "bad_message");
   EXPECT_EQ(code_of(R"({"type":"set_goal","cid":7,"goal":"g"})"), "bad_message");
   std::string long_cid(65, 'c');
-  EXPECT_EQ(code_of(R"({"type":"set_goal","cid":")" + long_cid + R"(","goal":"g"})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"set_goal","cid":")" + long_cid + R"(","goal":"g"})"),
+            "bad_message");
 }
 
 TEST(Codec, UnknownTypeAndUnknownField_AreRejectedWithTheCid) {
@@ -58,10 +59,14 @@ TEST(Codec, AddItem_DefaultsAndValues) {
 }
 
 TEST(Codec, InvalidValues_AreInvalidValue) {
-  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":"F","status":"maybe"})"), "invalid_value");
-  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":"F","due":"2025-02-29"})"), "invalid_value");
-  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":"F","due":"tomorrow"})"), "invalid_value");
-  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":"F","due":"next tuesday"})"), "too_long")
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":"F","status":"maybe"})"),
+            "invalid_value");
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":"F","due":"2025-02-29"})"),
+            "invalid_value");
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":"F","due":"tomorrow"})"),
+            "invalid_value");
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":"F","due":"next tuesday"})"),
+            "too_long")
       << "over 10 characters cannot be a date";
   EXPECT_EQ(code_of(R"({"type":"set_phase","cid":"c","phase":"paused"})"), "invalid_value");
   EXPECT_EQ(code_of(R"({"type":"update_profile","cid":"c","attendance":"moon"})"), "invalid_value");
@@ -78,7 +83,8 @@ TEST(Codec, TextLimits_CountCodePointsNotBytes) {
   std::string emoji_title;
   for (int i = 0; i < 200; ++i) emoji_title += "\xF0\x9F\x8E\x89";  // 200 x U+1F389, 800 bytes
   EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":")" + emoji_title + R"("})"), "");
-  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":")" + emoji_title + R"(x"})"), "too_long");
+  EXPECT_EQ(code_of(R"({"type":"add_item","cid":"c","title":")" + emoji_title + R"(x"})"),
+            "too_long");
   EXPECT_EQ(code_of(R"({"type":"set_goal","cid":"c","goal":")" + std::string(1001, 'g') + R"("})"),
             "too_long");
 }

@@ -35,7 +35,8 @@ TEST(Config, DefaultsMatchTheDocumentation) {
 TEST(Config, FlagsWinOverTheEnvironment) {
   auto r = parse({"--port", "9000", "--allowed-origin=https://a.example", "--allowed-origin",
                   "https://b.example"},
-                 {{"ROUNDTABLE_PORT", "7000"}, {"ROUNDTABLE_ALLOWED_ORIGIN", "https://env.example"},
+                 {{"ROUNDTABLE_PORT", "7000"},
+                  {"ROUNDTABLE_ALLOWED_ORIGIN", "https://env.example"},
                   {"ROUNDTABLE_REDIS", "redis://h:1/2"}});
   ASSERT_TRUE(r.config);
   EXPECT_EQ(r.config->port, 9000);

@@ -6,9 +6,10 @@ namespace rt::core {
 namespace {
 
 TEST(Enums, NamesRoundTripAndUnknownNamesAreRefused) {
-  for (auto r : {Role::facilitator, Role::member, Role::observer}) EXPECT_EQ(parse_role(name_of(r)), r);
-  for (auto s : {ItemStatus::proposed, ItemStatus::agreed, ItemStatus::in_progress, ItemStatus::done,
-                 ItemStatus::dropped}) {
+  for (auto r : {Role::facilitator, Role::member, Role::observer})
+    EXPECT_EQ(parse_role(name_of(r)), r);
+  for (auto s : {ItemStatus::proposed, ItemStatus::agreed, ItemStatus::in_progress,
+                 ItemStatus::done, ItemStatus::dropped}) {
     EXPECT_EQ(parse_item_status(name_of(s)), s);
   }
   for (auto p : {Phase::lobby, Phase::live, Phase::ended}) EXPECT_EQ(parse_phase(name_of(p)), p);

@@ -52,7 +52,8 @@ TEST(Events, Replay_FromASnapshotAndTheTailEqualsTheWholeLog) {
   auto log = a_meeting_log(&expected);
   for (size_t cut = 1; cut < log.size(); ++cut) {
     Meeting at_cut = replay("", {log.begin(), log.begin() + static_cast<long>(cut)});
-    Meeting rebuilt = replay(state_to_json(at_cut).dump(), {log.begin() + static_cast<long>(cut), log.end()});
+    Meeting rebuilt =
+        replay(state_to_json(at_cut).dump(), {log.begin() + static_cast<long>(cut), log.end()});
     EXPECT_EQ(state_to_json(rebuilt), state_to_json(expected)) << "snapshot at " << cut;
   }
 }
@@ -98,7 +99,8 @@ TEST(Snapshot, PublicSnapshot_HasSectionsInSharedAgendaOrderAndPresenceButNoCids
   auto snap = public_snapshot(f.m, [&](const std::string& id) { return id == f.member; });
   std::vector<std::string> order;
   for (const auto& s : snap["sections"]) order.push_back(s["id"]);
-  EXPECT_EQ(order, (std::vector<std::string>{"goal", "action_items", "partner_updates", "wrap_up"}));
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"goal", "action_items", "partner_updates", "wrap_up"}));
   EXPECT_EQ(snap["goal"], "Every child ready");
   for (const auto& p : snap["participants"]) {
     EXPECT_FALSE(p.contains("recentCids"));

@@ -34,7 +34,9 @@ std::vector<Named> member_commands() {
 
 class ReducerTest : public ::testing::Test {
  protected:
-  void SetUp() override { f.ok(f.member, "setup", AddItem{"Flyer", "Ana", "", ItemStatus::proposed}); }
+  void SetUp() override {
+    f.ok(f.member, "setup", AddItem{"Flyer", "Ana", "", ItemStatus::proposed});
+  }
   MeetingFixture f;
 };
 
@@ -78,8 +80,9 @@ TEST_F(ReducerTest, Join_CreatesParticipantNamedAfterItsSeq) {
 
 TEST_F(ReducerTest, Join_RefusedPastTheParticipantLimit) {
   while (f.m.participants.size() < limits::kParticipants) f.join("x", Role::member);
-  EXPECT_EQ(rejection_code(f.run("", "j", Join{"one too many", Attendance::room, "", Role::member})),
-            "limit_reached");
+  EXPECT_EQ(
+      rejection_code(f.run("", "j", Join{"one too many", Attendance::room, "", Role::member})),
+      "limit_reached");
 }
 
 TEST_F(ReducerTest, AddItem_AppendsWithIdFromSeqAndAuthor) {
@@ -185,17 +188,19 @@ TEST_F(ReducerTest, RememberedCids_AreBoundedOldestFirst) {
   // k0 fell out of the memory: the same cid is a new command again.
   EXPECT_TRUE(std::holds_alternative<Accepted>(
       decide(f.m, f.member, "k0", UpdateProfile{{}, {}, std::string("Org")}, test::kNow)));
-  EXPECT_TRUE(std::holds_alternative<Duplicate>(decide(
-      f.m, f.member, "k" + std::to_string(limits::kRememberedCids),
-      UpdateProfile{{}, {}, std::string("Org")}, test::kNow)));
+  EXPECT_TRUE(std::holds_alternative<Duplicate>(
+      decide(f.m, f.member, "k" + std::to_string(limits::kRememberedCids),
+             UpdateProfile{{}, {}, std::string("Org")}, test::kNow)));
 }
 
 TEST_F(ReducerTest, UnknownActor_IsABadToken) {
-  EXPECT_EQ(rejection_code(f.run("p999", "x", UpdateProfile{std::string("x"), {}, {}})), "bad_token");
+  EXPECT_EQ(rejection_code(f.run("p999", "x", UpdateProfile{std::string("x"), {}, {}})),
+            "bad_token");
 }
 
 TEST_F(ReducerTest, CommandWithoutActor_IsNotJoined) {
-  EXPECT_EQ(rejection_code(f.run("", "x", AddItem{"x", "", "", ItemStatus::proposed})), "not_joined");
+  EXPECT_EQ(rejection_code(f.run("", "x", AddItem{"x", "", "", ItemStatus::proposed})),
+            "not_joined");
 }
 
 TEST_F(ReducerTest, Decide_DoesNotChangeTheState) {

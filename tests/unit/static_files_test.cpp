@@ -9,8 +9,8 @@ namespace rt::net {
 namespace {
 
 TEST(StaticFiles, PathsOutsideTheRootOrHiddenAreNotServed) {
-  for (auto p : {"/../etc/passwd", "/a/../../x", "/.git/config", "/.env", "relative", "",
-                 "/a\\..\\b"}) {
+  for (auto p :
+       {"/../etc/passwd", "/a/../../x", "/.git/config", "/.env", "relative", "", "/a\\..\\b"}) {
     EXPECT_FALSE(is_safe_path(p)) << p;
   }
   for (auto p : {"/", "/index.html", "/js/app.js"}) EXPECT_TRUE(is_safe_path(p)) << p;
@@ -25,7 +25,8 @@ TEST(StaticFiles, ServesFilesWithTheirTypeAndIndexForSlash) {
   ASSERT_TRUE(index);
   EXPECT_EQ(index->body, "<h1>hi</h1>");
   EXPECT_EQ(index->content_type, "text/html; charset=utf-8");
-  EXPECT_EQ(read_static_file(root.string(), "/app.js")->content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(read_static_file(root.string(), "/app.js")->content_type,
+            "text/javascript; charset=utf-8");
   EXPECT_FALSE(read_static_file(root.string(), "/missing.js"));
   EXPECT_FALSE(read_static_file(root.string(), "/sub")) << "a directory is not a file";
   std::filesystem::remove_all(root);

@@ -7,8 +7,8 @@
 namespace rt::test {
 
 MeetingFixture::MeetingFixture() {
-  core::apply(m, core::meeting_created("m1", "Readiness Council", "Every child ready", "ABCD-EFGH",
-                                       kNow));
+  core::apply(
+      m, core::meeting_created("m1", "Readiness Council", "Every child ready", "ABCD-EFGH", kNow));
   fac = join("Sam", core::Role::facilitator);
   member = join("Ana", core::Role::member);
   observer = join("Projector", core::Role::observer);

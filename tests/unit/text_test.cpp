@@ -8,7 +8,7 @@ namespace {
 TEST(Text, CodePointsCountCharactersAsAUserDoes) {
   EXPECT_EQ(code_points(""), 0u);
   EXPECT_EQ(code_points("abc"), 3u);
-  EXPECT_EQ(code_points("caf\xC3\xA9"), 4u);              // café
+  EXPECT_EQ(code_points("caf\xC3\xA9"), 4u);               // café
   EXPECT_EQ(code_points("\xE5\xAD\xA6\xE6\xA0\xA1"), 2u);  // 学校
   EXPECT_EQ(code_points("\xF0\x9F\x91\x8B"), 1u);          // 👋
 }

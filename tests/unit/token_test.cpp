@@ -8,7 +8,9 @@ namespace {
 constexpr std::string_view kSecret = "a-secret-of-sixteen-plus";
 constexpr int64_t kNow = 1'790'000'000'000;
 
-TokenClaims member() { return {"m1", "p3", Role::member, kNow + 1000}; }
+TokenClaims member() {
+  return {"m1", "p3", Role::member, kNow + 1000};
+}
 
 std::string code_of(const std::variant<TokenClaims, Rejection>& v) {
   return std::holds_alternative<Rejection>(v) ? std::get<Rejection>(v).code : "";
@@ -24,7 +26,8 @@ TEST(Token, SignedTokenVerifiesWithItsClaims) {
 }
 
 TEST(Token, FacilitatorTokenNamesNoParticipant) {
-  auto v = verify_token(sign_token({"m1", "", Role::facilitator, kNow + 1000}, kSecret), kSecret, kNow);
+  auto v =
+      verify_token(sign_token({"m1", "", Role::facilitator, kNow + 1000}, kSecret), kSecret, kNow);
   EXPECT_EQ(std::get<TokenClaims>(v).participant_id, "");
   EXPECT_EQ(std::get<TokenClaims>(v).role, Role::facilitator);
 }

@@ -34,7 +34,8 @@ class VectorRun {
  public:
   explicit VectorRun(const nlohmann::json& vector) {
     const auto& meeting = vector.at("meeting");
-    apply(m_, meeting_created("m1", meeting.at("title"), meeting.at("goal"), "ABCD-EFGH", test::kNow));
+    apply(m_,
+          meeting_created("m1", meeting.at("title"), meeting.at("goal"), "ABCD-EFGH", test::kNow));
     for (const auto& p : vector.at("participants")) {
       Join join{p.at("name"), *parse_attendance(p.at("attendance").get<std::string>()),
                 p.value("organisation", ""), *parse_role(p.at("role").get<std::string>())};
@@ -84,7 +85,9 @@ std::vector<std::filesystem::path> vector_files() {
   return files;
 }
 
-TEST(ProtocolVectors, ThereAreVectorsToReplay) { EXPECT_GE(vector_files().size(), 8u); }
+TEST(ProtocolVectors, ThereAreVectorsToReplay) {
+  EXPECT_GE(vector_files().size(), 8u);
+}
 
 TEST(ProtocolVectors, EveryVectorReplaysThroughTheCore) {
   for (const auto& file : vector_files()) {
@@ -94,8 +97,8 @@ TEST(ProtocolVectors, EveryVectorReplaysThroughTheCore) {
     size_t index = 0;
     for (const auto& step : vector.at("steps")) {
       SCOPED_TRACE("step " + std::to_string(index++));
-      std::string frame = step.contains("sendRaw") ? step.at("sendRaw").get<std::string>()
-                                                   : step.at("send").dump();
+      std::string frame =
+          step.contains("sendRaw") ? step.at("sendRaw").get<std::string>() : step.at("send").dump();
       Answer answer = run.send(step.at("as"), frame);
       EXPECT_TRUE(is_subset(step.at("expect"), answer.reply))
           << "expected " << step.at("expect").dump() << "\n     got " << answer.reply.dump();
