@@ -255,13 +255,13 @@ export function binaryExists() {
  * `roundtable listening on http://127.0.0.1:PORT/`.
  * Returns {baseUrl, wsUrl, port, proc, stdout(), stderr(), stop(), kill9(), exited}.
  */
-export async function startServer({ redisUrl, args = [], env = {}, timeoutMs = 20000 } = {}) {
+export async function startServer({ redisUrl, args = [], env = {}, secret = TEST_SECRET, timeoutMs = 20000 } = {}) {
   const argv = [
     '--port', '0',
     '--bind', '127.0.0.1',
     ...(redisUrl ? ['--redis', redisUrl] : []),
     '--web-root', ROUNDTABLE_WEB_ROOT,
-    '--secret', TEST_SECRET,
+    '--secret', secret,
     '--log-level', 'warn',
     ...args,
   ];
@@ -521,6 +521,21 @@ export class Client {
     });
   }
 
+  /**
+   * Calls `onMessage(msg)` for every message received from now on (and `onClose(info)` on close).
+   * Returns a function that unsubscribes. Does not consume from the buffer.
+   */
+  subscribe(onMessage, onClose = () => {}) {
+    const waiter = { onMessage, onClose: (info) => { this.waiters.delete(waiter); onClose(info); } };
+    this.waiters.add(waiter);
+    return () => this.waiters.delete(waiter);
+  }
+
+  /** Drops buffered messages (those not yet consumed by next()). */
+  clearBuffer() {
+    this.buffer.length = 0;
+  }
+
   /** Resolves when `cond()` (re-checked on every message) is truthy; does not consume. */
   waitUntil(cond, timeoutMs = 5000, what = 'condition') {
     const v = cond();
@@ -547,7 +562,7 @@ export class Client {
   }
 
   /** Waits until an event with seq >= `seq` has been received. */
-  waitForSeq(seq, timeoutMs = 5000) {
+  waitForSeq(seq, timeoutMs = 10000) {
     return this.waitUntil(() => this.lastSeq >= seq, timeoutMs, `event seq ${seq}`);
   }
 
@@ -557,7 +572,7 @@ export class Client {
   }
 
   /** Sends and waits for the welcome/ack/reject carrying the same cid (null if none). */
-  async request(obj, timeoutMs = 5000) {
+  async request(obj, timeoutMs = 10000) {
     const cid = typeof obj.cid === 'string' ? obj.cid : null;
     const p = this.next((m) => ANSWER_TYPES.has(m.type) && (m.cid ?? null) === cid, timeoutMs);
     this.send(obj);
@@ -565,7 +580,7 @@ export class Client {
   }
 
   /** Sends a command with a fresh cid (unless given) and waits for its answer. */
-  command(obj, timeoutMs = 5000) {
+  command(obj, timeoutMs = 10000) {
     return this.request({ cid: this.nextCid(), ...obj }, timeoutMs);
   }
 

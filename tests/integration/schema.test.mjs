@@ -1,0 +1,207 @@
+// The JSON Schemas in protocol/schema agree with the vectors and with PROTOCOL.md.
+// Needs neither the server nor Redis; run with `node --test integration/schema.test.mjs`.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+  schemaFiles, clientTypes, serverTypes, validateClientMessage, validateServerMessage, validateSnapshot, SCHEMA_DIR,
+} from '../support/schema.mjs';
+import { loadVectors, rawOf, joinMessageFor, SCHEMA_REJECT_CODES } from '../support/vectors.mjs';
+
+const CLIENT_TYPES = ['join', 'resume', 'set_title', 'set_goal', 'set_phase', 'add_item', 'update_item',
+  'move_item', 'delete_item', 'update_profile'];
+const SERVER_TYPES = ['welcome', 'event', 'ack', 'reject', 'presence', 'error'];
+
+test('every protocol message has a schema, and the schemas compile in strict mode', () => {
+  const files = schemaFiles();
+  for (const t of CLIENT_TYPES) assert.ok(files.includes(`${t}.json`), `missing ${t}.json`);
+  for (const t of SERVER_TYPES) assert.ok(files.includes(`server.${t}.json`), `missing server.${t}.json`);
+  assert.deepEqual(clientTypes().sort(), [...CLIENT_TYPES].sort());
+  assert.deepEqual(serverTypes().sort(), [...SERVER_TYPES].sort());
+  for (const t of CLIENT_TYPES) {
+    const s = JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, `${t}.json`), 'utf8'));
+    assert.equal(s.additionalProperties, false, `${t}.json must reject unknown fields`);
+    assert.equal(s.$schema, 'https://json-schema.org/draft/2020-12/schema');
+  }
+});
+
+const vectors = loadVectors();
+
+test('there are vectors', () => {
+  assert.ok(vectors.length >= 8, `only ${vectors.length} vector files`);
+});
+
+for (const { file, vector } of vectors) {
+  test(`vector ${file}: every sent message agrees with its schema`, () => {
+    assert.equal(typeof vector.description, 'string');
+    assert.ok(Array.isArray(vector.participants) && vector.participants.length > 0);
+    assert.ok(Array.isArray(vector.steps) && vector.steps.length > 0);
+    const names = new Set(vector.participants.map((p) => p.as));
+
+    // The joins the replayers build from the participant list are valid messages.
+    vector.participants.forEach((p, k) => {
+      const msg = joinMessageFor(p, { joinCode: 'ABCD-EFGH', facilitatorToken: 'facilitator-token' }, `join${k}`);
+      const r = validateClientMessage(msg);
+      assert.ok(r.valid, `${file}: join of ${p.as} ${JSON.stringify(msg)} fails ${r.schema}: ${r.errors.join('; ')}`);
+    });
+
+    vector.steps.forEach((step, i) => {
+      const where = `${file} step ${i} (${step.as})`;
+      assert.ok(names.has(step.as), `${where}: unknown participant ${step.as}`);
+      assert.ok(step.expect && typeof step.expect.type === 'string', `${where}: no expect.type`);
+      const mustFail = step.expect.type === 'reject' && SCHEMA_REJECT_CODES.has(step.expect.code);
+      const raw = rawOf(step);
+      if (raw !== null) {
+        let parsed;
+        let isObject = false;
+        try {
+          parsed = JSON.parse(raw);
+          isObject = parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+        } catch { /* not JSON */ }
+        if (step.expect.code === 'bad_json') {
+          assert.ok(!isObject, `${where}: raw frame expected bad_json but is a JSON object: ${raw}`);
+        } else {
+          assert.ok(isObject, `${where}: raw frame is not a JSON object but expects ${JSON.stringify(step.expect)}`);
+        }
+        if (isObject) {
+          const r = validateClientMessage(parsed);
+          assert.equal(r.valid, !mustFail, `${where}: ${raw} schema valid=${r.valid} ${r.errors.join('; ')}`);
+        }
+        return;
+      }
+      const r = validateClientMessage(step.send);
+      if (mustFail) {
+        assert.equal(r.valid, false,
+          `${where}: ${JSON.stringify(step.send).slice(0, 200)} expects reject ${step.expect.code} but passes ${r.schema}`);
+      } else {
+        assert.equal(r.valid, true,
+          `${where}: ${JSON.stringify(step.send).slice(0, 200)} expects ${JSON.stringify(step.expect)} but fails ` +
+          `${r.schema}: ${r.errors.join('; ')}`);
+      }
+      // The expected events (subsets) must be valid server events once completed with seq/at.
+      for (const e of step.events ?? []) {
+        const full = { type: 'event', seq: 1, at: 0, ...e };
+        const r2 = validateServerMessage(full);
+        assert.ok(r2.valid, `${where}: expected event ${JSON.stringify(e).slice(0, 200)} is not a valid event: ` +
+          r2.errors.join('; '));
+      }
+    });
+  });
+}
+
+// Examples in PROTOCOL.md: every JSON object in a ```json block that parses and has a known type.
+test('the examples in PROTOCOL.md validate', () => {
+  const md = fs.readFileSync(path.join(SCHEMA_DIR, '..', 'PROTOCOL.md'), 'utf8');
+  const blocks = [...md.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]);
+  assert.ok(blocks.length >= 5, 'PROTOCOL.md has json examples');
+  const found = [];
+  for (const block of blocks) {
+    // Objects may span several lines; accumulate lines until they parse.
+    let acc = '';
+    for (const line of block.split('\n')) {
+      acc += `${line}\n`;
+      let obj;
+      try { obj = JSON.parse(acc); } catch { continue; }
+      acc = '';
+      found.push(obj);
+    }
+  }
+  // Inline examples such as `{"type":"ack","cid":"c3","seq":8}`.
+  for (const m of md.matchAll(/`(\{"type":[^`]*\})`/g)) {
+    try { found.push(JSON.parse(m[1])); } catch { /* not a complete object */ }
+  }
+  const checked = [];
+  for (const obj of found) {
+    if (typeof obj.type !== 'string') {
+      if (obj.sections) {
+        const r = validateSnapshot(obj);
+        assert.ok(r.valid, `snapshot example fails: ${r.errors.join('; ')}`);
+        checked.push('snapshot');
+      }
+      continue;
+    }
+    const isClient = CLIENT_TYPES.includes(obj.type);
+    const r = isClient ? validateClientMessage(obj) : validateServerMessage(obj);
+    // The resume example's token is a placeholder; everything else should be literally valid.
+    assert.ok(r.valid, `PROTOCOL.md example ${JSON.stringify(obj)} fails ${r.schema}: ${r.errors.join('; ')}`);
+    checked.push(obj.type);
+  }
+  for (const t of ['join', 'resume', 'event', 'ack', 'reject', 'presence', 'error', 'snapshot']) {
+    assert.ok(checked.includes(t), `no ${t} example checked (checked: ${checked.join(', ')})`);
+  }
+});
+
+test('server schemas accept good messages and reject bad ones', () => {
+  const ok = (m) => {
+    const r = validateServerMessage(m);
+    assert.ok(r.valid, `${JSON.stringify(m)} should be valid: ${r.errors.join('; ')}`);
+  };
+  const bad = (m) => assert.equal(validateServerMessage(m).valid, false, `${JSON.stringify(m)} should be invalid`);
+  const snapshot = {
+    id: 'm1', title: 'T', goal: 'G', phase: 'lobby', joinCode: 'ABCD-EFGH', createdAt: 1,
+    sections: [{ id: 'goal', title: 'Goal' }, { id: 'action_items', title: 'Action items' }],
+    participants: [{ id: 'p2', name: 'Sam', role: 'facilitator', attendance: 'room', organisation: '', online: true }],
+    items: [{ id: 'i5', title: 'x', owner: '', due: '', status: 'proposed', createdBy: 'p2' }],
+  };
+  const welcome = { type: 'welcome', v: 1, cid: 'a1', serverTime: 1, version: 2,
+    you: { participantId: 'p2', role: 'facilitator' }, token: 't' };
+  ok({ ...welcome, meeting: snapshot });
+  ok({ ...welcome, resumeFrom: 1 });
+  bad({ ...welcome });
+  bad({ ...welcome, meeting: snapshot, resumeFrom: 1 });
+  bad({ ...welcome, meeting: { ...snapshot, sections: [{ id: 'wrap_up', title: 'Wrap-up' }] } });
+  bad({ ...welcome, meeting: { ...snapshot, joinCode: 'ABCD-EFG0' } });
+  ok({ ...welcome, meeting: snapshot, someFutureField: 1 });
+  ok({ type: 'event', seq: 1, at: 5, kind: 'meeting_created', data: { title: 'T', goal: 'G', joinCode: 'ABCD-EFGH' } });
+  ok({ type: 'event', seq: 8, at: 5, actor: 'p5', cid: 'c3', kind: 'item_added',
+    data: { itemId: 'i8', title: 'Flyer', owner: '', due: '', status: 'proposed', index: 0 } });
+  bad({ type: 'event', seq: 8, at: 5, actor: 'p5', cid: 'c3', kind: 'item_added', data: { itemId: 'i8' } });
+  bad({ type: 'event', seq: 0, at: 5, kind: 'title_set', data: { title: 'x' } });
+  bad({ type: 'event', seq: 3, at: 5, kind: 'item_voted', data: {} });
+  bad({ type: 'event', seq: 3, at: 5, kind: 'item_updated', data: { itemId: 'i3' } });
+  ok({ type: 'event', seq: 3, at: 5, kind: 'item_updated', data: { itemId: 'i3', due: '' } });
+  bad({ type: 'event', seq: 3, at: 5, kind: 'participant_updated', data: { participantId: 'p3', attendance: 'moon' } });
+  ok({ type: 'ack', cid: 'c3', seq: 8 });
+  bad({ type: 'ack', cid: 'c3' });
+  ok({ type: 'reject', cid: null, code: 'bad_json', message: 'not JSON' });
+  bad({ type: 'reject', cid: 'c1', code: 'oops', message: 'x' });
+  ok({ type: 'presence', participantId: 'p5', online: false });
+  bad({ type: 'presence', participantId: 'p5', online: 'no' });
+  ok({ type: 'error', code: 'slow_consumer', message: 'x' });
+  bad({ type: 'hello' });
+});
+
+test('client schemas: limits, enums and required fields', () => {
+  const ok = (m) => {
+    const r = validateClientMessage(m);
+    assert.ok(r.valid, `${JSON.stringify(m)} should be valid: ${r.errors.join('; ')}`);
+  };
+  const bad = (m) => assert.equal(validateClientMessage(m).valid, false, `${JSON.stringify(m).slice(0, 120)} should be invalid`);
+  ok({ type: 'join', v: 1, cid: 'a', code: 'ABCD-EFGH', name: 'A', attendance: 'room', organisation: '', role: 'observer' });
+  bad({ type: 'join', v: 2, cid: 'a', code: 'ABCD-EFGH', name: 'A', attendance: 'room' });
+  bad({ type: 'join', v: 1, cid: 'a', name: 'A', attendance: 'room' });
+  bad({ type: 'join', v: 1, cid: 'a', code: 'X', facilitatorToken: 'Y', name: 'A', attendance: 'room' });
+  bad({ type: 'join', v: 1, cid: 'a', code: 'X', name: 'A', attendance: 'room', role: 'facilitator' });
+  bad({ type: 'join', v: 1, cid: 'a', code: 'X', name: '', attendance: 'room' });
+  bad({ type: 'join', v: 1, cid: 'a', code: 'X', name: 'x'.repeat(61), attendance: 'room' });
+  ok({ type: 'resume', v: 1, cid: 'a', token: 't' });
+  ok({ type: 'resume', v: 1, cid: 'a', token: 't', lastSeq: 0 });
+  bad({ type: 'resume', v: 1, cid: 'a', token: 't', lastSeq: -1 });
+  ok({ type: 'add_item', cid: 'x'.repeat(64), title: 't' });
+  bad({ type: 'add_item', cid: 'x'.repeat(65), title: 't' });
+  bad({ type: 'add_item', cid: '', title: 't' });
+  ok({ type: 'add_item', cid: 'c', title: '😀'.repeat(200) });
+  bad({ type: 'add_item', cid: 'c', title: '😀'.repeat(201) });
+  ok({ type: 'add_item', cid: 'c', title: 't', due: '' });
+  bad({ type: 'add_item', cid: 'c', title: 't', due: '2026-00-10' });
+  ok({ type: 'set_goal', cid: 'c', goal: 'g'.repeat(1000) });
+  bad({ type: 'set_goal', cid: 'c', goal: 'g'.repeat(1001) });
+  bad({ type: 'set_goal', cid: 'c', goal: '' });
+  ok({ type: 'move_item', cid: 'c', itemId: 'i5', index: 1000 });
+  bad({ type: 'move_item', cid: 'c', itemId: 'i5', index: 1.5 });
+  bad({ type: 'update_profile', cid: 'c', organisation: 'o'.repeat(101) });
+  ok({ type: 'update_profile', cid: 'c', organisation: '' });
+});
