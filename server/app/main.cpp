@@ -79,11 +79,13 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  // Declared before the io_context so that they outlive the handlers it destroys last.
+  // Destruction order matters: the metrics outlive the io_context, because sessions its
+  // destructor frees still count themselves out; everything owning an Asio object (the
+  // registry's meeting rooms hold strands) goes before the io_context.
   Metrics metrics;
-  net::MeetingRegistry registry;
   int threads = cfg.threads > 0 ? cfg.threads : std::max(1u, std::thread::hardware_concurrency());
   asio::io_context ioc(threads);
+  net::MeetingRegistry registry;
   auto work = asio::make_work_guard(ioc);
 
   std::atomic<bool> stopping{false};

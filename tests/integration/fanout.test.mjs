@@ -1,50 +1,31 @@
 // Fan-out, presence, HTTP API, health, metrics and the Origin check, against the real binary.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  startRedis, startServer, createMeeting, join, resume, Client, cleanup, httpRequest, validateServerMessage, waitFor,
+  serverForFile, short, createMeeting, join, resume, Client, httpRequest, validateServerMessage, waitFor,
 } from '../support/harness.mjs';
 
-let redis;
-let server;
-
-before(async () => {
-  redis = await startRedis();
-  server = await startServer({ redisUrl: redis.url });
-});
-
-after(async () => {
-  try {
-    if (server) await server.stop(); // SIGTERM must end the server with exit code 0
-  } finally {
-    await cleanup();
-  }
-});
-
-const short = (v) => {
-  const s = JSON.stringify(v);
-  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
-};
+const env = serverForFile();
 
 function assertSchemaClean(client) {
   assert.deepEqual(client.invalid.map((x) => ({ message: short(x.message), errors: x.errors })), [],
-    `${client.name} received messages that fail the server schemas`);
+    `${client.name} received messages that fail the env.server schemas`);
 }
 
 test('three clients see every event in the same seq order, with valid messages', { timeout: 60000 }, async () => {
-  const meeting = await createMeeting(server.baseUrl, { title: 'Fan-out', goal: 'Everyone sees everything' });
+  const meeting = await createMeeting(env.server.baseUrl, { title: 'Fan-out', goal: 'Everyone sees everything' });
   assert.match(meeting.meetingId, /.+/);
   assert.match(meeting.joinCode, /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
   assert.equal(typeof meeting.facilitatorToken, 'string');
   assert.equal(typeof meeting.joinUrl, 'string');
 
-  const fac = await join(server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Sam', attendance: 'room',
+  const fac = await join(env.server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Sam', attendance: 'room',
     organisation: 'District' });
-  const ana = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ana', attendance: 'remote',
+  const ana = await join(env.server.wsUrl, { code: meeting.joinCode, name: 'Ana', attendance: 'remote',
     organisation: 'Library' });
-  const ben = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ben', attendance: 'room',
+  const ben = await join(env.server.wsUrl, { code: meeting.joinCode, name: 'Ben', attendance: 'room',
     organisation: 'Head Start', role: 'member' });
   fac.client.name = 'fac'; ana.client.name = 'ana'; ben.client.name = 'ben';
   assert.equal(fac.welcome.you.role, 'facilitator');
@@ -104,7 +85,7 @@ test('three clients see every event in the same seq order, with valid messages',
     assert.equal(e.cid, a.cid, `event ${a.seq} carries the cid of the command acked with it`);
   }
   // A fresh join sees the same state.
-  const late = await join(server.wsUrl, { code: meeting.joinCode, role: 'observer', name: 'Late', attendance: 'room' });
+  const late = await join(env.server.wsUrl, { code: meeting.joinCode, role: 'observer', name: 'Late', attendance: 'room' });
   assert.equal(late.welcome.version, final + 1);
   assert.equal(late.welcome.meeting.goal, 'goal version 4');
   const lateItems = late.welcome.meeting.items;
@@ -119,10 +100,10 @@ test('three clients see every event in the same seq order, with valid messages',
 });
 
 test('presence: offline when a client disconnects, online when it comes back', { timeout: 60000 }, async () => {
-  const meeting = await createMeeting(server.baseUrl, { title: 'Presence', goal: 'Know who is here' });
-  const fac = await join(server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Sam', attendance: 'room' });
-  const ana = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ana', attendance: 'remote' });
-  const ben = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ben', attendance: 'remote' });
+  const meeting = await createMeeting(env.server.baseUrl, { title: 'Presence', goal: 'Know who is here' });
+  const fac = await join(env.server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Sam', attendance: 'room' });
+  const ana = await join(env.server.wsUrl, { code: meeting.joinCode, name: 'Ana', attendance: 'remote' });
+  const ben = await join(env.server.wsUrl, { code: meeting.joinCode, name: 'Ben', attendance: 'remote' });
   fac.client.name = 'fac'; ana.client.name = 'ana'; ben.client.name = 'ben';
   const benId = ben.welcome.you.participantId;
   const anaId = ana.welcome.you.participantId;
@@ -138,14 +119,14 @@ test('presence: offline when a client disconnects, online when it comes back', {
   await fac.client.next((m) => m.type === 'presence' && m.participantId === anaId && m.online === false, 15000);
 
   // Snapshot shows them offline.
-  const obs = await join(server.wsUrl, { code: meeting.joinCode, role: 'observer', name: 'Obs', attendance: 'room' });
+  const obs = await join(env.server.wsUrl, { code: meeting.joinCode, role: 'observer', name: 'Obs', attendance: 'room' });
   const online = Object.fromEntries(obs.welcome.meeting.participants.map((p) => [p.id, p.online]));
   assert.equal(online[benId], false);
   assert.equal(online[anaId], false);
   assert.equal(online[fac.welcome.you.participantId], true);
 
   // Ben resumes: online again for everyone.
-  const back = await resume(server.wsUrl, { token: ben.welcome.token, lastSeq: ben.client.lastSeq });
+  const back = await resume(env.server.wsUrl, { token: ben.welcome.token, lastSeq: ben.client.lastSeq });
   assert.equal(back.welcome.you.participantId, benId);
   await fac.client.next((m) => m.type === 'presence' && m.participantId === benId && m.online === true, 10000);
   await obs.client.next((m) => m.type === 'presence' && m.participantId === benId && m.online === true, 10000);
@@ -157,8 +138,8 @@ test('presence: offline when a client disconnects, online when it comes back', {
 });
 
 test('protocol errors before and around join', { timeout: 60000 }, async () => {
-  const meeting = await createMeeting(server.baseUrl, { title: 'Errors', goal: 'Clear rejects' });
-  const c = await Client.connect(server.wsUrl, { name: 'raw' });
+  const meeting = await createMeeting(env.server.baseUrl, { title: 'Errors', goal: 'Clear rejects' });
+  const c = await Client.connect(env.server.wsUrl, { name: 'raw' });
   let r = await c.request({ type: 'add_item', cid: 'x1', title: 'Before join' });
   assert.equal(r.type, 'reject'); assert.equal(r.code, 'not_joined');
   r = await c.request({ type: 'join', v: 2, cid: 'x2', code: meeting.joinCode, name: 'A', attendance: 'room' });
@@ -188,7 +169,7 @@ test('protocol errors before and around join', { timeout: 60000 }, async () => {
   assert.equal(r.code, 'bad_message');
   assert.ok(r.cid === null || r.cid === longCid, short(r));
   // Binary frames are refused: never applied, answered with a reject or the connection is closed.
-  const bin = await Client.connect(server.wsUrl, { name: 'binary' });
+  const bin = await Client.connect(env.server.wsUrl, { name: 'binary' });
   const binJoin = await bin.request({ type: 'join', v: 1, cid: 'bj', code: meeting.joinCode, name: 'Bin', attendance: 'room' });
   assert.equal(binJoin.type, 'welcome');
   bin.sendRaw(Buffer.from(JSON.stringify({ type: 'add_item', cid: 'bin1', title: 'Binary frame' })), { binary: true });
@@ -200,7 +181,7 @@ test('protocol errors before and around join', { timeout: 60000 }, async () => {
   if (!binAnswer.closed) assert.equal(binAnswer.cid ?? null, null, 'a binary frame has no readable cid');
   bin.terminate();
   // An oversized frame closes with 1009.
-  const big = await Client.connect(server.wsUrl, { name: 'big' });
+  const big = await Client.connect(env.server.wsUrl, { name: 'big' });
   big.sendRaw(JSON.stringify({ type: 'add_item', cid: 'b1', title: 'x'.repeat(70 * 1024) }));
   const closed = await Promise.race([big.closed, new Promise((res) => setTimeout(() => res(null), 10000))]);
   assert.ok(closed, 'a frame over 64 KiB closes the connection');
@@ -208,7 +189,7 @@ test('protocol errors before and around join', { timeout: 60000 }, async () => {
   // The other connection is unaffected.
   r = await c.command({ type: 'add_item', title: 'Still here' });
   assert.equal(r.type, 'ack', short(r));
-  const check = await join(server.wsUrl, { code: meeting.joinCode, role: 'observer', name: 'Check', attendance: 'room' });
+  const check = await join(env.server.wsUrl, { code: meeting.joinCode, role: 'observer', name: 'Check', attendance: 'room' });
   assert.deepEqual(check.welcome.meeting.items.map((i) => i.title), ['Still here'], 'nothing else was applied');
   assertSchemaClean(c);
   await c.close();
@@ -217,15 +198,15 @@ test('protocol errors before and around join', { timeout: 60000 }, async () => {
 
 test('rate limit: a burst over 40 commands gets rate_limited, nothing of it applied, then it recovers',
   { timeout: 60000 }, async () => {
-    const meeting = await createMeeting(server.baseUrl, { title: 'Rate', goal: 'Limits hold' });
-    const ana = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ana', attendance: 'remote' });
+    const meeting = await createMeeting(env.server.baseUrl, { title: 'Rate', goal: 'Limits hold' });
+    const ana = await join(env.server.wsUrl, { code: meeting.joinCode, name: 'Ana', attendance: 'remote' });
     ana.client.name = 'ana';
     const burst = 100;
     const answers = await Promise.all(Array.from({ length: burst },
       (_, i) => ana.client.command({ type: 'add_item', title: `burst ${i}` }, 15000)));
     const acked = answers.filter((a) => a.type === 'ack');
     const rejected = answers.filter((a) => a.type === 'reject');
-    // The burst is 40 frames per connection; the server counts the join as one of them.
+    // The burst is 40 frames per connection; the env.server counts the join as one of them.
     assert.ok(acked.length + 1 >= 40, `the burst of 40 is allowed: only ${acked.length} acked`);
     assert.ok(rejected.length >= 1, `100 commands at once are over the limit, but all were acked`);
     assert.deepEqual([...new Set(rejected.map((a) => a.code))], ['rate_limited']);
@@ -240,7 +221,7 @@ test('rate limit: a burst over 40 commands gets rate_limited, nothing of it appl
       return false;
     }, { timeoutMs: 10000, intervalMs: 500, what: 'an ack after the burst' });
     // Exactly the acked ones were applied.
-    const check = await join(server.wsUrl, { code: meeting.joinCode, role: 'observer', name: 'Check', attendance: 'room' });
+    const check = await join(env.server.wsUrl, { code: meeting.joinCode, role: 'observer', name: 'Check', attendance: 'room' });
     const titles = check.welcome.meeting.items.map((i) => i.title).filter((t) => t.startsWith('burst '));
     assert.deepEqual(titles.sort(), acked.map((a) => `burst ${answers.indexOf(a)}`).sort());
     await ana.client.close();
@@ -249,7 +230,7 @@ test('rate limit: a burst over 40 commands gets rate_limited, nothing of it appl
 
 test('POST /api/meetings validates its input', { timeout: 30000 }, async () => {
   const post = (body, headers = { 'content-type': 'application/json' }) =>
-    httpRequest(`${server.baseUrl}/api/meetings`, { method: 'POST', headers, body });
+    httpRequest(`${env.server.baseUrl}/api/meetings`, { method: 'POST', headers, body });
   const expectError = (res, status, code) => {
     assert.equal(res.status, status, `status ${res.status}: ${res.text}`);
     assert.ok(res.json && res.json.error, `error body is JSON {"error":{...}}: ${res.text}`);
@@ -272,25 +253,25 @@ test('POST /api/meetings validates its input', { timeout: 30000 }, async () => {
   for (const k of ['meetingId', 'joinCode', 'facilitatorToken', 'joinUrl']) {
     assert.equal(typeof ok.json[k], 'string', `201 body has ${k}: ${ok.text}`);
   }
-  const other = await createMeeting(server.baseUrl, { title: 'Another', goal: 'Different ids' });
+  const other = await createMeeting(env.server.baseUrl, { title: 'Another', goal: 'Different ids' });
   assert.notEqual(other.meetingId, ok.json.meetingId);
   assert.notEqual(other.facilitatorToken, ok.json.facilitatorToken);
 
-  const wrongMethod = await httpRequest(`${server.baseUrl}/api/meetings`, { method: 'GET' });
+  const wrongMethod = await httpRequest(`${env.server.baseUrl}/api/meetings`, { method: 'GET' });
   expectError(wrongMethod, 405, 'method_not_allowed');
 });
 
 test('GET /healthz, /metrics and unknown paths', { timeout: 30000 }, async () => {
-  const h = await httpRequest(`${server.baseUrl}/healthz`);
+  const h = await httpRequest(`${env.server.baseUrl}/healthz`);
   assert.equal(h.status, 200, h.text);
   assert.deepEqual(h.json, { status: 'ok', redis: 'ok' });
 
   // Make sure some commands were counted.
-  const meeting = await createMeeting(server.baseUrl, { title: 'Metrics', goal: 'Counted' });
-  const fac = await join(server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Sam', attendance: 'room' });
+  const meeting = await createMeeting(env.server.baseUrl, { title: 'Metrics', goal: 'Counted' });
+  const fac = await join(env.server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Sam', attendance: 'room' });
   assert.equal((await fac.client.command({ type: 'set_phase', phase: 'live' })).type, 'ack');
 
-  const m = await httpRequest(`${server.baseUrl}/metrics`);
+  const m = await httpRequest(`${env.server.baseUrl}/metrics`);
   assert.equal(m.status, 200);
   assert.match(m.headers.get('content-type') ?? '', /text\/plain/);
   for (const name of ['roundtable_connections', 'roundtable_commands_total', 'roundtable_commit_seconds_bucket']) {
@@ -302,21 +283,21 @@ test('GET /healthz, /metrics and unknown paths', { timeout: 30000 }, async () =>
   await fac.client.close();
 
   for (const p of ['/api/no-such-thing', '/no/such/file.html']) {
-    const nf = await httpRequest(`${server.baseUrl}${p}`);
+    const nf = await httpRequest(`${env.server.baseUrl}${p}`);
     assert.equal(nf.status, 404, `${p}: ${nf.status}`);
     assert.ok(nf.json && nf.json.error && nf.json.error.code === 'not_found', `${p}: 404 body ${nf.text}`);
   }
 });
 
 test('WebSocket handshake: a forged Origin is refused, same origin is accepted', { timeout: 30000 }, async () => {
-  await assert.rejects(Client.connect(server.wsUrl, { origin: 'http://evil.example' }), (e) => {
+  await assert.rejects(Client.connect(env.server.wsUrl, { origin: 'http://evil.example' }), (e) => {
     assert.equal(e.statusCode, 403, e.message);
     return true;
   });
-  await assert.rejects(Client.connect(server.wsUrl, { origin: `http://127.0.0.1:${server.port}.evil.example` }),
+  await assert.rejects(Client.connect(env.server.wsUrl, { origin: `http://127.0.0.1:${env.server.port}.evil.example` }),
     (e) => e.statusCode === 403);
-  const same = await Client.connect(server.wsUrl, { origin: server.baseUrl });
-  const meeting = await createMeeting(server.baseUrl, { title: 'Origin', goal: 'Same origin works' });
+  const same = await Client.connect(env.server.wsUrl, { origin: env.server.baseUrl });
+  const meeting = await createMeeting(env.server.baseUrl, { title: 'Origin', goal: 'Same origin works' });
   const w = await same.request({ type: 'join', v: 1, cid: 'o1', code: meeting.joinCode, name: 'Ana', attendance: 'room' });
   assert.equal(w.type, 'welcome', short(w));
   const check = validateServerMessage(w);

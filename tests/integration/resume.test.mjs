@@ -1,37 +1,18 @@
 // Resume after a dropped connection: missed events replayed exactly, snapshots when needed,
 // forged tokens refused, pending commands resent at most once.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startRedis, startServer, createMeeting, join, resume, cleanup } from '../support/harness.mjs';
+import { serverForFile, short, startServer, createMeeting, join, resume } from '../support/harness.mjs';
 
-let redis;
-let server;
-
-before(async () => {
-  redis = await startRedis();
-  server = await startServer({ redisUrl: redis.url });
-});
-
-after(async () => {
-  try {
-    if (server) await server.stop(); // SIGTERM must end the server with exit code 0
-  } finally {
-    await cleanup();
-  }
-});
-
-const short = (v) => {
-  const s = JSON.stringify(v);
-  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
-};
+const env = serverForFile();
 
 async function setup(title) {
-  const meeting = await createMeeting(server.baseUrl, { title, goal: 'Nobody misses anything' });
-  const fac = await join(server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Sam', attendance: 'room' });
-  const ana = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ana', attendance: 'remote' });
-  const ben = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ben', attendance: 'remote' });
+  const meeting = await createMeeting(env.server.baseUrl, { title, goal: 'Nobody misses anything' });
+  const fac = await join(env.server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Sam', attendance: 'room' });
+  const ana = await join(env.server.wsUrl, { code: meeting.joinCode, name: 'Ana', attendance: 'remote' });
+  const ben = await join(env.server.wsUrl, { code: meeting.joinCode, name: 'Ben', attendance: 'remote' });
   fac.client.name = 'fac'; ana.client.name = 'ana'; ben.client.name = 'ben';
   await fac.client.waitForSeq(4);
   await ana.client.waitForSeq(4);
@@ -64,7 +45,7 @@ test('a dropped client resumes with lastSeq and gets exactly the missed events',
   await fac.client.waitForSeq(last);
   const reference = fac.client.eventsBetween(lastSeq, last);
 
-  const back = await resume(server.wsUrl, { token, lastSeq });
+  const back = await resume(env.server.wsUrl, { token, lastSeq });
   back.client.name = 'ben-resumed';
   assert.equal(back.welcome.you.participantId, benId);
   assert.equal(back.welcome.you.role, 'member');
@@ -82,7 +63,7 @@ test('a dropped client resumes with lastSeq and gets exactly the missed events',
   assert.deepEqual(back.client.events.map((e) => e.seq), [...reference.map((e) => e.seq), next.seq]);
 
   // The fresh token works as well (resume again on another connection, up to date).
-  const again = await resume(server.wsUrl, { token: back.welcome.token, lastSeq: next.seq });
+  const again = await resume(env.server.wsUrl, { token: back.welcome.token, lastSeq: next.seq });
   assert.equal(again.welcome.you.participantId, benId);
   assert.equal(again.welcome.resumeFrom, next.seq);
   for (const c of [fac.client, ana.client, back.client, again.client]) {
@@ -100,7 +81,7 @@ test('resume without lastSeq, or far behind, still misses nothing', { timeout: 6
   await fac.client.waitForSeq(last);
 
   // No lastSeq: a full snapshot at the current version.
-  const full = await resume(server.wsUrl, { token });
+  const full = await resume(env.server.wsUrl, { token });
   assert.ok(full.welcome.meeting, `resume without lastSeq answers with a snapshot: ${short(full.welcome)}`);
   assert.equal(full.welcome.resumeFrom, undefined);
   assert.equal(full.welcome.version, last);
@@ -112,7 +93,7 @@ test('resume without lastSeq, or far behind, still misses nothing', { timeout: 6
 
   // Far behind (lastSeq 0): either a snapshot, or a replay of everything after 0. Either way
   // the client ends up at `last` with nothing missing.
-  const far = await resume(server.wsUrl, { token, lastSeq: 0 });
+  const far = await resume(env.server.wsUrl, { token, lastSeq: 0 });
   if (far.welcome.meeting) {
     assert.equal(far.welcome.version, last);
   } else {
@@ -124,7 +105,7 @@ test('resume without lastSeq, or far behind, still misses nothing', { timeout: 6
   far.client.terminate();
 
   // Claiming to be ahead of the meeting cannot be served from the log: a snapshot.
-  const ahead = await resume(server.wsUrl, { token, lastSeq: last + 1000 });
+  const ahead = await resume(env.server.wsUrl, { token, lastSeq: last + 1000 });
   assert.ok(ahead.welcome.meeting, `lastSeq ahead of the meeting answers with a snapshot: ${short(ahead.welcome)}`);
   assert.equal(ahead.welcome.version, last);
   ahead.client.terminate();
@@ -143,7 +124,7 @@ test('forged, malformed and foreign tokens are refused with bad_token', { timeou
   const pos = token.length - 3;
   const forged2 = token.slice(0, pos) + (token[pos] === 'A' ? 'B' : 'A') + token.slice(pos + 1);
   for (const bad of [forged1, forged2, 'garbage', `${token}x`, token.slice(0, -8)]) {
-    await assert.rejects(resume(server.wsUrl, { token: bad, lastSeq: 4 }), (e) => {
+    await assert.rejects(resume(env.server.wsUrl, { token: bad, lastSeq: 4 }), (e) => {
       assert.ok(e.reply, e.message);
       assert.equal(e.reply.type, 'reject');
       assert.equal(e.reply.code, 'bad_token', `token ${bad}: ${short(e.reply)}`);
@@ -151,13 +132,13 @@ test('forged, malformed and foreign tokens are refused with bad_token', { timeou
     });
   }
   // A token signed by a server with another secret is refused by ours.
-  const otherRedis = redis;
+  const otherRedis = env.redis;
   const other = await startServer({ redisUrl: otherRedis.url, secret: 'another-secret-9876543210' });
   try {
     const m2 = await createMeeting(other.baseUrl, { title: 'Elsewhere', goal: 'Other secret' });
     const x = await join(other.wsUrl, { code: m2.joinCode, name: 'Eve', attendance: 'room' });
     x.client.terminate();
-    await assert.rejects(resume(server.wsUrl, { token: x.welcome.token }), (e) => {
+    await assert.rejects(resume(env.server.wsUrl, { token: x.welcome.token }), (e) => {
       assert.equal(e.reply && e.reply.code, 'bad_token', e.message);
       return true;
     });
@@ -165,7 +146,7 @@ test('forged, malformed and foreign tokens are refused with bad_token', { timeou
     await other.stop();
   }
   // The real token still works.
-  const ok = await resume(server.wsUrl, { token, lastSeq: 4 });
+  const ok = await resume(env.server.wsUrl, { token, lastSeq: 4 });
   assert.equal(ok.welcome.you.participantId, ben.welcome.you.participantId);
   for (const c of [fac.client, ana.client, ok.client]) await c.close();
 });
@@ -179,7 +160,7 @@ test('a pending command resent after resume is applied at most once', { timeout:
   assert.equal(first.type, 'ack');
   ben.client.terminate();
   await fiveChanges(fac, ana, 'meanwhile');
-  let back = await resume(server.wsUrl, { token: ben.welcome.token, lastSeq: 4 });
+  let back = await resume(env.server.wsUrl, { token: ben.welcome.token, lastSeq: 4 });
   const again = await back.client.request({ type: 'add_item', cid: 'ben-c1', title: 'Pending one' });
   assert.equal(again.type, 'ack', short(again));
   assert.equal(again.seq, first.seq, 'ack of the original seq');
@@ -188,7 +169,7 @@ test('a pending command resent after resume is applied at most once', { timeout:
   const lastBefore = back.client.lastSeq;
   back.client.send({ type: 'add_item', cid: 'ben-c2', title: 'Pending two' });
   back.client.terminate();
-  back = await resume(server.wsUrl, { token: back.welcome.token, lastSeq: lastBefore });
+  back = await resume(env.server.wsUrl, { token: back.welcome.token, lastSeq: lastBefore });
   const resent = await back.client.request({ type: 'add_item', cid: 'ben-c2', title: 'Pending two' });
   assert.equal(resent.type, 'ack', short(resent));
   const resentAgain = await back.client.request({ type: 'add_item', cid: 'ben-c2', title: 'Pending two' });
@@ -203,7 +184,7 @@ test('a pending command resent after resume is applied at most once', { timeout:
     assert.equal(evs[0].kind, 'item_added');
   }
   assert.equal(fac.client.events.find((e) => e.cid === 'ben-c2' && e.actor === benId).seq, resent.seq);
-  const check = await join(server.wsUrl, { code: meeting.joinCode, role: 'observer', name: 'Check',
+  const check = await join(env.server.wsUrl, { code: meeting.joinCode, role: 'observer', name: 'Check',
     attendance: 'room' });
   const titles = check.welcome.meeting.items.map((i) => i.title);
   assert.equal(titles.filter((t) => t === 'Pending one').length, 1);

@@ -1,5 +1,5 @@
 // Replays every protocol/vectors/*.json through the real roundtable binary and a real
-// redis-server, one WebSocket per participant (format: protocol/vectors/README.md).
+// redis-env.server, one WebSocket per participant (format: protocol/vectors/README.md).
 //
 // Per vector: create the meeting over HTTP, join the participants in order (p2, p3, ...), then
 // for each step send on the participant's connection, match `expect` as a subset of the answer
@@ -8,35 +8,17 @@
 // step produced an event it should not have, and a fresh observer's snapshot must equal the
 // fold of the events everyone saw.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startRedis, startServer, createMeeting, join, cleanup, isSubset } from '../support/harness.mjs';
+import { serverForFile, short as shortJson, createMeeting, join, isSubset } from '../support/harness.mjs';
 import { loadVectors, rawOf, answerCidOf } from '../support/vectors.mjs';
 
 const ANSWERS = new Set(['welcome', 'ack', 'reject']);
 const STEP_TIMEOUT = 10000;
 
-let redis;
-let server;
-
-before(async () => {
-  redis = await startRedis();
-  server = await startServer({ redisUrl: redis.url });
-});
-
-after(async () => {
-  try {
-    if (server) await server.stop(); // SIGTERM must end the server with exit code 0
-  } finally {
-    await cleanup();
-  }
-});
-
-const short = (v) => {
-  const s = JSON.stringify(v);
-  return s.length > 400 ? `${s.slice(0, 400)}…` : s;
-};
+const env = serverForFile();
+const short = (v) => shortJson(v, 400);
 
 // ---- a minimal fold of events over a snapshot, to check snapshots against event streams
 function clone(v) { return JSON.parse(JSON.stringify(v)); }
@@ -96,7 +78,7 @@ function comparable(snapshot) {
 }
 
 async function replay(file, vector) {
-  const meeting = await createMeeting(server.baseUrl, vector.meeting);
+  const meeting = await createMeeting(env.server.baseUrl, vector.meeting);
   const conns = new Map(); // as -> {client, pid, p}
   const order = [];
 
@@ -106,7 +88,7 @@ async function replay(file, vector) {
     const opts = p.role === 'facilitator'
       ? { facilitatorToken: meeting.facilitatorToken }
       : { code: meeting.joinCode, role: p.role };
-    const { client, welcome } = await join(server.wsUrl, {
+    const { client, welcome } = await join(env.server.wsUrl, {
       ...opts, name: p.name, attendance: p.attendance, organisation: p.organisation ?? '', cid: `join-${p.as}`,
       timeoutMs: STEP_TIMEOUT,
     });
@@ -196,13 +178,13 @@ async function replay(file, vector) {
     const start = c.client.welcome.version;
     assert.deepEqual(seqs, Array.from({ length: sentinel.seq - start }, (_, j) => start + 1 + j),
       `${file}: ${c.p.as} event stream is not contiguous: ${seqs}`);
-    assert.deepEqual(c.client.invalid, [], `${file}: ${c.p.as} received messages failing the server schemas`);
+    assert.deepEqual(c.client.invalid, [], `${file}: ${c.p.as} received messages failing the env.server schemas`);
   }
 
   // A fresh observer's snapshot equals the first participant's snapshot folded with its events.
   const state = clone(first.client.welcome.meeting);
   for (const e of first.client.events) applyEvent(state, e);
-  const { client: checker, welcome } = await join(server.wsUrl, {
+  const { client: checker, welcome } = await join(env.server.wsUrl, {
     code: meeting.joinCode, role: 'observer', name: 'Checker', attendance: 'remote', organisation: '',
     timeoutMs: STEP_TIMEOUT,
   });

@@ -1,3 +1,4 @@
+import { before, after } from 'node:test';
 // Test harness for the Roundtable integration tests.
 //
 // Starts a real `redis-server` and the real `roundtable` binary on loopback ports, talks
@@ -69,6 +70,31 @@ export async function cleanup() {
 
 // ---------------------------------------------------------------------------------------
 // Small utilities
+
+// One redis-server and one roundtable for a whole test file: started before its first test,
+// stopped after its last (the server by SIGTERM, which must exit 0). The returned object's
+// `redis` and `server` are set once the hook has run.
+export function serverForFile() {
+  const env = { redis: null, server: null };
+  before(async () => {
+    env.redis = await startRedis();
+    env.server = await startServer({ redisUrl: env.redis.url });
+  });
+  after(async () => {
+    try {
+      if (env.server) await env.server.stop();
+    } finally {
+      await cleanup();
+    }
+  });
+  return env;
+}
+
+// A value as JSON, cut to `max` characters for assertion messages.
+export const short = (v, max = 300) => {
+  const s = JSON.stringify(v);
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+};
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
