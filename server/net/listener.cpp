@@ -38,6 +38,10 @@ void Listener::accept() {
           // Out of file descriptors and the like: keep accepting, the condition may pass.
           log::warn("accept failed", {{"error", ec.message()}});
         } else {
+          // Frames are small and latency is the product: without this, Nagle holds an ack
+          // back behind the event sent just before it until the peer's delayed ACK (~40 ms).
+          boost::system::error_code ignored;
+          socket.set_option(asio::ip::tcp::no_delay(true), ignored);
           std::make_shared<HttpSession>(self->ctx_, std::move(socket))->run();
         }
         self->accept();
