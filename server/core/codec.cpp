@@ -8,14 +8,6 @@
 namespace rt::core {
 namespace {
 
-struct Invalid {
-  Rejection rejection;
-};
-
-[[noreturn]] void invalid(std::string code, std::string message) {
-  throw Invalid{{std::move(code), std::move(message)}};
-}
-
 // Reads the fields of one message, remembering which were read, so that any field the
 // message type does not define is reported instead of silently ignored.
 class Fields {
@@ -30,21 +22,21 @@ class Fields {
   std::optional<std::string> optional_text(const char* key, size_t min_len, size_t max_len) {
     const nlohmann::json* v = find(key);
     if (!v) return std::nullopt;
-    if (!v->is_string()) invalid("bad_message", field(key) + " must be a string");
+    if (!v->is_string()) refuse("bad_message", field(key) + " must be a string");
     const auto& s = v->get_ref<const std::string&>();
     size_t n = code_points(s);
     if (n > max_len) {
-      invalid("too_long", field(key) + " is " + std::to_string(n) + " characters; the limit is " +
-                              std::to_string(max_len));
+      refuse("too_long", field(key) + " is " + std::to_string(n) + " characters; the limit is " +
+                             std::to_string(max_len));
     }
-    if (n < min_len) invalid("bad_message", field(key) + " must not be empty");
+    if (n < min_len) refuse("bad_message", field(key) + " must not be empty");
     return s;
   }
   std::optional<uint64_t> optional_count(const char* key) {
     const nlohmann::json* v = find(key);
     if (!v) return std::nullopt;
     if (!v->is_number_unsigned()) {
-      invalid("bad_message", field(key) + " must be a whole number, 0 or more");
+      refuse("bad_message", field(key) + " must be a whole number, 0 or more");
     }
     return v->get<uint64_t>();
   }
@@ -57,21 +49,21 @@ class Fields {
   std::optional<E> optional_enum(const char* key, Parse parse, const char* allowed) {
     const nlohmann::json* v = find(key);
     if (!v) return std::nullopt;
-    if (!v->is_string()) invalid("bad_message", field(key) + " must be a string");
+    if (!v->is_string()) refuse("bad_message", field(key) + " must be a string");
     auto e = parse(v->get_ref<const std::string&>());
-    if (!e) invalid("invalid_value", field(key) + " must be one of " + allowed);
+    if (!e) refuse("invalid_value", field(key) + " must be one of " + allowed);
     return e;
   }
   std::optional<std::string> optional_due(const char* key) {
     auto v = optional_text(key, 0, 10);
     if (v && !v->empty() && !is_calendar_date(*v)) {
-      invalid("invalid_value", field(key) + " must be a date YYYY-MM-DD or empty");
+      refuse("invalid_value", field(key) + " must be a date YYYY-MM-DD or empty");
     }
     return v;
   }
   void expect_no_other_fields() const {
     for (const auto& [key, value] : obj_.items()) {
-      if (!read_.count(key)) invalid("bad_message", type_ + " has no field '" + key + "'");
+      if (!read_.count(key)) refuse("bad_message", type_ + " has no field '" + key + "'");
     }
   }
 
@@ -82,7 +74,7 @@ class Fields {
     return it == obj_.end() ? nullptr : &*it;
   }
   [[noreturn]] void missing(const char* key) const {
-    invalid("bad_message", type_ + " needs the field '" + key + "'");
+    refuse("bad_message", type_ + " needs the field '" + key + "'");
   }
   std::string field(const char* key) const { return type_ + "." + key; }
 
@@ -96,10 +88,10 @@ constexpr const char* kAttendances = "room, remote";
 
 void check_version(Fields& f) {
   auto v = f.optional_count("v");
-  if (!v) invalid("bad_message", "join and resume need the protocol version 'v'");
+  if (!v) refuse("bad_message", "join and resume need the protocol version 'v'");
   if (*v != static_cast<uint64_t>(kProtocolVersion)) {
-    invalid("unsupported_version",
-            "this server speaks protocol version 1, not " + std::to_string(*v));
+    refuse("unsupported_version",
+           "this server speaks protocol version 1, not " + std::to_string(*v));
   }
 }
 
@@ -110,18 +102,18 @@ JoinRequest decode_join(Fields& f, std::string cid) {
   r.code = f.optional_text("code", 1, limits::kId);
   r.facilitator_token = f.optional_text("facilitatorToken", 1, limits::kToken);
   if (r.code.has_value() == r.facilitator_token.has_value()) {
-    invalid("bad_message", "join needs exactly one of 'code' or 'facilitatorToken'");
+    refuse("bad_message", "join needs exactly one of 'code' or 'facilitatorToken'");
   }
   r.join.name = f.text("name", 1, limits::kName);
   auto attendance = f.optional_enum<Attendance>("attendance", parse_attendance, kAttendances);
-  if (!attendance) invalid("bad_message", "join needs the field 'attendance'");
+  if (!attendance) refuse("bad_message", "join needs the field 'attendance'");
   r.join.attendance = *attendance;
   r.join.organisation = f.optional_text("organisation", 0, limits::kOrganisation).value_or("");
   auto role = f.optional_enum<Role>("role", parse_role, "member, observer");
   if (role == Role::facilitator) {
-    invalid("invalid_value",
-            "join.role must be member or observer; the facilitator joins "
-            "with the facilitator token");
+    refuse("invalid_value",
+           "join.role must be member or observer; the facilitator joins "
+           "with the facilitator token");
   }
   r.join.role = role.value_or(Role::member);
   return r;
@@ -141,7 +133,7 @@ Command decode_command(Fields& f, const std::string& type) {
   if (type == "set_goal") return SetGoal{f.text("goal", 1, limits::kGoal)};
   if (type == "set_phase") {
     auto phase = f.optional_enum<Phase>("phase", parse_phase, "lobby, live, ended");
-    if (!phase) invalid("bad_message", "set_phase needs the field 'phase'");
+    if (!phase) refuse("bad_message", "set_phase needs the field 'phase'");
     return SetPhase{*phase};
   }
   if (type == "add_item") {
@@ -161,7 +153,7 @@ Command decode_command(Fields& f, const std::string& type) {
     c.due = f.optional_due("due");
     c.status = f.optional_enum<ItemStatus>("status", parse_item_status, kStatuses);
     if (!c.title && !c.owner && !c.due && !c.status) {
-      invalid("bad_message", "update_item needs at least one of title, owner, due, status");
+      refuse("bad_message", "update_item needs at least one of title, owner, due, status");
     }
     return c;
   }
@@ -173,11 +165,11 @@ Command decode_command(Fields& f, const std::string& type) {
     c.attendance = f.optional_enum<Attendance>("attendance", parse_attendance, kAttendances);
     c.organisation = f.optional_text("organisation", 0, limits::kOrganisation);
     if (!c.name && !c.attendance && !c.organisation) {
-      invalid("bad_message", "update_profile needs at least one of name, attendance, organisation");
+      refuse("bad_message", "update_profile needs at least one of name, attendance, organisation");
     }
     return c;
   }
-  invalid("unknown_type", "unknown message type '" + type + "'");
+  refuse("unknown_type", "unknown message type '" + type + "'");
 }
 
 std::optional<Rejection> check_text(const std::string& s, const char* what, size_t max_len) {
@@ -204,13 +196,13 @@ Decoded decode_client_message(std::string_view frame) {
     if (cid_it == obj.end() || !cid_it->is_string() ||
         cid_it->get_ref<const std::string&>().empty() ||
         code_points(cid_it->get_ref<const std::string&>()) > limits::kCid) {
-      invalid("bad_message", "every message needs a 'cid' string of 1 to " +
-                                 std::to_string(limits::kCid) + " characters");
+      refuse("bad_message", "every message needs a 'cid' string of 1 to " +
+                                std::to_string(limits::kCid) + " characters");
     }
     out.cid = cid_it->get<std::string>();
     auto type_it = obj.find("type");
     if (type_it == obj.end() || !type_it->is_string()) {
-      invalid("bad_message", "every message needs a 'type' string");
+      refuse("bad_message", "every message needs a 'type' string");
     }
     const auto& type = type_it->get_ref<const std::string&>();
     Fields f(obj, type);
@@ -222,7 +214,7 @@ Decoded decode_client_message(std::string_view frame) {
       out.result = CommandRequest{*out.cid, decode_command(f, type)};
     }
     f.expect_no_other_fields();
-  } catch (const Invalid& e) {
+  } catch (const Refused& e) {
     out.result = e.rejection;
   }
   return out;

@@ -29,6 +29,29 @@ nlohmann::json item_json(const ActionItem& i) {
           {"createdBy", i.created_by}};
 }
 
+// What the client snapshot and the stored state have in common; each adds its own fields
+// to every participant (presence for clients, remembered cids for the store).
+nlohmann::json shared_json(
+    const Meeting& m,
+    const std::function<void(const Participant&, nlohmann::json&)>& add_participant_fields) {
+  nlohmann::json participants = nlohmann::json::array();
+  for (const auto& p : m.participants) {
+    auto j = participant_json(p);
+    add_participant_fields(p, j);
+    participants.push_back(std::move(j));
+  }
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& i : m.items) items.push_back(item_json(i));
+  return {{"id", m.id},
+          {"title", m.title},
+          {"goal", m.goal},
+          {"phase", name_of(m.phase)},
+          {"joinCode", m.join_code},
+          {"createdAt", m.created_at},
+          {"participants", std::move(participants)},
+          {"items", std::move(items)}};
+}
+
 }  // namespace
 
 const Participant* Meeting::find_participant(std::string_view pid) const {
@@ -50,47 +73,22 @@ size_t Meeting::item_index(std::string_view item_id) const {
 }
 
 nlohmann::json public_snapshot(const Meeting& m, const IsOnline& is_online) {
+  nlohmann::json j = shared_json(
+      m, [&](const Participant& p, nlohmann::json& pj) { pj["online"] = is_online(p.id); });
   nlohmann::json sections = nlohmann::json::array();
   for (const auto& s : kAgendaSections) sections.push_back({{"id", s.id}, {"title", s.title}});
-  nlohmann::json participants = nlohmann::json::array();
-  for (const auto& p : m.participants) {
-    auto j = participant_json(p);
-    j["online"] = is_online(p.id);
-    participants.push_back(std::move(j));
-  }
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& i : m.items) items.push_back(item_json(i));
-  return {{"id", m.id},
-          {"title", m.title},
-          {"goal", m.goal},
-          {"phase", name_of(m.phase)},
-          {"joinCode", m.join_code},
-          {"createdAt", m.created_at},
-          {"sections", std::move(sections)},
-          {"participants", std::move(participants)},
-          {"items", std::move(items)}};
+  j["sections"] = std::move(sections);
+  return j;
 }
 
 nlohmann::json state_to_json(const Meeting& m) {
-  nlohmann::json participants = nlohmann::json::array();
-  for (const auto& p : m.participants) {
-    auto j = participant_json(p);
+  nlohmann::json j = shared_json(m, [](const Participant& p, nlohmann::json& pj) {
     nlohmann::json cids = nlohmann::json::array();
     for (const auto& [cid, seq] : p.recent_cids) cids.push_back({cid, seq});
-    j["recentCids"] = std::move(cids);
-    participants.push_back(std::move(j));
-  }
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& i : m.items) items.push_back(item_json(i));
-  return {{"id", m.id},
-          {"title", m.title},
-          {"goal", m.goal},
-          {"joinCode", m.join_code},
-          {"phase", name_of(m.phase)},
-          {"createdAt", m.created_at},
-          {"version", m.version},
-          {"participants", std::move(participants)},
-          {"items", std::move(items)}};
+    pj["recentCids"] = std::move(cids);
+  });
+  j["version"] = m.version;
+  return j;
 }
 
 Meeting state_from_json(const nlohmann::json& j) {

@@ -7,15 +7,6 @@
 namespace rt::core {
 namespace {
 
-// Thrown inside the decider only, turned into a Rejection by decide().
-struct Refused {
-  Rejection rejection;
-};
-
-[[noreturn]] void refuse(std::string code, std::string message) {
-  throw Refused{{std::move(code), std::move(message)}};
-}
-
 void require_role(const Participant& p, Role needed, const char* what) {
   if (p.role == Role::facilitator) return;
   if (needed == Role::member && p.role == Role::member) return;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 namespace rt::core {
 
@@ -10,5 +11,15 @@ struct Rejection {
   std::string code;
   std::string message;
 };
+
+// Thrown deep inside core's decoder and reducer and caught at their entry points, which
+// return the rejection as a value: nothing outside core sees this exception.
+struct Refused {
+  Rejection rejection;
+};
+
+[[noreturn]] inline void refuse(std::string code, std::string message) {
+  throw Refused{{std::move(code), std::move(message)}};
+}
 
 }  // namespace rt::core
