@@ -61,6 +61,12 @@ class Fields {
     }
     return v;
   }
+  // The value as it is (the caller checks it); missing is an error.
+  const nlohmann::json& raw(const char* key) {
+    const nlohmann::json* v = find(key);
+    if (!v) missing(key);
+    return *v;
+  }
   void expect_no_other_fields() const {
     for (const auto& [key, value] : obj_.items()) {
       if (!read_.count(key)) refuse("bad_message", type_ + " has no field '" + key + "'");
@@ -139,6 +145,7 @@ Command decode_command(Fields& f, const std::string& type) {
   if (type == "add_item") {
     AddItem c;
     c.title = f.text("title", 1, limits::kItemTitle);
+    c.notes = f.optional_text("notes", 0, limits::kNotes).value_or("");
     c.owner = f.optional_text("owner", 0, limits::kOwner).value_or("");
     c.due = f.optional_due("due").value_or("");
     c.status = f.optional_enum<ItemStatus>("status", parse_item_status, kStatuses)
@@ -149,11 +156,12 @@ Command decode_command(Fields& f, const std::string& type) {
     UpdateItem c;
     c.item_id = f.text("itemId", 1, limits::kId);
     c.title = f.optional_text("title", 1, limits::kItemTitle);
+    c.notes = f.optional_text("notes", 0, limits::kNotes);
     c.owner = f.optional_text("owner", 0, limits::kOwner);
     c.due = f.optional_due("due");
     c.status = f.optional_enum<ItemStatus>("status", parse_item_status, kStatuses);
-    if (!c.title && !c.owner && !c.due && !c.status) {
-      refuse("bad_message", "update_item needs at least one of title, owner, due, status");
+    if (!c.title && !c.notes && !c.owner && !c.due && !c.status) {
+      refuse("bad_message", "update_item needs at least one of title, notes, owner, due, status");
     }
     return c;
   }
@@ -167,6 +175,25 @@ Command decode_command(Fields& f, const std::string& type) {
     if (!c.name && !c.attendance && !c.organisation) {
       refuse("bad_message", "update_profile needs at least one of name, attendance, organisation");
     }
+    return c;
+  }
+  if (type == "edit_text") {
+    EditText c;
+    auto field = f.optional_enum<TextField>("field", parse_text_field, "goal, title, notes");
+    if (!field) refuse("bad_message", "edit_text needs the field 'field'");
+    c.field = *field;
+    auto item_id = f.optional_text("itemId", 1, limits::kId);
+    if (item_id.has_value() == (c.field == TextField::goal)) {
+      refuse("bad_message", c.field == TextField::goal
+                                ? "the goal belongs to no item: no itemId"
+                                : "edit_text of a title or notes needs itemId");
+    }
+    c.item_id = item_id.value_or("");
+    c.version = f.count("version");
+    auto op = text_op_from_json(f.raw("op"));
+    if (auto* r = std::get_if<Rejection>(&op)) refuse(r->code, r->message);
+    c.op = std::get<TextOp>(std::move(op));
+    if (c.op.empty()) refuse("bad_op", "an empty op changes nothing; do not send it");
     return c;
   }
   refuse("unknown_type", "unknown message type '" + type + "'");

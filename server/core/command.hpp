@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "core/enums.hpp"
+#include "core/text_ot.hpp"
 
 namespace rt::core {
 
@@ -33,13 +34,15 @@ struct AddItem {
   std::string owner;
   std::string due;
   ItemStatus status = ItemStatus::proposed;
+  std::string notes = {};
 };
 struct UpdateItem {
   std::string item_id;
-  std::optional<std::string> title;
+  std::optional<std::string> title;  // whole-field sets; character edits use EditText
   std::optional<std::string> owner;
   std::optional<std::string> due;
   std::optional<ItemStatus> status;
+  std::optional<std::string> notes = std::nullopt;
 };
 struct MoveItem {
   std::string item_id;
@@ -54,7 +57,16 @@ struct UpdateProfile {
   std::optional<std::string> organisation;
 };
 
+// A character-level edit of a text field, made on the field as it was at meeting version
+// `version` (the seq of the last event the client had applied).
+struct EditText {
+  TextField field = TextField::goal;
+  std::string item_id;  // empty for the goal
+  uint64_t version = 0;
+  TextOp op;
+};
+
 using Command = std::variant<Join, SetTitle, SetGoal, SetPhase, AddItem, UpdateItem, MoveItem,
-                             DeleteItem, UpdateProfile>;
+                             DeleteItem, UpdateProfile, EditText>;
 
 }  // namespace rt::core

@@ -21,6 +21,9 @@ constexpr Names<ItemStatus, 5> kStatuses{{{ItemStatus::proposed, "proposed"},
                                           {ItemStatus::done, "done"},
                                           {ItemStatus::dropped, "dropped"}}};
 
+constexpr Names<TextField, 3> kTextFields{
+    {{TextField::goal, "goal"}, {TextField::title, "title"}, {TextField::notes, "notes"}}};
+
 template <class E, size_t N>
 std::string_view lookup_name(const Names<E, N>& names, E v) {
   for (const auto& [value, name] : names) {
@@ -51,6 +54,9 @@ std::string_view name_of(Phase v) {
 std::string_view name_of(ItemStatus v) {
   return lookup_name(kStatuses, v);
 }
+std::string_view name_of(TextField v) {
+  return lookup_name(kTextFields, v);
+}
 
 std::optional<Role> parse_role(std::string_view s) {
   return lookup_value(kRoles, s);
@@ -63,6 +69,10 @@ std::optional<Phase> parse_phase(std::string_view s) {
 }
 std::optional<ItemStatus> parse_item_status(std::string_view s) {
   return lookup_value(kStatuses, s);
+}
+
+std::optional<TextField> parse_text_field(std::string_view s) {
+  return lookup_value(kTextFields, s);
 }
 
 }  // namespace rt::core

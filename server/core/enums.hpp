@@ -11,15 +11,19 @@ enum class Role { facilitator, member, observer };
 enum class Attendance { room, remote };
 enum class Phase { lobby, live, ended };
 enum class ItemStatus { proposed, agreed, in_progress, done, dropped };
+// The text fields edited collaboratively: the goal, and each item's title and notes.
+enum class TextField { goal, title, notes };
 
 std::string_view name_of(Role v);
 std::string_view name_of(Attendance v);
 std::string_view name_of(Phase v);
 std::string_view name_of(ItemStatus v);
+std::string_view name_of(TextField v);
 
 std::optional<Role> parse_role(std::string_view s);
 std::optional<Attendance> parse_attendance(std::string_view s);
 std::optional<Phase> parse_phase(std::string_view s);
 std::optional<ItemStatus> parse_item_status(std::string_view s);
+std::optional<TextField> parse_text_field(std::string_view s);
 
 }  // namespace rt::core

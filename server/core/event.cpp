@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "core/limits.hpp"
+#include "core/text.hpp"
 
 namespace rt::core {
 namespace {
@@ -30,6 +31,23 @@ void remember_cid(Meeting& m, const Event& e) {
   }
   p->recent_cids.emplace_back(e.cid, e.seq);
   if (p->recent_cids.size() > limits::kRememberedCids) p->recent_cids.pop_front();
+}
+
+// Every change of a collaborative field is kept as an op, whole-field sets included, so a
+// concurrent character edit is transformed over it instead of silently overwriting it.
+void record_text_op(Meeting& m, const std::string& key, uint64_t seq, TextOp op) {
+  TextHistory& h = m.text_history[key];
+  h.ops.emplace_back(seq, std::move(op));
+  while (h.ops.size() > limits::kTextHistory) {
+    h.floor = h.ops.front().first;
+    h.ops.pop_front();
+  }
+}
+
+void set_text(Meeting& m, const std::string& key, uint64_t seq, std::string& field,
+              const std::string& value) {
+  record_text_op(m, key, seq, replace_all(to_code_points(field), to_code_points(value)));
+  field = value;
 }
 
 ActionItem& item_at(Meeting& m, const nlohmann::json& data) {
@@ -101,22 +119,31 @@ void apply(Meeting& m, const Event& e) {
   } else if (e.kind == "title_set") {
     m.title = d.at("title").get<std::string>();
   } else if (e.kind == "goal_set") {
-    m.goal = d.at("goal").get<std::string>();
+    set_text(m, "goal", e.seq, m.goal, d.at("goal").get<std::string>());
   } else if (e.kind == "phase_set") {
     m.phase = enum_field<Phase>(d, "phase", parse_phase);
   } else if (e.kind == "item_added") {
     ActionItem item;
     item.id = d.at("itemId").get<std::string>();
     item.title = d.at("title").get<std::string>();
+    item.notes = d.value("notes", "");
     item.owner = d.at("owner").get<std::string>();
     item.due = d.at("due").get<std::string>();
     item.status = enum_field<ItemStatus>(d, "status", parse_item_status);
     item.created_by = e.actor;
+    // Nothing before its creation can be transformed into this item's texts.
+    m.text_history[text_key(TextField::title, item.id)].floor = e.seq;
+    m.text_history[text_key(TextField::notes, item.id)].floor = e.seq;
     size_t index = std::min<size_t>(d.at("index").get<size_t>(), m.items.size());
     m.items.insert(m.items.begin() + static_cast<std::ptrdiff_t>(index), std::move(item));
   } else if (e.kind == "item_updated") {
     ActionItem& item = item_at(m, d);
-    set_if_present(d, "title", item.title);
+    if (d.contains("title")) {
+      set_text(m, text_key(TextField::title, item.id), e.seq, item.title, d["title"]);
+    }
+    if (d.contains("notes")) {
+      set_text(m, text_key(TextField::notes, item.id), e.seq, item.notes, d["notes"]);
+    }
     set_if_present(d, "owner", item.owner);
     set_if_present(d, "due", item.due);
     if (d.contains("status")) item.status = enum_field<ItemStatus>(d, "status", parse_item_status);
@@ -130,7 +157,24 @@ void apply(Meeting& m, const Event& e) {
   } else if (e.kind == "item_deleted") {
     size_t i = m.item_index(d.at("itemId").get<std::string>());
     if (i == m.items.size()) throw std::logic_error("event names an unknown item");
+    m.text_history.erase(text_key(TextField::title, m.items[i].id));
+    m.text_history.erase(text_key(TextField::notes, m.items[i].id));
     m.items.erase(m.items.begin() + static_cast<std::ptrdiff_t>(i));
+  } else if (e.kind == "text_edited") {
+    auto field = parse_text_field(d.at("field").get<std::string>());
+    if (!field) throw std::logic_error("event names an unknown text field");
+    std::string item_id = d.value("itemId", "");
+    std::string* text = &m.goal;
+    if (*field != TextField::goal) {
+      ActionItem& item = item_at(m, d);
+      text = *field == TextField::title ? &item.title : &item.notes;
+    }
+    auto op = text_op_from_json(d.at("op"));
+    if (std::holds_alternative<Rejection>(op)) throw std::logic_error("event has a malformed op");
+    auto edited = core::apply(to_code_points(*text), std::get<TextOp>(op));
+    if (!edited) throw std::logic_error("event op does not fit the text");
+    *text = to_utf8(*edited);
+    record_text_op(m, text_key(*field, item_id), e.seq, std::get<TextOp>(std::move(op)));
   } else {
     throw std::logic_error("unknown event kind " + e.kind);
   }

@@ -11,6 +11,7 @@ namespace rt::core::limits {
 inline constexpr size_t kMeetingTitle = 200;
 inline constexpr size_t kGoal = 1000;  // a goal statement is a paragraph, not a document
 inline constexpr size_t kItemTitle = 200;
+inline constexpr size_t kNotes = 5000;  // a few paragraphs of decisions and next steps
 inline constexpr size_t kOwner = 100;
 inline constexpr size_t kName = 60;
 inline constexpr size_t kOrganisation = 100;
@@ -20,6 +21,10 @@ inline constexpr size_t kCid = 64;
 // Ids and tokens are server-made; these only bound what a client can make us parse.
 inline constexpr size_t kId = 64;
 inline constexpr size_t kToken = 1024;
+
+// Ops kept per text field for transforming late edits: at a brisk 10 keystrokes a second
+// that is 20 s of typing by others, far more than a connection lags before it resumes.
+inline constexpr size_t kTextHistory = 200;
 
 // A partnership meeting has tens of people and items; hundreds is already a conference.
 // 1,000 items of at most ~600 bytes each keep a snapshot under 1 MB.

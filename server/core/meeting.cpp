@@ -23,6 +23,7 @@ nlohmann::json participant_json(const Participant& p) {
 nlohmann::json item_json(const ActionItem& i) {
   return {{"id", i.id},
           {"title", i.title},
+          {"notes", i.notes},
           {"owner", i.owner},
           {"due", i.due},
           {"status", name_of(i.status)},
@@ -88,6 +89,13 @@ nlohmann::json state_to_json(const Meeting& m) {
     pj["recentCids"] = std::move(cids);
   });
   j["version"] = m.version;
+  nlohmann::json history = nlohmann::json::object();
+  for (const auto& [key, h] : m.text_history) {
+    nlohmann::json ops = nlohmann::json::array();
+    for (const auto& [seq, op] : h.ops) ops.push_back({seq, to_json(op)});
+    history[key] = {{"floor", h.floor}, {"ops", std::move(ops)}};
+  }
+  j["textHistory"] = std::move(history);
   return j;
 }
 
@@ -116,13 +124,35 @@ Meeting state_from_json(const nlohmann::json& j) {
     ActionItem i;
     i.id = ij.at("id").get<std::string>();
     i.title = ij.at("title").get<std::string>();
+    i.notes = ij.at("notes").get<std::string>();
     i.owner = ij.at("owner").get<std::string>();
     i.due = ij.at("due").get<std::string>();
     i.status = parse_or_throw<ItemStatus>(ij.at("status"), parse_item_status);
     i.created_by = ij.at("createdBy").get<std::string>();
     m.items.push_back(std::move(i));
   }
+  for (const auto& [key, hj] : j.at("textHistory").items()) {
+    TextHistory& h = m.text_history[key];
+    h.floor = hj.at("floor").get<uint64_t>();
+    for (const auto& entry : hj.at("ops")) {
+      auto op = text_op_from_json(entry.at(1));
+      if (auto* r = std::get_if<Rejection>(&op)) throw std::invalid_argument(r->message);
+      h.ops.emplace_back(entry.at(0).get<uint64_t>(), std::get<TextOp>(std::move(op)));
+    }
+  }
   return m;
+}
+
+std::string text_key(TextField field, const std::string& item_id) {
+  switch (field) {
+    case TextField::goal:
+      return "goal";
+    case TextField::title:
+      return item_id + ".title";
+    case TextField::notes:
+      return item_id + ".notes";
+  }
+  return "";
 }
 
 }  // namespace rt::core

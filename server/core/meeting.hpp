@@ -6,12 +6,14 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "core/enums.hpp"
+#include "core/text_ot.hpp"
 
 namespace rt::core {
 
@@ -29,7 +31,8 @@ struct ActionItem {
   std::string id;
   std::string title;
   std::string owner;
-  std::string due;  // YYYY-MM-DD or empty
+  std::string notes;  // collaborative text, like the title
+  std::string due;    // YYYY-MM-DD or empty
   ItemStatus status = ItemStatus::proposed;
   std::string created_by;
 };
@@ -45,6 +48,14 @@ inline constexpr Section kAgendaSections[] = {{"goal", "Goal"},
                                               {"partner_updates", "Partner updates"},
                                               {"wrap_up", "Wrap-up"}};
 
+// The recent ops of one text field, so that an edit made on an older version can be
+// transformed over what was committed since. Ops up to `floor` are forgotten: an edit based
+// before it is `stale`.
+struct TextHistory {
+  uint64_t floor = 0;
+  std::deque<std::pair<uint64_t, TextOp>> ops;  // (seq, op), oldest first
+};
+
 struct Meeting {
   std::string id;
   std::string title;
@@ -54,13 +65,17 @@ struct Meeting {
   int64_t created_at = 0;
   uint64_t version = 0;  // seq of the last applied event
   std::vector<Participant> participants;
-  std::vector<ActionItem> items;  // in agenda order
+  std::vector<ActionItem> items;                    // in agenda order
+  std::map<std::string, TextHistory> text_history;  // by text_key()
 
   const Participant* find_participant(std::string_view pid) const;
   Participant* find_participant(std::string_view pid);
   // Index into items, or items.size() when absent.
   size_t item_index(std::string_view item_id) const;
 };
+
+// "goal", or "<itemId>.title" / "<itemId>.notes".
+std::string text_key(TextField field, const std::string& item_id);
 
 using IsOnline = std::function<bool(const std::string& participant_id)>;
 

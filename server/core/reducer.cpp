@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "core/limits.hpp"
+#include "core/text.hpp"
 
 namespace rt::core {
 namespace {
@@ -50,6 +51,7 @@ class Decider {
     }
     return event("item_added", {{"itemId", "i" + next_seq()},
                                 {"title", c.title},
+                                {"notes", c.notes},
                                 {"owner", c.owner},
                                 {"due", c.due},
                                 {"status", name_of(c.status)},
@@ -60,6 +62,7 @@ class Decider {
     require_item(c.item_id);
     nlohmann::json data = {{"itemId", c.item_id}};
     if (c.title) data["title"] = *c.title;
+    if (c.notes) data["notes"] = *c.notes;
     if (c.owner) data["owner"] = *c.owner;
     if (c.due) data["due"] = *c.due;
     if (c.status) data["status"] = name_of(*c.status);
@@ -76,6 +79,50 @@ class Decider {
     require_role(self(), Role::facilitator, "delete action items");
     require_item(c.item_id);
     return event("item_deleted", {{"itemId", c.item_id}});
+  }
+  nlohmann::json operator()(const EditText& c) const {
+    if (c.field == TextField::goal) {
+      require_role(self(), Role::facilitator, "edit the goal");
+    } else {
+      require_role(self(), Role::member, "edit action items");
+      require_item(c.item_id);
+    }
+    if (c.version > m_.version) {
+      refuse("bad_message", "edit_text.version " + std::to_string(c.version) +
+                                " is ahead of the meeting (" + std::to_string(m_.version) + ")");
+    }
+    std::string key = text_key(c.field, c.item_id);
+    TextOp op = c.op;
+    if (auto it = m_.text_history.find(key); it != m_.text_history.end()) {
+      const TextHistory& history = it->second;
+      if (c.version < history.floor) {
+        refuse("stale", "this edit is based on version " + std::to_string(c.version) +
+                            ", older than the server keeps for merging; reload the text");
+      }
+      // Committed ops win ties: the client makes the same choice for ops it receives.
+      for (const auto& [seq, committed] : history.ops) {
+        if (seq > c.version) op = transform(op, committed, Side::right);
+      }
+    }
+    const std::string& text = c.field == TextField::goal ? m_.goal
+                              : c.field == TextField::title
+                                  ? m_.items[m_.item_index(c.item_id)].title
+                                  : m_.items[m_.item_index(c.item_id)].notes;
+    auto edited = core::apply(to_code_points(text), op);
+    if (!edited) {
+      refuse("bad_op", "the op reads past the end of the text (" +
+                           std::to_string(code_points(text)) + " characters)");
+    }
+    size_t limit = c.field == TextField::goal    ? limits::kGoal
+                   : c.field == TextField::title ? limits::kItemTitle
+                                                 : limits::kNotes;
+    if (edited->size() > limit) {
+      refuse("too_long", "the text would be " + std::to_string(edited->size()) +
+                             " characters; the limit is " + std::to_string(limit));
+    }
+    nlohmann::json data = {{"field", name_of(c.field)}, {"op", to_json(op)}};
+    if (c.field != TextField::goal) data["itemId"] = c.item_id;
+    return event("text_edited", std::move(data));
   }
   nlohmann::json operator()(const UpdateProfile& c) const {
     nlohmann::json data = {{"participantId", self().id}};

@@ -128,6 +128,40 @@ TEST(Codec, Encoders_ProduceTheProtocolShapes) {
   EXPECT_EQ(nlohmann::json::parse(encode_presence("p2", false))["online"], false);
 }
 
+TEST(Codec, EditText_TargetsVersionAndOp) {
+  auto e = command_of<EditText>(
+      R"({"type":"edit_text","cid":"c","field":"notes","itemId":"i5","version":9,"op":[2,"x",{"d":1}]})");
+  EXPECT_EQ(e.field, TextField::notes);
+  EXPECT_EQ(e.item_id, "i5");
+  EXPECT_EQ(e.version, 9u);
+  EXPECT_EQ(to_json(e.op), nlohmann::json::parse(R"([2,"x",{"d":1}])"));
+  auto goal = command_of<EditText>(
+      R"({"type":"edit_text","cid":"c","field":"goal","version":1,"op":["x"]})");
+  EXPECT_EQ(goal.item_id, "");
+}
+
+TEST(Codec, EditText_BadTargetsAndOpsAreRefused) {
+  EXPECT_EQ(
+      code_of(
+          R"({"type":"edit_text","cid":"c","field":"goal","itemId":"i5","version":1,"op":["x"]})"),
+      "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"edit_text","cid":"c","field":"notes","version":1,"op":["x"]})"),
+            "bad_message");
+  EXPECT_EQ(
+      code_of(
+          R"({"type":"edit_text","cid":"c","field":"owner","itemId":"i5","version":1,"op":["x"]})"),
+      "invalid_value");
+  EXPECT_EQ(code_of(R"({"type":"edit_text","cid":"c","field":"goal","version":1,"op":[]})"),
+            "bad_op");
+  EXPECT_EQ(code_of(R"({"type":"edit_text","cid":"c","field":"goal","version":1,"op":[0]})"),
+            "bad_op");
+  EXPECT_EQ(code_of(R"({"type":"edit_text","cid":"c","field":"goal","version":1,"op":[{"d":-1}]})"),
+            "bad_op");
+  EXPECT_EQ(code_of(R"({"type":"edit_text","cid":"c","field":"goal","version":1})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"edit_text","cid":"c","field":"goal","version":-1,"op":["x"]})"),
+            "bad_message");
+}
+
 TEST(Codec, MeetingTitleAndGoalChecks) {
   EXPECT_FALSE(check_meeting_title("Council").has_value());
   EXPECT_EQ(check_meeting_title("")->code, "bad_request");

@@ -32,6 +32,12 @@ std::vector<std::string> a_meeting_log(Meeting* final_state) {
   run("p3", "e", UpdateProfile{{}, Attendance::room, {}});
   run("p2", "f", SetGoal{"Better goal"});
   run("p2", "g", DeleteItem{"i4"});
+  run("p3", "h",
+      EditText{TextField::title, "i5", m.version,
+               std::get<TextOp>(text_op_from_json(nlohmann::json::parse(R"([3," more"])")))});
+  run("p2", "i",
+      EditText{TextField::goal, "", m.version - 1,
+               std::get<TextOp>(text_op_from_json(nlohmann::json::parse(R"(["Our "])")))});
   *final_state = m;
   return log;
 }
@@ -43,8 +49,8 @@ TEST(Events, Replay_OfTheWholeLogRebuildsTheState) {
   EXPECT_EQ(state_to_json(rebuilt), state_to_json(expected));
   EXPECT_EQ(rebuilt.version, log.size());
   ASSERT_EQ(rebuilt.items.size(), 1u);
-  EXPECT_EQ(rebuilt.items[0].title, "Two");
-  EXPECT_EQ(rebuilt.goal, "Better goal");
+  EXPECT_EQ(rebuilt.items[0].title, "Two more");
+  EXPECT_EQ(rebuilt.goal, "Our Better goal");
 }
 
 TEST(Events, Replay_FromASnapshotAndTheTailEqualsTheWholeLog) {

@@ -4,6 +4,7 @@
 
 #include "core/event.hpp"
 #include "core/limits.hpp"
+#include "core/text_ot.hpp"
 #include "test_support.hpp"
 
 namespace rt::core {
@@ -218,6 +219,90 @@ TEST_F(ReducerTest, Events_CarryActorCidTimeAndConsecutiveSeq) {
   EXPECT_EQ(events[0].actor, f.member);
   EXPECT_EQ(events[0].cid, "c9");
   EXPECT_EQ(events[0].at, test::kNow + 5);
+}
+
+}  // namespace
+}  // namespace rt::core
+
+namespace rt::core {
+namespace {
+
+TextOp op_of(const char* json) {
+  return std::get<TextOp>(text_op_from_json(nlohmann::json::parse(json)));
+}
+
+class EditTextTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    f.ok(f.member, "setup", AddItem{"Flyer", "", "", ItemStatus::proposed, "Draft"});
+    item = f.m.items[0].id;
+  }
+  EditText notes(uint64_t version, const char* op) {
+    return EditText{TextField::notes, item, version, op_of(op)};
+  }
+  MeetingFixture f;
+  std::string item;
+};
+
+TEST_F(EditTextTest, MembersEditTitleAndNotesObserversCannot) {
+  f.ok(f.member, "e1", notes(f.m.version, R"([5," text"])"));
+  EXPECT_EQ(f.m.items[0].notes, "Draft text");
+  f.ok(f.fac, "e2", EditText{TextField::title, item, f.m.version, op_of(R"([5,"s"])")});
+  EXPECT_EQ(f.m.items[0].title, "Flyers");
+  EXPECT_EQ(rejection_code(f.run(f.observer, "e3", notes(f.m.version, R"(["x"])"))), "forbidden");
+}
+
+TEST_F(EditTextTest, TheGoalIsTheFacilitatorsToEdit) {
+  EditText goal{TextField::goal, "", f.m.version, op_of(R"(["Now: "])")};
+  EXPECT_EQ(rejection_code(f.run(f.member, "g1", goal)), "forbidden");
+  f.ok(f.fac, "g2", goal);
+  EXPECT_EQ(f.m.goal, "Now: Every child ready");
+}
+
+TEST_F(EditTextTest, ConcurrentEditsOnOneVersionAreBothKept) {
+  uint64_t base = f.m.version;
+  f.ok(f.member, "a", notes(base, R"(["Ana: "])"));
+  f.ok(f.fac, "b", notes(base, R"j([5," (Sam)"])j"));  // made on "Draft" too
+  EXPECT_EQ(f.m.items[0].notes, "Ana: Draft (Sam)");
+  // The event carries the transformed op, which applies to the text as it was then.
+  auto d = decide(f.m, f.fac, "c", notes(base, R"([{"d":5}])"), test::kNow);
+  EXPECT_EQ(std::get<Accepted>(d).events[0].data["op"], nlohmann::json::parse(R"([5,{"d":5}])"));
+}
+
+TEST_F(EditTextTest, ConcurrentInsertsAtOnePlaceKeepCommitOrder) {
+  uint64_t base = f.m.version;
+  f.ok(f.member, "a", notes(base, R"([5,"A"])"));
+  f.ok(f.fac, "b", notes(base, R"([5,"B"])"));
+  EXPECT_EQ(f.m.items[0].notes, "DraftAB");
+}
+
+TEST_F(EditTextTest, AnEditConcurrentWithAWholeFieldSetIsNotLost) {
+  uint64_t base = f.m.version;
+  f.ok(f.fac, "set", UpdateItem{item, {}, {}, {}, {}, std::string("Final")});
+  f.ok(f.member, "late", notes(base, R"([5,"!"])"));
+  EXPECT_NE(f.m.items[0].notes.find('!'), std::string::npos) << f.m.items[0].notes;
+  EXPECT_NE(f.m.items[0].notes.find("Final"), std::string::npos) << f.m.items[0].notes;
+}
+
+TEST_F(EditTextTest, EditsOlderThanTheKeptHistoryAreStale) {
+  uint64_t base = f.m.version;
+  for (size_t i = 0; i <= limits::kTextHistory; ++i) {
+    f.ok(f.member, "k" + std::to_string(i), notes(f.m.version, R"(["x"])"));
+  }
+  EXPECT_EQ(rejection_code(f.run(f.member, "old", notes(base, R"(["y"])"))), "stale");
+  f.ok(f.member, "fresh", notes(f.m.version, R"(["y"])"));
+}
+
+TEST_F(EditTextTest, BadEditsAreRefusedAndChangeNothing) {
+  std::string before = f.m.items[0].notes;
+  EXPECT_EQ(rejection_code(f.run(f.member, "p", notes(f.m.version, R"([6,"x"])"))), "bad_op");
+  EXPECT_EQ(rejection_code(f.run(f.member, "v", notes(f.m.version + 5, R"(["x"])"))),
+            "bad_message");
+  std::string big = "[\"" + std::string(limits::kNotes, 'n') + "\"]";
+  EXPECT_EQ(rejection_code(f.run(f.member, "l", notes(f.m.version, big.c_str()))), "too_long");
+  f.ok(f.fac, "del", DeleteItem{item});
+  EXPECT_EQ(rejection_code(f.run(f.member, "n", notes(f.m.version, R"(["x"])"))), "not_found");
+  EXPECT_EQ(before, "Draft");
 }
 
 }  // namespace

@@ -1,0 +1,445 @@
+// Operational transformation of plain text (DESIGN.md section 6), the retain / insert / delete
+// model of `ot-text-unicode`. Pure functions, no DOM, so node tests them and the C++ core
+// (server/core/text_ot.*) is held to the same results by protocol/vectors/ot/.
+//
+// An op is a JSON array of components; every length is in Unicode code points, so an emoji
+// counts 1 like any letter and a surrogate pair is never split:
+//   N (positive integer)  retain N code points
+//   "S" (non-empty)       insert S
+//   {"d": N}              delete N code points
+// Whatever the op does not reach is retained. An op therefore applies to any document at least
+// baseLength(op) long, and transform and compose need no document.
+//
+// Normalized form (what every function here returns): no empty components, no two adjacent
+// components of the same kind, no trailing retain, and an insert before an adjacent delete.
+// Between two retains there is thus at most one insert followed by at most one delete, so two
+// ops that delete the same characters and insert the same text at the same places are written
+// the same way. transform and compose normalize their inputs first so that their results
+// depend only on that (the tie-break below would otherwise depend on whether a caller wrote
+// [{"d":1},"x"] or ["x",{"d":1}]).
+
+const RETAIN = 'retain';
+const INSERT = 'insert';
+const DELETE = 'delete';
+
+// ---------------------------------------------------------------------------------------------
+// Code points
+
+// Lone surrogates cannot be encoded in UTF-8, so the C++ side could never hold them; refusing
+// them here keeps both implementations on the same set of strings.
+export function isWellFormed(str) {
+  if (typeof str !== 'string') return false;
+  for (let i = 0; i < str.length; i += 1) {
+    const unit = str.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff) return false; // low half without a high half
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = str.charCodeAt(i + 1); // NaN past the end
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i += 1;
+    }
+  }
+  return true;
+}
+
+export function codePointLength(str) {
+  let n = 0;
+  for (let i = 0; i < str.length; i += 1) {
+    const unit = str.charCodeAt(i);
+    // A high surrogate followed by a low one is one code point: skip the low one.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < str.length) {
+      const next = str.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i += 1;
+    }
+    n += 1;
+  }
+  return n;
+}
+
+// Code point index of a UTF-16 offset such as textarea.selectionStart. An offset between the
+// two halves of a pair (a browser never reports one, a stale offset might) rounds down to
+// before the pair, so that the caret never lands inside a character.
+export function toCodePointIndex(str, utf16Index) {
+  requireIndex(utf16Index, str.length, 'UTF-16 index');
+  let cp = 0;
+  let i = 0;
+  while (i < utf16Index) {
+    const width = str.codePointAt(i) > 0xffff ? 2 : 1;
+    if (i + width > utf16Index) break;
+    i += width;
+    cp += 1;
+  }
+  return cp;
+}
+
+// UTF-16 offset of a code point index, for setSelectionRange.
+export function toUtf16Index(str, codePointIndex) {
+  requireIndex(codePointIndex, Infinity, 'code point index');
+  let i = 0;
+  for (let cp = 0; cp < codePointIndex; cp += 1) {
+    if (i >= str.length) {
+      throw new RangeError(`code point index ${codePointIndex} is past the end of the text`);
+    }
+    i += str.codePointAt(i) > 0xffff ? 2 : 1;
+  }
+  return i;
+}
+
+function requireIndex(index, max, what) {
+  if (!Number.isSafeInteger(index) || index < 0 || index > max) {
+    throw new RangeError(`${what} must be an integer from 0 to ${max}, got ${String(index)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Components
+
+function kindOf(component) {
+  if (typeof component === 'number') return RETAIN;
+  if (typeof component === 'string') return INSERT;
+  return DELETE;
+}
+
+function sizeOf(component) {
+  if (typeof component === 'number') return component;
+  if (typeof component === 'string') return codePointLength(component);
+  return component.d;
+}
+
+function isCount(n) {
+  return Number.isSafeInteger(n) && n > 0;
+}
+
+// Why the component is malformed, or null. Unknown keys in a delete are refused rather than
+// ignored, like every unknown field of the protocol.
+function componentProblem(c) {
+  if (typeof c === 'number') {
+    return isCount(c) ? null : `retain must be a positive integer, got ${String(c)}`;
+  }
+  if (typeof c === 'string') {
+    if (c.length === 0) return 'insert must be a non-empty string';
+    return isWellFormed(c) ? null : 'insert contains a lone surrogate (not valid Unicode)';
+  }
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) {
+    return `a component is a number, a string or {"d": N}, got ${describe(c)}`;
+  }
+  const keys = Object.keys(c);
+  if (keys.length !== 1 || keys[0] !== 'd') {
+    return `a delete is exactly {"d": N}, got keys ${JSON.stringify(keys)}`;
+  }
+  return isCount(c.d) ? null : `delete count must be a positive integer, got ${describe(c.d)}`;
+}
+
+function describe(value) {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+// Throws on a malformed op; returns it otherwise.
+export function check(op) {
+  if (!Array.isArray(op)) throw new TypeError(`a text op must be an array, got ${describe(op)}`);
+  op.forEach((c, i) => {
+    const problem = componentProblem(c);
+    if (problem) throw new TypeError(`text op component ${i}: ${problem}`);
+  });
+  return op;
+}
+
+export function isValid(op) {
+  try {
+    check(op);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Code points the op reads from the document: retains plus deletes.
+export function baseLength(op) {
+  check(op);
+  let n = 0;
+  for (const c of op) if (kindOf(c) !== INSERT) n += sizeOf(c);
+  return n;
+}
+
+// Length of the result on a document of exactly baseLength(op); a longer document keeps its
+// extra tail, so its result is longer by the same amount.
+export function targetLength(op) {
+  check(op);
+  let n = 0;
+  for (const c of op) if (kindOf(c) !== DELETE) n += sizeOf(c);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building normalized ops
+
+// Appends components and keeps the result normalized as it grows, so that transform and
+// compose can emit pieces in whatever order their walk meets them.
+class OpBuilder {
+  constructor() {
+    this.op = [];
+  }
+
+  push(component) {
+    const kind = kindOf(component);
+    if (kind === RETAIN) this.retain(component);
+    else if (kind === INSERT) this.insert(component);
+    else this.delete(component.d);
+  }
+
+  retain(n) {
+    if (n === 0) return;
+    const { op } = this;
+    if (op.length > 0 && kindOf(op[op.length - 1]) === RETAIN) op[op.length - 1] += n;
+    else op.push(n);
+  }
+
+  insert(s) {
+    if (s.length === 0) return;
+    const { op } = this;
+    const last = op.length - 1;
+    // An insert after a delete moves in front of it (same result, one canonical order).
+    if (last >= 0 && kindOf(op[last]) === DELETE) {
+      if (last >= 1 && kindOf(op[last - 1]) === INSERT) op[last - 1] += s;
+      else op.splice(last, 0, s);
+    } else if (last >= 0 && kindOf(op[last]) === INSERT) {
+      op[last] += s;
+    } else {
+      op.push(s);
+    }
+  }
+
+  delete(n) {
+    if (n === 0) return;
+    const { op } = this;
+    const last = op[op.length - 1];
+    if (op.length > 0 && kindOf(last) === DELETE) op[op.length - 1] = { d: last.d + n };
+    else op.push({ d: n });
+  }
+
+  done() {
+    const { op } = this;
+    if (op.length > 0 && kindOf(op[op.length - 1]) === RETAIN) op.pop();
+    return op;
+  }
+}
+
+export function normalize(op) {
+  check(op);
+  const out = new OpBuilder();
+  for (const c of op) out.push(c);
+  return out.done();
+}
+
+export function isNormalized(op) {
+  if (!isValid(op)) return false;
+  const n = normalize(op);
+  return n.length === op.length && n.every((c, i) => sameComponent(c, op[i]));
+}
+
+function sameComponent(x, y) {
+  const kind = kindOf(x);
+  if (kind !== kindOf(y)) return false;
+  return kind === DELETE ? x.d === y.d : x === y;
+}
+
+// Walks an op piece by piece. Past the last component it yields retains forever, which is the
+// implicit retain of the rest of the document.
+class OpReader {
+  constructor(op) {
+    this.op = op;
+    this.index = 0;
+    this.used = 0; // code points of the current component already taken
+    this.chars = null; // code points of the current insert, split once on first partial take
+  }
+
+  done() {
+    return this.index >= this.op.length;
+  }
+
+  kind() {
+    return this.done() ? RETAIN : kindOf(this.op[this.index]);
+  }
+
+  // The next piece, at most `max` code points long (inserts included).
+  take(max = Infinity) {
+    if (this.done()) return max;
+    const c = this.op[this.index];
+    const left = sizeOf(c) - this.used;
+    const n = Math.min(left, max);
+    let piece;
+    if (kindOf(c) === INSERT) {
+      if (n === left && this.used === 0) {
+        piece = c;
+      } else {
+        this.chars = this.chars || Array.from(c);
+        piece = this.chars.slice(this.used, this.used + n).join('');
+      }
+    } else {
+      piece = kindOf(c) === RETAIN ? n : { d: n };
+    }
+    this.used += n;
+    if (this.used === sizeOf(c)) {
+      this.index += 1;
+      this.used = 0;
+      this.chars = null;
+    }
+    return piece;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Apply, transform, compose
+
+// The op is checked as given, trailing retain included: an op that reaches past the end was
+// made on another text, and applying it anyway would hide that the two copies drifted apart.
+export function apply(doc, op) {
+  if (typeof doc !== 'string') {
+    throw new TypeError(`a document must be a string, got ${describe(doc)}`);
+  }
+  if (!isWellFormed(doc)) throw new TypeError('the document contains a lone surrogate');
+  check(op);
+  const chars = Array.from(doc);
+  const parts = [];
+  let at = 0;
+  for (const c of op) {
+    const kind = kindOf(c);
+    if (kind === INSERT) {
+      parts.push(c);
+      continue;
+    }
+    const n = sizeOf(c);
+    if (at + n > chars.length) {
+      throw new RangeError(
+        `text op ${kind}s past the end of the document (${at + n} > ${chars.length} code points)`,
+      );
+    }
+    if (kind === RETAIN) parts.push(chars.slice(at, at + n).join(''));
+    at += n;
+  }
+  parts.push(chars.slice(at).join(''));
+  return parts.join('');
+}
+
+const SIDES = new Set(['left', 'right']);
+
+// op' to apply after `other`, for two ops made on the same document. When both insert at the
+// same place, the 'left' op's text ends up first. Text that `op` inserts inside a range that
+// `other` deletes survives, at the place where the range was; a range both delete is deleted
+// once.
+export function transform(op, other, side) {
+  if (!SIDES.has(side)) {
+    throw new TypeError(`side must be 'left' or 'right', got ${describe(side)}`);
+  }
+  const mine = new OpReader(normalize(op));
+  const theirs = new OpReader(normalize(other));
+  const out = new OpBuilder();
+  while (!theirs.done()) {
+    const kind = theirs.kind();
+    if (kind === INSERT) {
+      // Normalized, `op` has at most one insert at this place.
+      if (side === 'left' && mine.kind() === INSERT) out.insert(mine.take());
+      out.retain(codePointLength(theirs.take()));
+      continue;
+    }
+    // `other` keeps or deletes the next n characters of the document; walk `op` over them.
+    let n = sizeOf(theirs.take());
+    while (n > 0) {
+      if (mine.kind() === INSERT) {
+        out.insert(mine.take());
+        continue;
+      }
+      const piece = mine.take(n);
+      n -= sizeOf(piece);
+      // Where `other` deletes, the characters are gone: `op`'s retain or delete of them has
+      // nothing left to act on.
+      if (kind === RETAIN) out.push(piece);
+    }
+  }
+  while (!mine.done()) out.push(mine.take());
+  return out.done();
+}
+
+// One op with the effect of applying `a` then `b`.
+export function compose(a, b) {
+  const first = new OpReader(normalize(a));
+  const second = new OpReader(normalize(b));
+  const out = new OpBuilder();
+  while (!second.done()) {
+    const kind = second.kind();
+    if (kind === INSERT) {
+      out.insert(second.take());
+      continue;
+    }
+    // `b` keeps or deletes the next n characters of a's result; walk `a` over them.
+    let n = sizeOf(second.take());
+    while (n > 0) {
+      if (first.kind() === DELETE) {
+        // Deleted by `a`: not part of a's result, so `b` never sees it.
+        out.push(first.take());
+        continue;
+      }
+      const piece = first.take(n);
+      n -= sizeOf(piece);
+      if (kind === RETAIN) out.push(piece);
+      else if (kindOf(piece) === RETAIN) out.delete(piece);
+      // else `b` deletes text that `a` inserted: neither happens.
+    }
+  }
+  while (!first.done()) out.push(first.take());
+  return out.done();
+}
+
+// Where a caret at code point `pos` is after `op`. Text inserted exactly at the caret goes
+// after it (the caret stays put) unless `isOwn`: then the op is the caret owner's own typing
+// and the caret follows the text. A caret inside a deleted range moves to where the range was.
+// This is the position transform() gives an insert at `pos`: side 'left' for isOwn false,
+// 'right' for isOwn true.
+export function transformPosition(pos, op, isOwn = false) {
+  requireIndex(pos, Number.MAX_SAFE_INTEGER, 'caret position');
+  let at = 0; // position in the document before the op
+  let moved = pos;
+  for (const c of normalize(op)) {
+    const kind = kindOf(c);
+    const n = sizeOf(c);
+    if (kind === INSERT) {
+      if (at < pos || (at === pos && isOwn)) moved += n;
+      else break;
+    } else if (kind === DELETE) {
+      moved -= Math.min(n, Math.max(0, pos - at));
+      at += n;
+    } else {
+      // A retain that ends at the caret is followed by what may be an insert at the caret.
+      if (at + n > pos) break;
+      at += n;
+    }
+  }
+  return moved;
+}
+
+// The op that turns `before` into `after`, as one replaced range. When the texts repeat
+// characters the range is ambiguous ("aa" -> "aaa"); `caret`, the code point position of the
+// caret in `after`, settles it: typing and pasting leave the caret at the end of the new text,
+// deleting leaves it where the text was, so the unchanged tail is at most what follows it.
+export function diff(before, after, caret) {
+  const a = Array.from(before);
+  const b = Array.from(after);
+  const maxCommon = Math.min(a.length, b.length);
+  let suffixLimit = maxCommon;
+  if (caret !== undefined) {
+    requireIndex(caret, b.length, 'caret');
+    suffixLimit = Math.min(suffixLimit, b.length - caret);
+  }
+  let suffix = 0;
+  while (suffix < suffixLimit && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix += 1;
+  let prefix = 0;
+  while (prefix < maxCommon - suffix && a[prefix] === b[prefix]) prefix += 1;
+  const out = new OpBuilder();
+  out.retain(prefix);
+  out.insert(b.slice(prefix, b.length - suffix).join(''));
+  out.delete(a.length - suffix - prefix);
+  return out.done();
+}
