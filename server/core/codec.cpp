@@ -237,6 +237,16 @@ Decoded decode_client_message(std::string_view frame) {
       out.result = decode_join(f, *out.cid);
     } else if (type == "resume") {
       out.result = decode_resume(f, *out.cid);
+    } else if (type == "focus") {
+      FocusRequest focus{
+          *out.cid, f.optional_text("itemId", 1, limits::kId),
+          f.optional_enum<TextField>("field", parse_text_field, "goal, title, notes")};
+      if (focus.field && (*focus.field == TextField::goal) == focus.item_id.has_value()) {
+        refuse("bad_message", "focus on the goal has no itemId; on a title or notes it needs one");
+      }
+      if (!focus.field && focus.item_id)
+        refuse("bad_message", "focus with an itemId needs a field");
+      out.result = std::move(focus);
     } else {
       out.result = CommandRequest{*out.cid, decode_command(f, type)};
     }
@@ -269,6 +279,12 @@ std::string encode_reject(const std::optional<std::string>& cid, const Rejection
 std::string encode_presence(const std::string& participant_id, bool online) {
   return nlohmann::json{{"type", "presence"}, {"participantId", participant_id}, {"online", online}}
       .dump();
+}
+
+nlohmann::json editing_json(const std::string& participant_id, const FocusRequest& focus) {
+  return {{"participantId", participant_id},
+          {"itemId", focus.item_id ? nlohmann::json(*focus.item_id) : nlohmann::json(nullptr)},
+          {"field", focus.field ? nlohmann::json(name_of(*focus.field)) : nlohmann::json(nullptr)}};
 }
 
 std::string encode_error(const std::string& code, const std::string& message) {

@@ -32,7 +32,14 @@ struct CommandRequest {
   std::string cid;
   Command command;
 };
-using ClientMessage = std::variant<JoinRequest, ResumeRequest, CommandRequest>;
+// Which text a participant is editing right now; neither set: none. Not a command (nothing
+// is stored), so it bypasses the reducer and is answered by the room.
+struct FocusRequest {
+  std::string cid;
+  std::optional<std::string> item_id;
+  std::optional<TextField> field;
+};
+using ClientMessage = std::variant<JoinRequest, ResumeRequest, CommandRequest, FocusRequest>;
 
 struct Decoded {
   std::optional<std::string> cid;  // known even for most rejections, so the client can match
@@ -49,5 +56,7 @@ std::string encode_ack(const std::string& cid, uint64_t seq);
 std::string encode_reject(const std::optional<std::string>& cid, const Rejection& r);
 std::string encode_presence(const std::string& participant_id, bool online);
 std::string encode_error(const std::string& code, const std::string& message);
+// `editing` of one participant; an empty field means editing nothing.
+nlohmann::json editing_json(const std::string& participant_id, const FocusRequest& focus);
 
 }  // namespace rt::core

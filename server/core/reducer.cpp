@@ -188,4 +188,20 @@ Decision decide(const Meeting& m, const std::string& actor, const std::string& c
   }
 }
 
+std::optional<Rejection> check_focus(const Meeting& m, const std::string& actor,
+                                     const FocusRequest& focus) {
+  const Participant* self = m.find_participant(actor);
+  if (!self) return Rejection{"bad_token", "participant " + actor + " is not part of this meeting"};
+  if (self->role == Role::observer) {
+    return Rejection{"forbidden", "observers cannot edit, so they have no focus"};
+  }
+  if (focus.field == TextField::goal && self->role != Role::facilitator) {
+    return Rejection{"forbidden", "only the facilitator can edit the goal"};
+  }
+  if (focus.item_id && m.item_index(*focus.item_id) == m.items.size()) {
+    return Rejection{"not_found", "there is no action item " + *focus.item_id};
+  }
+  return std::nullopt;
+}
+
 }  // namespace rt::core

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "core/codec.hpp"
 #include "core/command.hpp"
 #include "core/event.hpp"
 #include "core/meeting.hpp"
@@ -27,5 +29,9 @@ using Decision = std::variant<Accepted, Duplicate, Rejection>;
 // `actor` is the participant id of the connection; empty for Join (not yet a participant).
 Decision decide(const Meeting& m, const std::string& actor, const std::string& cid,
                 const Command& command, int64_t now_ms);
+
+// Whether `actor` may say it is editing what `focus` names (it changes no state).
+std::optional<Rejection> check_focus(const Meeting& m, const std::string& actor,
+                                     const FocusRequest& focus);
 
 }  // namespace rt::core

@@ -92,6 +92,29 @@ void MeetingRoom::leave(const Connection* conn, std::string participant_id) {
   });
 }
 
+void MeetingRoom::focus(std::weak_ptr<Connection> weak, std::string participant_id,
+                        core::FocusRequest focus) {
+  asio::post(strand_, [self = shared_from_this(), weak = std::move(weak),
+                       pid = std::move(participant_id), focus = std::move(focus)]() mutable {
+    auto conn = weak.lock();
+    if (!conn) return;
+    if (auto r = core::check_focus(self->state_, pid, focus)) {
+      self->ctx_.metrics.commands_rejected.inc(r->code);
+      conn->deliver(frame_of(core::encode_reject(focus.cid, *r)));
+      return;
+    }
+    conn->deliver(frame_of(core::encode_ack(focus.cid, self->state_.version)));
+    nlohmann::json editing = core::editing_json(pid, focus);
+    editing["type"] = "editing";
+    if (focus.field) {
+      self->editing_[pid] = std::move(focus);
+    } else {
+      self->editing_.erase(pid);
+    }
+    self->broadcast(frame_of(editing.dump()), conn.get());
+  });
+}
+
 void MeetingRoom::pump() {
   if (inflight_ || reloading_ || queue_.empty()) return;
   if (!ctx_.store.available()) {
@@ -250,6 +273,9 @@ void MeetingRoom::welcome(const std::shared_ptr<Connection>& conn, const std::st
     j["meeting"] = core::public_snapshot(state_, [&](const std::string& id) {
       return id == participant_id || connections_of_.count(id) > 0;
     });
+    nlohmann::json editing = nlohmann::json::array();
+    for (const auto& [pid, focus] : editing_) editing.push_back(core::editing_json(pid, focus));
+    j["meeting"]["editing"] = std::move(editing);
   }
   conn->attached(shared_from_this(), participant_id);
   conn->deliver(frame_of(j.dump()));
@@ -271,6 +297,11 @@ void MeetingRoom::unsubscribe(const Connection* conn) {
     if (--connections_of_[pid] == 0) {
       connections_of_.erase(pid);
       broadcast(frame_of(core::encode_presence(pid, false)));
+      if (editing_.erase(pid)) {
+        nlohmann::json editing = core::editing_json(pid, core::FocusRequest{});
+        editing["type"] = "editing";
+        broadcast(frame_of(editing.dump()));
+      }
     }
     return;
   }

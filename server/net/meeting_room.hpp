@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/codec.hpp"
 #include "core/command.hpp"
 #include "core/meeting.hpp"
 #include "core/rejection.hpp"
@@ -49,6 +50,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void submit(std::weak_ptr<Connection> conn, std::string participant_id, std::string cid,
               core::Command command);
   void leave(const Connection* conn, std::string participant_id);
+  void focus(std::weak_ptr<Connection> conn, std::string participant_id, core::FocusRequest focus);
 
  private:
   struct Pending {
@@ -101,6 +103,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   uint64_t snapshot_version_ = 0;
   std::vector<Subscriber> subscribers_;
   std::unordered_map<std::string, int> connections_of_;  // participant -> open connections
+  std::unordered_map<std::string, core::FocusRequest> editing_;  // participant -> what they edit
 };
 
 }  // namespace rt::net

@@ -82,6 +82,13 @@ void WebSocketSession::handle(std::string_view text) {
     room_->submit(weak_from_this(), participant_id_, std::move(cmd->cid), std::move(cmd->command));
     return;
   }
+  if (auto* focus = std::get_if<core::FocusRequest>(&message)) {
+    if (stage_ != Stage::joined) {
+      return reply_reject(focus->cid, {"not_joined", "send join or resume and wait for welcome"});
+    }
+    room_->focus(weak_from_this(), participant_id_, std::move(*focus));
+    return;
+  }
   if (stage_ != Stage::fresh) {
     const std::string& cid = std::holds_alternative<core::JoinRequest>(message)
                                  ? std::get<core::JoinRequest>(message).cid
@@ -91,7 +98,9 @@ void WebSocketSession::handle(std::string_view text) {
   stage_ = Stage::entering;
   std::visit(
       [this](auto& m) {
-        if constexpr (!std::is_same_v<std::decay_t<decltype(m)>, core::CommandRequest>) {
+        using M = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<M, core::JoinRequest> ||
+                      std::is_same_v<M, core::ResumeRequest>) {
           enter(std::move(m));
         }
       },

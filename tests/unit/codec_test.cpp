@@ -162,6 +162,19 @@ TEST(Codec, EditText_BadTargetsAndOpsAreRefused) {
             "bad_message");
 }
 
+TEST(Codec, Focus_NamesAFieldOrNothing) {
+  auto d = decode_client_message(R"({"type":"focus","cid":"f","itemId":"i5","field":"notes"})");
+  auto& focus = std::get<FocusRequest>(std::get<ClientMessage>(d.result));
+  EXPECT_EQ(focus.item_id, "i5");
+  EXPECT_EQ(focus.field, TextField::notes);
+  auto none = decode_client_message(R"({"type":"focus","cid":"f"})");
+  EXPECT_FALSE(std::get<FocusRequest>(std::get<ClientMessage>(none.result)).field.has_value());
+  EXPECT_EQ(code_of(R"({"type":"focus","cid":"f","itemId":"i5"})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"focus","cid":"f","field":"notes"})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"focus","cid":"f","field":"goal","itemId":"i5"})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"focus","cid":"f","field":"goal","x":1})"), "bad_message");
+}
+
 TEST(Codec, MeetingTitleAndGoalChecks) {
   EXPECT_FALSE(check_meeting_title("Council").has_value());
   EXPECT_EQ(check_meeting_title("")->code, "bad_request");

@@ -307,3 +307,23 @@ TEST_F(EditTextTest, BadEditsAreRefusedAndChangeNothing) {
 
 }  // namespace
 }  // namespace rt::core
+
+namespace rt::core {
+namespace {
+
+TEST(Focus, MembersMayFocusItemsOnlyTheFacilitatorTheGoalObserversNothing) {
+  MeetingFixture f;
+  f.ok(f.member, "a", AddItem{"Flyer", "", "", ItemStatus::proposed});
+  std::string item = f.m.items[0].id;
+  FocusRequest notes{"f", item, TextField::notes}, goal{"g", std::nullopt, TextField::goal};
+  EXPECT_FALSE(check_focus(f.m, f.member, notes));
+  EXPECT_FALSE(check_focus(f.m, f.fac, goal));
+  EXPECT_EQ(check_focus(f.m, f.member, goal)->code, "forbidden");
+  EXPECT_EQ(check_focus(f.m, f.observer, notes)->code, "forbidden");
+  EXPECT_EQ(check_focus(f.m, f.member, FocusRequest{"x", "i999", TextField::title})->code,
+            "not_found");
+  EXPECT_FALSE(check_focus(f.m, f.member, FocusRequest{"n", std::nullopt, std::nullopt}));
+}
+
+}  // namespace
+}  // namespace rt::core

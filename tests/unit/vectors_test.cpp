@@ -50,6 +50,10 @@ class VectorRun {
     Decoded decoded = decode_client_message(frame);
     if (auto* r = std::get_if<Rejection>(&decoded.result)) return reject(decoded.cid, *r);
     auto& message = std::get<ClientMessage>(decoded.result);
+    if (auto* focus = std::get_if<FocusRequest>(&message)) {
+      if (auto r = check_focus(m_, ids_.at(as), *focus)) return reject(focus->cid, *r);
+      return {ack(focus->cid, m_.version), {}};
+    }
     auto* command = std::get_if<CommandRequest>(&message);
     if (!command) return reject(decoded.cid, {"already_joined", ""});
     Decision d = decide(m_, ids_.at(as), command->cid, command->command, test::kNow);
