@@ -114,7 +114,8 @@ RedisClient::RedisClient(asio::io_context& ioc, RedisEndpoint endpoint)
     : strand_(asio::make_strand(ioc)),
       endpoint_(std::move(endpoint)),
       reconnect_timer_(strand_),
-      backoff_(kFirstBackoff) {}
+      backoff_(kFirstBackoff),
+      watchdog_(strand_) {}
 
 RedisClient::~RedisClient() {
   stopped_ = true;
@@ -126,13 +127,33 @@ void RedisClient::set_state_listener(StateListener listener) {
 }
 
 void RedisClient::start() {
-  asio::post(strand_, [self = shared_from_this()] { self->connect(); });
+  asio::post(strand_, [self = shared_from_this()] {
+    self->connect();
+    self->watch();
+  });
+}
+
+void RedisClient::watch() {
+  watchdog_.expires_after(std::chrono::seconds(1));
+  watchdog_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec || self->stopped_) return;
+    auto stalled = std::chrono::steady_clock::now() - self->last_progress_;
+    if (self->ac_ && self->outstanding_ > 0 && stalled > kReplyTimeout) {
+      log::warn("redis stopped answering; dropping the connection",
+                {{"outstanding", std::to_string(self->outstanding_)}});
+      redisAsyncContext* ac = self->ac_;
+      self->ac_ = nullptr;
+      redisAsyncFree(ac);  // pending callbacks get NULL replies; on_disconnect reconnects
+    }
+    self->watch();
+  });
 }
 
 void RedisClient::stop(std::function<void()> done) {
   asio::post(strand_, [self = shared_from_this(), done = std::move(done)] {
     self->stopped_ = true;
     self->reconnect_timer_.cancel();
+    self->watchdog_.cancel();
     if (self->ac_) {
       redisAsyncContext* ac = self->ac_;
       self->ac_ = nullptr;
@@ -185,6 +206,7 @@ void RedisClient::on_connect(const redisAsyncContext* ac, int status) {
 void RedisClient::on_disconnect(const redisAsyncContext* ac, int status) {
   auto* self = static_cast<RedisClient*>(ac->data);
   self->ac_ = nullptr;  // hiredis frees the context after this callback
+  self->outstanding_ = 0;
   if (!self->stopped_) {
     log::warn("redis connection lost",
               {{"error", status == REDIS_OK ? std::string("closed") : std::string(ac->errstr)}});
@@ -225,16 +247,21 @@ void RedisClient::send(const std::vector<std::string>& args, Callback cb) {
     argv.push_back(a.data());
     argvlen.push_back(a.size());
   }
+  if (outstanding_++ == 0) last_progress_ = std::chrono::steady_clock::now();
   auto* owned = new Callback(std::move(cb));
   if (redisAsyncCommandArgv(ac_, &RedisClient::on_reply, owned, static_cast<int>(argv.size()),
                             argv.data(), argvlen.data()) != REDIS_OK) {
+    --outstanding_;
     (*owned)(std::nullopt);
     delete owned;
   }
 }
 
-void RedisClient::on_reply(redisAsyncContext*, void* reply, void* privdata) {
+void RedisClient::on_reply(redisAsyncContext* ac, void* reply, void* privdata) {
   std::unique_ptr<Callback> cb(static_cast<Callback*>(privdata));
+  auto* self = static_cast<RedisClient*>(ac->data);
+  if (self->outstanding_ > 0) --self->outstanding_;
+  self->last_progress_ = std::chrono::steady_clock::now();
   if (!reply) {
     (*cb)(std::nullopt);
     return;

@@ -60,6 +60,12 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   void connection_lost();
   void schedule_reconnect();
   void set_up(bool up);
+  void watch();  // the hang watchdog, every second while started
+
+  // A Redis that stops answering without closing the connection (paused, swapping,
+  // partitioned) would leave every caller waiting forever: replies outstanding with no
+  // progress for this long mean the connection is dropped and its callers told at once.
+  static constexpr std::chrono::seconds kReplyTimeout{5};
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   RedisEndpoint endpoint_;
@@ -68,6 +74,9 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   std::chrono::milliseconds backoff_;
   bool stopped_ = false;
   std::atomic<bool> connected_{false};
+  size_t outstanding_ = 0;  // commands sent, replies not yet received
+  std::chrono::steady_clock::time_point last_progress_;
+  boost::asio::steady_timer watchdog_;
   StateListener listener_;
 };
 
