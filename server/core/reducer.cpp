@@ -120,7 +120,9 @@ class Decider {
       refuse("too_long", "the text would be " + std::to_string(edited->size()) +
                              " characters; the limit is " + std::to_string(limit));
     }
-    nlohmann::json data = {{"field", name_of(c.field)}, {"op", to_json(op)}};
+    // Events carry the normal form (PROTOCOL.md): the client's trailing retain has done its
+    // job once apply() accepted the op.
+    nlohmann::json data = {{"field", name_of(c.field)}, {"op", to_json(normalize(op))}};
     if (c.field != TextField::goal) data["itemId"] = c.item_id;
     return event("text_edited", std::move(data));
   }
@@ -194,6 +196,9 @@ std::optional<Rejection> check_focus(const Meeting& m, const std::string& actor,
   if (!self) return Rejection{"bad_token", "participant " + actor + " is not part of this meeting"};
   if (self->role == Role::observer) {
     return Rejection{"forbidden", "observers cannot edit, so they have no focus"};
+  }
+  if (focus.field && m.phase == Phase::ended) {
+    return Rejection{"meeting_ended", "the meeting has ended; its texts can no longer be edited"};
   }
   if (focus.field == TextField::goal && self->role != Role::facilitator) {
     return Rejection{"forbidden", "only the facilitator can edit the goal"};

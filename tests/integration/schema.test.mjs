@@ -10,10 +10,22 @@ import {
   schemaFiles, clientTypes, serverTypes, validateClientMessage, validateServerMessage, validateSnapshot, SCHEMA_DIR,
 } from '../support/schema.mjs';
 import { loadVectors, rawOf, joinMessageFor, SCHEMA_REJECT_CODES } from '../support/vectors.mjs';
+import { isValid as isValidOp } from '../../web-client/text_ot.js';
 
 const CLIENT_TYPES = ['join', 'resume', 'set_title', 'set_goal', 'set_phase', 'add_item', 'update_item',
-  'move_item', 'delete_item', 'update_profile'];
-const SERVER_TYPES = ['welcome', 'event', 'ack', 'reject', 'presence', 'error'];
+  'edit_text', 'focus', 'move_item', 'delete_item', 'update_profile'];
+const SERVER_TYPES = ['welcome', 'event', 'ack', 'reject', 'presence', 'editing', 'error'];
+
+// Whether a step's message must fail its schema. By default: exactly when the expected answer is
+// a reject with a code the schemas decide (SCHEMA_REJECT_CODES). A step may say otherwise with
+// "schemaValid": an edit_text whose op is well formed but does not fit the text or makes it too
+// long, or whose version is ahead of the meeting, is decided against the meeting state
+// (schemaValid true); a malformed op is refused as bad_op, a code the schemas share with the
+// meeting state (schemaValid false).
+function mustFailSchema(step) {
+  if (typeof step.schemaValid === 'boolean') return !step.schemaValid;
+  return step.expect.type === 'reject' && SCHEMA_REJECT_CODES.has(step.expect.code);
+}
 
 test('every protocol message has a schema, and the schemas compile in strict mode', () => {
   const files = schemaFiles();
@@ -52,7 +64,19 @@ for (const { file, vector } of vectors) {
       const where = `${file} step ${i} (${step.as})`;
       assert.ok(names.has(step.as), `${where}: unknown participant ${step.as}`);
       assert.ok(step.expect && typeof step.expect.type === 'string', `${where}: no expect.type`);
-      const mustFail = step.expect.type === 'reject' && SCHEMA_REJECT_CODES.has(step.expect.code);
+      assert.ok(step.schemaValid === undefined || typeof step.schemaValid === 'boolean',
+        `${where}: schemaValid must be a boolean`);
+      if (step.schemaValid === true) {
+        assert.equal(step.expect.type, 'reject', `${where}: schemaValid is only for rejects decided by the state`);
+      }
+      const mustFail = mustFailSchema(step);
+      // A malformed op must fail the schema, a well-formed one pass it (text_ot.js decides).
+      if (step.send && step.send.type === 'edit_text' && Object.hasOwn(step.send, 'op') && step.expect.code === 'bad_op') {
+        const wellFormed = isValidOp(step.send.op) && step.send.op.length > 0;
+        assert.equal(mustFail, !wellFormed,
+          `${where}: op ${JSON.stringify(step.send.op)} is ${wellFormed ? '' : 'not '}well formed, ` +
+          `so schemaValid should be ${wellFormed}`);
+      }
       const raw = rawOf(step);
       if (raw !== null) {
         let parsed;
@@ -129,7 +153,8 @@ test('the examples in PROTOCOL.md validate', () => {
     assert.ok(r.valid, `PROTOCOL.md example ${JSON.stringify(obj)} fails ${r.schema}: ${r.errors.join('; ')}`);
     checked.push(obj.type);
   }
-  for (const t of ['join', 'resume', 'event', 'ack', 'reject', 'presence', 'error', 'snapshot']) {
+  for (const t of ['join', 'resume', 'edit_text', 'focus', 'editing', 'event', 'ack', 'reject', 'presence', 'error',
+    'snapshot']) {
     assert.ok(checked.includes(t), `no ${t} example checked (checked: ${checked.join(', ')})`);
   }
 });
@@ -144,7 +169,7 @@ test('server schemas accept good messages and reject bad ones', () => {
     id: 'm1', title: 'T', goal: 'G', phase: 'lobby', joinCode: 'ABCD-EFGH', createdAt: 1,
     sections: [{ id: 'goal', title: 'Goal' }, { id: 'action_items', title: 'Action items' }],
     participants: [{ id: 'p2', name: 'Sam', role: 'facilitator', attendance: 'room', organisation: '', online: true }],
-    items: [{ id: 'i5', title: 'x', owner: '', due: '', status: 'proposed', createdBy: 'p2' }],
+    items: [{ id: 'i5', title: 'x', notes: '', owner: '', due: '', status: 'proposed', createdBy: 'p2' }],
   };
   const welcome = { type: 'welcome', v: 1, cid: 'a1', serverTime: 1, version: 2,
     you: { participantId: 'p2', role: 'facilitator' }, token: 't' };
@@ -155,6 +180,17 @@ test('server schemas accept good messages and reject bad ones', () => {
   bad({ ...welcome, meeting: { ...snapshot, sections: [{ id: 'wrap_up', title: 'Wrap-up' }] } });
   bad({ ...welcome, meeting: { ...snapshot, joinCode: 'ABCD-EFG0' } });
   ok({ ...welcome, meeting: snapshot, someFutureField: 1 });
+  const item = snapshot.items[0];
+  bad({ ...welcome, meeting: { ...snapshot, items: [{ ...item, notes: undefined }] } });
+  bad({ ...welcome, meeting: { ...snapshot, items: [{ ...item, notes: 'n'.repeat(5001) }] } });
+  ok({ ...welcome, meeting: { ...snapshot, items: [{ ...item, notes: '😀'.repeat(5000) }] } });
+  ok({ ...welcome, meeting: { ...snapshot, editing: [] } });
+  ok({ ...welcome, meeting: { ...snapshot, editing: [{ participantId: 'p2', itemId: 'i5', field: 'notes' },
+    { participantId: 'p3', itemId: null, field: 'goal' }] } });
+  bad({ ...welcome, meeting: { ...snapshot, editing: [{ participantId: 'p2', itemId: null, field: 'notes' }] } });
+  bad({ ...welcome, meeting: { ...snapshot, editing: [{ participantId: 'p2', itemId: 'i5', field: 'goal' }] } });
+  bad({ ...welcome, meeting: { ...snapshot, editing: [{ participantId: 'p2', itemId: null, field: null }] } });
+  bad({ ...welcome, meeting: { ...snapshot, editing: [{ participantId: 'p2', field: 'goal' }] } });
   ok({ type: 'event', seq: 1, at: 5, kind: 'meeting_created', data: { title: 'T', goal: 'G', joinCode: 'ABCD-EFGH' } });
   ok({ type: 'event', seq: 8, at: 5, actor: 'p5', cid: 'c3', kind: 'item_added',
     data: { itemId: 'i8', title: 'Flyer', owner: '', due: '', status: 'proposed', index: 0 } });
@@ -164,6 +200,34 @@ test('server schemas accept good messages and reject bad ones', () => {
   bad({ type: 'event', seq: 3, at: 5, kind: 'item_updated', data: { itemId: 'i3' } });
   ok({ type: 'event', seq: 3, at: 5, kind: 'item_updated', data: { itemId: 'i3', due: '' } });
   bad({ type: 'event', seq: 3, at: 5, kind: 'participant_updated', data: { participantId: 'p3', attendance: 'moon' } });
+  ok({ type: 'event', seq: 8, at: 5, actor: 'p5', cid: 'c3', kind: 'item_added',
+    data: { itemId: 'i8', title: 'Flyer', notes: 'Print 50', owner: '', due: '', status: 'proposed', index: 0 } });
+  bad({ type: 'event', seq: 8, at: 5, actor: 'p5', cid: 'c3', kind: 'item_added',
+    data: { itemId: 'i8', title: 'Flyer', notes: 'n'.repeat(5001), owner: '', due: '', status: 'proposed', index: 0 } });
+  ok({ type: 'event', seq: 3, at: 5, kind: 'item_updated', data: { itemId: 'i3', notes: '' } });
+  const edited = (data) => ({ type: 'event', seq: 9, at: 5, actor: 'p5', cid: 'k1', kind: 'text_edited', data });
+  ok(edited({ field: 'notes', itemId: 'i9', op: [12, 'Library: ', { d: 3 }] }));
+  ok(edited({ field: 'title', itemId: 'i9', op: ['😀'] }));
+  ok(edited({ field: 'goal', op: [{ d: 9007199254740991 }] }));
+  ok(edited({ field: 'notes', itemId: 'i9', op: [] })); // a transformed op may be empty
+  bad(edited({ field: 'goal', itemId: 'i9', op: [1, 'x'] }));
+  bad(edited({ field: 'notes', op: [1, 'x'] }));
+  bad(edited({ field: 'owner', itemId: 'i9', op: [1, 'x'] }));
+  bad(edited({ field: 'notes', itemId: 'i9' }));
+  bad(edited({ field: 'notes', itemId: 'i9', op: [0] }));
+  bad(edited({ field: 'notes', itemId: 'i9', op: [''] }));
+  bad(edited({ field: 'notes', itemId: 'i9', op: [{ d: 1, x: 1 }] }));
+  bad(edited({ field: 'notes', itemId: 'i9', op: 'x' }));
+  ok({ type: 'editing', participantId: 'p5', itemId: 'i9', field: 'notes' });
+  ok({ type: 'editing', participantId: 'p5', itemId: null, field: 'goal' });
+  ok({ type: 'editing', participantId: 'p5', itemId: null, field: null });
+  bad({ type: 'editing', participantId: 'p5', itemId: 'i9', field: null });
+  bad({ type: 'editing', participantId: 'p5', itemId: 'i9', field: 'goal' });
+  bad({ type: 'editing', participantId: 'p5', itemId: null, field: 'title' });
+  bad({ type: 'editing', participantId: 'p5', field: null });
+  bad({ type: 'editing', participantId: 'x', itemId: null, field: null });
+  ok({ type: 'reject', cid: 'c1', code: 'bad_op', message: 'x' });
+  ok({ type: 'reject', cid: 'c1', code: 'stale', message: 'x' });
   ok({ type: 'ack', cid: 'c3', seq: 8 });
   bad({ type: 'ack', cid: 'c3' });
   ok({ type: 'reject', cid: null, code: 'bad_json', message: 'not JSON' });
@@ -204,4 +268,79 @@ test('client schemas: limits, enums and required fields', () => {
   bad({ type: 'move_item', cid: 'c', itemId: 'i5', index: 1.5 });
   bad({ type: 'update_profile', cid: 'c', organisation: 'o'.repeat(101) });
   ok({ type: 'update_profile', cid: 'c', organisation: '' });
+
+  // Item notes: 0-5000 code points; update_item may name only the notes.
+  ok({ type: 'add_item', cid: 'c', title: 't', notes: '' });
+  ok({ type: 'add_item', cid: 'c', title: 't', notes: '😀'.repeat(5000) });
+  bad({ type: 'add_item', cid: 'c', title: 't', notes: 'n'.repeat(5001) });
+  ok({ type: 'update_item', cid: 'c', itemId: 'i5', notes: '' });
+  bad({ type: 'update_item', cid: 'c', itemId: 'i5', notes: 'n'.repeat(5001) });
+  bad({ type: 'update_item', cid: 'c', itemId: 'i5' });
+
+  // edit_text: the goal without itemId, a title or notes with one; a non-empty op.
+  const edit = (m) => ({ type: 'edit_text', cid: 'k', version: 4, ...m });
+  ok(edit({ field: 'notes', itemId: 'i9', op: [12, 'Library: ', { d: 3 }] }));
+  ok(edit({ field: 'title', itemId: 'i9', op: ['x', 3] })); // a trailing retain is allowed
+  ok(edit({ field: 'goal', op: [9007199254740991, { d: 9007199254740991 }] }));
+  ok(edit({ field: 'notes', itemId: 'i9', version: 0, op: [1, 1, 'a', 'b'] })); // need not be normalized
+  bad(edit({ field: 'goal', itemId: 'i9', op: ['x'] }));
+  bad(edit({ field: 'notes', op: ['x'] }));
+  bad(edit({ field: 'title', itemId: '', op: ['x'] }));
+  bad(edit({ field: 'owner', itemId: 'i9', op: ['x'] }));
+  bad(edit({ itemId: 'i9', op: ['x'] }));
+  bad({ type: 'edit_text', cid: 'k', field: 'notes', itemId: 'i9', op: ['x'] });
+  bad(edit({ field: 'notes', itemId: 'i9', version: -1, op: ['x'] }));
+  bad(edit({ field: 'notes', itemId: 'i9', version: 1.5, op: ['x'] }));
+  bad(edit({ field: 'notes', itemId: 'i9' }));
+  bad(edit({ field: 'notes', itemId: 'i9', op: [] }));
+  bad(edit({ field: 'notes', itemId: 'i9', op: 'x' }));
+  bad(edit({ field: 'notes', itemId: 'i9', op: [0] }));
+  bad(edit({ field: 'notes', itemId: 'i9', op: [9007199254740992] }));
+  bad(edit({ field: 'notes', itemId: 'i9', op: [''] }));
+  bad(edit({ field: 'notes', itemId: 'i9', op: [{ d: 0 }] }));
+  bad(edit({ field: 'notes', itemId: 'i9', op: [{ d: 1, e: 1 }] }));
+  bad(edit({ field: 'notes', itemId: 'i9', op: [{}] }));
+  bad(edit({ field: 'notes', itemId: 'i9', op: [null] }));
+  bad(edit({ field: 'notes', itemId: 'i9', op: [['x']] }));
+  bad(edit({ field: 'notes', itemId: 'i9', op: ['x'], caret: 3 }));
+
+  // focus: nothing, the goal, or an item's title or notes.
+  ok({ type: 'focus', cid: 'f' });
+  ok({ type: 'focus', cid: 'f', field: 'goal' });
+  ok({ type: 'focus', cid: 'f', itemId: 'i9', field: 'notes' });
+  ok({ type: 'focus', cid: 'f', itemId: 'i9', field: 'title' });
+  bad({ type: 'focus', cid: 'f', itemId: 'i9' });
+  bad({ type: 'focus', cid: 'f', field: 'notes' });
+  bad({ type: 'focus', cid: 'f', itemId: 'i9', field: 'goal' });
+  bad({ type: 'focus', cid: 'f', itemId: 'i9', field: 'owner' });
+  bad({ type: 'focus', cid: 'f', itemId: null, field: null });
+  bad({ type: 'focus', itemId: 'i9', field: 'notes' });
+  bad({ type: 'focus', cid: 'f', itemId: 'i9', field: 'notes', caret: 1 });
+});
+
+// The op schema and text_ot.js agree on which ops are well formed: every malformed op of the
+// OT vectors fails edit_text.json, every well-formed one (past the end of its document or not)
+// passes it.
+test('edit_text op schema agrees with the OT vectors', () => {
+  const dir = path.join(SCHEMA_DIR, '..', 'vectors', 'ot');
+  const invalid = JSON.parse(fs.readFileSync(path.join(dir, 'invalid.json'), 'utf8')).cases;
+  const transform = JSON.parse(fs.readFileSync(path.join(dir, 'transform.json'), 'utf8')).cases;
+  const asEdit = (op) => ({ type: 'edit_text', cid: 'k', field: 'notes', itemId: 'i9', version: 1, op });
+  let malformed = 0;
+  for (const c of invalid) {
+    const r = validateClientMessage(asEdit(c.op));
+    assert.equal(r.valid, c.kind === 'past_end', `${JSON.stringify(c.op)} (${c.kind}: ${c.why}) ${r.errors.join('; ')}`);
+    if (c.kind === 'malformed') malformed += 1;
+  }
+  assert.ok(malformed >= 10, `only ${malformed} malformed cases`);
+  let checked = 0;
+  for (const c of transform) {
+    for (const op of [c.a, c.b, c.a_after_b, c.b_after_a]) {
+      if (!Array.isArray(op) || op.length === 0) continue; // an empty op is refused (bad_op)
+      const r = validateClientMessage(asEdit(op));
+      assert.ok(r.valid, `${JSON.stringify(op)}: ${r.errors.join('; ')}`);
+      checked += 1;
+    }
+  }
+  assert.ok(checked >= 50, `only ${checked} transform ops checked`);
 });

@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 
 import { serverForFile, short as shortJson, createMeeting, join, isSubset } from '../support/harness.mjs';
 import { loadVectors, rawOf, answerCidOf } from '../support/vectors.mjs';
+import { apply as applyOp } from '../../web-client/text_ot.js';
 
 const ANSWERS = new Set(['welcome', 'ack', 'reject']);
 const STEP_TIMEOUT = 10000;
@@ -41,13 +42,23 @@ function applyEvent(state, e) {
     case 'goal_set': state.goal = d.goal; break;
     case 'phase_set': state.phase = d.phase; break;
     case 'item_added':
-      state.items.splice(d.index, 0, { id: d.itemId, title: d.title, owner: d.owner, due: d.due, status: d.status,
-        createdBy: e.actor });
+      state.items.splice(d.index, 0, { id: d.itemId, title: d.title, notes: d.notes, owner: d.owner, due: d.due,
+        status: d.status, createdBy: e.actor });
       break;
     case 'item_updated': {
       const it = item(d.itemId);
       assert.ok(it, `item_updated for unknown ${d.itemId}`);
-      for (const k of ['title', 'owner', 'due', 'status']) if (k in d) it[k] = d[k];
+      for (const k of ['title', 'notes', 'owner', 'due', 'status']) if (k in d) it[k] = d[k];
+      break;
+    }
+    case 'text_edited': {
+      if (d.field === 'goal') {
+        state.goal = applyOp(state.goal, d.op);
+      } else {
+        const it = item(d.itemId);
+        assert.ok(it, `text_edited for unknown ${d.itemId}`);
+        it[d.field] = applyOp(it[d.field], d.op);
+      }
       break;
     }
     case 'item_moved': {
@@ -72,8 +83,8 @@ function comparable(snapshot) {
     phase: snapshot.phase,
     participants: snapshot.participants.map(({ id, name, role, attendance, organisation }) =>
       ({ id, name, role, attendance, organisation })).sort((a, b) => a.id.localeCompare(b.id)),
-    items: snapshot.items.map(({ id, title, owner, due, status, createdBy }) =>
-      ({ id, title, owner, due, status, createdBy })),
+    items: snapshot.items.map(({ id, title, notes, owner, due, status, createdBy }) =>
+      ({ id, title, notes, owner, due, status, createdBy })),
   };
 }
 

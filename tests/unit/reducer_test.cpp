@@ -269,6 +269,11 @@ TEST_F(EditTextTest, ConcurrentEditsOnOneVersionAreBothKept) {
   EXPECT_EQ(std::get<Accepted>(d).events[0].data["op"], nlohmann::json::parse(R"([5,{"d":5}])"));
 }
 
+TEST_F(EditTextTest, EventOpsAreNormalizedEvenWhenNothingWasTransformed) {
+  auto d = decide(f.m, f.member, "n", notes(f.m.version, R"([3,"X",2])"), test::kNow);
+  EXPECT_EQ(std::get<Accepted>(d).events[0].data["op"], nlohmann::json::parse(R"([3,"X"])"));
+}
+
 TEST_F(EditTextTest, ConcurrentInsertsAtOnePlaceKeepCommitOrder) {
   uint64_t base = f.m.version;
   f.ok(f.member, "a", notes(base, R"([5,"A"])"));
@@ -322,6 +327,9 @@ TEST(Focus, MembersMayFocusItemsOnlyTheFacilitatorTheGoalObserversNothing) {
   EXPECT_EQ(check_focus(f.m, f.observer, notes)->code, "forbidden");
   EXPECT_EQ(check_focus(f.m, f.member, FocusRequest{"x", "i999", TextField::title})->code,
             "not_found");
+  EXPECT_FALSE(check_focus(f.m, f.member, FocusRequest{"n", std::nullopt, std::nullopt}));
+  f.ok(f.fac, "end", SetPhase{Phase::ended});
+  EXPECT_EQ(check_focus(f.m, f.member, notes)->code, "meeting_ended");
   EXPECT_FALSE(check_focus(f.m, f.member, FocusRequest{"n", std::nullopt, std::nullopt}));
 }
 
