@@ -1,8 +1,9 @@
 // Entry point: picks the first screen from the address (?join=CODE, ?meeting=ID or neither),
 // and runs a meeting session: one Connection feeding one model (state.js) drawn by view.js.
 
-import { Connection } from './connection.js';
-import { applyEvent, applyPresence, applyWelcome, createState } from './state.js';
+import { Connection, randomPrefix } from './connection.js';
+import { applyEditing, applyEvent, applyPresence, applyWelcome, createState } from './state.js';
+import { TextSync } from './text_sync.js';
 import { createMeetingView } from './view.js';
 import { normaliseCode, setupJoin, setupLanding, showLanding } from './forms.js';
 import { session } from './session.js';
@@ -29,15 +30,19 @@ const CONNECTING_TEXT = {
   reconnecting: 'Cannot reach the server yet. Still trying…',
 };
 
-let current = null; // the running meeting session: {conn}
+let current = null; // the running meeting session: {conn, texts}
 
-const view = createMeetingView((command) =>
+const view = createMeetingView((command, options) =>
   current
-    ? current.conn.send(command)
+    ? current.conn.send(command, options)
     : Promise.resolve({ type: 'reject', code: 'stopped', message: 'Not in a meeting.' }));
 
 function leaveMeeting() {
-  if (current) current.conn.stop();
+  if (current) {
+    current.texts.dispose();
+    current.conn.stop();
+  }
+  view.useTexts(null);
   current = null;
 }
 
@@ -52,6 +57,20 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
   let freshSnapshot = false;
   let gapsInARow = 0;
   let entered = false;
+
+  // The shared texts. Their edit_text commands go through the connection like any command,
+  // which sends them again, same cid and version, after a reconnect (PROTOCOL.md "edit_text").
+  const texts = new TextSync({
+    send: (command) => conn.send(command, { quiet: true }),
+    onChange: (key, change) => view.textChanged(key, change),
+    onReload() {
+      freshSnapshot = true;
+      conn.resync();
+    },
+    onNotice: (message) => toast(message),
+    cidPrefix: randomPrefix(),
+  });
+  view.useTexts(texts);
 
   const hello = () => {
     resuming = Boolean(memberToken);
@@ -70,11 +89,15 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
       }
     },
     onWelcome(msg) {
-      if (applyWelcome(state, msg) === 'mismatch') {
+      const outcome = applyWelcome(state, msg);
+      if (outcome === 'mismatch') {
         freshSnapshot = true;
         conn.resync();
         return;
       }
+      // After a resume the missed events follow; a snapshot replaces the texts (keeping what
+      // the user typed and the server has not confirmed: shared_text.js snapshot()).
+      if (outcome === 'snapshot') texts.snapshot(state.meeting, state.version);
       freshSnapshot = false;
       id = state.meeting.id;
       memberToken = msg.token;
@@ -86,11 +109,13 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
         showScreen('meeting');
       }
       view.render(state);
+      view.announceFocus();
     },
     onEvent(ev) {
       const outcome = applyEvent(state, ev);
       if (outcome === 'applied') {
         gapsInARow = 0;
+        texts.event(ev, state.you.participantId);
         view.render(state);
       } else if (outcome === 'gap') {
         // One gap: catch up from our seq. A second one straight after: take a snapshot.
@@ -102,6 +127,9 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
     onPresence(msg) {
       if (applyPresence(state, msg)) view.render(state);
     },
+    onEditing(msg) {
+      if (applyEditing(state, msg)) view.render(state);
+    },
     onReject(msg) {
       toast(msg.message || msg.code);
     },
@@ -109,12 +137,14 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
       toast(SERVER_ERRORS[msg.code] ?? msg.message ?? msg.code, 'info');
     },
     onHelloRejected(msg) {
+      texts.dispose();
+      view.useTexts(null);
       current = null;
       if (resuming) refusedResume(id, msg);
       else joinForm.fail(FRIENDLY_REJECTS[msg.code] ?? msg.message ?? msg.code);
     },
   });
-  current = { conn };
+  current = { conn, texts };
   conn.start();
 }
 

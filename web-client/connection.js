@@ -16,7 +16,9 @@ const TRANSIENT_CODES = new Set(['unavailable', 'rate_limited']);
 const COMMAND_RETRIES = 5;
 const COMMAND_RETRY_MS = 1000;
 
-function randomPrefix() {
+// A random cid prefix, so that this page's cids cannot repeat those of an earlier page of the
+// same participant (the server answers a repeated cid with the old ack and applies nothing).
+export function randomPrefix() {
   const bytes = new Uint8Array(6);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('');
@@ -24,8 +26,9 @@ function randomPrefix() {
 
 export class Connection {
   // hello(): the join/resume message to open each connection with (without cid), or null to
-  //   give up. handlers: onWelcome(msg), onEvent(msg), onPresence(msg), onReject(msg) for a
-  //   rejected command, onHelloRejected(msg), onServerError(msg), onStatus(status).
+  //   give up. handlers: onWelcome(msg), onEvent(msg), onPresence(msg), onEditing(msg),
+  //   onReject(msg) for a rejected command, onHelloRejected(msg), onServerError(msg),
+  //   onStatus(status).
   constructor(url, hello, handlers) {
     this.url = url;
     this.hello = hello;
@@ -75,11 +78,13 @@ export class Connection {
   }
 
   // Sends a command now if welcomed, else after the next welcome. Resolves with the server's
-  // `ack` or `reject` for it; never rejects, so callers need no catch.
-  send(command) {
-    const msg = { ...command, cid: this.nextCid() };
+  // `ack` or `reject` for it; never rejects, so callers need no catch. A command that brings
+  // its own `cid` keeps it (text edits derive theirs from their state machine); `quiet` leaves
+  // a rejection to the caller instead of onReject.
+  send(command, { quiet = false } = {}) {
+    const msg = { ...command, cid: command.cid ?? this.nextCid() };
     return new Promise((resolve) => {
-      this.pending.set(msg.cid, { msg, resolve });
+      this.pending.set(msg.cid, { msg, resolve, quiet });
       if (this.welcomed) this.ws.send(JSON.stringify(msg));
     });
   }
@@ -190,6 +195,9 @@ export class Connection {
       case 'presence':
         if (this.welcomed) this.on.onPresence?.(msg);
         return;
+      case 'editing':
+        if (this.welcomed) this.on.onEditing?.(msg);
+        return;
       case 'ack':
         this.settle(msg);
         return;
@@ -204,8 +212,7 @@ export class Connection {
           return;
         }
         if (TRANSIENT_CODES.has(msg.code) && this.retryLater(msg.cid)) return;
-        this.settle(msg);
-        this.on.onReject?.(msg);
+        if (!this.settle(msg)?.quiet) this.on.onReject?.(msg);
         return;
       case 'error':
         this.on.onServerError?.(msg);
@@ -229,10 +236,12 @@ export class Connection {
     return true;
   }
 
+  // Answers the command `msg` is for; returns its entry (undefined if none is pending).
   settle(msg) {
     const entry = this.pending.get(msg.cid);
-    if (!entry) return;
+    if (!entry) return undefined;
     this.pending.delete(msg.cid);
     entry.resolve(msg);
+    return entry;
   }
 }

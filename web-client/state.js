@@ -1,9 +1,16 @@
 // The client's model of one meeting: a snapshot from `welcome` plus the events applied on top
 // of it, in seq order (PROTOCOL.md, "event"). No DOM and no I/O, so node can test it; the
 // functions change the model they are given and say what happened.
+//
+// The texts here (goal, item titles and notes) are the server's: what this user is typing and
+// the server has not committed yet lives in text_sync.js, which the view shows instead.
+
+import { apply } from './text_ot.js';
 
 export const ITEM_STATUSES = ['proposed', 'agreed', 'in_progress', 'done', 'dropped'];
 export const PHASES = ['lobby', 'live', 'ended'];
+// The texts edited character by character (PROTOCOL.md "Collaborative text").
+export const TEXT_FIELDS = ['goal', 'title', 'notes'];
 
 export function createState() {
   return {
@@ -14,6 +21,9 @@ export function createState() {
     // Presence can arrive before the participant_joined event that introduces its participant;
     // it is kept here so the participant starts with the right dot.
     earlyPresence: new Map(),
+    // Who else is editing which text (PROTOCOL.md "Who is editing"): participant id ->
+    // {itemId, field}. Not part of the event stream, like presence.
+    editing: new Map(),
   };
 }
 
@@ -30,8 +40,11 @@ export function applyWelcome(state, welcome) {
       participants: (m.participants || []).map((p) => ({ ...p })),
       items: (m.items || []).map((i) => ({ ...i })),
     };
+    delete state.meeting.editing;
     state.version = welcome.version;
     state.earlyPresence.clear();
+    state.editing.clear();
+    for (const e of m.editing || []) applyEditing(state, e);
     return 'snapshot';
   }
   if (state.meeting && welcome.resumeFrom === state.version) return 'resumed';
@@ -47,7 +60,10 @@ export function applyEvent(state, ev) {
   const handler = EVENT_HANDLERS[ev.kind];
   // A kind this client does not know still takes a seq; skipping it keeps the count right
   // (the server may add kinds before the client learns to show them).
-  if (handler) handler(state.meeting, ev.data || {}, ev, state);
+  // A handler returns false when the event does not fit the model (a text op that reads past
+  // the end): nothing is applied and it counts as a gap, so the caller catches up again and,
+  // failing that, takes a snapshot.
+  if (handler && handler(state.meeting, ev.data || {}, ev, state) === false) return 'gap';
   state.version = ev.seq;
   return 'applied';
 }
@@ -57,11 +73,43 @@ export function applyPresence(state, msg) {
   const p = state.meeting && findParticipant(state, msg.participantId);
   if (!p) {
     state.earlyPresence.set(msg.participantId, Boolean(msg.online));
-    return false;
+    return !msg.online && state.editing.delete(msg.participantId);
   }
-  const changed = p.online !== Boolean(msg.online);
+  let changed = p.online !== Boolean(msg.online);
   p.online = Boolean(msg.online);
+  // The server clears a participant's focus when their last connection closes; the `editing`
+  // it sends for that may be missed across a reconnect, the presence makes sure.
+  if (!p.online && state.editing.delete(p.id)) changed = true;
   return changed;
+}
+
+// Applies an `editing` message (or an entry of the snapshot's `editing`). Returns true if what
+// the participant is editing changed.
+export function applyEditing(state, msg) {
+  if (!msg.field) return state.editing.delete(msg.participantId);
+  const before = state.editing.get(msg.participantId);
+  const itemId = msg.field === 'goal' ? null : (msg.itemId ?? null);
+  if (before && before.field === msg.field && before.itemId === itemId) return false;
+  state.editing.set(msg.participantId, { field: msg.field, itemId });
+  return true;
+}
+
+// The other participants editing one text right now, in participant id order so that markers
+// do not swap places between renders. Someone not (yet) in the list shows under their id.
+export function editorsOf(state, field, itemId = null) {
+  const you = state.you?.participantId;
+  const out = [];
+  for (const [id, e] of state.editing) {
+    if (id === you || e.field !== field || (field !== 'goal' && e.itemId !== itemId)) continue;
+    const p = findParticipant(state, id);
+    out.push({ id, name: p ? p.name : id });
+  }
+  return out.sort((a, b) => compareIds(a.id, b.id));
+}
+
+// p2 before p10: ids are a letter and a seq.
+function compareIds(a, b) {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 export function findParticipant(state, id) {
@@ -142,6 +190,7 @@ const EVENT_HANDLERS = {
     const item = {
       id: d.itemId,
       title: d.title,
+      notes: d.notes || '',
       owner: d.owner || '',
       due: d.due || '',
       status: d.status || 'proposed',
@@ -161,7 +210,20 @@ const EVENT_HANDLERS = {
     const [item] = m.items.splice(from, 1);
     m.items.splice(clampIndex(d.index, m.items.length), 0, item);
   },
-  item_deleted(m, d) {
+  item_deleted(m, d, ev, state) {
     m.items = m.items.filter((x) => x.id !== d.itemId);
+    for (const [id, e] of state.editing) if (e.itemId === d.itemId) state.editing.delete(id);
+  },
+  // A character edit: the op applies to the text as of the previous seq.
+  text_edited(m, d) {
+    // The field names are the model's property names: m.goal, item.title, item.notes.
+    const target = d.field === 'goal' ? m : m.items.find((x) => x.id === d.itemId);
+    if (!target || !TEXT_FIELDS.includes(d.field)) return true;
+    try {
+      target[d.field] = apply(target[d.field] ?? '', d.op);
+    } catch {
+      return false;
+    }
+    return true;
   },
 };

@@ -1,9 +1,17 @@
 // The meeting screen: draws the model (state.js) into the skeleton in index.html and turns
 // what the user does into commands. It never changes the model itself; the model changes only
-// when the server's events come back, so every screen shows the same meeting.
+// when the server's events come back, so every screen shows the same meeting. The goal and
+// the items' titles and notes are the exception: they show the session's shared texts
+// (text_sync.js), the server's text with this user's typing on top, edited character by
+// character.
 
 import { h, byTestId, copyField, setValueUnlessFocused, toast } from './dom.js';
-import { ITEM_STATUSES, PHASES, canEditItems, isFacilitator, me, role } from './state.js';
+import { renderMarkers } from './editing_markers.js';
+import {
+  ITEM_STATUSES, PHASES, canEditItems, editorsOf, isFacilitator, me, role,
+} from './state.js';
+import { bindSharedText, showTextChange, syncControl } from './text_controls.js';
+import { textKey } from './text_sync.js';
 import { joinUrlFor } from './urls.js';
 
 const STATUS_LABELS = {
@@ -56,12 +64,54 @@ class OwnEdits {
   }
 }
 
+// send(command, options): Connection.send of the running session.
 export function createMeetingView(send) {
   const root = document.getElementById('screen-meeting');
   const q = (testid) => byTestId(testid, root);
   const edits = new OwnEdits();
   const rows = new Map(); // itemId -> the controls of its row
   let state = null;
+  let texts = null; // the session's TextSync
+  const textControls = new Map(); // text key -> {control, target}
+
+  // Tells the others which text this user is in ({field, itemId}) or that it left it (null).
+  // A refusal (say, an item deleted meanwhile) matters to no one, so it stays quiet.
+  function sendFocus(target) {
+    if (!texts) return;
+    const command = { type: 'focus' };
+    if (target) {
+      command.field = target.field;
+      if (target.itemId) command.itemId = target.itemId;
+    }
+    send(command, { quiet: true });
+  }
+
+  function bindText(control, field, itemId = null) {
+    const key = textKey(field, itemId);
+    const target = { field, itemId };
+    textControls.set(key, { control, target });
+    bindSharedText(control, key, target, { texts: () => texts, focus: sendFocus });
+  }
+
+  // A new session's texts; the controls show them from the next render.
+  function useTexts(sync) {
+    texts = sync;
+  }
+
+  function textChanged(key, change) {
+    const entry = textControls.get(key);
+    if (!entry) return; // its row is drawn on the next render
+    if (change) showTextChange(entry.control, change);
+    syncControl(entry.control, texts, key);
+  }
+
+  // After a (re)connect: the server forgot what this user was editing when the last connection
+  // closed, so the text still focused is announced again.
+  function announceFocus() {
+    for (const { control, target } of textControls.values()) {
+      if (document.activeElement === control) sendFocus(target);
+    }
+  }
 
   function render(next = state) {
     state = next;
@@ -160,24 +210,24 @@ export function createMeetingView(send) {
   const settings = q('meeting-settings');
   const editTitle = q('edit-title');
   const editGoal = q('edit-goal');
+  const goalMarkers = q('goal-editors');
   onTextCommit(editTitle, 'meeting.title', (title) => ({ type: 'set_title', title }), {
     required: true,
     current: () => state.meeting.title,
   });
-  onTextCommit(editGoal, 'meeting.goal', (goal) => ({ type: 'set_goal', goal }), {
-    required: true,
-    current: () => state.meeting.goal,
-  });
+  bindText(editGoal, 'goal');
   settings.addEventListener('submit', (e) => e.preventDefault());
   for (const phase of PHASES) {
     q(`phase-${phase}`).addEventListener('click', () => send({ type: 'set_phase', phase }));
   }
 
   function renderSettings(m) {
+    // Shown to all: members see that the facilitator is rewording the goal.
+    renderMarkers(goalMarkers, editGoal, editorsOf(state, 'goal'));
     settings.hidden = !isFacilitator(state);
     if (settings.hidden) return;
     show(editTitle, 'meeting.title', m.title);
-    show(editGoal, 'meeting.goal', m.goal);
+    syncControl(editGoal, texts, 'goal');
     // An ended meeting accepts only set_phase (PROTOCOL.md), so only the phase stays live.
     editTitle.disabled = editGoal.disabled = m.phase === 'ended';
     for (const phase of PHASES) {
@@ -222,8 +272,18 @@ export function createMeetingView(send) {
       testid: 'item-title',
       maxlength: '200',
       'aria-label': 'Action item',
+      placeholder: 'Untitled action item',
       autocomplete: 'off',
     });
+    const titleMarkers = h('span', { class: 'editing-markers', testid: 'title-editors', hidden: true });
+    const notes = h('textarea', {
+      class: 'item-notes',
+      testid: 'item-notes',
+      maxlength: '5000',
+      rows: '3',
+      placeholder: 'Notes',
+    });
+    const notesMarkers = h('span', { class: 'editing-markers', testid: 'notes-editors', hidden: true });
     const owner = h('input', { testid: 'item-owner', maxlength: '100', autocomplete: 'off' });
     const due = h('input', { testid: 'item-due', type: 'date' });
     const status = h(
@@ -239,17 +299,22 @@ export function createMeetingView(send) {
     const li = h(
       'li',
       { class: 'item', testid: 'item', 'data-item-id': id },
-      title,
+      h('div', { class: 'item-head' }, title, titleMarkers),
       h('div', { class: 'item-fields' }, field('Owner', owner), field('Due', due),
         field('Status', status)),
+      h(
+        'label',
+        { class: 'field item-notes-field' },
+        h('span', { class: 'field-label' }, 'Notes', notesMarkers),
+        notes,
+      ),
       tools,
     );
 
+    // Title and notes are shared texts, edited by everyone at once; the rest is set whole.
+    bindText(title, 'title', id);
+    bindText(notes, 'notes', id);
     const current = (f) => () => state.meeting.items.find((i) => i.id === id)?.[f];
-    onTextCommit(title, `${id}.title`, (v) => ({ type: 'update_item', itemId: id, title: v }), {
-      required: true,
-      current: current('title'),
-    });
     onTextCommit(owner, `${id}.owner`, (v) => ({ type: 'update_item', itemId: id, owner: v }), {
       current: current('owner'),
     });
@@ -280,7 +345,7 @@ export function createMeetingView(send) {
       disarmTimer = setTimeout(disarm, DELETE_CONFIRM_MS);
     });
 
-    return { li, title, owner, due, status, tools, up, down };
+    return { li, title, titleMarkers, notes, notesMarkers, owner, due, status, tools, up, down };
   }
 
   function renderItems(m) {
@@ -291,6 +356,8 @@ export function createMeetingView(send) {
       if (!present.has(id)) {
         row.li.remove();
         rows.delete(id);
+        textControls.delete(textKey('title', id));
+        textControls.delete(textKey('notes', id));
       }
     }
     m.items.forEach((item, index) => {
@@ -299,12 +366,15 @@ export function createMeetingView(send) {
         row = createRow(item.id);
         rows.set(item.id, row);
       }
-      show(row.title, `${item.id}.title`, item.title);
+      syncControl(row.title, texts, textKey('title', item.id));
+      syncControl(row.notes, texts, textKey('notes', item.id));
+      renderMarkers(row.titleMarkers, row.title, editorsOf(state, 'title', item.id));
+      renderMarkers(row.notesMarkers, row.notes, editorsOf(state, 'notes', item.id));
       show(row.owner, `${item.id}.owner`, item.owner);
       show(row.due, `${item.id}.due`, item.due);
       show(row.status, `${item.id}.status`, item.status);
       row.li.dataset.status = item.status;
-      for (const control of [row.title, row.owner, row.due, row.status]) {
+      for (const control of [row.title, row.notes, row.owner, row.due, row.status]) {
         control.disabled = !editable;
       }
       row.tools.hidden = !arrange;
@@ -396,5 +466,5 @@ export function createMeetingView(send) {
     joinUrl.value = m.joinCode ? joinUrlFor(m.joinCode) : '';
   }
 
-  return { render, setConnStatus };
+  return { render, setConnStatus, useTexts, textChanged, announceFocus };
 }

@@ -91,23 +91,34 @@ class Decider {
       refuse("bad_message", "edit_text.version " + std::to_string(c.version) +
                                 " is ahead of the meeting (" + std::to_string(m_.version) + ")");
     }
+    const std::string& text = c.field == TextField::goal ? m_.goal
+                              : c.field == TextField::title
+                                  ? m_.items[m_.item_index(c.item_id)].title
+                                  : m_.items[m_.item_index(c.item_id)].notes;
     std::string key = text_key(c.field, c.item_id);
     TextOp op = c.op;
+    // The length the text had at c.version: the op must fit that text, not today's (a
+    // retain past its end means the sender is out of step, even if transforming hides it).
+    auto length_then = static_cast<long long>(code_points(text));
     if (auto it = m_.text_history.find(key); it != m_.text_history.end()) {
       const TextHistory& history = it->second;
       if (c.version < history.floor) {
         refuse("stale", "this edit is based on version " + std::to_string(c.version) +
                             ", older than the server keeps for merging; reload the text");
       }
-      // Committed ops win ties: the client makes the same choice for ops it receives.
       for (const auto& [seq, committed] : history.ops) {
-        if (seq > c.version) op = transform(op, committed, Side::right);
+        if (seq <= c.version) continue;
+        length_then -= static_cast<long long>(target_length(committed)) -
+                       static_cast<long long>(base_length(committed));
+        // Committed ops win ties: the client makes the same choice for ops it receives.
+        op = transform(op, committed, Side::right);
       }
     }
-    const std::string& text = c.field == TextField::goal ? m_.goal
-                              : c.field == TextField::title
-                                  ? m_.items[m_.item_index(c.item_id)].title
-                                  : m_.items[m_.item_index(c.item_id)].notes;
+    if (static_cast<long long>(base_length(c.op)) > length_then) {
+      refuse("bad_op", "the op reads past the end of the text as it was at version " +
+                           std::to_string(c.version) + " (" + std::to_string(length_then) +
+                           " characters)");
+    }
     auto edited = core::apply(to_code_points(text), op);
     if (!edited) {
       refuse("bad_op", "the op reads past the end of the text (" +

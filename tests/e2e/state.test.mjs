@@ -5,11 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
+  applyEditing,
   applyEvent,
   applyPresence,
   applyWelcome,
   canEditItems,
   createState,
+  editorsOf,
   findItem,
   findParticipant,
   isFacilitator,
@@ -88,7 +90,7 @@ test('Events_AppliedInOrder_BuildTheItemList', () => {
 
   assert.equal(applyEvent(state, ev('item_updated', { itemId: 'i4', status: 'done', owner: 'Sam' })), 'applied');
   assert.deepEqual({ ...findItem(state, 'i4') }, {
-    id: 'i4', title: 'Flyer', owner: 'Sam', due: '', status: 'done', createdBy: 'p3',
+    id: 'i4', title: 'Flyer', notes: '', owner: 'Sam', due: '', status: 'done', createdBy: 'p3',
   });
 
   // item_moved's index is the item's position after the move.
@@ -193,4 +195,99 @@ test('Presence_UpdatesOnlineFlag_EvenWhenItArrivesBeforeTheJoin', () => {
 test('Roles_ObserverCannotEditItems_FacilitatorIsFacilitator', () => {
   assert.equal(canEditItems(joinedState({ role: 'observer' })), false);
   assert.equal(isFacilitator(joinedState({ role: 'facilitator', you: 'p2' })), true);
+});
+
+// --- collaborative texts and who is editing them ----------------------------------------------
+
+const addItem = (itemId, extra = {}) =>
+  ev('item_added', { itemId, title: 'Flyer', notes: 'due soon', owner: '', due: '', status: 'proposed', index: 0, ...extra });
+
+test('Text_ItemAddedKeepsNotes_TextEditedAppliesItsOpToTheServersText', () => {
+  const state = joinedState();
+  applyEvent(state, addItem('i4'));
+  assert.equal(findItem(state, 'i4').notes, 'due soon');
+  assert.equal(applyEvent(state, ev('text_edited', { field: 'notes', itemId: 'i4', op: [4, 'very ', { d: 1 }] })), 'applied');
+  assert.equal(findItem(state, 'i4').notes, 'due very oon');
+  applyEvent(state, ev('text_edited', { field: 'title', itemId: 'i4', op: ['Book ', 5, 's'] }));
+  assert.equal(findItem(state, 'i4').title, 'Book Flyers');
+  // Code points, not UTF-16 units: the emoji counts one.
+  applyEvent(state, ev('text_edited', { field: 'goal', op: ['👋🏽', 1, { d: 5 }] }));
+  assert.equal(state.meeting.goal, '👋🏽Echild ready for kindergarten');
+  // The waving hand and its skin tone are two code points.
+  applyEvent(state, ev('text_edited', { field: 'goal', op: [2, '!'] }));
+  assert.equal(state.meeting.goal, '👋🏽!Echild ready for kindergarten');
+});
+
+test('Text_AnOpThatDoesNotFitIsAGap_NothingApplied', () => {
+  const state = joinedState();
+  applyEvent(state, addItem('i4'));
+  const version = state.version;
+  assert.equal(applyEvent(state, ev('text_edited', { field: 'notes', itemId: 'i4', op: [99, 'x'] })), 'gap');
+  assert.equal(findItem(state, 'i4').notes, 'due soon');
+  assert.equal(state.version, version);
+});
+
+test('Text_EditOfAnItemNotInTheModelStillTakesItsSeq', () => {
+  const state = joinedState();
+  assert.equal(applyEvent(state, ev('text_edited', { field: 'notes', itemId: 'i77', op: ['x'] })), 'applied');
+  assert.equal(state.version, 4);
+});
+
+test('Editing_FromTheSnapshotAndFromMessages_OthersOnlyInIdOrder', () => {
+  const state = createState();
+  const w = snapshotWelcome();
+  w.meeting.items = [{ id: 'i4', title: 'Flyer', notes: '', owner: '', due: '', status: 'proposed', createdBy: 'p2' }];
+  w.meeting.participants.push({ id: 'p10', name: 'Kim', role: 'member', attendance: 'remote', organisation: '', online: true });
+  w.meeting.editing = [
+    { participantId: 'p2', itemId: null, field: 'goal' },
+    { participantId: 'p3', itemId: 'i4', field: 'notes' }, // this user, in another tab
+  ];
+  applyWelcome(state, w);
+  assert.equal(state.meeting.editing, undefined, 'kept apart from the meeting');
+  assert.deepEqual(editorsOf(state, 'goal'), [{ id: 'p2', name: 'Sam' }]);
+  assert.deepEqual(editorsOf(state, 'notes', 'i4'), [], 'not yourself');
+
+  assert.equal(applyEditing(state, { type: 'editing', participantId: 'p10', itemId: 'i4', field: 'notes' }), true);
+  assert.equal(applyEditing(state, { type: 'editing', participantId: 'p10', itemId: 'i4', field: 'notes' }), false);
+  assert.equal(applyEditing(state, { type: 'editing', participantId: 'p2', itemId: 'i4', field: 'notes' }), true);
+  assert.deepEqual(editorsOf(state, 'notes', 'i4'), [{ id: 'p2', name: 'Sam' }, { id: 'p10', name: 'Kim' }]);
+  assert.deepEqual(editorsOf(state, 'goal'), []);
+  assert.deepEqual(editorsOf(state, 'title', 'i4'), []);
+  assert.deepEqual(editorsOf(state, 'notes', 'i5'), []);
+
+  // Editing nothing: both fields null.
+  assert.equal(applyEditing(state, { type: 'editing', participantId: 'p2', itemId: null, field: null }), true);
+  assert.equal(applyEditing(state, { type: 'editing', participantId: 'p2', itemId: null, field: null }), false);
+  assert.deepEqual(editorsOf(state, 'notes', 'i4'), [{ id: 'p10', name: 'Kim' }]);
+
+  // Someone the model does not know yet shows under their id, until they go offline.
+  applyEditing(state, { type: 'editing', participantId: 'p12', itemId: null, field: 'goal' });
+  assert.deepEqual(editorsOf(state, 'goal'), [{ id: 'p12', name: 'p12' }]);
+  assert.equal(applyPresence(state, { type: 'presence', participantId: 'p12', online: false }), true);
+  assert.deepEqual(editorsOf(state, 'goal'), []);
+});
+
+test('Editing_ClearedWhenTheParticipantGoesOffline_OrTheItemIsDeleted_OrASnapshotSaysSo', () => {
+  const state = joinedState();
+  applyEvent(state, addItem('i4'));
+  applyEditing(state, { type: 'editing', participantId: 'p2', itemId: 'i4', field: 'title' });
+  assert.equal(applyPresence(state, { type: 'presence', participantId: 'p2', online: false }), true);
+  assert.deepEqual(editorsOf(state, 'title', 'i4'), []);
+
+  applyPresence(state, { type: 'presence', participantId: 'p2', online: true });
+  applyEditing(state, { type: 'editing', participantId: 'p2', itemId: 'i4', field: 'title' });
+  applyEvent(state, ev('item_deleted', { itemId: 'i4' }));
+  assert.equal(state.editing.size, 0);
+
+  applyEditing(state, { type: 'editing', participantId: 'p2', itemId: null, field: 'goal' });
+  applyWelcome(state, snapshotWelcome({ version: 20 }));
+  assert.equal(state.editing.size, 0, 'a snapshot without editing entries clears them');
+});
+
+test('Editing_ResumeKeepsWhatIsKnown', () => {
+  const state = joinedState();
+  applyEditing(state, { type: 'editing', participantId: 'p2', itemId: null, field: 'goal' });
+  const resumed = { type: 'welcome', v: 1, cid: 'x-2', serverTime: 0, version: 3, you: { participantId: 'p3', role: 'member' }, token: 't2', resumeFrom: 3 };
+  assert.equal(applyWelcome(state, resumed), 'resumed');
+  assert.deepEqual(editorsOf(state, 'goal'), [{ id: 'p2', name: 'Sam' }]);
 });

@@ -6,16 +6,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 
 import {
   ROUNDTABLE_BIN, binaryExists, cleanup, freePort, startRedis, startServer,
 } from '../support/harness.mjs';
-
-const ARTIFACTS = process.env.ROUNDTABLE_ARTIFACTS || 'test-artifacts';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-// Long enough for a loaded 2-core CI machine, short enough that a missing update fails fast.
-const UI_TIMEOUT_MS = 15000;
+import {
+  ARTIFACTS, createMeetingInUi, item, joinForm as fillJoinForm, launchBrowser, openPage as open,
+  waitForItemField, waitForItemTitled, waitForParticipant,
+} from './browser.mjs';
 
 const skip = binaryExists() ? false : `roundtable binary not built (${ROUNDTABLE_BIN})`;
 
@@ -29,61 +27,12 @@ let serverArgs; // a fixed port, so a restarted server is where the pages reconn
 let browser;
 const pages = {}; // facilitator, member: {context, page, errors}
 
-// One browser with two contexts: each context has its own cookies and localStorage, like two
-// people on two devices. launch() gives the browser a fresh temporary profile of its own
-// (playwright-core refuses --user-data-dir in launch() args, and launchPersistentContext
-// would mean one whole browser per page), so nothing leaks between test runs either.
 async function openPage(role, viewport) {
-  const context = await browser.newContext({ viewport });
-  context.setDefaultTimeout(UI_TIMEOUT_MS);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (err) => errors.push(`${role}: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') console.log(`[${role} console] ${msg.text()}`);
-  });
-  pages[role] = { context, page, errors };
-  return page;
+  pages[role] = await open(browser, role, viewport);
+  return pages[role].page;
 }
 
-const itemSelector = (itemId) => `[data-testid="item"][data-item-id="${itemId}"]`;
-const item = (page, itemId) => page.locator(itemSelector(itemId));
-
-// Resolves with the id of the first action item whose title field shows `title`.
-async function waitForItemTitled(page, title) {
-  const handle = await page.waitForFunction(
-    (t) => [...document.querySelectorAll('[data-testid="item"]')]
-      .find((li) => li.querySelector('[data-testid="item-title"]').value === t)
-      ?.dataset.itemId,
-    title,
-    { timeout: UI_TIMEOUT_MS },
-  );
-  return handle.jsonValue();
-}
-
-// Waits until the form control `field` (a data-testid) of an item shows `value`.
-async function waitForItemField(page, itemId, field, value) {
-  await page.waitForFunction(
-    ([sel, v]) => document.querySelector(sel)?.value === v,
-    [`${itemSelector(itemId)} [data-testid="${field}"]`, value],
-    { timeout: UI_TIMEOUT_MS },
-  );
-}
-
-async function waitForParticipant(page, name, attrs = {}) {
-  let selector = '[data-testid="participant"]';
-  for (const [k, v] of Object.entries(attrs)) selector += `[data-${k}="${v}"]`;
-  await page.locator(selector).filter({ hasText: name }).first().waitFor();
-}
-
-async function joinForm(page, { name, attendance, organisation }) {
-  await page.getByTestId('join-name').fill(name);
-  await page.getByTestId(`join-attendance-${attendance}`).check();
-  await page.getByTestId('join-organisation').fill(organisation);
-  await page.getByTestId('join-submit').click();
-  await page.getByTestId('goal-banner').filter({ hasText: GOAL }).waitFor();
-  await page.locator('[data-testid="conn-status"][data-state="connected"]').waitFor();
-}
+const joinForm = (page, profile) => fillJoinForm(page, profile, GOAL);
 
 // Scrolls to the bottom and checks the goal banner is still at the top of the viewport and
 // not covered: the shared-agenda rule that the goal cannot be scrolled away.
@@ -113,20 +62,7 @@ before(async () => {
   redis = await startRedis();
   serverArgs = ['--port', String(await freePort())];
   server = await startServer({ redisUrl: redis.url, args: serverArgs });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 });
 
@@ -140,17 +76,10 @@ test('facilitator and remote member co-edit an action item live', { skip }, asyn
   const fac = await openPage('facilitator', { width: 1280, height: 640 });
   const mem = await openPage('member', { width: 390, height: 740 });
 
-  await fac.goto(`${server.baseUrl}/`);
-  await fac.getByTestId('create-title').fill('Readiness Council');
-  await fac.getByTestId('create-goal').fill(GOAL);
-  await fac.getByTestId('create-submit').click();
-  // The invite box is in the page from the start, hidden and empty until the meeting exists.
-  await fac.getByTestId('join-code-display').waitFor();
-  const code = (await fac.getByTestId('join-code-display').textContent()).trim();
+  const { code, joinUrl, meetingId } =
+    await createMeetingInUi(fac, server.baseUrl, { title: 'Readiness Council', goal: GOAL });
   assert.match(code, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-  const joinUrl = await fac.getByTestId('join-url-display').inputValue();
   assert.ok(joinUrl.includes(`join=${code}`), `join link ${joinUrl} carries the code`);
-  const meetingId = new URL(fac.url()).searchParams.get('meeting');
   assert.ok(meetingId, 'the facilitator page remembers the meeting in its address');
   assert.ok(await fac.evaluate((id) => localStorage.getItem(`rt.fac.${id}`), meetingId),
     'facilitator token kept in localStorage');

@@ -269,6 +269,15 @@ TEST_F(EditTextTest, ConcurrentEditsOnOneVersionAreBothKept) {
   EXPECT_EQ(std::get<Accepted>(d).events[0].data["op"], nlohmann::json::parse(R"([5,{"d":5}])"));
 }
 
+TEST_F(EditTextTest, AnOldOpThatReadsPastTheTextOfItsVersionIsRefused) {
+  uint64_t base = f.m.version;  // notes "Draft": 5 code points
+  f.ok(f.fac, "grow", notes(base, R"([5," and more"])"));
+  EXPECT_EQ(rejection_code(f.run(f.member, "old", notes(base, R"([99])"))), "bad_op");
+  EXPECT_EQ(rejection_code(f.run(f.member, "old2", notes(base, R"([6,"x"])"))), "bad_op");
+  f.ok(f.member, "fits", notes(base, R"([5,"!"])"));
+  EXPECT_EQ(f.m.items[0].notes, "Draft and more!") << "the committed insert wins the tie";
+}
+
 TEST_F(EditTextTest, EventOpsAreNormalizedEvenWhenNothingWasTransformed) {
   auto d = decide(f.m, f.member, "n", notes(f.m.version, R"([3,"X",2])"), test::kNow);
   EXPECT_EQ(std::get<Accepted>(d).events[0].data["op"], nlohmann::json::parse(R"([3,"X"])"));

@@ -1,0 +1,101 @@
+// Shared by the end-to-end tests: one headless Chromium (playwright-core, no bundled browser),
+// pages as separate people, and the steps and waits every test needs on the meeting screen.
+
+import { chromium } from 'playwright-core';
+
+export const ARTIFACTS = process.env.ROUNDTABLE_ARTIFACTS || 'test-artifacts';
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// Long enough for a loaded 2-core CI machine, short enough that a missing update fails fast.
+export const UI_TIMEOUT_MS = 15000;
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+// A page in a context of its own: each context has its own cookies and localStorage, like two
+// people on two devices. launch() gives the browser a fresh temporary profile (playwright-core
+// refuses --user-data-dir in launch() args, and launchPersistentContext would mean one whole
+// browser per page), so nothing leaks between test runs either. Returns {context, page,
+// errors}: errors collects the page's uncaught exceptions, for the tests to assert none.
+export async function openPage(browser, role, viewport) {
+  const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(UI_TIMEOUT_MS);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(`${role}: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') console.log(`[${role} console] ${msg.text()}`);
+  });
+  return { context, page, errors };
+}
+
+export const itemSelector = (itemId) => `[data-testid="item"][data-item-id="${itemId}"]`;
+export const item = (page, itemId) => page.locator(itemSelector(itemId));
+
+// Resolves with the id of the first action item whose title field shows `title`.
+export async function waitForItemTitled(page, title) {
+  const handle = await page.waitForFunction(
+    (t) => [...document.querySelectorAll('[data-testid="item"]')]
+      .find((li) => li.querySelector('[data-testid="item-title"]').value === t)
+      ?.dataset.itemId,
+    title,
+    { timeout: UI_TIMEOUT_MS },
+  );
+  return handle.jsonValue();
+}
+
+// Waits until the form control `field` (a data-testid) of an item shows `value`.
+export async function waitForItemField(page, itemId, field, value) {
+  await page.waitForFunction(
+    ([sel, v]) => document.querySelector(sel)?.value === v,
+    [`${itemSelector(itemId)} [data-testid="${field}"]`, value],
+    { timeout: UI_TIMEOUT_MS },
+  );
+}
+
+export async function waitForParticipant(page, name, attrs = {}) {
+  let selector = '[data-testid="participant"]';
+  for (const [k, v] of Object.entries(attrs)) selector += `[data-${k}="${v}"]`;
+  await page.locator(selector).filter({ hasText: name }).first().waitFor();
+}
+
+export const waitForConnected = (page) =>
+  page.locator('[data-testid="conn-status"][data-state="connected"]').waitFor();
+
+// Fills in the join form and waits until the meeting, with `goal` in its banner, is live.
+export async function joinForm(page, { name, attendance, organisation }, goal) {
+  await page.getByTestId('join-name').fill(name);
+  await page.getByTestId(`join-attendance-${attendance}`).check();
+  await page.getByTestId('join-organisation').fill(organisation);
+  await page.getByTestId('join-submit').click();
+  await page.getByTestId('goal-banner').filter({ hasText: goal }).waitFor();
+  await waitForConnected(page);
+}
+
+// Creates a meeting from the landing page, as a facilitator does, and stops at the join form.
+// Returns {code, joinUrl, meetingId}.
+export async function createMeetingInUi(page, baseUrl, { title, goal }) {
+  await page.goto(`${baseUrl}/`);
+  await page.getByTestId('create-title').fill(title);
+  await page.getByTestId('create-goal').fill(goal);
+  await page.getByTestId('create-submit').click();
+  // The invite box is in the page from the start, hidden and empty until the meeting exists.
+  await page.getByTestId('join-code-display').waitFor();
+  const code = (await page.getByTestId('join-code-display').textContent()).trim();
+  const joinUrl = await page.getByTestId('join-url-display').inputValue();
+  const meetingId = new URL(page.url()).searchParams.get('meeting');
+  return { code, joinUrl, meetingId };
+}

@@ -1,0 +1,49 @@
+// The DOM side of the shared texts (text_sync.js): turns typing in an <input> or <textarea>
+// into edits, says which text the user is in (`focus`), and shows others' edits without moving
+// the user's caret or selection.
+
+import { moveSelection } from './text_client.js';
+import { toCodePointIndex } from './text_ot.js';
+
+// Wires `control` to the text `key`. texts() is the session's TextSync (or null between
+// sessions); focus(target) tells the others what this user edits: {field, itemId} or null.
+export function bindSharedText(control, key, target, { texts, focus }) {
+  control.addEventListener('input', () => {
+    const sync = texts();
+    if (!sync?.has(key)) return;
+    const caret = toCodePointIndex(control.value, control.selectionEnd ?? control.value.length);
+    sync.localEdit(key, control.value, caret);
+    // Refused (frozen until a reload) or not taken: the field shows the shared text again.
+    syncControl(control, sync, key);
+  });
+  control.addEventListener('focus', () => focus(target));
+  control.addEventListener('blur', () => focus(null));
+}
+
+// Makes the control show the shared text and its status; the value is only set when it
+// differs, which keeps the caret of a user in it (it only differs after a missed change).
+export function syncControl(control, sync, key) {
+  if (!sync?.has(key)) return;
+  const text = sync.text(key);
+  if (control.value !== text) control.value = text;
+  const { pending, frozen } = sync.status(key);
+  if (pending) control.dataset.pending = 'true';
+  else delete control.dataset.pending;
+  control.readOnly = frozen;
+}
+
+// Shows a change {op, before, after} that someone else (or a reload) made to the text.
+export function showTextChange(control, change) {
+  const { op, before, after } = change;
+  if (document.activeElement !== control || control.value !== before) {
+    control.value = after;
+    return;
+  }
+  // Setting the value puts the caret at the end and may scroll: both are put back.
+  const { scrollTop, scrollLeft, selectionDirection } = control;
+  const moved = moveSelection(before, control.selectionStart, control.selectionEnd, op);
+  control.value = moved.text;
+  control.setSelectionRange(moved.selectionStart, moved.selectionEnd, selectionDirection ?? 'none');
+  control.scrollTop = scrollTop;
+  control.scrollLeft = scrollLeft;
+}

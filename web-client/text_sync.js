@@ -1,0 +1,203 @@
+// All the collaboratively edited texts of one meeting session, one SharedText each (the goal,
+// every item's title and notes), fed from the welcome snapshots and the events, and sending
+// their edit_text commands. No DOM: the view hears of changes through onChange, and node
+// tests it with a fake connection.
+
+import { SharedText } from './shared_text.js';
+
+// A text's name in this module and in the view.
+export function textKey(field, itemId) {
+  return field === 'goal' ? 'goal' : `${itemId}.${field}`;
+}
+
+const LABELS = { goal: 'the goal', title: 'the action item', notes: 'the notes' };
+
+// At most one edit_text per this many ms. One op is in flight per text and the next goes out
+// when the server reports it back, which on a fast link is after every keystroke; spacing
+// them keeps a fast typist well under the server's 20 commands per second (more keystrokes
+// are composed into each op meanwhile).
+export const MIN_SEND_INTERVAL_MS = 80;
+
+export class TextSync {
+  // send(command) -> Promise of the ack/reject (Connection.send, quietly).
+  // onChange(key, change): the text `key` shows changed by something other than the user's
+  //   typing, change = {op, before, after} (op on `before`); or change = null when only its
+  //   pending/frozen status may have changed outside an event (after events the caller
+  //   renders anyway).
+  // onReload(): fetch a fresh snapshot (a text is frozen until it comes).
+  // onNotice(message): tell the user that an edit of theirs was refused.
+  // cidPrefix: this page's random cid prefix. now/setTimer/clearTimer: the clock, for tests.
+  constructor({ send, onChange, onReload, onNotice, cidPrefix, minIntervalMs = MIN_SEND_INTERVAL_MS,
+    now = () => Date.now(), setTimer = (fn, ms) => setTimeout(fn, ms),
+    clearTimer = (t) => clearTimeout(t) }) {
+    this.sendCommand = send;
+    this.onChange = onChange;
+    this.onReload = onReload;
+    this.onNotice = onNotice;
+    this.minIntervalMs = minIntervalMs;
+    this.now = now;
+    this.setTimer = setTimer;
+    this.clearTimer = clearTimer;
+    this.fields = new Map(); // key -> {shared, field, itemId}
+    let prefixes = 0;
+    this.newCidPrefix = () => `${cidPrefix}.t${(prefixes += 1)}`;
+    this.lastSentAt = -Infinity;
+    this.timer = null;
+    this.disposed = false;
+  }
+
+  has(key) {
+    return this.fields.has(key);
+  }
+
+  text(key) {
+    return this.fields.get(key)?.shared.text;
+  }
+
+  // {pending, frozen} of a text, for the view.
+  status(key) {
+    const shared = this.fields.get(key)?.shared;
+    return { pending: Boolean(shared?.pending), frozen: Boolean(shared?.frozen) };
+  }
+
+  // A welcome with a meeting snapshot at `version` (after the model took it).
+  snapshot(meeting, version) {
+    const present = new Set();
+    this.add('goal', null, meeting.goal, version, present);
+    for (const item of meeting.items) {
+      this.add('title', item.id, item.title, version, present);
+      this.add('notes', item.id, item.notes ?? '', version, present);
+    }
+    for (const key of [...this.fields.keys()]) {
+      if (!present.has(key)) this.fields.delete(key); // the item is gone
+    }
+    this.flush();
+  }
+
+  add(field, itemId, text, version, present) {
+    const key = textKey(field, itemId);
+    present?.add(key);
+    const f = this.fields.get(key);
+    if (f) this.update(key, f, (s) => s.snapshot(text, version));
+    else this.fields.set(key, { shared: new SharedText(text, version, this.newCidPrefix), field, itemId });
+  }
+
+  // An event the model applied (seq = its version + 1). `you` is this participant's id.
+  event(ev, you) {
+    const d = ev.data || {};
+    const acts = new Map(); // key -> what the event does to that text
+    switch (ev.kind) {
+      case 'item_added':
+        this.add('title', d.itemId, d.title ?? '', ev.seq);
+        this.add('notes', d.itemId, d.notes ?? '', ev.seq);
+        break;
+      case 'item_deleted':
+        this.fields.delete(textKey('title', d.itemId));
+        this.fields.delete(textKey('notes', d.itemId));
+        break;
+      case 'text_edited':
+        acts.set(textKey(d.field, d.itemId), (s) => s.edited(ev, you));
+        break;
+      case 'item_updated':
+        for (const field of ['title', 'notes']) {
+          if (typeof d[field] === 'string') {
+            acts.set(textKey(field, d.itemId), (s) => s.replaced(d[field], ev.seq));
+          }
+        }
+        break;
+      case 'goal_set':
+        acts.set('goal', (s) => s.replaced(d.goal, ev.seq));
+        break;
+      default:
+    }
+    for (const [key, f] of this.fields) {
+      this.update(key, f, acts.get(key) ?? ((s) => s.passed(ev.seq)));
+    }
+    this.flush();
+  }
+
+  // The user typed: the field `key` now holds `after`, caret at code point `caret`. Returns
+  // false when the edit was not taken; the field should then show text(key) again.
+  localEdit(key, after, caret) {
+    const f = this.fields.get(key);
+    if (!f) return false;
+    try {
+      if (!f.shared.edit(after, caret)) return false;
+    } catch (err) {
+      // Text the protocol cannot carry (a lone surrogate): the field goes back to the text.
+      console.error(err);
+      return false;
+    }
+    this.flush();
+    return true;
+  }
+
+  // Runs one change of a text and reports what the user sees change. A text whose state
+  // machine throws (an op that does not fit: the copies drifted apart) is frozen and reloaded.
+  update(key, f, change) {
+    const before = f.shared.text;
+    let op;
+    try {
+      op = change(f.shared);
+      if (!f.shared.consistent()) throw new Error(`text ${key} drifted from the server's`);
+    } catch (err) {
+      console.error(err);
+      f.shared.freeze();
+      this.onChange(key, null);
+      this.onReload();
+      return;
+    }
+    if (op) this.onChange(key, { op, before, after: f.shared.text });
+  }
+
+  // Sends the ops that are ready, spaced by minIntervalMs.
+  flush() {
+    if (this.disposed || this.timer !== null) return;
+    const ready = [...this.fields].filter(([, f]) => f.shared.wantsToSend);
+    if (ready.length === 0) return;
+    const wait = this.lastSentAt + this.minIntervalMs - this.now();
+    if (wait > 0) {
+      this.timer = this.setTimer(() => {
+        this.timer = null;
+        this.flush();
+      }, wait);
+      return;
+    }
+    this.lastSentAt = this.now();
+    for (const [key, f] of ready) {
+      const { shared } = f;
+      const c = shared.takeCommand();
+      if (!c) continue;
+      const command = { type: 'edit_text', cid: c.cid, field: f.field };
+      if (f.field !== 'goal') command.itemId = f.itemId;
+      command.version = c.version;
+      command.op = c.op;
+      this.sendCommand(command).then((reply) => this.answered(key, shared, c.cid, reply));
+    }
+  }
+
+  answered(key, shared, cid, reply) {
+    const f = this.fields.get(key);
+    // 'stopped': the session is over. A text replaced since has nothing to do with it.
+    if (this.disposed || reply.code === 'stopped' || !f || f.shared !== shared) return;
+    let outcome = 'none';
+    this.update(key, f, (s) => {
+      const r = s.answered(cid, reply);
+      outcome = r.outcome;
+      return r.show;
+    });
+    this.onChange(key, null); // no render follows an answer: its status may have changed
+    if (outcome !== 'none') {
+      const why = reply.message || reply.code;
+      this.onNotice(`Your last edit of ${LABELS[f.field]} could not be saved (${why}); it shows what the meeting has again.`);
+    }
+    if (outcome === 'reload') this.onReload();
+    this.flush();
+  }
+
+  dispose() {
+    this.disposed = true;
+    this.clearTimer(this.timer);
+    this.timer = null;
+  }
+}
