@@ -1,12 +1,26 @@
 // Shared by the end-to-end tests: one headless Chromium (playwright-core, no bundled browser),
 // pages as separate people, and the steps and waits every test needs on the meeting screen.
 
+import fs from 'node:fs';
 import { chromium } from 'playwright-core';
+
+import { freePort, startRedis, startServer } from '../support/harness.mjs';
 
 export const ARTIFACTS = process.env.ROUNDTABLE_ARTIFACTS || 'test-artifacts';
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 // Long enough for a loaded 2-core CI machine, short enough that a missing update fails fast.
 export const UI_TIMEOUT_MS = 15000;
+
+// Redis, a server on a fixed free port (so a restarted server is where the pages reconnect)
+// and Chromium, for one test file.
+export async function startStack() {
+  const redis = await startRedis();
+  const serverArgs = ['--port', String(await freePort())];
+  const server = await startServer({ redisUrl: redis.url, args: serverArgs });
+  const browser = await launchBrowser();
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  return { redis, serverArgs, server, browser };
+}
 
 export function launchBrowser() {
   return chromium.launch({

@@ -6,15 +6,15 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  ROUNDTABLE_BIN, binaryExists, cleanup, freePort, join, startRedis, startServer, waitFor,
+  ROUNDTABLE_BIN, binaryExists, cleanup, join, startServer, waitFor,
 } from '../support/harness.mjs';
 import {
-  ARTIFACTS, UI_TIMEOUT_MS, createMeetingInUi, item, itemSelector, joinForm, launchBrowser,
+  ARTIFACTS, UI_TIMEOUT_MS, createMeetingInUi, item, itemSelector, joinForm,
   openPage, waitForConnected, waitForItemTitled, waitForParticipant,
+  startStack,
 } from './browser.mjs';
 import { participantHue } from '../../web-client/editing_markers.js';
 
@@ -94,11 +94,7 @@ async function serverNotes() {
 
 before(async () => {
   if (skip) return;
-  redis = await startRedis();
-  serverArgs = ['--port', String(await freePort())];
-  server = await startServer({ redisUrl: redis.url, args: serverArgs });
-  browser = await launchBrowser();
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  ({ redis, serverArgs, server, browser } = await startStack());
 
   people.a = await openPage(browser, 'facilitator', { width: 1280, height: 800 });
   people.b = await openPage(browser, 'member', { width: 1024, height: 800 });

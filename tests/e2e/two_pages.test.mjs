@@ -4,15 +4,15 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  ROUNDTABLE_BIN, binaryExists, cleanup, freePort, startRedis, startServer,
+  ROUNDTABLE_BIN, binaryExists, cleanup, startServer,
 } from '../support/harness.mjs';
 import {
-  ARTIFACTS, createMeetingInUi, item, joinForm as fillJoinForm, launchBrowser, openPage as open,
+  ARTIFACTS, createMeetingInUi, item, joinForm as fillJoinForm, openPage as open,
   waitForItemField, waitForItemTitled, waitForParticipant,
+  startStack,
 } from './browser.mjs';
 
 const skip = binaryExists() ? false : `roundtable binary not built (${ROUNDTABLE_BIN})`;
@@ -59,11 +59,7 @@ async function assertGoalPinnedAfterScroll(page, who) {
 
 before(async () => {
   if (skip) return;
-  redis = await startRedis();
-  serverArgs = ['--port', String(await freePort())];
-  server = await startServer({ redisUrl: redis.url, args: serverArgs });
-  browser = await launchBrowser();
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  ({ redis, serverArgs, server, browser } = await startStack());
 });
 
 after(async () => {

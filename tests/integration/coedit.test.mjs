@@ -8,11 +8,11 @@
 // so ops cross on the wire. A failing run names its seed; ROUNDTABLE_COEDIT_SEED=<seed> replays
 // the same keystrokes (network and server timing still vary).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  startRedis, startServer, createMeeting, join, resume, cleanup, short, waitFor, httpRequest,
+  serverForFile, startServer, createMeeting, join, resume, short, waitFor, httpRequest,
 } from '../support/harness.mjs';
 import { TextDocumentClient } from '../../web-client/text_client.js';
 import { apply as applyOp, codePointLength, transform } from '../../web-client/text_ot.js';
@@ -29,18 +29,8 @@ const SEND_RATE = { perSecond: 18, burst: 30 };
 const NOTES_LIMIT = 5000;
 const HISTORY = 200; // edits the server keeps per field (PROTOCOL.md)
 
-const env = { redis: null, server: null };
-before(async () => {
-  env.redis = await startRedis();
-  env.server = await startServer({ redisUrl: env.redis.url });
-});
-after(async () => {
-  try {
-    if (env.server && env.server.running) await env.server.stop();
-  } finally {
-    await cleanup();
-  }
-});
+// A test may kill -9 the server and start another on the same Redis (env.server is replaced).
+const env = serverForFile();
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const seedNote = `(seed ${SEED}; replay with ROUNDTABLE_COEDIT_SEED=${SEED})`;

@@ -5,8 +5,8 @@
 //   node tests/load/ack_latency.mjs [--clients 20] [--rate 200] [--seconds 10]
 // Uses build/roundtable (or ROUNDTABLE_BIN) and a redis-server it starts on a free port.
 // The load generator shares the machine with the server: read figures as upper bounds.
-import WebSocket from 'ws';
-import { startRedis, startServer, createMeeting, cleanup, httpRequest } from '../support/harness.mjs';
+import { startRedis, startServer, createMeeting, cleanup } from '../support/harness.mjs';
+import { percentile, round, open, metric } from './load_support.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
@@ -15,30 +15,8 @@ const clients = Number(args.clients ?? 20);
 const rate = Number(args.rate ?? 200);
 const seconds = Number(args.seconds ?? 10);
 
-function percentile(sorted, p) {
-  if (!sorted.length) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-const round = (x) => (x === null ? null : Math.round(x * 1000) / 1000);
 
-function open(wsUrl, joinMsg) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl);
-    ws.once('error', reject);
-    ws.once('open', () => ws.send(JSON.stringify(joinMsg)));
-    ws.once('message', (data) => {
-      const m = JSON.parse(data);
-      if (m.type !== 'welcome') reject(new Error(`join failed: ${data}`));
-      resolve({ ws, welcome: m });
-    });
-  });
-}
 
-async function metric(baseUrl, name) {
-  const { text } = await httpRequest(`${baseUrl}/metrics`);
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : NaN;
-}
 
 const redis = await startRedis();
 const server = await startServer({ redisUrl: redis.url });

@@ -20,7 +20,8 @@
 // load generator (one node process, every editor doing real OT) shares the machine with the
 // server and Redis: read the figures as lower bounds of throughput and upper bounds of latency.
 import WebSocket from 'ws';
-import { startRedis, startServer, createMeeting, cleanup, httpRequest } from '../support/harness.mjs';
+import { startRedis, startServer, createMeeting, cleanup } from '../support/harness.mjs';
+import { percentile, round, open, metric } from './load_support.mjs';
 import { TextDocumentClient } from '../../web-client/text_client.js';
 import { codePointLength } from '../../web-client/text_ot.js';
 
@@ -42,35 +43,13 @@ const TARGET_LENGTH = Number(args.length ?? 300);
 const SEND_RATE = { perSecond: 19, burst: 30 };
 const CHARS = ['a', 'e', 'o', ' ', 'é', '学', '😀', '👋🏽'];
 
-function percentile(sorted, p) {
-  if (!sorted.length) return null;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-const round = (x) => (x === null || x === undefined ? null : Math.round(x * 1000) / 1000);
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return { n: s.length, p50: round(percentile(s, 50)), p99: round(percentile(s, 99)), max: round(s.at(-1)) };
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function metric(baseUrl, name) {
-  const { text } = await httpRequest(`${baseUrl}/metrics`);
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : NaN;
-}
 
-function open(wsUrl, joinMsg) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl);
-    ws.once('error', reject);
-    ws.once('open', () => ws.send(JSON.stringify(joinMsg)));
-    ws.once('message', (data) => {
-      const m = JSON.parse(data);
-      if (m.type !== 'welcome') reject(new Error(`join failed: ${data}`));
-      resolve({ ws, welcome: m });
-    });
-  });
-}
 
 // One editor: the text client, its connection, and send pacing.
 class Editor {

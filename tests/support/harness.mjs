@@ -82,7 +82,7 @@ export function serverForFile() {
   });
   after(async () => {
     try {
-      if (env.server) await env.server.stop();
+      if (env.server && env.server.running) await env.server.stop();
     } finally {
       await cleanup();
     }

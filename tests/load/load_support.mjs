@@ -1,0 +1,33 @@
+// What the benchmarks in tests/load share: raw WebSocket members, percentiles, /metrics.
+import WebSocket from 'ws';
+import { httpRequest } from '../support/harness.mjs';
+
+// The p-th percentile of an ascending array (nearest rank), null when empty.
+export function percentile(sorted, p) {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export const round = (x) => (x === null || x === undefined ? null : Math.round(x * 1000) / 1000);
+
+// A raw `ws` connection (no test-harness buffering, so the client costs little) that has
+// sent `joinMsg` and received its welcome.
+export function open(wsUrl, joinMsg) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(wsUrl);
+    ws.once('error', reject);
+    ws.once('open', () => ws.send(JSON.stringify(joinMsg)));
+    ws.once('message', (data) => {
+      const m = JSON.parse(data);
+      if (m.type !== 'welcome') reject(new Error(`join failed: ${data}`));
+      resolve({ ws, welcome: m });
+    });
+  });
+}
+
+// One unlabelled sample of the server's /metrics.
+export async function metric(baseUrl, name) {
+  const { text } = await httpRequest(`${baseUrl}/metrics`);
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : NaN;
+}
