@@ -61,6 +61,29 @@ class Fields {
     }
     return v;
   }
+  std::optional<bool> optional_bool(const char* key) {
+    const nlohmann::json* v = find(key);
+    if (!v) return std::nullopt;
+    if (!v->is_boolean()) refuse("bad_message", field(key) + " must be true or false");
+    return v->get<bool>();
+  }
+  std::vector<std::string> id_list(const char* key, size_t max_len) {
+    const nlohmann::json* v = find(key);
+    if (!v) return {};
+    if (!v->is_array()) refuse("bad_message", field(key) + " must be an array of ids");
+    if (v->size() > max_len) {
+      refuse("invalid_value", field(key) + " has more than " + std::to_string(max_len) + " ids");
+    }
+    std::vector<std::string> ids;
+    for (const auto& id : *v) {
+      if (!id.is_string() || id.get_ref<const std::string&>().empty() ||
+          id.get_ref<const std::string&>().size() > limits::kId) {
+        refuse("bad_message", field(key) + " must be an array of ids");
+      }
+      ids.push_back(id.get<std::string>());
+    }
+    return ids;
+  }
   // The value as it is (the caller checks it); missing is an error.
   const nlohmann::json& raw(const char* key) {
     const nlohmann::json* v = find(key);
@@ -134,6 +157,28 @@ ResumeRequest decode_resume(Fields& f, std::string cid) {
   return r;
 }
 
+VoteSettings decode_vote_settings(Fields& f) {
+  VoteSettings s;
+  auto method = f.optional_enum<VoteMethod>("method", parse_vote_method, "consent, fist, dots");
+  if (!method) refuse("bad_message", "open_vote needs the field 'method'");
+  s.method = *method;
+  s.question = f.optional_text("question", 0, limits::kVoteQuestion).value_or("");
+  s.item_ids = f.id_list("itemIds", limits::kVoteItems);
+  s.visibility = f.optional_enum<VoteVisibility>("visibility", parse_vote_visibility,
+                                                 "open, anonymous")
+                     .value_or(VoteVisibility::open);
+  s.results = f.optional_enum<VoteResults>("results", parse_vote_results, "live, hidden")
+                  .value_or(VoteResults::live);
+  s.allow_block = f.optional_bool("allowBlock").value_or(false);
+  s.dot_budget = f.optional_count("dotBudget").value_or(0);
+  s.dots_per_item = f.optional_count("dotsPerItem").value_or(s.dot_budget);
+  s.quorum = f.optional_count("quorum");
+  s.time_limit_s = f.optional_count("timeLimit");
+  s.close_when_all_voted = f.optional_bool("closeWhenAllVoted").value_or(false);
+  check_settings(s);
+  return s;
+}
+
 Command decode_command(Fields& f, const std::string& type) {
   if (type == "set_title") return SetTitle{f.text("title", 1, limits::kMeetingTitle)};
   if (type == "set_goal") return SetGoal{f.text("goal", 1, limits::kGoal)};
@@ -195,6 +240,25 @@ Command decode_command(Fields& f, const std::string& type) {
     c.op = std::get<TextOp>(std::move(op));
     if (c.op.empty()) refuse("bad_op", "an empty op changes nothing; do not send it");
     return c;
+  }
+  if (type == "open_vote") return OpenVote{decode_vote_settings(f)};
+  if (type == "cast_ballot") return CastBallot{f.text("voteId", 1, limits::kId), f.raw("ballot")};
+  if (type == "record_ballot") {
+    RecordBallot c;
+    c.vote_id = f.text("voteId", 1, limits::kId);
+    c.participant_id = f.optional_text("participantId", 1, limits::kId);
+    c.name = f.optional_text("name", 1, limits::kName);
+    if (c.participant_id.has_value() == c.name.has_value()) {
+      refuse("bad_message", "record_ballot needs exactly one of 'participantId' or 'name'");
+    }
+    c.ballot = f.raw("ballot");
+    return c;
+  }
+  if (type == "close_vote") return CloseVote{f.text("voteId", 1, limits::kId)};
+  if (type == "resolve_vote") {
+    auto status = f.optional_enum<ItemStatus>("status", parse_item_status, kStatuses);
+    if (!status) refuse("bad_message", "resolve_vote needs the field 'status'");
+    return ResolveVote{f.text("voteId", 1, limits::kId), *status};
   }
   refuse("unknown_type", "unknown message type '" + type + "'");
 }

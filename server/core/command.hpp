@@ -9,6 +9,7 @@
 
 #include "core/enums.hpp"
 #include "core/text_ot.hpp"
+#include "core/vote.hpp"
 
 namespace rt::core {
 
@@ -66,7 +67,35 @@ struct EditText {
   TextOp op;
 };
 
+// Live votes (PROTOCOL.md "Live votes"). Ballots are checked against the vote's method by the
+// reducer, which knows the vote.
+struct OpenVote {
+  VoteSettings settings;
+};
+struct CastBallot {
+  std::string vote_id;
+  nlohmann::json ballot;
+};
+// A show of hands the facilitator records for an in-room participant or a named person
+// without a device (exactly one of the two).
+struct RecordBallot {
+  std::string vote_id;
+  std::optional<std::string> participant_id;
+  std::optional<std::string> name;
+  nlohmann::json ballot;
+};
+struct CloseVote {
+  std::string vote_id;
+  // Set by the server's own timer, never by the codec: closes only once the deadline passed.
+  bool on_deadline = false;
+};
+struct ResolveVote {
+  std::string vote_id;
+  ItemStatus status = ItemStatus::agreed;
+};
+
 using Command = std::variant<Join, SetTitle, SetGoal, SetPhase, AddItem, UpdateItem, MoveItem,
-                             DeleteItem, UpdateProfile, EditText>;
+                             DeleteItem, UpdateProfile, EditText, OpenVote, CastBallot,
+                             RecordBallot, CloseVote, ResolveVote>;
 
 }  // namespace rt::core

@@ -24,6 +24,13 @@ constexpr Names<ItemStatus, 5> kStatuses{{{ItemStatus::proposed, "proposed"},
 constexpr Names<TextField, 3> kTextFields{
     {{TextField::goal, "goal"}, {TextField::title, "title"}, {TextField::notes, "notes"}}};
 
+constexpr Names<VoteMethod, 3> kVoteMethods{
+    {{VoteMethod::consent, "consent"}, {VoteMethod::fist, "fist"}, {VoteMethod::dots, "dots"}}};
+constexpr Names<VoteVisibility, 2> kVoteVisibilities{
+    {{VoteVisibility::open, "open"}, {VoteVisibility::anonymous, "anonymous"}}};
+constexpr Names<VoteResults, 2> kVoteResults{
+    {{VoteResults::live, "live"}, {VoteResults::hidden, "hidden"}}};
+
 template <class E, size_t N>
 std::string_view lookup_name(const Names<E, N>& names, E v) {
   for (const auto& [value, name] : names) {
@@ -58,6 +65,16 @@ std::string_view name_of(TextField v) {
   return lookup_name(kTextFields, v);
 }
 
+std::string_view name_of(VoteMethod v) {
+  return lookup_name(kVoteMethods, v);
+}
+std::string_view name_of(VoteVisibility v) {
+  return lookup_name(kVoteVisibilities, v);
+}
+std::string_view name_of(VoteResults v) {
+  return lookup_name(kVoteResults, v);
+}
+
 std::optional<Role> parse_role(std::string_view s) {
   return lookup_value(kRoles, s);
 }
@@ -73,6 +90,16 @@ std::optional<ItemStatus> parse_item_status(std::string_view s) {
 
 std::optional<TextField> parse_text_field(std::string_view s) {
   return lookup_value(kTextFields, s);
+}
+
+std::optional<VoteMethod> parse_vote_method(std::string_view s) {
+  return lookup_value(kVoteMethods, s);
+}
+std::optional<VoteVisibility> parse_vote_visibility(std::string_view s) {
+  return lookup_value(kVoteVisibilities, s);
+}
+std::optional<VoteResults> parse_vote_results(std::string_view s) {
+  return lookup_value(kVoteResults, s);
 }
 
 }  // namespace rt::core

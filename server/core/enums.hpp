@@ -13,17 +13,27 @@ enum class Phase { lobby, live, ended };
 enum class ItemStatus { proposed, agreed, in_progress, done, dropped };
 // The text fields edited collaboratively: the goal, and each item's title and notes.
 enum class TextField { goal, title, notes };
+// Live votes (vote.hpp).
+enum class VoteMethod { consent, fist, dots };
+enum class VoteVisibility { open, anonymous };
+enum class VoteResults { live, hidden };
 
 std::string_view name_of(Role v);
 std::string_view name_of(Attendance v);
 std::string_view name_of(Phase v);
 std::string_view name_of(ItemStatus v);
 std::string_view name_of(TextField v);
+std::string_view name_of(VoteMethod v);
+std::string_view name_of(VoteVisibility v);
+std::string_view name_of(VoteResults v);
 
 std::optional<Role> parse_role(std::string_view s);
 std::optional<Attendance> parse_attendance(std::string_view s);
 std::optional<Phase> parse_phase(std::string_view s);
 std::optional<ItemStatus> parse_item_status(std::string_view s);
 std::optional<TextField> parse_text_field(std::string_view s);
+std::optional<VoteMethod> parse_vote_method(std::string_view s);
+std::optional<VoteVisibility> parse_vote_visibility(std::string_view s);
+std::optional<VoteResults> parse_vote_results(std::string_view s);
 
 }  // namespace rt::core

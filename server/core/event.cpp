@@ -56,15 +56,33 @@ ActionItem& item_at(Meeting& m, const nlohmann::json& data) {
   return m.items[i];
 }
 
+Vote& vote_at(Meeting& m, const nlohmann::json& data) {
+  Vote* v = m.find_vote(data.at("voteId").get<std::string>());
+  if (!v) throw std::logic_error("event names an unknown vote");
+  return *v;
+}
+
 }  // namespace
 
 nlohmann::json to_json(const Event& e) {
   nlohmann::json j = {{"type", "event"}, {"seq", e.seq}, {"at", e.at}};
-  if (!e.actor.empty()) j["actor"] = e.actor;
-  if (!e.cid.empty()) j["cid"] = e.cid;
+  if (!e.anonymous && !e.actor.empty()) j["actor"] = e.actor;
+  if (!e.anonymous && !e.cid.empty()) j["cid"] = e.cid;
   j["kind"] = e.kind;
   j["data"] = e.data;
   return j;
+}
+
+std::string to_stored(const Event& e) {
+  nlohmann::json j = to_json(e);
+  if (e.sealed.is_null() && !e.anonymous) return j.dump();
+  nlohmann::json sealed = e.sealed.is_null() ? nlohmann::json::object() : e.sealed;
+  if (e.anonymous) {
+    sealed["actor"] = e.actor;
+    sealed["cid"] = e.cid;
+  }
+  j["sealed"] = std::move(sealed);
+  return j.dump();
 }
 
 Event event_from_json(const nlohmann::json& j) {
@@ -75,7 +93,27 @@ Event event_from_json(const nlohmann::json& j) {
   e.cid = j.value("cid", "");
   e.kind = j.at("kind").get<std::string>();
   e.data = j.at("data");
+  if (auto it = j.find("sealed"); it != j.end()) {
+    e.sealed = *it;
+    if (auto actor = e.sealed.find("actor"); actor != e.sealed.end()) {
+      e.anonymous = true;
+      e.actor = actor->get<std::string>();
+      e.cid = e.sealed.at("cid").get<std::string>();
+      e.sealed.erase("actor");
+      e.sealed.erase("cid");
+    }
+    if (e.sealed.empty()) e.sealed = nullptr;
+  }
   return e;
+}
+
+std::string wire_form(const std::string& stored) {
+  // A quote, the key and a quote-colon cannot occur inside a JSON string (its quotes are
+  // escaped), so without this the event has nothing sealed and is already the client form.
+  if (stored.find("\"sealed\":") == std::string::npos) return stored;
+  nlohmann::json j = nlohmann::json::parse(stored);
+  j.erase("sealed");
+  return j.dump();
 }
 
 Event meeting_created(const std::string& meeting_id, const std::string& title,
@@ -107,6 +145,12 @@ void apply(Meeting& m, const Event& e) {
     p.role = enum_field<Role>(d, "role", parse_role);
     p.attendance = enum_field<Attendance>(d, "attendance", parse_attendance);
     p.organisation = d.at("organisation").get<std::string>();
+    // Whoever joins while a vote is open may vote in it, like those who were there.
+    if (p.role != Role::observer) {
+      for (auto& v : m.votes) {
+        if (!v.closed) v.eligible.push_back(p.id);
+      }
+    }
     m.participants.push_back(std::move(p));
   } else if (e.kind == "participant_updated") {
     Participant* p = m.find_participant(d.at("participantId").get<std::string>());
@@ -175,6 +219,27 @@ void apply(Meeting& m, const Event& e) {
     if (!edited) throw std::logic_error("event op does not fit the text");
     *text = to_utf8(*edited);
     record_text_op(m, text_key(*field, item_id), e.seq, std::get<TextOp>(std::move(op)));
+  } else if (e.kind == "vote_opened") {
+    Vote v;
+    v.id = d.at("voteId").get<std::string>();
+    v.settings = settings_from_json(d);
+    v.opened_at = e.at;
+    if (d.contains("deadline")) v.deadline = d.at("deadline").get<int64_t>();
+    v.eligible = d.at("eligible").get<std::vector<std::string>>();
+    m.votes.push_back(std::move(v));
+  } else if (e.kind == "ballot_cast") {
+    // Who voted what is in the sealed part: the data may not say (anonymous, hidden).
+    Vote& v = vote_at(m, d);
+    auto voter = e.sealed.at("voter").get<std::string>();
+    if (!v.is_eligible(voter)) v.eligible.push_back(voter);  // a guest, recorded by name
+    v.ballots[voter] = {e.sealed.at("ballot"), e.sealed.at("recorded").get<bool>()};
+  } else if (e.kind == "vote_closed") {
+    vote_at(m, d).closed =
+        VoteClose{d.at("reason").get<std::string>(), e.at, d.at("quorumMet").get<bool>()};
+  } else if (e.kind == "vote_resolved") {
+    auto status = enum_field<ItemStatus>(d, "status", parse_item_status);
+    vote_at(m, d).resolved = VoteResolution{d.at("itemId").get<std::string>(), status};
+    item_at(m, d).status = status;
   } else {
     throw std::logic_error("unknown event kind " + e.kind);
   }

@@ -1,6 +1,11 @@
 // Events: the only way meeting state changes. Every accepted command becomes one or more
-// events; the state is their fold (apply), and the Redis log stores them in exactly the
-// form clients receive (`{"type":"event",...}`), so an event is serialized once.
+// events; the state is their fold (apply), and the Redis log stores them in the form clients
+// receive (`{"type":"event",...}`), so an event is serialized once.
+//
+// The one exception is what must stay on the server: a ballot's voter and value in an
+// anonymous or hidden vote. That part is `sealed`: stored in the log (so a restart still
+// counts each voter once) as a "sealed" member that wire_form() strips before any client
+// sees the event.
 #pragma once
 
 #include <cstdint>
@@ -18,11 +23,18 @@ struct Event {
   std::string cid;    // command that caused it; empty for meeting_created
   std::string kind;
   nlohmann::json data = nlohmann::json::object();
+  nlohmann::json sealed;   // null when nothing is sealed
+  bool anonymous = false;  // actor and cid are sealed too
 };
 
+// What clients receive.
 nlohmann::json to_json(const Event& e);
-// Throws nlohmann::json::exception on a malformed event.
+// What the log stores: the client form plus "sealed" when there is something sealed.
+std::string to_stored(const Event& e);
+// Throws nlohmann::json::exception on a malformed event. Reads the stored form.
 Event event_from_json(const nlohmann::json& j);
+// The client form of a stored event.
+std::string wire_form(const std::string& stored);
 
 // The first event of every meeting (seq 1).
 Event meeting_created(const std::string& meeting_id, const std::string& title,

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace rt::core::limits {
 
@@ -30,6 +31,18 @@ inline constexpr size_t kTextHistory = 200;
 // 1,000 items of at most ~600 bytes each keep a snapshot under 1 MB.
 inline constexpr size_t kParticipants = 500;
 inline constexpr size_t kItems = 1000;
+
+// Votes: a meeting takes a handful of decisions; a few open at once at most (dot voting
+// covers "several items at once" in one vote).
+inline constexpr size_t kVotes = 100;
+inline constexpr size_t kOpenVotes = 10;
+inline constexpr size_t kVoteQuestion = 300;
+inline constexpr size_t kVoteItems = 20;
+inline constexpr size_t kBlockReason = 280;
+inline constexpr uint64_t kDotBudget = 100;
+// Time limits: long enough to read the question, short enough to be a meeting's vote.
+inline constexpr uint64_t kVoteMinSeconds = 5;
+inline constexpr uint64_t kVoteMaxSeconds = 3600;
 
 // cids remembered per participant for at-most-once delivery: far more than a client can
 // have in flight (its send queue is bounded by the rate limit times a reconnect).

@@ -66,6 +66,17 @@ Participant* Meeting::find_participant(std::string_view pid) {
   return const_cast<Participant*>(std::as_const(*this).find_participant(pid));
 }
 
+const Vote* Meeting::find_vote(std::string_view vote_id) const {
+  for (const auto& v : votes) {
+    if (v.id == vote_id) return &v;
+  }
+  return nullptr;
+}
+
+Vote* Meeting::find_vote(std::string_view vote_id) {
+  return const_cast<Vote*>(std::as_const(*this).find_vote(vote_id));
+}
+
 size_t Meeting::item_index(std::string_view item_id) const {
   for (size_t i = 0; i < items.size(); ++i) {
     if (items[i].id == item_id) return i;
@@ -73,12 +84,16 @@ size_t Meeting::item_index(std::string_view item_id) const {
   return items.size();
 }
 
-nlohmann::json public_snapshot(const Meeting& m, const IsOnline& is_online) {
+nlohmann::json public_snapshot(const Meeting& m, const IsOnline& is_online,
+                               const std::string& viewer) {
   nlohmann::json j = shared_json(
       m, [&](const Participant& p, nlohmann::json& pj) { pj["online"] = is_online(p.id); });
   nlohmann::json sections = nlohmann::json::array();
   for (const auto& s : kAgendaSections) sections.push_back({{"id", s.id}, {"title", s.title}});
   j["sections"] = std::move(sections);
+  nlohmann::json votes = nlohmann::json::array();
+  for (const auto& v : m.votes) votes.push_back(public_vote_json(v, viewer));
+  j["votes"] = std::move(votes);
   return j;
 }
 
@@ -96,6 +111,9 @@ nlohmann::json state_to_json(const Meeting& m) {
     history[key] = {{"floor", h.floor}, {"ops", std::move(ops)}};
   }
   j["textHistory"] = std::move(history);
+  nlohmann::json votes = nlohmann::json::array();
+  for (const auto& v : m.votes) votes.push_back(vote_state_json(v));
+  j["votes"] = std::move(votes);
   return j;
 }
 
@@ -139,6 +157,10 @@ Meeting state_from_json(const nlohmann::json& j) {
       if (auto* r = std::get_if<Rejection>(&op)) throw std::invalid_argument(r->message);
       h.ops.emplace_back(entry.at(0).get<uint64_t>(), std::get<TextOp>(std::move(op)));
     }
+  }
+  // Snapshots taken before votes existed have none.
+  if (auto it = j.find("votes"); it != j.end()) {
+    for (const auto& vj : *it) m.votes.push_back(vote_from_state_json(vj));
   }
   return m;
 }

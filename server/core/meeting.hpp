@@ -14,6 +14,7 @@
 
 #include "core/enums.hpp"
 #include "core/text_ot.hpp"
+#include "core/vote.hpp"
 
 namespace rt::core {
 
@@ -67,6 +68,10 @@ struct Meeting {
   std::vector<Participant> participants;
   std::vector<ActionItem> items;                    // in agenda order
   std::map<std::string, TextHistory> text_history;  // by text_key()
+  std::vector<Vote> votes;                          // oldest first
+
+  const Vote* find_vote(std::string_view vote_id) const;
+  Vote* find_vote(std::string_view vote_id);
 
   const Participant* find_participant(std::string_view pid) const;
   Participant* find_participant(std::string_view pid);
@@ -79,8 +84,10 @@ std::string text_key(TextField field, const std::string& item_id);
 
 using IsOnline = std::function<bool(const std::string& participant_id)>;
 
-// What clients see (protocol "Snapshot"): no remembered cids, presence filled in.
-nlohmann::json public_snapshot(const Meeting& m, const IsOnline& is_online);
+// What `viewer` (a participant id) sees (protocol "Snapshot"): no remembered cids, presence
+// filled in, votes as public_vote_json shows them to that viewer.
+nlohmann::json public_snapshot(const Meeting& m, const IsOnline& is_online,
+                               const std::string& viewer);
 
 // The whole state, for the Redis snapshot, and back. from_state_json throws
 // nlohmann::json::exception on a malformed document.

@@ -1,5 +1,6 @@
 #include "core/reducer.hpp"
 
+#include <algorithm>
 #include <type_traits>
 
 #include "core/limits.hpp"
@@ -16,11 +17,21 @@ void require_role(const Participant& p, Role needed, const char* what) {
                           what);
 }
 
+// What a command makes, before it gets its seq, time and actor.
+struct Draft {
+  std::string kind;
+  nlohmann::json data;
+  nlohmann::json sealed = nullptr;
+  bool anonymous = false;
+};
+using Drafts = std::vector<Draft>;
+
 class Decider {
  public:
-  Decider(const Meeting& m, const Participant* self) : m_(m), self_(self) {}
+  Decider(const Meeting& m, const Participant* self, int64_t now_ms)
+      : m_(m), self_(self), now_ms_(now_ms) {}
 
-  nlohmann::json operator()(const Join& c) const {
+  Drafts operator()(const Join& c) const {
     if (m_.participants.size() >= limits::kParticipants) {
       refuse("limit_reached", "this meeting has reached its limit of " +
                                   std::to_string(limits::kParticipants) + " participants");
@@ -31,19 +42,26 @@ class Decider {
                                         {"attendance", name_of(c.attendance)},
                                         {"organisation", c.organisation}});
   }
-  nlohmann::json operator()(const SetTitle& c) const {
+  Drafts operator()(const SetTitle& c) const {
     require_role(self(), Role::facilitator, "change the meeting title");
     return event("title_set", {{"title", c.title}});
   }
-  nlohmann::json operator()(const SetGoal& c) const {
+  Drafts operator()(const SetGoal& c) const {
     require_role(self(), Role::facilitator, "change the goal");
     return event("goal_set", {{"goal", c.goal}});
   }
-  nlohmann::json operator()(const SetPhase& c) const {
+  Drafts operator()(const SetPhase& c) const {
     require_role(self(), Role::facilitator, "start or end the meeting");
-    return event("phase_set", {{"phase", name_of(c.phase)}});
+    Drafts out = event("phase_set", {{"phase", name_of(c.phase)}});
+    // A vote left open at the end is closed with it: its outcome belongs to this meeting.
+    if (c.phase == Phase::ended) {
+      for (const auto& v : m_.votes) {
+        if (!v.closed) out.push_back({"vote_closed", vote_closed_data(v, "meeting_ended")});
+      }
+    }
+    return out;
   }
-  nlohmann::json operator()(const AddItem& c) const {
+  Drafts operator()(const AddItem& c) const {
     require_role(self(), Role::member, "add action items");
     if (m_.items.size() >= limits::kItems) {
       refuse("limit_reached", "this meeting has reached its limit of " +
@@ -57,7 +75,7 @@ class Decider {
                                 {"status", name_of(c.status)},
                                 {"index", m_.items.size()}});
   }
-  nlohmann::json operator()(const UpdateItem& c) const {
+  Drafts operator()(const UpdateItem& c) const {
     require_role(self(), Role::member, "edit action items");
     require_item(c.item_id);
     nlohmann::json data = {{"itemId", c.item_id}};
@@ -68,19 +86,19 @@ class Decider {
     if (c.status) data["status"] = name_of(*c.status);
     return event("item_updated", std::move(data));
   }
-  nlohmann::json operator()(const MoveItem& c) const {
+  Drafts operator()(const MoveItem& c) const {
     require_role(self(), Role::facilitator, "reorder action items");
     require_item(c.item_id);
     // Clamped so that "move to the end" needs no knowledge of the exact length.
     uint64_t last = m_.items.size() - 1;
     return event("item_moved", {{"itemId", c.item_id}, {"index", c.index > last ? last : c.index}});
   }
-  nlohmann::json operator()(const DeleteItem& c) const {
+  Drafts operator()(const DeleteItem& c) const {
     require_role(self(), Role::facilitator, "delete action items");
     require_item(c.item_id);
     return event("item_deleted", {{"itemId", c.item_id}});
   }
-  nlohmann::json operator()(const EditText& c) const {
+  Drafts operator()(const EditText& c) const {
     if (c.field == TextField::goal) {
       require_role(self(), Role::facilitator, "edit the goal");
     } else {
@@ -137,7 +155,7 @@ class Decider {
     if (c.field != TextField::goal) data["itemId"] = c.item_id;
     return event("text_edited", std::move(data));
   }
-  nlohmann::json operator()(const UpdateProfile& c) const {
+  Drafts operator()(const UpdateProfile& c) const {
     nlohmann::json data = {{"participantId", self().id}};
     if (c.name) data["name"] = *c.name;
     if (c.attendance) data["attendance"] = name_of(*c.attendance);
@@ -145,9 +163,95 @@ class Decider {
     return event("participant_updated", std::move(data));
   }
 
+  Drafts operator()(const OpenVote& c) const {
+    require_role(self(), Role::facilitator, "open a vote");
+    if (m_.votes.size() >= limits::kVotes) {
+      refuse("limit_reached", "this meeting has reached its limit of " +
+                                  std::to_string(limits::kVotes) + " votes");
+    }
+    auto open = std::count_if(m_.votes.begin(), m_.votes.end(),
+                              [](const Vote& v) { return !v.closed; });
+    if (static_cast<size_t>(open) >= limits::kOpenVotes) {
+      refuse("limit_reached", "at most " + std::to_string(limits::kOpenVotes) +
+                                  " votes can be open at once; close one first");
+    }
+    for (const auto& item : c.settings.item_ids) require_item(item);
+    std::vector<std::string> eligible;
+    for (const auto& p : m_.participants) {
+      if (p.role != Role::observer) eligible.push_back(p.id);
+    }
+    nlohmann::json data = settings_json(c.settings);
+    data["voteId"] = "v" + next_seq();
+    data["eligible"] = std::move(eligible);
+    if (c.settings.time_limit_s) {
+      data["deadline"] = now_ms_ + static_cast<int64_t>(*c.settings.time_limit_s) * 1000;
+    }
+    return event("vote_opened", std::move(data));
+  }
+  Drafts operator()(const CastBallot& c) const {
+    require_role(self(), Role::member, "vote");
+    return ballot(c.vote_id, self().id, c.ballot, false);
+  }
+  Drafts operator()(const RecordBallot& c) const {
+    require_role(self(), Role::facilitator, "record a show of hands");
+    if (c.name) return ballot(c.vote_id, guest_key(*c.name), c.ballot, true);
+    const Participant* p = m_.find_participant(*c.participant_id);
+    if (!p) refuse("not_found", "there is no participant " + *c.participant_id);
+    if (p->role == Role::observer || p->attendance != Attendance::room) {
+      refuse("invalid_value", p->name +
+                                  " is not an in-room member; a show of hands is recorded only "
+                                  "for people in the room");
+    }
+    return ballot(c.vote_id, p->id, c.ballot, true);
+  }
+  Drafts operator()(const CloseVote& c) const {
+    if (!c.on_deadline) require_role(self(), Role::facilitator, "close a vote");
+    const Vote& v = require_vote(c.vote_id);
+    if (v.closed) refuse("vote_closed", "vote " + v.id + " is already closed");
+    if (c.on_deadline && (!v.deadline || now_ms_ < *v.deadline)) {
+      refuse("not_due", "vote " + v.id + " has not reached its deadline");
+    }
+    return event("vote_closed", vote_closed_data(v, c.on_deadline ? "deadline" : "facilitator"));
+  }
+  Drafts operator()(const ResolveVote& c) const {
+    require_role(self(), Role::facilitator, "accept a vote's outcome");
+    const Vote& v = require_vote(c.vote_id);
+    if (!v.closed) refuse("not_resolvable", "close vote " + v.id + " before accepting its outcome");
+    if (v.settings.item_ids.size() != 1) {
+      refuse("not_resolvable", "only a vote on exactly one action item sets an item's status");
+    }
+    if (v.resolved) refuse("not_resolvable", "vote " + v.id + " is already resolved");
+    require_item(v.settings.item_ids.front());
+    return event("vote_resolved", {{"voteId", v.id},
+                                   {"itemId", v.settings.item_ids.front()},
+                                   {"status", name_of(c.status)}});
+  }
+
  private:
-  static nlohmann::json event(const char* kind, nlohmann::json data) {
-    return {{"kind", kind}, {"data", std::move(data)}};
+  static Drafts event(const char* kind, nlohmann::json data) {
+    return {Draft{kind, std::move(data)}};
+  }
+  const Vote& require_vote(const std::string& id) const {
+    const Vote* v = m_.find_vote(id);
+    if (!v) refuse("not_found", "there is no vote " + id);
+    return *v;
+  }
+  // The ballot of `voter` (a participant id or a guest key), replacing any earlier one, and
+  // the close when it completes a close-when-all-voted vote.
+  Drafts ballot(const std::string& vote_id, const std::string& voter,
+                const nlohmann::json& raw_ballot, bool recorded) const {
+    const Vote& v = require_vote(vote_id);
+    if (!v.accepts_ballots(now_ms_)) refuse("vote_closed", "vote " + v.id + " is closed");
+    Vote after = v;
+    after.ballots[voter] = {check_ballot(v.settings, raw_ballot), recorded};
+    if (!after.is_eligible(voter)) after.eligible.push_back(voter);
+    bool anonymous = v.settings.visibility == VoteVisibility::anonymous;
+    Drafts out{Draft{"ballot_cast", ballot_cast_data(after, voter),
+                     ballot_cast_sealed(after, voter), anonymous}};
+    if (v.settings.close_when_all_voted && after.ballots.size() >= after.eligible.size()) {
+      out.push_back({"vote_closed", vote_closed_data(after, "all_voted")});
+    }
+    return out;
   }
   std::string next_seq() const { return std::to_string(m_.version + 1); }
   const Participant& self() const {
@@ -162,6 +266,7 @@ class Decider {
 
   const Meeting& m_;
   const Participant* self_;
+  int64_t now_ms_;
 };
 
 bool allowed_after_end(const Command& c) {
@@ -186,16 +291,28 @@ Decision decide(const Meeting& m, const std::string& actor, const std::string& c
     return Rejection{"meeting_ended", "the meeting has ended; it can no longer be changed"};
   }
   try {
-    nlohmann::json draft = std::visit(Decider(m, self), command);
-    Event e;
-    e.seq = m.version + 1;
-    e.at = now_ms;
-    e.cid = cid;
-    e.kind = draft.at("kind").get<std::string>();
-    e.data = std::move(draft.at("data"));
-    // A joining participant is the actor of their own arrival.
-    e.actor = self ? self->id : e.data.at("participantId").get<std::string>();
-    return Accepted{{std::move(e)}};
+    Drafts drafts = std::visit(Decider(m, self, now_ms), command);
+    bool joining = std::holds_alternative<Join>(command);
+    Accepted accepted;
+    for (auto& draft : drafts) {
+      Event e;
+      e.seq = m.version + 1 + accepted.events.size();
+      e.at = now_ms;
+      e.kind = std::move(draft.kind);
+      e.data = std::move(draft.data);
+      e.sealed = std::move(draft.sealed);
+      e.anonymous = draft.anonymous;
+      // A joining participant is the actor of their own arrival; the server's own timer
+      // (a vote's deadline) is nobody.
+      if (self) {
+        e.actor = self->id;
+      } else if (joining) {
+        e.actor = e.data.at("participantId").get<std::string>();
+      }
+      if (!e.actor.empty()) e.cid = cid;
+      accepted.events.push_back(std::move(e));
+    }
+    return accepted;
   } catch (const Refused& r) {
     return r.rejection;
   }

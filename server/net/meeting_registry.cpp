@@ -1,5 +1,6 @@
 #include "net/meeting_registry.hpp"
 
+#include "core/event.hpp"
 #include "core/replay.hpp"
 #include "net/meeting_room.hpp"
 #include "support/log.hpp"
@@ -30,11 +31,12 @@ void MeetingRegistry::open(const std::string& meeting_id, OpenCallback cb) {
     try {
       core::Meeting state = core::replay(loaded.snapshot_state, loaded.events);
       std::vector<Frame> tail;
-      for (auto& e : loaded.events)
-        tail.push_back(std::make_shared<const std::string>(std::move(e)));
-      this->loaded(meeting_id,
-                   std::make_shared<MeetingRoom>(*ctx_, std::move(state), std::move(tail)),
-                   std::nullopt);
+      for (const auto& e : loaded.events) {
+        tail.push_back(std::make_shared<const std::string>(core::wire_form(e)));
+      }
+      auto room = std::make_shared<MeetingRoom>(*ctx_, std::move(state), std::move(tail));
+      room->start();
+      this->loaded(meeting_id, std::move(room), std::nullopt);
     } catch (const std::exception& e) {
       log::error("meeting log unreadable", {{"meeting", meeting_id}, {"error", e.what()}});
       this->loaded(meeting_id, nullptr,

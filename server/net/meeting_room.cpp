@@ -1,6 +1,7 @@
 #include "net/meeting_room.hpp"
 
 #include <boost/asio/post.hpp>
+#include <algorithm>
 #include <chrono>
 
 #include "core/codec.hpp"
@@ -39,9 +40,14 @@ MeetingRoom::MeetingRoom(ServerContext& ctx, core::Meeting state, std::vector<Fr
       strand_(asio::make_strand(ctx.ioc)),
       id_(state.id),
       state_(std::move(state)),
-      snapshot_version_(state_.version - tail.size()) {
+      snapshot_version_(state_.version - tail.size()),
+      deadline_timer_(strand_) {
   uint64_t seq = snapshot_version_;
   for (auto& f : tail) remember(++seq, std::move(f));
+}
+
+void MeetingRoom::start() {
+  asio::post(strand_, [self = shared_from_this()] { self->on_deadlines(); });
 }
 
 void MeetingRoom::join(std::weak_ptr<Connection> conn, std::string cid, core::Join join) {
@@ -126,7 +132,7 @@ void MeetingRoom::pump() {
   }
   if (needs_reload_) return reload_then_pump();
 
-  Inflight batch{state_, {}, {}, std::chrono::steady_clock::now()};
+  Inflight batch{state_, {}, {}, {}, std::chrono::steady_clock::now()};
   int64_t now = now_ms();
   for (size_t n = 0; n < kMaxBatch && !queue_.empty(); ++n) {
     Pending p = std::move(queue_.front());
@@ -139,18 +145,21 @@ void MeetingRoom::pump() {
     } else {
       for (auto& e : std::get<core::Accepted>(decision).events) {
         core::apply(batch.draft, e);
-        batch.frames.push_back(frame_of(core::to_json(e).dump()));
+        Frame wire = frame_of(core::to_json(e).dump());
+        bool sealed = !e.sealed.is_null() || e.anonymous;
+        batch.stored.push_back(sealed ? frame_of(core::to_stored(e)) : wire);
+        batch.wire.push_back(std::move(wire));
       }
       batch.outcomes.push_back({std::move(p), batch.draft.version});
     }
   }
-  if (batch.frames.empty()) {
+  if (batch.wire.empty()) {
     // Only duplicates (or nothing): their events are already committed.
     complete(batch.outcomes);
     return pump();
   }
   inflight_ = std::move(batch);
-  ctx_.store.commit(id_, state_.version, inflight_->frames,
+  ctx_.store.commit(id_, state_.version, inflight_->stored,
                     [self = shared_from_this()](store::CommitResult r) {
                       asio::post(self->strand_, [self, r] { self->on_committed(r); });
                     });
@@ -166,14 +175,15 @@ void MeetingRoom::on_committed(store::CommitResult result) {
     case store::StoreStatus::ok: {
       uint64_t seq = state_.version;
       state_ = std::move(batch.draft);
-      for (auto& frame : batch.frames) {
+      for (auto& frame : batch.wire) {
         broadcast(frame);
         remember(++seq, std::move(frame));
       }
       ctx_.metrics.commits++;
-      ctx_.metrics.events_committed += batch.frames.size();
+      ctx_.metrics.events_committed += batch.wire.size();
       complete(batch.outcomes);
       maybe_snapshot();
+      arm_deadline_timer();
       break;
     }
     case store::StoreStatus::conflict:
@@ -207,12 +217,13 @@ void MeetingRoom::reload_then_pump() {
           for (size_t i = 0; i < loaded.events.size(); ++i) {
             uint64_t seq = first_in_tail + i;
             if (seq <= self->state_.version) continue;
-            Frame f = frame_of(loaded.events[i]);
+            Frame f = frame_of(core::wire_form(loaded.events[i]));
             self->broadcast(f);
             self->remember(seq, std::move(f));
           }
           self->state_ = std::move(fresh);
           self->needs_reload_ = false;
+          self->arm_deadline_timer();
         } catch (const std::exception& e) {
           log::error("meeting log unreadable", {{"meeting", self->id_}, {"error", e.what()}});
         }
@@ -247,6 +258,13 @@ void MeetingRoom::complete(std::vector<Outcome>& outcomes) {
 }
 
 void MeetingRoom::reject(const Pending& p, const core::Rejection& r) {
+  if (auto* close = std::get_if<core::CloseVote>(&p.command); close && close->on_deadline) {
+    // Our own timer: already closed by someone else is fine; anything else is retried by
+    // on_deadlines while the vote stays open past its deadline.
+    log::debug("deadline close not applied",
+               {{"meeting", id_}, {"vote", close->vote_id}, {"code", r.code}});
+    return;
+  }
   ctx_.metrics.commands_rejected.inc(r.code);
   auto conn = p.conn.lock();
   if (!conn) return;
@@ -270,9 +288,10 @@ void MeetingRoom::welcome(const std::shared_ptr<Connection>& conn, const std::st
   if (resume_from) {
     j["resumeFrom"] = *resume_from;
   } else {
-    j["meeting"] = core::public_snapshot(state_, [&](const std::string& id) {
-      return id == participant_id || connections_of_.count(id) > 0;
-    });
+    j["meeting"] = core::public_snapshot(
+        state_,
+        [&](const std::string& id) { return id == participant_id || connections_of_.count(id) > 0; },
+        participant_id);
     nlohmann::json editing = nlohmann::json::array();
     for (const auto& [pid, focus] : editing_) editing.push_back(core::editing_json(pid, focus));
     j["meeting"]["editing"] = std::move(editing);
@@ -324,6 +343,49 @@ void MeetingRoom::maybe_snapshot() {
   if (state_.version - snapshot_version_ < kSnapshotEvery) return;
   snapshot_version_ = state_.version;
   ctx_.store.save_snapshot(id_, state_.version, core::state_to_json(state_).dump());
+}
+
+namespace {
+// While a due vote's close waits for Redis, try again this often.
+constexpr std::chrono::milliseconds kDeadlineRetry{1000};
+}  // namespace
+
+void MeetingRoom::on_deadlines() {
+  int64_t now = now_ms();
+  auto pending_close = [&](const std::string& vote_id) {
+    auto is_it = [&](const Pending& p) {
+      auto* c = std::get_if<core::CloseVote>(&p.command);
+      return c && c->vote_id == vote_id;
+    };
+    if (std::any_of(queue_.begin(), queue_.end(), is_it)) return true;
+    return inflight_ && std::any_of(inflight_->outcomes.begin(), inflight_->outcomes.end(),
+                                    [&](const Outcome& o) { return is_it(o.pending); });
+  };
+  for (const auto& v : state_.votes) {
+    if (v.closed || !v.deadline || *v.deadline > now || pending_close(v.id)) continue;
+    queue_.push_back({{}, "", "deadline-" + v.id, core::CloseVote{v.id, true}});
+  }
+  pump();
+  arm_deadline_timer();
+}
+
+void MeetingRoom::arm_deadline_timer() {
+  std::optional<int64_t> next;
+  for (const auto& v : state_.votes) {
+    if (!v.closed && v.deadline && (!next || *v.deadline < *next)) next = v.deadline;
+  }
+  if (!next) {
+    deadline_timer_.cancel();
+    return;
+  }
+  auto delay = std::max(std::chrono::milliseconds(*next - now_ms()), std::chrono::milliseconds(0));
+  // A deadline already passed means its close is pending: look again a little later.
+  if (delay.count() == 0) delay = kDeadlineRetry;
+  deadline_timer_.expires_after(delay);
+  deadline_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (ec) return;  // cancelled: re-armed or shutting down
+    if (auto self = weak.lock()) self->on_deadlines();
+  });
 }
 
 }  // namespace rt::net

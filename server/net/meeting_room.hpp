@@ -8,6 +8,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <chrono>
 #include <cstdint>
@@ -43,6 +44,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
 
   const std::string& id() const { return id_; }
 
+  // Starts the room's own clock (vote deadlines); once, after construction.
+  void start();
+
   // All thread-safe: they post onto the room's strand.
   void join(std::weak_ptr<Connection> conn, std::string cid, core::Join join);
   void resume(std::weak_ptr<Connection> conn, std::string cid, std::string participant_id,
@@ -65,7 +69,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   };
   struct Inflight {
     core::Meeting draft;
-    std::vector<Frame> frames;
+    std::vector<Frame> stored;  // what the log keeps (core::to_stored)
+    std::vector<Frame> wire;    // what clients receive; the same frame unless sealed
     std::vector<Outcome> outcomes;
     std::chrono::steady_clock::time_point started;
   };
@@ -88,6 +93,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void broadcast(const Frame& frame, const Connection* except = nullptr);
   void remember(uint64_t seq, Frame frame);
   void maybe_snapshot();
+  // Closes the votes whose deadline passed, and sets the timer for the next deadline.
+  void on_deadlines();
+  void arm_deadline_timer();
 
   ServerContext& ctx_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
@@ -104,6 +112,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   std::vector<Subscriber> subscribers_;
   std::unordered_map<std::string, int> connections_of_;  // participant -> open connections
   std::unordered_map<std::string, core::FocusRequest> editing_;  // participant -> what they edit
+  boost::asio::steady_timer deadline_timer_;
 };
 
 }  // namespace rt::net

@@ -102,7 +102,8 @@ TEST(Events, Json_RoundTrips) {
 TEST(Snapshot, PublicSnapshot_HasSectionsInSharedAgendaOrderAndPresenceButNoCids) {
   MeetingFixture f;
   f.ok(f.member, "c1", AddItem{"Flyer", "", "", ItemStatus::proposed});
-  auto snap = public_snapshot(f.m, [&](const std::string& id) { return id == f.member; });
+  auto snap = public_snapshot(
+      f.m, [&](const std::string& id) { return id == f.member; }, f.member);
   std::vector<std::string> order;
   for (const auto& s : snap["sections"]) order.push_back(s["id"]);
   EXPECT_EQ(order,
