@@ -234,7 +234,11 @@ nlohmann::json vote_closed_data(const Vote& v, const std::string& reason) {
                       {"voted", v.ballots.size()},
                       {"quorumMet", quorum_met(v)},
                       {"tallies", tallies_json(v)}};
-  if (v.settings.visibility == VoteVisibility::open) d["ballots"] = ballots_json(v);
+  // Who voted what, in an open vote whose ballots were hidden until now. With live results
+  // every client has them already from ballot_cast: 500 of them are 30 KB per screen.
+  if (v.settings.visibility == VoteVisibility::open && v.settings.results == VoteResults::hidden) {
+    d["ballots"] = ballots_json(v);
+  }
   return d;
 }
 

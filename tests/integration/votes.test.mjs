@@ -38,12 +38,12 @@ function fistTallies(ballots) {
   return counts;
 }
 
-test('100 members vote at once, change their minds, reconnect mid-vote: the tally is exact', { timeout: 120000 }, async () => {
+test('100 members vote at once in a blind vote, change their minds, reconnect mid-vote: the tally is exact', { timeout: 120000 }, async () => {
   const { server } = await stack();
   const meeting = await createMeeting(server.baseUrl);
   const fac = await join(server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Sam', attendance: 'room' });
   const members = await joinMany(server.wsUrl, meeting.joinCode, 100);
-  const opened = await fac.client.command({ type: 'open_vote', method: 'fist', question: 'Ready to launch?' });
+  const opened = await fac.client.command({ type: 'open_vote', method: 'fist', question: 'Ready to launch?', results: 'hidden' });
   ack(opened, 'open_vote');
   const voteId = `v${opened.seq}`;
 
