@@ -98,6 +98,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
       // After a resume the missed events follow; a snapshot replaces the texts (keeping what
       // the user typed and the server has not confirmed: shared_text.js snapshot()).
       if (outcome === 'snapshot') texts.snapshot(state.meeting, state.version);
+      view.setServerTime(msg.serverTime); // for vote deadlines
       freshSnapshot = false;
       id = state.meeting.id;
       memberToken = msg.token;

@@ -6,8 +6,12 @@
 // the server has not committed yet lives in text_sync.js, which the view shows instead.
 
 import { apply } from './text_ot.js';
+import { VOTE_EVENTS, addJoinerToVotes, copyVotes } from './votes.js';
 
 export const ITEM_STATUSES = ['proposed', 'agreed', 'in_progress', 'done', 'dropped'];
+export const STATUS_LABELS = {
+  proposed: 'Proposed', agreed: 'Agreed', in_progress: 'In progress', done: 'Done', dropped: 'Dropped',
+};
 export const PHASES = ['lobby', 'live', 'ended'];
 // The texts edited character by character (PROTOCOL.md "Collaborative text").
 export const TEXT_FIELDS = ['goal', 'title', 'notes'];
@@ -39,6 +43,7 @@ export function applyWelcome(state, welcome) {
       sections: (m.sections || []).map((s) => ({ ...s })),
       participants: (m.participants || []).map((p) => ({ ...p })),
       items: (m.items || []).map((i) => ({ ...i })),
+      votes: copyVotes(m.votes), // live votes, oldest first (votes.js)
     };
     delete state.meeting.editing;
     state.version = welcome.version;
@@ -172,6 +177,7 @@ const EVENT_HANDLERS = {
     const at = m.participants.findIndex((x) => x.id === p.id);
     if (at >= 0) m.participants[at] = p;
     else m.participants.push(p);
+    addJoinerToVotes(m, p);
   },
   participant_updated(m, d) {
     const p = m.participants.find((x) => x.id === d.participantId);
@@ -226,4 +232,5 @@ const EVENT_HANDLERS = {
     }
     return true;
   },
+  ...VOTE_EVENTS,
 };

@@ -8,19 +8,13 @@
 import { h, byTestId, copyField, setValueUnlessFocused, toast } from './dom.js';
 import { renderMarkers } from './editing_markers.js';
 import {
-  ITEM_STATUSES, PHASES, canEditItems, editorsOf, isFacilitator, me, role,
+  ITEM_STATUSES, PHASES, STATUS_LABELS, canEditItems, editorsOf, isFacilitator, me, role,
 } from './state.js';
 import { bindSharedText, showTextChange, syncControl } from './text_controls.js';
 import { textKey } from './text_sync.js';
 import { joinUrlFor } from './urls.js';
+import { createVotesView } from './vote_view.js';
 
-const STATUS_LABELS = {
-  proposed: 'Proposed',
-  agreed: 'Agreed',
-  in_progress: 'In progress',
-  done: 'Done',
-  dropped: 'Dropped',
-};
 const PHASE_LABELS = { lobby: 'Lobby', live: 'Live', ended: 'Ended' };
 const ROLE_LABELS = { facilitator: 'Facilitator', member: 'Member', observer: 'Observer' };
 const ATTENDANCE_LABELS = { room: 'In room', remote: 'Remote' };
@@ -73,6 +67,7 @@ export function createMeetingView(send) {
   let state = null;
   let texts = null; // the session's TextSync
   const textControls = new Map(); // text key -> {control, target}
+  const votes = createVotesView(root, send); // the Votes area of the action items
 
   // Tells the others which text this user is in ({field, itemId}) or that it left it (null).
   // A refusal (say, an item deleted meanwhile) matters to no one, so it stays quiet.
@@ -122,6 +117,7 @@ export function createMeetingView(send) {
     renderSections(m);
     renderSettings(m);
     renderItems(m);
+    votes.render(state);
     renderProfile();
     renderParticipants(m);
     renderInvite(m);
@@ -466,5 +462,7 @@ export function createMeetingView(send) {
     joinUrl.value = m.joinCode ? joinUrlFor(m.joinCode) : '';
   }
 
-  return { render, setConnStatus, useTexts, textChanged, announceFocus };
+  return {
+    render, setConnStatus, useTexts, textChanged, announceFocus, setServerTime: votes.setServerTime,
+  };
 }

@@ -1,0 +1,352 @@
+// The Votes area (PROTOCOL.md "Live votes"): the form to open a vote, and a card per vote built
+// once and updated in place, so a control being typed in survives others' events. Its one write
+// to the model: the viewer's own ballot once acked (setOwnBallot).
+
+import { h, byTestId, toast } from './dom.js';
+import { ITEM_STATUSES, STATUS_LABELS, isFacilitator } from './state.js';
+import {
+  CONSENT_CHOICES, FIST_VALUES, buildOpenVote, canResolve, canVote, checkBallot, choiceLabel,
+  describeBallot, dotsPerItem, dotsUsed, eligibleCount, isGuest, isOpen, notVoted,
+  secondsLeft, setOwnBallot, shownTallies, tallyRows, voterName,
+} from './votes.js';
+
+const METHOD_LABELS = { consent: 'Consent', fist: 'Fist of five', dots: 'Dot voting' };
+const CLOSED = { facilitator: 'Closed by the facilitator.', deadline: 'Time was up.', all_voted: 'Everyone voted.', meeting_ended: 'The meeting ended.' };
+
+const setText = (el, text) => { if (el.textContent !== text) el.textContent = text; };
+const field = (label, control, props) =>
+  h('label', { class: 'field', ...props }, h('span', { class: 'field-label' }, label), control);
+const itemTitle = (m, id) => {
+  const item = m.items.find((i) => i.id === id);
+  return item ? item.title || '(untitled)' : '(deleted)';
+};
+
+// Redraws `box` only when `entries` changed (runs on every render).
+function renderList(box, entries, make) {
+  const sig = JSON.stringify(entries);
+  if (box.dataset.sig === sig) return;
+  box.dataset.sig = sig;
+  box.replaceChildren(...entries.map(make));
+}
+
+// A number input per item of a dot vote; read() is the ballot {dots}.
+function dotInputs(vote, testid) {
+  const rows = vote.itemIds.map((id) => ({
+    id,
+    name: h('span', { class: 'field-label' }),
+    input: h('input', { type: 'number', min: '0', max: String(dotsPerItem(vote)), value: '0', testid, 'data-item-id': id }),
+  }));
+  return {
+    node: h('div', { class: 'dot-rows' }, rows.map((r) => h('label', { class: 'field' }, r.name, r.input))),
+    read: () => ({ dots: Object.fromEntries(rows.map((r) => [r.id, Number(r.input.value || 0)]).filter(([, n]) => n !== 0)) }),
+    set(b) { for (const r of rows) r.input.value = String(b?.dots?.[r.id] ?? 0); },
+    label(titleOf) { for (const r of rows) setText(r.name, titleOf(r.id)); },
+  };
+}
+
+export function createVotesView(root, send) {
+  const q = (testid) => byTestId(testid, root);
+  const list = q('vote-list');
+  const cards = new Map(); // voteId -> card
+  let state = null;
+  let offset = 0; // server clock minus ours (welcome.serverTime)
+  let ticker = null;
+  const voteOf = (id) => (state?.meeting?.votes || []).find((v) => v.id === id);
+
+  // Sends a command; a refusal shows in `box` and as a toast.
+  function run(command, box, onAck) {
+    box.textContent = '';
+    send(command, { quiet: true }).then((reply) => {
+      if (reply.type === 'ack') return onAck?.();
+      const text = `Not done: ${reply.message || reply.code}`;
+      box.textContent = text;
+      box.dataset.code = reply.code;
+      toast(text);
+    });
+  }
+
+  // --- the facilitator's form to open a vote
+
+  const openBox = q('vote-open');
+  const form = q('vote-open-form');
+  const method = form.elements.method;
+  const itemSelect = form.elements.itemId;
+  const dotItems = document.getElementById('vote-dot-items');
+  const showMethodFields = () => {
+    for (const el of form.querySelectorAll('[data-for]')) el.hidden = !el.dataset.for.includes(method.value);
+  };
+  showMethodFields();
+  method.addEventListener('change', showMethodFields);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    const built = buildOpenVote({ ...Object.fromEntries(data), dotItemIds: data.getAll('dotItemIds') });
+    const error = q('vote-open-error');
+    if (built.error) error.textContent = built.error;
+    else run(built.command, error, () => { form.reset(); showMethodFields(); openBox.open = false; });
+  });
+
+  function renderForm(m) {
+    openBox.hidden = !isFacilitator(state) || m.phase === 'ended';
+    if (openBox.hidden) return;
+    const items = m.items.map((i) => [i.id, itemTitle(m, i.id)]);
+    const chosen = itemSelect.value;
+    const ticked = [...dotItems.querySelectorAll('input:checked')].map((c) => c.value);
+    renderList(itemSelect, [['', 'None: a free question'], ...items], ([id, t]) => h('option', { value: id }, t));
+    itemSelect.value = items.some(([id]) => id === chosen) ? chosen : '';
+    renderList(dotItems, items, ([id, t]) => h('label', { class: 'choice' },
+      h('input', { type: 'checkbox', name: 'dotItemIds', value: id, checked: ticked.includes(id), 'data-item-id': id }), t));
+  }
+
+  // --- a vote's card
+
+  function cast(c, ballot) {
+    run({ type: 'cast_ballot', voteId: c.id, ballot }, c.error, () => setOwnBallot(state, c.id, ballot) && render(state));
+  }
+
+  // Ballot controls (`who` 'ballot': the viewer's own; 'record': a show of hands), passing each
+  // ballot to onBallot after the checks: {node, update(vote, titleOf)}.
+  function ballotControls(vote, c, who, onBallot) {
+    const give = (ballot) => {
+      const problem = checkBallot(vote, ballot);
+      if (problem) c.error.textContent = problem;
+      else onBallot(ballot);
+    };
+    const legend = h('legend', {}, who === 'ballot' ? 'Your ballot' : 'Their ballot');
+    if (vote.method === 'dots') {
+      const dots = dotInputs(vote, `${who}-dots`);
+      const left = h('p', { testid: 'dots-left', 'aria-live': 'polite' });
+      const showLeft = () => setText(left, `${vote.dotBudget - dotsUsed(dots.read())} of ${vote.dotBudget} dots left`);
+      const node = h('fieldset', { class: 'ballot', testid: `vote-${who}` }, legend, dots.node, left,
+        h('button', { type: 'button', testid: `${who}-dots-submit`, onclick: () => give(dots.read()) }, 'Submit the dots'));
+      node.addEventListener('input', showLeft);
+      let shown; // the ballot the inputs show: typing stays until it changes
+      return {
+        node,
+        update(v, titleOf) {
+          dots.label(titleOf);
+          const mine = JSON.stringify(v.yourBallot ?? null);
+          if (mine !== shown) dots.set(v.yourBallot);
+          shown = mine;
+          showLeft();
+        },
+      };
+    }
+    const choose = (choice, label, ballot, props) => h('button', {
+      type: 'button', class: 'choice-btn', testid: `${who}-${choice}`, 'data-choice': choice, onclick: () => give(ballot()), ...props,
+    }, label);
+    let buttons;
+    let reasonField = null;
+    if (vote.method === 'consent') {
+      buttons = CONSENT_CHOICES.slice(0, 3).map((ch) => choose(ch, choiceLabel(ch), () => ({ choice: ch })));
+      if (vote.allowBlock) {
+        const reason = h('input', { testid: `${who}-block-reason`, maxlength: '280', autocomplete: 'off' });
+        buttons.push(choose('block', 'Block', () => ({ choice: 'block', reason: reason.value.trim() }), { class: 'choice-btn danger' }));
+        reasonField = field('Reason to block', reason);
+      }
+    } else {
+      legend.append(': 0 (against) to 5 (fully for)');
+      buttons = FIST_VALUES.map((n) => choose(`fist-${n}`, String(n), () => ({ fist: n }), { 'aria-label': `${n} of 5` }));
+    }
+    return {
+      node: h('fieldset', { class: 'ballot', testid: `vote-${who}` }, legend, h('div', { class: 'phase-buttons' }, buttons), reasonField),
+      update(v) {
+        const b = v.yourBallot;
+        const pick = b ? (vote.method === 'consent' ? b.choice : `fist-${b.fist}`) : null;
+        for (const btn of buttons) btn.setAttribute('aria-pressed', String(btn.dataset.choice === pick));
+      },
+    };
+  }
+
+  // The facilitator's "record a show of hands" of an open vote: whose hand, then the ballot.
+  function recordForm(vote, c) {
+    const who = h('select', { testid: 'record-who' });
+    const name = h('input', { testid: 'record-name', maxlength: '60', autocomplete: 'off' });
+    const nameField = field('Their name', name);
+    const ballot = ballotControls(vote, c, 'record', (b) => {
+      const command = { type: 'record_ballot', voteId: c.id, ballot: b };
+      if (who.value) command.participantId = who.value;
+      else if (name.value.trim()) command.name = name.value.trim();
+      else return (c.error.textContent = 'Whose hand? Type a name.');
+      run(command, c.error, () => { name.value = ''; toast('Ballot recorded.', 'info'); });
+    });
+    const showName = () => { nameField.hidden = who.value !== ''; };
+    who.addEventListener('change', showName);
+    return {
+      node: h('details', { testid: 'vote-record' }, h('summary', {}, 'Record a show of hands'),
+        h('div', { class: 'vote-record' }, field('Whose hand', who), nameField, ballot.node)),
+      update(m, titleOf) {
+        ballot.update({}, titleOf);
+        const before = who.options.length ? who.value : null; // at first: the first one
+        const people = m.participants.filter((p) => p.role === 'member' && p.attendance === 'room');
+        renderList(who, [...people.map((p) => [p.id, p.name]), ['', 'Someone else, by name']],
+          ([id, label]) => h('option', { value: id }, label));
+        if ([...who.options].some((o) => o.value === before)) who.value = before;
+        showName();
+      },
+    };
+  }
+
+  function createCard(vote) {
+    const c = { id: vote.id, key: cardKey(vote) };
+    const p = (testid, props) => h('p', { class: testid, testid, ...props });
+    Object.assign(c, {
+      title: h('h4', { class: 'vote-title', testid: 'vote-title' }),
+      state: h('span', { class: 'badge vote-state', testid: 'vote-state' }),
+      items: p('vote-items'),
+      settings: h('ul', { class: 'items badges', testid: 'vote-settings', 'aria-label': 'Settings' }),
+      countdown: p('vote-countdown', { role: 'timer' }),
+      progress: p('vote-progress'),
+      waiting: p('vote-waiting'),
+      ballot: ballotControls(vote, c, 'ballot', (b) => cast(c, b)),
+      mine: p('your-ballot'),
+      error: p('form-error', { testid: 'vote-error', role: 'alert' }),
+      results: h('div', { testid: 'vote-results' }),
+      outcome: p('vote-outcome'),
+      ballots: h('ul', { testid: 'vote-ballots', 'aria-label': 'Who voted what' }),
+      close: h('button', { type: 'button', testid: 'vote-close', onclick: () => run({ type: 'close_vote', voteId: c.id }, c.error) }, 'Close the vote'),
+      record: recordForm(vote, c),
+      resolve: h('div', { testid: 'vote-resolve' }, h('p', {}, 'Accept as the item’s status:'),
+        h('div', { class: 'phase-buttons' }, ITEM_STATUSES.map((s) => h('button', {
+          type: 'button', testid: `vote-resolve-${s}`, onclick: () => run({ type: 'resolve_vote', voteId: c.id, status: s }, c.error),
+        }, STATUS_LABELS[s])))),
+    });
+    c.tools = h('div', { class: 'vote-tools', testid: 'vote-tools' }, c.close, c.record.node, c.resolve);
+    c.li = h('li', { class: 'item vote', testid: 'vote', 'data-vote-id': vote.id },
+      h('div', { class: 'item-head' }, c.title, h('span', { class: 'badge', testid: 'vote-method' }, METHOD_LABELS[vote.method] ?? vote.method), c.state),
+      c.items, c.settings, c.countdown, c.progress, c.waiting, c.ballot.node, c.mine, c.error,
+      c.results, c.outcome, c.ballots, c.tools);
+    return c;
+  }
+
+  // What a card's controls are built from (settings lock at open).
+  const cardKey = (v) => JSON.stringify([v.method, v.itemIds, v.allowBlock, v.dotBudget, v.dotsPerItem]);
+
+  function resultNodes(vote, t, titleOf) {
+    if (!t) return [h('p', { class: 'empty', testid: 'vote-results-hidden' }, 'Results hidden until close.')];
+    const rows = tallyRows(vote, t);
+    const total = rows.reduce((a, r) => a + r.count, 0) || 1;
+    const label = (key) => (vote.method === 'consent' ? choiceLabel(key) : vote.method === 'fist' ? key : titleOf(key));
+    return [
+      h('ul', { class: 'items', testid: 'vote-tallies', 'aria-label': 'Results' }, rows.map((r) =>
+        h('li', { class: 'tally', testid: 'tally', 'data-key': r.key, 'data-count': String(r.count) },
+          h('span', {}, label(r.key)), h('meter', { min: '0', max: String(total), value: String(r.count) }),
+          h('strong', {}, String(r.count))))),
+      t.reasons?.length ? h('ul', { testid: 'block-reasons', 'aria-label': 'Reasons for blocking' },
+        t.reasons.map((r) => h('li', {}, `Block: ${r}`))) : null,
+    ].filter(Boolean);
+  }
+
+  function updateCard(c, vote, m) {
+    const open = isOpen(vote);
+    const titleOf = (id) => itemTitle(m, id);
+    c.li.dataset.state = open ? 'open' : 'closed';
+    const titles = vote.itemIds.map(titleOf);
+    setText(c.title, vote.question || `Vote on ${titles.map((t) => `“${t}”`).join(', ')}`);
+    setText(c.items, vote.question && titles.length ? `On: ${titles.join(' · ')}` : '');
+    c.items.hidden = !c.items.textContent;
+    setText(c.state, open ? 'Open' : 'Closed');
+    renderList(c.settings, [
+      vote.visibility === 'anonymous' && ['anonymous', 'Anonymous'],
+      vote.results === 'hidden' ? ['hidden', 'Results hidden until close'] : ['live', 'Live results'],
+      vote.allowBlock && ['block', 'Block allowed'],
+      vote.method === 'dots' && ['dots', `${vote.dotBudget} dots, up to ${dotsPerItem(vote)} per item`],
+      vote.quorum && ['quorum', `Quorum: ${vote.quorum}`],
+      vote.closeWhenAllVoted && ['all', 'Closes when everyone has voted'],
+    ].filter(Boolean), ([key, text]) => h('li', { class: 'badge', 'data-setting': key }, text));
+    c.countdown.hidden = !open || !Number.isFinite(vote.deadline);
+
+    const total = eligibleCount(vote);
+    setText(c.progress, `${vote.voted} of ${total} have voted`);
+    Object.assign(c.progress.dataset, { voted: vote.voted, eligible: total });
+    const waiting = open && notVoted(vote);
+    c.waiting.hidden = !waiting;
+    if (waiting) setText(c.waiting, waiting.length ? `Not voted yet: ${waiting.map((k) => voterName(m, k)).join(', ')}` : 'Everyone has voted.');
+
+    c.ballot.node.hidden = !canVote(state, vote);
+    c.ballot.update(vote, titleOf);
+    const mine = vote.yourBallot;
+    const by = vote.yourBallotRecorded ? ' (recorded by the facilitator)' : '';
+    setText(c.mine, mine ? `Your ballot: ${describeBallot(vote, mine, titleOf)}${by}`
+      : by ? 'The facilitator recorded your ballot.' : canVote(state, vote) ? 'You have not voted yet.' : '');
+    c.mine.hidden = !c.mine.textContent;
+
+    const tallies = shownTallies(vote);
+    const sig = JSON.stringify([tallies, titles]);
+    if (c.results.dataset.sig !== sig) {
+      c.results.dataset.sig = sig;
+      c.results.replaceChildren(...resultNodes(vote, tallies, titleOf));
+    }
+
+    const outcome = [];
+    if (vote.closed) {
+      outcome.push(['reason', CLOSED[vote.closed.reason] ?? 'Closed.']);
+      if (vote.quorum) {
+        outcome.push(['quorum', vote.closed.quorumMet ? `Quorum of ${vote.quorum} met.`
+          : `Quorum not met: ${vote.voted} of ${vote.quorum} ballots.`, vote.closed.quorumMet]);
+      }
+    }
+    if (vote.resolved) outcome.push(['resolved', `Accepted: the item is now ${STATUS_LABELS[vote.resolved.status]}.`]);
+    renderList(c.outcome, outcome, ([key, text, met]) =>
+      h('span', { testid: `vote-${key}`, 'data-met': met === undefined ? null : String(met) }, text, ' '));
+    c.outcome.hidden = !outcome.length;
+
+    const ballots = vote.visibility !== 'anonymous' && vote.ballots || [];
+    renderList(c.ballots, ballots.map((b) => [b.voter, voterName(m, b.voter), describeBallot(vote, b.ballot, titleOf), b.recorded]),
+      ([voter, name, text, recorded]) => h('li', { testid: 'ballot-entry', 'data-voter': voter },
+        h('strong', {}, name), isGuest(voter) ? ' (no device)' : '', `: ${text}`,
+        recorded ? h('em', { testid: 'ballot-recorded' }, ' · recorded by the facilitator') : null));
+    c.ballots.hidden = !ballots.length;
+
+    const live = isFacilitator(state) && open && m.phase !== 'ended';
+    c.close.hidden = c.record.node.hidden = !live;
+    if (live) c.record.update(m, titleOf);
+    c.resolve.hidden = !canResolve(state, vote);
+    c.tools.hidden = !live && c.resolve.hidden;
+  }
+
+  // Deadlines count down in seconds of the server's clock; at 0 the ballot waits for vote_closed.
+  function tick() {
+    let running = false;
+    for (const c of cards.values()) {
+      const vote = voteOf(c.id);
+      if (!vote || !isOpen(vote) || !Number.isFinite(vote.deadline)) continue;
+      running = true;
+      const s = secondsLeft(vote, Date.now() + offset);
+      setText(c.countdown, s > 0 ? `Closes in ${s} s` : 'Time is up.');
+      c.countdown.dataset.seconds = String(s);
+      c.ballot.node.disabled = s === 0;
+    }
+    if (running && !ticker) ticker = setInterval(tick, 1000);
+    if (!running && ticker) ticker = clearInterval(ticker);
+  }
+
+  function render(next) {
+    state = next;
+    const m = state?.meeting;
+    if (!m) return;
+    renderForm(m);
+    const votes = m.votes || [];
+    for (const [id, c] of cards) if (!votes.some((v) => v.id === id)) { c.li.remove(); cards.delete(id); }
+    // Newest first: the vote going on now is on top.
+    [...votes].reverse().forEach((vote, index) => {
+      let c = cards.get(vote.id);
+      if (c?.key !== cardKey(vote)) {
+        c?.li.remove();
+        c = createCard(vote);
+        cards.set(vote.id, c);
+      }
+      updateCard(c, vote, m);
+      if (list.children[index] !== c.li) list.insertBefore(c.li, list.children[index] ?? null);
+    });
+    q('vote-empty').hidden = votes.length > 0;
+    tick();
+  }
+
+  return {
+    render,
+    setServerTime(serverTime) {
+      if (Number.isFinite(serverTime)) offset = serverTime - Date.now();
+    },
+  };
+}

@@ -1,0 +1,191 @@
+// Live votes in the model (PROTOCOL.md "Live votes"): events folded into meeting.votes (the
+// snapshot's shape) and pure helpers for the view; no DOM, clock or imports. Voters, ballots,
+// tallies: only as sent. `eligibleCount`, the server's count, may exceed the known `eligible`
+// keys (an anonymous vote's recorded guests are never named).
+
+export const CONSENT_CHOICES = ['agree', 'disagree', 'abstain', 'block'];
+export const FIST_VALUES = [0, 1, 2, 3, 4, 5];
+
+const clone = (v) => (v === undefined ? undefined : structuredClone(v));
+const addKey = (list, key) => list.includes(key) || list.push(key);
+
+export const findVote = (m, id) => (m?.votes || []).find((v) => v.id === id);
+export const isOpen = (vote) => vote.state === 'open' && !vote.closed;
+
+export function copyVotes(list) {
+  return (list || []).map((v) => ({ itemIds: [], eligible: [], voted: 0, ...clone(v) }));
+}
+
+// The counts of ballot_cast and vote_closed (eligible: a count or a list).
+function counted(m, d) {
+  const vote = findVote(m, d.voteId);
+  if (!vote) return null;
+  if (Number.isInteger(d.voted)) vote.voted = d.voted;
+  if (Number.isInteger(d.eligible)) vote.eligibleCount = d.eligible;
+  else if (Array.isArray(d.eligible)) {
+    vote.eligible = [...d.eligible];
+    delete vote.eligibleCount;
+  }
+  if (d.tallies) vote.tallies = clone(d.tallies);
+  return vote;
+}
+
+// A non-observer who joins while a vote is open may vote in it.
+export function addJoinerToVotes(m, p) {
+  if (p.role === 'observer') return;
+  for (const vote of m.votes || []) {
+    if (!isOpen(vote) || vote.eligible.includes(p.id)) continue;
+    vote.eligible.push(p.id);
+    if (Number.isInteger(vote.eligibleCount)) vote.eligibleCount += 1;
+  }
+}
+
+function yours(vote, b) {
+  vote.yourBallotRecorded = Boolean(b.recorded);
+  if (b.ballot !== undefined) vote.yourBallot = clone(b.ballot);
+  else if (b.recorded) delete vote.yourBallot; // recorded for the viewer; not shown (hidden)
+}
+
+// Handlers (meeting, data, event, state), merged into state.js's.
+export const VOTE_EVENTS = {
+  vote_opened(m, d, ev) {
+    const vote = {
+      id: d.voteId, state: 'open', method: d.method, question: d.question ?? '',
+      itemIds: [...(d.itemIds || [])], visibility: d.visibility || 'open', results: d.results || 'live',
+      allowBlock: Boolean(d.allowBlock), closeWhenAllVoted: Boolean(d.closeWhenAllVoted),
+      openedAt: ev.at, eligible: [...(d.eligible || [])], voted: 0,
+    };
+    for (const k of ['dotBudget', 'dotsPerItem', 'quorum', 'deadline']) if (d[k] !== undefined) vote[k] = d[k];
+    // No ballots yet: an open vote names its voters from here on.
+    if (vote.visibility !== 'anonymous') {
+      vote.voters = [];
+      if (vote.results === 'live') vote.ballots = [];
+    }
+    m.votes = (m.votes || []).filter((v) => v.id !== vote.id);
+    m.votes.push(vote);
+  },
+  ballot_cast(m, d, ev, state) {
+    const vote = counted(m, d);
+    if (typeof d.voter !== 'string' || !vote) return; // anonymous: counts only
+    addKey(vote.eligible, d.voter); // a guest is eligible once recorded
+    addKey((vote.voters ??= []), d.voter);
+    if (d.ballot !== undefined) {
+      vote.ballots = (vote.ballots || []).filter((b) => b.voter !== d.voter);
+      vote.ballots.push({ voter: d.voter, ballot: clone(d.ballot), recorded: Boolean(d.recorded) });
+    }
+    if (d.voter === state?.you?.participantId) yours(vote, d);
+  },
+  vote_closed(m, d, ev, state) {
+    const vote = counted(m, d);
+    if (!vote) return;
+    vote.state = 'closed';
+    vote.closed = { reason: d.reason, at: ev.at, quorumMet: d.quorumMet !== false };
+    if (!Array.isArray(d.ballots)) return;
+    vote.ballots = clone(d.ballots);
+    vote.voters ??= [];
+    for (const b of vote.ballots) {
+      addKey(vote.voters, b.voter);
+      addKey(vote.eligible, b.voter);
+      if (b.voter === state?.you?.participantId) yours(vote, b);
+    }
+  },
+  vote_resolved(m, d) {
+    const vote = findVote(m, d.voteId);
+    if (vote) vote.resolved = { itemId: d.itemId, status: d.status };
+    const item = (m.items || []).find((i) => i.id === d.itemId);
+    if (item && d.status) item.status = d.status;
+  },
+};
+
+// The viewer's ballot once its cast_ballot is acked (an anonymous ballot_cast names no one).
+export function setOwnBallot(state, voteId, ballot) {
+  const vote = findVote(state.meeting, voteId);
+  if (!vote) return false;
+  vote.yourBallot = clone(ballot);
+  vote.yourBallotRecorded = false;
+  return true;
+}
+
+export const eligibleCount = (v) => (Number.isInteger(v.eligibleCount) ? v.eligibleCount : v.eligible.length);
+
+// Keys of the eligible who have not voted; null when the vote does not say (anonymous).
+export const notVoted = (v) => (v.voters ? v.eligible.filter((k) => !v.voters.includes(k)) : null);
+
+export const isGuest = (key) => key.startsWith('guest:');
+
+export const voterName = (m, key) => (isGuest(key) ? key.slice(6) : m.participants.find((p) => p.id === key)?.name ?? key);
+
+// Members and the facilitator vote in open votes, until the meeting ends.
+export function canVote(state, vote) {
+  return Boolean(state.you) && state.you.role !== 'observer' && isOpen(vote) && state.meeting?.phase !== 'ended';
+}
+
+export function canResolve(state, vote) {
+  return state.you?.role === 'facilitator' && !isOpen(vote) && vote.itemIds.length === 1 &&
+    !vote.resolved && state.meeting?.phase !== 'ended';
+}
+
+// Whole seconds to the deadline, 0 once past; `now` in server time (an estimate: not before the
+// vote opened).
+export const secondsLeft = (v, now) => Math.max(0, Math.ceil((v.deadline - Math.max(now, v.openedAt || 0)) / 1000));
+
+// The server's tallies, zeros (tallyRows) for a live vote nobody has voted in, null while hidden.
+export const shownTallies = (v) => v.tallies ?? (v.results === 'live' && isOpen(v) ? {} : null);
+
+// Rows [{key, count}] in a fixed order: consent choices (block when allowed or counted),
+// fists 0-5, the vote's items.
+export function tallyRows(vote, t) {
+  if (vote.method === 'consent') {
+    return CONSENT_CHOICES.filter((c) => c !== 'block' || vote.allowBlock || t.block > 0)
+      .map((key) => ({ key, count: t[key] ?? 0 }));
+  }
+  if (vote.method === 'fist') return FIST_VALUES.map((n) => ({ key: String(n), count: t.counts?.[n] ?? 0 }));
+  return vote.itemIds.map((key) => ({ key, count: t.dots?.[key] ?? 0 }));
+}
+
+export const choiceLabel = (c) => c.charAt(0).toUpperCase() + c.slice(1);
+
+// A ballot in words; titleOf(itemId) names a dot-voted item.
+export function describeBallot(vote, b, titleOf) {
+  if (vote.method === 'consent') return b.choice === 'block' ? `Block: “${b.reason}”` : choiceLabel(b.choice);
+  if (vote.method === 'fist') return `${b.fist} of 5`;
+  return Object.entries(b.dots || {}).filter(([, n]) => n > 0).map(([id, n]) => `${titleOf(id)}: ${n}`).join(', ');
+}
+
+export const dotsPerItem = (vote) => vote.dotsPerItem ?? vote.dotBudget;
+export const dotsUsed = (b) => Object.values(b?.dots || {}).reduce((a, n) => a + n, 0);
+
+// Why the server would refuse a ballot (bad_ballot), or null. The server decides for real.
+export function checkBallot(vote, b) {
+  if (vote.method === 'consent') return b.choice === 'block' && !b.reason ? 'A block needs a reason.' : null;
+  if (vote.method !== 'dots') return null;
+  const per = dotsPerItem(vote);
+  if (Object.values(b.dots).some((n) => !Number.isInteger(n) || n < 0 || n > per)) return `Put 0 to ${per} dots on an item.`;
+  const used = dotsUsed(b);
+  return used < 1 || used > vote.dotBudget ? `Place 1 to ${vote.dotBudget} dots in all.` : null;
+}
+
+// The open-vote form as an open_vote command ({command}) or why not ({error}): only the method's
+// settings, defaults left out; the server checks the ranges.
+export function buildOpenVote(f) {
+  const command = { type: 'open_vote', method: f.method };
+  const question = String(f.question ?? '').trim();
+  const itemIds = f.method === 'dots' ? [...(f.dotItemIds || [])] : f.itemId ? [f.itemId] : [];
+  if (f.method === 'dots' && !itemIds.length) return { error: 'Tick the items for the dots.' };
+  if (!question && !itemIds.length) return { error: 'Ask a question or pick an item.' };
+  if (question) command.question = question;
+  if (itemIds.length) command.itemIds = itemIds;
+  command.visibility = f.visibility === 'anonymous' ? 'anonymous' : 'open';
+  command.results = f.results === 'hidden' ? 'hidden' : 'live';
+  if (f.method === 'consent' && f.allowBlock) command.allowBlock = true;
+  const numbers = f.method === 'dots' ? ['dotBudget', 'dotsPerItem', 'quorum', 'timeLimit'] : ['quorum', 'timeLimit'];
+  for (const k of numbers) {
+    const s = String(f[k] ?? '').trim();
+    if (!s) continue;
+    if (!/^\d{1,6}$/.test(s)) return { error: 'Settings are whole numbers.' };
+    command[k] = Number(s);
+  }
+  if (f.method === 'dots' && !command.dotBudget) return { error: 'Give each voter some dots.' };
+  if (f.closeWhenAllVoted) command.closeWhenAllVoted = true;
+  return { command };
+}
