@@ -170,8 +170,13 @@ VoteSettings decode_vote_settings(Fields& f) {
   s.results = f.optional_enum<VoteResults>("results", parse_vote_results, "live, hidden")
                   .value_or(VoteResults::live);
   s.allow_block = f.optional_bool("allowBlock").value_or(false);
-  s.dot_budget = f.optional_count("dotBudget").value_or(0);
-  s.dots_per_item = f.optional_count("dotsPerItem").value_or(s.dot_budget);
+  auto budget = f.optional_count("dotBudget");
+  auto per_item = f.optional_count("dotsPerItem");
+  if ((budget || per_item) && s.method != VoteMethod::dots) {
+    refuse("invalid_value", "dotBudget and dotsPerItem are for dot votes");
+  }
+  s.dot_budget = budget.value_or(0);
+  s.dots_per_item = per_item.value_or(s.dot_budget);
   s.quorum = f.optional_count("quorum");
   s.time_limit_s = f.optional_count("timeLimit");
   s.close_when_all_voted = f.optional_bool("closeWhenAllVoted").value_or(false);

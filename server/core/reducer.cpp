@@ -208,6 +208,9 @@ class Decider {
     if (!c.on_deadline) require_role(self(), Role::facilitator, "close a vote");
     const Vote& v = require_vote(c.vote_id);
     if (v.closed) refuse("vote_closed", "vote " + v.id + " is already closed");
+    if (!c.on_deadline && !v.accepts_ballots(now_ms_)) {
+      refuse("vote_closed", "vote " + v.id + " is past its deadline; the server is closing it");
+    }
     if (c.on_deadline && (!v.deadline || now_ms_ < *v.deadline)) {
       refuse("not_due", "vote " + v.id + " has not reached its deadline");
     }
@@ -249,7 +252,8 @@ class Decider {
     Drafts out{Draft{"ballot_cast", ballot_cast_data(after, voter),
                      ballot_cast_sealed(after, voter), anonymous}};
     if (v.settings.close_when_all_voted && after.ballots.size() >= after.eligible.size()) {
-      out.push_back({"vote_closed", vote_closed_data(after, "all_voted")});
+      // Anonymous like the ballot that caused it: its actor would name the last voter.
+      out.push_back({"vote_closed", vote_closed_data(after, "all_voted"), nullptr, anonymous});
     }
     return out;
   }

@@ -13,8 +13,17 @@ import { loadVectors, rawOf, joinMessageFor, SCHEMA_REJECT_CODES } from '../supp
 import { isValid as isValidOp } from '../../web-client/text_ot.js';
 
 const CLIENT_TYPES = ['join', 'resume', 'set_title', 'set_goal', 'set_phase', 'add_item', 'update_item',
-  'edit_text', 'focus', 'move_item', 'delete_item', 'update_profile'];
+  'edit_text', 'focus', 'move_item', 'delete_item', 'update_profile', 'open_vote', 'cast_ballot', 'record_ballot',
+  'close_vote', 'resolve_vote'];
 const SERVER_TYPES = ['welcome', 'event', 'ack', 'reject', 'presence', 'editing', 'error'];
+
+// A minimal valid snapshot, for checking parts of one.
+const SNAPSHOT = {
+  id: 'm1', title: 'T', goal: 'G', phase: 'lobby', joinCode: 'ABCD-EFGH', createdAt: 1,
+  sections: [{ id: 'goal', title: 'Goal' }, { id: 'action_items', title: 'Action items' }],
+  participants: [{ id: 'p2', name: 'Sam', role: 'facilitator', attendance: 'room', organisation: '', online: true }],
+  items: [{ id: 'i5', title: 'x', notes: '', owner: '', due: '', status: 'proposed', createdBy: 'p2' }],
+};
 
 // Whether a step's message must fail its schema. By default: exactly when the expected answer is
 // a reject with a code the schemas decide (SCHEMA_REJECT_CODES). A step may say otherwise with
@@ -144,6 +153,11 @@ test('the examples in PROTOCOL.md validate', () => {
         const r = validateSnapshot(obj);
         assert.ok(r.valid, `snapshot example fails: ${r.errors.join('; ')}`);
         checked.push('snapshot');
+      } else if (obj.state && obj.method) {
+        // A vote of the snapshot's `votes`.
+        const r = validateSnapshot({ ...SNAPSHOT, votes: [obj] });
+        assert.ok(r.valid, `snapshot vote example ${JSON.stringify(obj)} fails: ${r.errors.join('; ')}`);
+        checked.push('snapshot vote');
       }
       continue;
     }
@@ -154,7 +168,7 @@ test('the examples in PROTOCOL.md validate', () => {
     checked.push(obj.type);
   }
   for (const t of ['join', 'resume', 'edit_text', 'focus', 'editing', 'event', 'ack', 'reject', 'presence', 'error',
-    'snapshot']) {
+    'snapshot', 'snapshot vote']) {
     assert.ok(checked.includes(t), `no ${t} example checked (checked: ${checked.join(', ')})`);
   }
 });
@@ -343,4 +357,185 @@ test('edit_text op schema agrees with the OT vectors', () => {
     }
   }
   assert.ok(checked >= 50, `only ${checked} transform ops checked`);
+});
+
+test('vote commands: limits, enums, ballots and required fields', () => {
+  const ok = (m) => {
+    const r = validateClientMessage(m);
+    assert.ok(r.valid, `${JSON.stringify(m)} should be valid: ${r.errors.join('; ')}`);
+  };
+  const bad = (m) => assert.equal(validateClientMessage(m).valid, false, `${JSON.stringify(m).slice(0, 160)} should be invalid`);
+
+  const open = (m) => ({ type: 'open_vote', cid: 'v', ...m });
+  ok(open({ method: 'consent', question: 'Adopt?' }));
+  ok(open({ method: 'consent', itemIds: ['i6'] }));
+  ok(open({ method: 'consent', question: '😀'.repeat(300), itemIds: ['i6'], visibility: 'anonymous', results: 'hidden',
+    allowBlock: true, quorum: 500, timeLimit: 3600, closeWhenAllVoted: true }));
+  ok(open({ method: 'fist', question: 'Ready?', allowBlock: false, quorum: 1, timeLimit: 5 }));
+  ok(open({ method: 'dots', itemIds: ['i6', 'i7'], dotBudget: 3, dotsPerItem: 2 }));
+  ok(open({ method: 'dots', itemIds: Array.from({ length: 20 }, (_, i) => `i${i + 6}`), dotBudget: 100 }));
+  bad(open({ question: 'Adopt?' }));
+  bad(open({ method: 'ranked', question: 'Adopt?' }));
+  bad(open({ method: 'consent' }));
+  bad(open({ method: 'consent', question: '' }));
+  bad(open({ method: 'consent', question: '', itemIds: [] }));
+  bad(open({ method: 'consent', question: 'q'.repeat(301) }));
+  bad(open({ method: 'consent', itemIds: ['i6', 'i7'] }));
+  bad(open({ method: 'fist', question: 'Ready?', allowBlock: true }));
+  bad(open({ method: 'consent', question: 'Adopt?', dotBudget: 3 }));
+  bad(open({ method: 'fist', question: 'Ready?', dotsPerItem: 1 }));
+  bad(open({ method: 'dots', itemIds: ['i6', 'i7'] }));
+  bad(open({ method: 'dots', question: 'Which?', dotBudget: 3 }));
+  bad(open({ method: 'dots', itemIds: ['i6', 'i7'], dotBudget: 3, allowBlock: true }));
+  bad(open({ method: 'dots', itemIds: ['i6', 'i6'], dotBudget: 3 }));
+  bad(open({ method: 'dots', itemIds: Array.from({ length: 21 }, (_, i) => `i${i + 6}`), dotBudget: 3 }));
+  bad(open({ method: 'dots', itemIds: ['i6'], dotBudget: 0 }));
+  bad(open({ method: 'dots', itemIds: ['i6'], dotBudget: 101 }));
+  bad(open({ method: 'dots', itemIds: ['i6'], dotBudget: 3, dotsPerItem: 0 }));
+  bad(open({ method: 'consent', itemIds: [''] }));
+  bad(open({ method: 'consent', itemIds: 'i6' }));
+  bad(open({ method: 'consent', question: 'Adopt?', visibility: 'secret' }));
+  bad(open({ method: 'consent', question: 'Adopt?', results: 'later' }));
+  bad(open({ method: 'consent', question: 'Adopt?', quorum: 0 }));
+  bad(open({ method: 'consent', question: 'Adopt?', quorum: 501 }));
+  bad(open({ method: 'consent', question: 'Adopt?', timeLimit: 4 }));
+  bad(open({ method: 'consent', question: 'Adopt?', timeLimit: 3601 }));
+  bad(open({ method: 'consent', question: 'Adopt?', timeLimit: 5.5 }));
+  bad(open({ method: 'consent', question: 'Adopt?', closeWhenAllVoted: 'yes' }));
+  bad(open({ method: 'consent', question: 'Adopt?', anonymous: true }));
+
+  const cast = (ballot) => ({ type: 'cast_ballot', cid: 'b', voteId: 'v9', ballot });
+  for (const choice of ['agree', 'disagree', 'abstain']) ok(cast({ choice }));
+  ok(cast({ choice: 'block', reason: 'r'.repeat(280) }));
+  ok(cast({ fist: 0 }));
+  ok(cast({ fist: 5 }));
+  ok(cast({ dots: { i6: 2, i7: 0 } }));
+  bad(cast({ choice: 'maybe' }));
+  bad(cast({ choice: 'block' }));
+  bad(cast({ choice: 'block', reason: '' }));
+  bad(cast({ choice: 'block', reason: 'r'.repeat(281) }));
+  bad(cast({ choice: 'agree', reason: 'fine' }));
+  bad(cast({ choice: 'agree', fist: 3 }));
+  bad(cast({ fist: 6 }));
+  bad(cast({ fist: -1 }));
+  bad(cast({ fist: 2.5 }));
+  bad(cast({ dots: {} }));
+  bad(cast({ dots: { i6: 0 } }));
+  bad(cast({ dots: { i6: -1, i7: 2 } }));
+  bad(cast({ dots: ['i6'] }));
+  bad(cast({}));
+  bad(cast('agree'));
+  bad({ type: 'cast_ballot', cid: 'b', voteId: 'v9' });
+  bad({ type: 'cast_ballot', cid: 'b', voteId: '', ballot: { fist: 1 } });
+  bad({ type: 'cast_ballot', cid: 'b', voteId: 'v9', ballot: { fist: 1 }, voter: 'p3' });
+
+  const record = (m) => ({ type: 'record_ballot', cid: 'r', voteId: 'v9', ballot: { fist: 1 }, ...m });
+  ok(record({ participantId: 'p4' }));
+  ok(record({ name: 'n'.repeat(60) }));
+  bad(record({}));
+  bad(record({ participantId: 'p4', name: 'Ben' }));
+  bad(record({ name: '' }));
+  bad(record({ name: 'n'.repeat(61) }));
+  bad(record({ participantId: 'p4', ballot: { fist: 9 } }));
+
+  ok({ type: 'close_vote', cid: 'c', voteId: 'v9' });
+  bad({ type: 'close_vote', cid: 'c' });
+  bad({ type: 'close_vote', cid: 'c', voteId: 'v9', reason: 'facilitator' });
+  ok({ type: 'resolve_vote', cid: 'c', voteId: 'v9', status: 'agreed' });
+  bad({ type: 'resolve_vote', cid: 'c', voteId: 'v9' });
+  bad({ type: 'resolve_vote', cid: 'c', voteId: 'v9', status: 'finished' });
+  bad({ type: 'resolve_vote', cid: 'c', voteId: 'v9', status: 'agreed', itemId: 'i6' });
+});
+
+test('vote events and snapshot votes: what each audience may see', () => {
+  const ok = (m) => {
+    const r = validateServerMessage(m);
+    assert.ok(r.valid, `${JSON.stringify(m)} should be valid: ${r.errors.join('; ')}`);
+  };
+  const bad = (m) => assert.equal(validateServerMessage(m).valid, false, `${JSON.stringify(m).slice(0, 200)} should be invalid`);
+  const event = (kind, data, who = { actor: 'p2', cid: 'f1' }) => ({ type: 'event', seq: 9, at: 5, ...who, kind, data });
+  const nobody = {};
+
+  const opened = { voteId: 'v9', method: 'consent', question: 'Adopt?', itemIds: ['i6'], visibility: 'open', results: 'live',
+    allowBlock: true, closeWhenAllVoted: false, eligible: ['p2', 'p3'] };
+  ok(event('vote_opened', opened));
+  ok(event('vote_opened', { ...opened, quorum: 2, deadline: 1795000120000 }));
+  ok(event('vote_opened', { ...opened, method: 'dots', allowBlock: false, itemIds: ['i6', 'i7'], dotBudget: 3,
+    dotsPerItem: 3 }));
+  bad(event('vote_opened', { ...opened, method: 'dots', allowBlock: false, itemIds: ['i6', 'i7'] }));
+  bad(event('vote_opened', { ...opened, method: 'fist' })); // allowBlock true
+  bad(event('vote_opened', { ...opened, voteId: 'x9' }));
+  bad(event('vote_opened', { ...opened, eligible: undefined }));
+
+  const tallies = { agree: 1, disagree: 0, abstain: 0, block: 0, reasons: [] };
+  const counts = { voteId: 'v9', voted: 1, eligible: 3 };
+  ok(event('ballot_cast', { ...counts, voter: 'p3', recorded: false, ballot: { choice: 'agree' }, tallies })); // open, live
+  ok(event('ballot_cast', { ...counts, voter: 'guest:Dolores', recorded: true })); // open, hidden
+  ok(event('ballot_cast', { ...counts, tallies: { counts: [0, 0, 1, 0, 0, 0] } }, nobody)); // anonymous, live
+  ok(event('ballot_cast', counts, nobody)); // anonymous, hidden
+  bad(event('ballot_cast', { ...counts, tallies }, { actor: 'p3', cid: 'a1' })); // an anonymous ballot with its actor
+  bad(event('ballot_cast', { ...counts, tallies }, { cid: 'a1' }));
+  bad(event('ballot_cast', { ...counts, voter: 'p3', recorded: false }, nobody)); // a voter without actor
+  bad(event('ballot_cast', { ...counts, ballot: { choice: 'agree' }, tallies }, nobody));
+  bad(event('ballot_cast', { ...counts, voter: 'p3' }));
+  bad(event('ballot_cast', { ...counts, voter: 'p3', recorded: false, ballot: { choice: 'agree' } })); // ballot without tallies
+  bad(event('ballot_cast', { ...counts, tallies: { agree: 1 } }, nobody));
+  bad(event('ballot_cast', { voteId: 'v9', voted: 1 }, nobody));
+
+  const closed = { voteId: 'v9', reason: 'facilitator', eligible: 3, voted: 2, quorumMet: true, tallies };
+  ok(event('vote_closed', closed));
+  ok(event('vote_closed', { ...closed, ballots: [{ voter: 'p3', ballot: { choice: 'agree' }, recorded: false }] }));
+  ok(event('vote_closed', { ...closed, reason: 'deadline' }, nobody));
+  ok(event('vote_closed', { ...closed, reason: 'meeting_ended' }));
+  ok(event('vote_closed', { ...closed, reason: 'all_voted' }));
+  bad(event('vote_closed', { ...closed, reason: 'deadline' }));
+  bad(event('vote_closed', closed, nobody));
+  bad(event('vote_closed', { ...closed, reason: 'timeout' }));
+  bad(event('vote_closed', { ...closed, quorumMet: undefined }));
+  bad(event('vote_closed', { ...closed, ballots: [{ voter: 'p3', ballot: { choice: 'agree' } }] }));
+  bad(event('vote_closed', { ...closed, tallies: { dots: { i6: -1 } } }));
+
+  ok(event('vote_resolved', { voteId: 'v9', itemId: 'i6', status: 'agreed' }));
+  bad(event('vote_resolved', { voteId: 'v9', itemId: 'i6', status: 'accepted' }));
+  bad(event('vote_resolved', { voteId: 'v9', status: 'agreed' }));
+
+  for (const code of ['vote_closed', 'bad_ballot', 'not_resolvable']) ok({ type: 'reject', cid: 'c1', code, message: 'x' });
+
+  const welcome = (votes) => ({ type: 'welcome', v: 1, cid: 'a1', serverTime: 1, version: 2,
+    you: { participantId: 'p2', role: 'facilitator' }, token: 't', meeting: { ...SNAPSHOT, votes } });
+  const vote = { id: 'v9', state: 'open', method: 'consent', question: 'Adopt?', itemIds: ['i5'], visibility: 'open',
+    results: 'live', allowBlock: false, closeWhenAllVoted: false, openedAt: 1, eligible: ['p2', 'p3', 'guest:Dolores'],
+    voted: 1, voters: ['p3'], ballots: [{ voter: 'p3', ballot: { choice: 'agree' }, recorded: false }], tallies };
+  const hidden = { ...vote, results: 'hidden', ballots: undefined, tallies: undefined };
+  const anonymous = { ...vote, visibility: 'anonymous', voters: undefined, ballots: undefined };
+  const closedVote = { ...vote, state: 'closed', closed: { reason: 'facilitator', at: 2, quorumMet: true } };
+  ok(welcome([]));
+  ok(welcome([vote, hidden, anonymous, closedVote]));
+  ok(welcome([{ ...vote, yourBallot: { choice: 'agree' }, yourBallotRecorded: false }]));
+  ok(welcome([{ ...anonymous, yourBallot: { choice: 'agree' }, yourBallotRecorded: true }]));
+  ok(welcome([{ ...closedVote, resolved: { itemId: 'i5', status: 'agreed' } }]));
+  ok(welcome([{ ...hidden, state: 'closed', closed: closedVote.closed, ballots: vote.ballots, tallies }]));
+  ok(welcome([{ ...vote, method: 'fist', tallies: { counts: [0, 0, 0, 1, 0, 0] },
+    ballots: [{ voter: 'p3', ballot: { fist: 3 }, recorded: false }] }]));
+  ok(welcome([{ ...vote, method: 'dots', itemIds: ['i5', 'i6'], dotBudget: 2, dotsPerItem: 1,
+    tallies: { dots: { i5: 1, i6: 0 } },
+    ballots: [{ voter: 'p3', ballot: { dots: { i5: 1 } }, recorded: false }] }]));
+  bad(welcome([{ ...anonymous, voters: ['p3'] }])); // who voted, in an anonymous vote
+  bad(welcome([{ ...anonymous, ballots: vote.ballots }]));
+  bad(welcome([{ ...hidden, tallies }])); // hidden results before the close
+  bad(welcome([{ ...hidden, ballots: vote.ballots }]));
+  bad(welcome([{ ...vote, voters: undefined }]));
+  bad(welcome([{ ...vote, ballots: undefined }]));
+  bad(welcome([{ ...vote, tallies: undefined }]));
+  bad(welcome([{ ...closedVote, closed: undefined }]));
+  bad(welcome([{ ...vote, closed: closedVote.closed }]));
+  bad(welcome([{ ...vote, resolved: { itemId: 'i5', status: 'agreed' } }]));
+  bad(welcome([{ ...vote, tallies: { counts: [0, 0, 0, 1, 0, 0] } }])); // fist tallies of a consent vote
+  bad(welcome([{ ...vote, method: 'fist', tallies: { counts: [0, 0, 0, 1, 0, 0] } }])); // consent ballots in a fist vote
+  bad(welcome([{ ...vote, yourBallot: { fist: 3 } }]));
+  bad(welcome([{ ...vote, yourBallotRecorded: true }]));
+  bad(welcome([{ ...vote, method: 'dots', itemIds: ['i5', 'i6'], tallies: { dots: { i5: 1, i6: 0 } },
+    ballots: [{ voter: 'p3', ballot: { dots: { i5: 1 } }, recorded: false }] }])); // no dotBudget
+  bad(welcome([{ ...vote, state: 'counting' }]));
+  bad(welcome([{ ...vote, eligible: ['Dolores'] }]));
 });

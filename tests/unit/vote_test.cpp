@@ -306,6 +306,35 @@ TEST(Votes, CloseWhenAllVotedClosesWithTheLastBallotAndQuorumIsReported) {
   EXPECT_EQ(events[1].cid, events[0].cid);
 }
 
+TEST(Votes, TheCloseCausedByTheLastAnonymousBallotDoesNotNameItsVoter) {
+  VoteFixture f;
+  VoteSettings s = f.consent();
+  s.visibility = VoteVisibility::anonymous;
+  s.close_when_all_voted = true;
+  std::string v = f.open(s);
+  f.cast(f.fac, v, {{"choice", "agree"}});
+  auto events = f.cast(f.member, v, {{"choice", "disagree"}});
+  ASSERT_EQ(events.size(), 2u);
+  for (const auto& e : events) {
+    json wire = to_json(e);
+    EXPECT_FALSE(wire.contains("actor")) << wire.dump();
+    EXPECT_FALSE(wire.contains("cid")) << wire.dump();
+  }
+}
+
+TEST(Votes, TheFacilitatorCannotCloseAVotePastItsDeadlineTheServerDoes) {
+  VoteFixture f;
+  VoteSettings s = f.consent();
+  s.time_limit_s = 10;
+  std::string v = f.open(s);
+  std::string code;
+  f.at(kNow + 10'000, f.fac, "close", CloseVote{v}, &code);
+  EXPECT_EQ(code, "vote_closed");
+  auto closed = f.at(kNow + 10'000, "", "deadline", CloseVote{v, true}, &code);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0].data["reason"], "deadline");
+}
+
 TEST(Votes, TheFacilitatorRecordsAShowOfHandsForPeopleInTheRoom) {
   VoteFixture f;
   std::string remote =
@@ -409,6 +438,9 @@ TEST(Votes, CodecDecodesVoteCommandsStrictly) {
   EXPECT_EQ(code(R"({"type":"open_vote","cid":"c","method":"consent","question":"Q",)"
                  R"("closeWhenAllVoted":"yes"})"),
             "bad_message");
+  EXPECT_EQ(code(R"({"type":"open_vote","cid":"c","method":"consent","question":"Q",)"
+                 R"("dotBudget":0})"),
+            "invalid_value");
   EXPECT_EQ(code(R"({"type":"cast_ballot","cid":"c","voteId":"v1"})"), "bad_message");
   EXPECT_EQ(code(R"({"type":"record_ballot","cid":"c","voteId":"v1","ballot":{}})"),
             "bad_message");
