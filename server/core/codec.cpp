@@ -164,9 +164,9 @@ VoteSettings decode_vote_settings(Fields& f) {
   s.method = *method;
   s.question = f.optional_text("question", 0, limits::kVoteQuestion).value_or("");
   s.item_ids = f.id_list("itemIds", limits::kVoteItems);
-  s.visibility = f.optional_enum<VoteVisibility>("visibility", parse_vote_visibility,
-                                                 "open, anonymous")
-                     .value_or(VoteVisibility::open);
+  s.visibility =
+      f.optional_enum<VoteVisibility>("visibility", parse_vote_visibility, "open, anonymous")
+          .value_or(VoteVisibility::open);
   s.results = f.optional_enum<VoteResults>("results", parse_vote_results, "live, hidden")
                   .value_or(VoteResults::live);
   s.allow_block = f.optional_bool("allowBlock").value_or(false);

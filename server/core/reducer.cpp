@@ -166,11 +166,11 @@ class Decider {
   Drafts operator()(const OpenVote& c) const {
     require_role(self(), Role::facilitator, "open a vote");
     if (m_.votes.size() >= limits::kVotes) {
-      refuse("limit_reached", "this meeting has reached its limit of " +
-                                  std::to_string(limits::kVotes) + " votes");
+      refuse("limit_reached",
+             "this meeting has reached its limit of " + std::to_string(limits::kVotes) + " votes");
     }
-    auto open = std::count_if(m_.votes.begin(), m_.votes.end(),
-                              [](const Vote& v) { return !v.closed; });
+    auto open =
+        std::count_if(m_.votes.begin(), m_.votes.end(), [](const Vote& v) { return !v.closed; });
     if (static_cast<size_t>(open) >= limits::kOpenVotes) {
       refuse("limit_reached", "at most " + std::to_string(limits::kOpenVotes) +
                                   " votes can be open at once; close one first");
@@ -225,9 +225,9 @@ class Decider {
     }
     if (v.resolved) refuse("not_resolvable", "vote " + v.id + " is already resolved");
     require_item(v.settings.item_ids.front());
-    return event("vote_resolved", {{"voteId", v.id},
-                                   {"itemId", v.settings.item_ids.front()},
-                                   {"status", name_of(c.status)}});
+    return event(
+        "vote_resolved",
+        {{"voteId", v.id}, {"itemId", v.settings.item_ids.front()}, {"status", name_of(c.status)}});
   }
 
  private:

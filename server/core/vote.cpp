@@ -10,8 +10,7 @@
 namespace rt::core {
 namespace {
 
-constexpr std::array<std::string_view, 4> kConsentChoices{"agree", "disagree", "abstain",
-                                                          "block"};
+constexpr std::array<std::string_view, 4> kConsentChoices{"agree", "disagree", "abstain", "block"};
 
 [[noreturn]] void bad_ballot(const std::string& why) {
   refuse("bad_ballot", why);
@@ -119,8 +118,8 @@ std::string guest_key(const std::string& name) {
 void check_settings(const VoteSettings& s) {
   auto invalid = [](const std::string& why) { refuse("invalid_value", why); };
   if (code_points(s.question) > limits::kVoteQuestion) {
-    refuse("too_long", "open_vote.question is over " + std::to_string(limits::kVoteQuestion) +
-                           " characters");
+    refuse("too_long",
+           "open_vote.question is over " + std::to_string(limits::kVoteQuestion) + " characters");
   }
   if (s.method == VoteMethod::dots) {
     if (s.item_ids.empty() || s.item_ids.size() > limits::kVoteItems) {
@@ -208,9 +207,8 @@ bool quorum_met(const Vote& v) {
 }
 
 nlohmann::json ballot_cast_data(const Vote& after, const std::string& voter) {
-  nlohmann::json d = {{"voteId", after.id},
-                      {"voted", after.ballots.size()},
-                      {"eligible", after.eligible.size()}};
+  nlohmann::json d = {
+      {"voteId", after.id}, {"voted", after.ballots.size()}, {"eligible", after.eligible.size()}};
   bool live = after.settings.results == VoteResults::live;
   if (after.settings.visibility == VoteVisibility::open) {
     const CastBallotRecord& b = after.ballots.at(voter);

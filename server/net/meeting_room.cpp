@@ -1,7 +1,7 @@
 #include "net/meeting_room.hpp"
 
-#include <boost/asio/post.hpp>
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <chrono>
 
 #include "core/codec.hpp"
@@ -290,7 +290,9 @@ void MeetingRoom::welcome(const std::shared_ptr<Connection>& conn, const std::st
   } else {
     j["meeting"] = core::public_snapshot(
         state_,
-        [&](const std::string& id) { return id == participant_id || connections_of_.count(id) > 0; },
+        [&](const std::string& id) {
+          return id == participant_id || connections_of_.count(id) > 0;
+        },
         participant_id);
     nlohmann::json editing = nlohmann::json::array();
     for (const auto& [pid, focus] : editing_) editing.push_back(core::editing_json(pid, focus));

@@ -110,7 +110,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   bool needs_reload_ = false;
   uint64_t snapshot_version_ = 0;
   std::vector<Subscriber> subscribers_;
-  std::unordered_map<std::string, int> connections_of_;  // participant -> open connections
+  std::unordered_map<std::string, int> connections_of_;          // participant -> open connections
   std::unordered_map<std::string, core::FocusRequest> editing_;  // participant -> what they edit
   boost::asio::steady_timer deadline_timer_;
 };

@@ -45,8 +45,8 @@ struct VoteFixture : test::MeetingFixture {
   // A ballot that must be accepted (a placeholder event when not, so tests fail, not crash).
   std::vector<Event> cast(const std::string& who, const std::string& vote, json ballot) {
     std::string code;
-    auto events = at(kNow, who, "b" + std::to_string(m.version),
-                     CastBallot{vote, std::move(ballot)}, &code);
+    auto events =
+        at(kNow, who, "b" + std::to_string(m.version), CastBallot{vote, std::move(ballot)}, &code);
     if (events.empty()) {
       ADD_FAILURE() << "ballot rejected: " << code;
       events.push_back(Event{});
@@ -258,8 +258,9 @@ TEST(Votes, HiddenResultsShowWhoVotedButNoTalliesUntilClose) {
   EXPECT_FALSE(snap.contains("tallies"));
   EXPECT_FALSE(snap.contains("ballots"));
   auto closed = f.at(kNow, f.fac, "close", CloseVote{v});
-  EXPECT_EQ(closed[0].data["ballots"],
-            json::array({{{"voter", f.member}, {"ballot", {{"choice", "agree"}}}, {"recorded", false}}}));
+  EXPECT_EQ(
+      closed[0].data["ballots"],
+      json::array({{{"voter", f.member}, {"ballot", {{"choice", "agree"}}}, {"recorded", false}}}));
   snap = public_snapshot(f.m, online, f.fac)["votes"][0];
   EXPECT_EQ(snap["tallies"]["agree"], 1);
   EXPECT_EQ(snap["state"], "closed");
@@ -355,8 +356,8 @@ TEST(Votes, TheFacilitatorRecordsAShowOfHandsForPeopleInTheRoom) {
   // Someone without a device, by name: eligible from now on.
   events = f.at(kNow, f.fac, "r5", RecordBallot{v, std::nullopt, "Grandma Lee", {{"fist", 1}}});
   EXPECT_TRUE(events.empty());  // a fist ballot in a consent vote
-  events = f.at(kNow, f.fac, "r6", RecordBallot{v, std::nullopt, "Grandma Lee",
-                                                {{"choice", "disagree"}}});
+  events = f.at(kNow, f.fac, "r6",
+                RecordBallot{v, std::nullopt, "Grandma Lee", {{"choice", "disagree"}}});
   EXPECT_EQ(events[0].data["voter"], "guest:Grandma Lee");
   EXPECT_EQ(events[0].data["eligible"], 4);
   // The member's own ballot replaces the recorded one.
@@ -382,8 +383,7 @@ TEST(Votes, ResolvingAClosedVoteSetsTheItemsStatusOnce) {
   EXPECT_EQ(rejection_code(f.run(f.fac, "r", ResolveVote{v, ItemStatus::agreed})),
             "not_resolvable");
   f.ok(f.fac, "close", CloseVote{v});
-  EXPECT_EQ(rejection_code(f.run(f.member, "r", ResolveVote{v, ItemStatus::agreed})),
-            "forbidden");
+  EXPECT_EQ(rejection_code(f.run(f.member, "r", ResolveVote{v, ItemStatus::agreed})), "forbidden");
   f.ok(f.fac, "r1", ResolveVote{v, ItemStatus::agreed});
   EXPECT_EQ(f.m.items[0].status, ItemStatus::agreed);
   EXPECT_EQ(rejection_code(f.run(f.fac, "r2", ResolveVote{v, ItemStatus::dropped})),
@@ -442,8 +442,7 @@ TEST(Votes, CodecDecodesVoteCommandsStrictly) {
                  R"("dotBudget":0})"),
             "invalid_value");
   EXPECT_EQ(code(R"({"type":"cast_ballot","cid":"c","voteId":"v1"})"), "bad_message");
-  EXPECT_EQ(code(R"({"type":"record_ballot","cid":"c","voteId":"v1","ballot":{}})"),
-            "bad_message");
+  EXPECT_EQ(code(R"({"type":"record_ballot","cid":"c","voteId":"v1","ballot":{}})"), "bad_message");
   EXPECT_EQ(code(R"({"type":"record_ballot","cid":"c","voteId":"v1","name":"A",)"
                  R"("participantId":"p2","ballot":{}})"),
             "bad_message");
