@@ -75,7 +75,7 @@ nlohmann::json to_json(const Event& e) {
 
 std::string to_stored(const Event& e) {
   nlohmann::json j = to_json(e);
-  if (e.sealed.is_null() && !e.anonymous) return j.dump();
+  if (!e.has_sealed_part()) return j.dump();
   nlohmann::json sealed = e.sealed.is_null() ? nlohmann::json::object() : e.sealed;
   if (e.anonymous) {
     sealed["actor"] = e.actor;

@@ -25,6 +25,9 @@ struct Event {
   nlohmann::json data = nlohmann::json::object();
   nlohmann::json sealed;   // null when nothing is sealed
   bool anonymous = false;  // actor and cid are sealed too
+
+  // Whether the stored form differs from what clients receive.
+  bool has_sealed_part() const { return !sealed.is_null() || anonymous; }
 };
 
 // What clients receive.

@@ -93,6 +93,10 @@ nlohmann::json close_json(const VoteClose& c) {
   return {{"reason", c.reason}, {"at", c.at}, {"quorumMet", c.quorum_met}};
 }
 
+nlohmann::json resolution_json(const VoteResolution& r) {
+  return {{"itemId", r.item_id}, {"status", name_of(r.status)}};
+}
+
 nlohmann::json ballots_json(const Vote& v) {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& [key, b] : v.ballots) {
@@ -117,10 +121,6 @@ std::string guest_key(const std::string& name) {
 
 void check_settings(const VoteSettings& s) {
   auto invalid = [](const std::string& why) { refuse("invalid_value", why); };
-  if (code_points(s.question) > limits::kVoteQuestion) {
-    refuse("too_long",
-           "open_vote.question is over " + std::to_string(limits::kVoteQuestion) + " characters");
-  }
   if (s.method == VoteMethod::dots) {
     if (s.item_ids.empty() || s.item_ids.size() > limits::kVoteItems) {
       invalid("a dot vote is on 1 to " + std::to_string(limits::kVoteItems) + " items");
@@ -294,7 +294,7 @@ nlohmann::json public_vote_json(const Vote& v, const std::string& viewer) {
   if (results_visible) j["tallies"] = tallies_json(v);
   if (v.closed) j["closed"] = close_json(*v.closed);
   if (v.resolved) {
-    j["resolved"] = {{"itemId", v.resolved->item_id}, {"status", name_of(v.resolved->status)}};
+    j["resolved"] = resolution_json(*v.resolved);
   }
   if (auto mine = v.ballots.find(viewer); mine != v.ballots.end()) {
     j["yourBallot"] = mine->second.ballot;
@@ -312,7 +312,7 @@ nlohmann::json vote_state_json(const Vote& v) {
   if (v.deadline) j["deadline"] = *v.deadline;
   if (v.closed) j["closed"] = close_json(*v.closed);
   if (v.resolved) {
-    j["resolved"] = {{"itemId", v.resolved->item_id}, {"status", name_of(v.resolved->status)}};
+    j["resolved"] = resolution_json(*v.resolved);
   }
   return j;
 }

@@ -146,8 +146,7 @@ void MeetingRoom::pump() {
       for (auto& e : std::get<core::Accepted>(decision).events) {
         core::apply(batch.draft, e);
         Frame wire = frame_of(core::to_json(e).dump());
-        bool sealed = !e.sealed.is_null() || e.anonymous;
-        batch.stored.push_back(sealed ? frame_of(core::to_stored(e)) : wire);
+        batch.stored.push_back(e.has_sealed_part() ? frame_of(core::to_stored(e)) : wire);
         batch.wire.push_back(std::move(wire));
       }
       batch.outcomes.push_back({std::move(p), batch.draft.version});
