@@ -15,6 +15,11 @@ const WELCOME_TIMEOUT_MS = 10000;
 const TRANSIENT_CODES = new Set(['unavailable', 'rate_limited']);
 const COMMAND_RETRIES = 5;
 const COMMAND_RETRY_MS = 1000;
+// Clock samples (server_clock.js): a burst after each welcome, as a reconnect may reach
+// another server, then one a minute to follow the drift of the local clock.
+const CLOCK_BURST = 5;
+const CLOCK_SPACING_MS = 200;
+const CLOCK_EVERY_MS = 60000;
 
 // A random cid prefix, so that this page's cids cannot repeat those of an earlier page of the
 // same participant (the server answers a repeated cid with the old ack and applies nothing).
@@ -27,8 +32,8 @@ export function randomPrefix() {
 export class Connection {
   // hello(): the join/resume message to open each connection with (without cid), or null to
   //   give up. handlers: onWelcome(msg), onEvent(msg), onPresence(msg), onEditing(msg),
-  //   onReject(msg) for a rejected command, onHelloRejected(msg), onServerError(msg),
-  //   onStatus(status).
+  //   onClock(msg, receivedAt), onReject(msg) for a rejected command, onHelloRejected(msg),
+  //   onServerError(msg), onStatus(status).
   constructor(url, hello, handlers) {
     this.url = url;
     this.hello = hello;
@@ -40,6 +45,8 @@ export class Connection {
     this.attempt = 0;
     this.retryTimer = null;
     this.welcomeTimer = null;
+    this.clockTimer = null;
+    this.clockCids = new Set(); // clock messages not answered yet
     this.helloCid = null;
     this.welcomed = false;
     this.cidPrefix = randomPrefix();
@@ -138,6 +145,8 @@ export class Connection {
 
   dropSocket() {
     clearTimeout(this.welcomeTimer);
+    clearTimeout(this.clockTimer);
+    this.clockCids.clear();
     const ws = this.ws;
     this.ws = null;
     this.welcomed = false;
@@ -166,6 +175,17 @@ export class Connection {
     this.on.onStatus?.(status);
   }
 
+  // Not a command: nothing to resend, and a lost sample is just one fewer.
+  syncClock(left = CLOCK_BURST) {
+    if (!this.welcomed) return;
+    const cid = this.nextCid();
+    this.clockCids.add(cid);
+    this.ws.send(JSON.stringify({ type: 'clock', cid, t: Date.now() }));
+    this.clockTimer = left > 1
+      ? setTimeout(() => this.syncClock(left - 1), CLOCK_SPACING_MS)
+      : setTimeout(() => this.syncClock(), CLOCK_EVERY_MS);
+  }
+
   receive(text) {
     let msg;
     try {
@@ -173,6 +193,7 @@ export class Connection {
     } catch {
       return;
     }
+    const receivedAt = Date.now();
     switch (msg.type) {
       case 'welcome':
         if (msg.cid !== this.helloCid) return;
@@ -185,7 +206,12 @@ export class Connection {
         // onWelcome may have dropped this socket (snapshot mismatch); resend on the next one.
         if (this.welcomed) {
           for (const { msg: cmd } of this.pending.values()) this.ws.send(JSON.stringify(cmd));
+          clearTimeout(this.clockTimer);
+          this.syncClock();
         }
+        return;
+      case 'clock':
+        if (this.clockCids.delete(msg.cid)) this.on.onClock?.(msg, receivedAt);
         return;
       // Events and presence only mean something on top of the welcome's snapshot or
       // resumeFrom; before it they are stray, and acting on one (a "gap") would loop.
@@ -211,6 +237,7 @@ export class Connection {
           this.on.onHelloRejected?.(msg);
           return;
         }
+        if (this.clockCids.delete(msg.cid)) return;
         if (TRANSIENT_CODES.has(msg.code) && this.retryLater(msg.cid)) return;
         if (!this.settle(msg)?.quiet) this.on.onReject?.(msg);
         return;

@@ -6,6 +6,8 @@
 // the server has not committed yet lives in text_sync.js, which the view shows instead.
 
 import { apply } from './text_ot.js';
+import { QUEUE_EVENTS, copyQueue } from './queue.js';
+import { UPDATE_EVENTS, copyUpdates, place } from './updates.js';
 import { VOTE_EVENTS, addJoinerToVotes, copyVotes } from './votes.js';
 
 export const ITEM_STATUSES = ['proposed', 'agreed', 'in_progress', 'done', 'dropped'];
@@ -44,6 +46,8 @@ export function applyWelcome(state, welcome) {
       participants: (m.participants || []).map((p) => ({ ...p })),
       items: (m.items || []).map((i) => ({ ...i })),
       votes: copyVotes(m.votes), // live votes, oldest first (votes.js)
+      updates: copyUpdates(m.updates), // partner-update slots (updates.js)
+      queue: copyQueue(m.queue), // speaking queue (queue.js)
     };
     delete state.meeting.editing;
     state.version = welcome.version;
@@ -143,11 +147,6 @@ export function canEditItems(state) {
   return role(state) !== 'observer' && !!state.meeting && state.meeting.phase !== 'ended';
 }
 
-function clampIndex(index, length) {
-  const n = Number.isInteger(index) ? index : length;
-  return Math.max(0, Math.min(n, length));
-}
-
 // Copies the fields an *_updated event names, leaving out the id that only says which one.
 function assignExcept(target, data, idKey) {
   for (const [k, v] of Object.entries(data)) {
@@ -202,8 +201,7 @@ const EVENT_HANDLERS = {
       status: d.status || 'proposed',
       createdBy: ev.actor,
     };
-    m.items = m.items.filter((x) => x.id !== item.id);
-    m.items.splice(clampIndex(d.index, m.items.length), 0, item);
+    m.items = place(m.items.filter((x) => x.id !== item.id), item, d.index);
   },
   item_updated(m, d) {
     const item = m.items.find((x) => x.id === d.itemId);
@@ -211,10 +209,8 @@ const EVENT_HANDLERS = {
   },
   // `index` is the item's position in the list after the move.
   item_moved(m, d) {
-    const from = m.items.findIndex((x) => x.id === d.itemId);
-    if (from < 0) return;
-    const [item] = m.items.splice(from, 1);
-    m.items.splice(clampIndex(d.index, m.items.length), 0, item);
+    const item = m.items.find((x) => x.id === d.itemId);
+    if (item) m.items = place(m.items, item, d.index);
   },
   item_deleted(m, d, ev, state) {
     m.items = m.items.filter((x) => x.id !== d.itemId);
@@ -233,4 +229,6 @@ const EVENT_HANDLERS = {
     return true;
   },
   ...VOTE_EVENTS,
+  ...UPDATE_EVENTS,
+  ...QUEUE_EVENTS,
 };
