@@ -2,6 +2,7 @@
 // and runs a meeting session: one Connection feeding one model (state.js) drawn by view.js.
 
 import { Connection, randomPrefix } from './connection.js';
+import { ServerClock } from './server_clock.js';
 import { applyEditing, applyEvent, applyPresence, applyWelcome, createState } from './state.js';
 import { TextSync } from './text_sync.js';
 import { createMeetingView } from './view.js';
@@ -31,11 +32,13 @@ const CONNECTING_TEXT = {
 };
 
 let current = null; // the running meeting session: {conn, texts}
+const clock = new ServerClock();
 
 const view = createMeetingView((command, options) =>
   current
     ? current.conn.send(command, options)
-    : Promise.resolve({ type: 'reject', code: 'stopped', message: 'Not in a meeting.' }));
+    : Promise.resolve({ type: 'reject', code: 'stopped', message: 'Not in a meeting.' }),
+() => clock.now());
 
 function leaveMeeting() {
   if (current) {
@@ -98,7 +101,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
       // After a resume the missed events follow; a snapshot replaces the texts (keeping what
       // the user typed and the server has not confirmed: shared_text.js snapshot()).
       if (outcome === 'snapshot') texts.snapshot(state.meeting, state.version);
-      view.setServerTime(msg.serverTime); // for vote deadlines
+      clock.seed(msg.serverTime);
       freshSnapshot = false;
       id = state.meeting.id;
       memberToken = msg.token;
@@ -130,6 +133,9 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
     },
     onEditing(msg) {
       if (applyEditing(state, msg)) view.render(state);
+    },
+    onClock(msg, receivedAt) {
+      clock.sample(msg.t, msg.serverTime, receivedAt);
     },
     onReject(msg) {
       toast(msg.message || msg.code);

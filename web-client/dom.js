@@ -24,6 +24,23 @@ export function byTestId(testid, root = document) {
   return root.querySelector(`[data-testid="${testid}"]`);
 }
 
+// A control with its label around it (no id needed).
+export const field = (label, control, props) =>
+  h('label', { class: 'field', ...props }, h('span', { class: 'field-label' }, label), control);
+
+// Touches the DOM only when the text changed: views run this on every render and tick.
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+// Redraws `box` from `entries` only when they changed.
+export function renderList(box, entries, make) {
+  const sig = JSON.stringify(entries);
+  if (box.dataset.sig === sig) return;
+  box.dataset.sig = sig;
+  box.replaceChildren(...entries.map(make));
+}
+
 // Sets a form control's value unless the user is typing in it: an update from someone else
 // must not clobber what this user is writing. Returns false when the value was left alone.
 export function setValueUnlessFocused(control, value) {
@@ -45,6 +62,19 @@ export function toast(text, kind = 'error') {
   toastTimer = setTimeout(() => {
     box.hidden = true;
   }, 5000);
+}
+
+// Sends a command; a refusal shows the server's message for humans in `box` and as a toast.
+// Resolves once answered.
+export function runCommand(send, command, box, onAck) {
+  box.textContent = '';
+  return send(command, { quiet: true }).then((reply) => {
+    if (reply.type === 'ack') return onAck?.();
+    const text = `Not done: ${reply.message || reply.code}`;
+    box.textContent = text;
+    box.dataset.code = reply.code;
+    toast(text);
+  });
 }
 
 // Wires a "Copy" button to a read-only field. The clipboard API needs a secure context (https

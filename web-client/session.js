@@ -1,12 +1,14 @@
 // What this browser remembers between page loads, all in localStorage: the member token that
 // resumes a participant, the facilitator token from creating a meeting, the meeting's join code
-// (to offer the join form again when a token has expired) and the last profile typed in.
+// (to offer the join form again when a token has expired), the last profile typed in, and
+// whether the partner-update beep is muted.
 
 const key = {
   token: (meetingId) => `rt.token.${meetingId}`,
   facilitator: (meetingId) => `rt.fac.${meetingId}`,
   code: (meetingId) => `rt.code.${meetingId}`,
   profile: 'rt.profile',
+  muted: 'rt.muted',
 };
 
 // Private browsing or a full quota can make localStorage throw; the meeting still works, it
@@ -44,4 +46,6 @@ export const session = {
     }
   },
   setProfile: (p) => write(key.profile, JSON.stringify(p)),
+  muted: () => read(key.muted) === '1',
+  setMuted: (on) => write(key.muted, on ? '1' : null),
 };

@@ -15,6 +15,7 @@ export const STATUS_LABELS = {
   proposed: 'Proposed', agreed: 'Agreed', in_progress: 'In progress', done: 'Done', dropped: 'Dropped',
 };
 export const PHASES = ['lobby', 'live', 'ended'];
+export const ATTENDANCE_LABELS = { room: 'In room', remote: 'Remote' };
 // The texts edited character by character (PROTOCOL.md "Collaborative text").
 export const TEXT_FIELDS = ['goal', 'title', 'notes'];
 

@@ -5,19 +5,20 @@
 // (text_sync.js), the server's text with this user's typing on top, edited character by
 // character.
 
-import { h, byTestId, copyField, setValueUnlessFocused, toast } from './dom.js';
+import { h, byTestId, copyField, field, setValueUnlessFocused, toast } from './dom.js';
 import { renderMarkers } from './editing_markers.js';
+import { createQueueView } from './queue_view.js';
 import {
-  ITEM_STATUSES, PHASES, STATUS_LABELS, canEditItems, editorsOf, isFacilitator, me, role,
+  ATTENDANCE_LABELS, ITEM_STATUSES, PHASES, STATUS_LABELS, canEditItems, editorsOf, isFacilitator, me, role,
 } from './state.js';
 import { bindSharedText, showTextChange, syncControl } from './text_controls.js';
 import { textKey } from './text_sync.js';
 import { joinUrlFor } from './urls.js';
+import { createUpdatesView } from './updates_view.js';
 import { createVotesView } from './vote_view.js';
 
 const PHASE_LABELS = { lobby: 'Lobby', live: 'Live', ended: 'Ended' };
 const ROLE_LABELS = { facilitator: 'Facilitator', member: 'Member', observer: 'Observer' };
-const ATTENDANCE_LABELS = { room: 'In room', remote: 'Remote' };
 const CONN_LABELS = {
   idle: 'Connecting…',
   connecting: 'Connecting…',
@@ -58,8 +59,8 @@ class OwnEdits {
   }
 }
 
-// send(command, options): Connection.send of the running session.
-export function createMeetingView(send) {
+// send(command, options): Connection.send of the running session; now(): the server's time.
+export function createMeetingView(send, now) {
   const root = document.getElementById('screen-meeting');
   const q = (testid) => byTestId(testid, root);
   const edits = new OwnEdits();
@@ -67,7 +68,9 @@ export function createMeetingView(send) {
   let state = null;
   let texts = null; // the session's TextSync
   const textControls = new Map(); // text key -> {control, target}
-  const votes = createVotesView(root, send); // the Votes area of the action items
+  const votes = createVotesView(root, send, now); // the Votes area of the action items
+  const updates = createUpdatesView(root, send, now);
+  const queue = createQueueView(root, send);
 
   // Tells the others which text this user is in ({field, itemId}) or that it left it (null).
   // A refusal (say, an item deleted meanwhile) matters to no one, so it stays quiet.
@@ -118,6 +121,8 @@ export function createMeetingView(send) {
     renderSettings(m);
     renderItems(m);
     votes.render(state);
+    updates.render(state);
+    queue.render(state);
     renderProfile();
     renderParticipants(m);
     renderInvite(m);
@@ -175,23 +180,43 @@ export function createMeetingView(send) {
 
   // --- agenda sections, in the order the server gives -----------------------------------------
 
+  // The facilitator's buttons to move a section; the goal stays on top (PROTOCOL.md "Agenda
+  // order"), so it has none.
+  const sectionTools = new Map(); // section id -> {box, up, down}
+  function toolsOf(sec, id) {
+    if (!sectionTools.has(id)) {
+      const move = (testid, label, step) => h('button', {
+        type: 'button', testid, onclick: () =>
+          send({ type: 'move_section', section: id, index: state.meeting.sections.findIndex((s) => s.id === id) + step }),
+      }, label);
+      const t = { up: move('section-up', 'Move section up', -1), down: move('section-down', 'Move section down', 1) };
+      t.box = h('div', { class: 'item-tools' }, t.up, t.down);
+      sec.querySelector('.section-title').after(t.box);
+      sectionTools.set(id, t);
+    }
+    return sectionTools.get(id);
+  }
+
   function renderSections(m) {
     const container = q('sections');
     const listed = new Set();
+    const arrange = isFacilitator(state) && m.phase !== 'ended';
     m.sections.forEach((s, index) => {
       listed.add(s.id);
       let sec = container.querySelector(`:scope > [data-section="${CSS.escape(s.id)}"]`);
       if (!sec) {
         // A section this client has no body for yet: show its title, say it is empty.
-        sec = h(
-          'section',
-          { class: 'card section', 'data-section': s.id },
-          h('h2', { class: 'section-title' }),
-          h('p', { class: 'empty' }, 'Nothing here yet.'),
-        );
+        sec = h('section', { class: 'card section', 'data-section': s.id },
+          h('h2', { class: 'section-title' }), h('p', { class: 'empty' }, 'Nothing here yet.'));
       }
       sec.querySelector('.section-title').textContent = s.title;
       sec.hidden = false;
+      if (s.id !== 'goal') {
+        const t = toolsOf(sec, s.id);
+        t.box.hidden = !arrange;
+        t.up.disabled = index <= 1;
+        t.down.disabled = index === m.sections.length - 1;
+      }
       // Moving a node blurs whatever is focused inside it, so move only what is out of place.
       const at = container.children[index];
       if (at !== sec) container.insertBefore(sec, at ?? null);
@@ -261,8 +286,6 @@ export function createMeetingView(send) {
   }
 
   function createRow(id) {
-    const field = (label, control) =>
-      h('label', { class: 'field' }, h('span', { class: 'field-label' }, label), control);
     const title = h('input', {
       class: 'item-title',
       testid: 'item-title',
@@ -462,7 +485,5 @@ export function createMeetingView(send) {
     joinUrl.value = m.joinCode ? joinUrlFor(m.joinCode) : '';
   }
 
-  return {
-    render, setConnStatus, useTexts, textChanged, announceFocus, setServerTime: votes.setServerTime,
-  };
+  return { render, setConnStatus, useTexts, textChanged, announceFocus };
 }

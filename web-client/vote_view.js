@@ -2,7 +2,7 @@
 // once and updated in place, so a control being typed in survives others' events. Its one write
 // to the model: the viewer's own ballot once acked (setOwnBallot).
 
-import { h, byTestId, toast } from './dom.js';
+import { h, byTestId, field, renderList, runCommand, setText, toast } from './dom.js';
 import { ITEM_STATUSES, STATUS_LABELS, isFacilitator } from './state.js';
 import {
   CONSENT_CHOICES, FIST_VALUES, buildOpenVote, canResolve, canVote, checkBallot, choiceLabel,
@@ -13,21 +13,10 @@ import {
 const METHOD_LABELS = { consent: 'Consent', fist: 'Fist of five', dots: 'Dot voting' };
 const CLOSED = { facilitator: 'Closed by the facilitator.', deadline: 'Time was up.', all_voted: 'Everyone voted.', meeting_ended: 'The meeting ended.' };
 
-const setText = (el, text) => { if (el.textContent !== text) el.textContent = text; };
-const field = (label, control, props) =>
-  h('label', { class: 'field', ...props }, h('span', { class: 'field-label' }, label), control);
 const itemTitle = (m, id) => {
   const item = m.items.find((i) => i.id === id);
   return item ? item.title || '(untitled)' : '(deleted)';
 };
-
-// Redraws `box` only when `entries` changed (runs on every render).
-function renderList(box, entries, make) {
-  const sig = JSON.stringify(entries);
-  if (box.dataset.sig === sig) return;
-  box.dataset.sig = sig;
-  box.replaceChildren(...entries.map(make));
-}
 
 // A number input per item of a dot vote; read() is the ballot {dots}.
 function dotInputs(vote, testid) {
@@ -44,26 +33,16 @@ function dotInputs(vote, testid) {
   };
 }
 
-export function createVotesView(root, send) {
+// now(): the server's time (server_clock.js), for deadlines.
+export function createVotesView(root, send, now) {
   const q = (testid) => byTestId(testid, root);
   const list = q('vote-list');
   const cards = new Map(); // voteId -> card
   let state = null;
-  let offset = 0; // server clock minus ours (welcome.serverTime)
   let ticker = null;
   const voteOf = (id) => (state?.meeting?.votes || []).find((v) => v.id === id);
 
-  // Sends a command; a refusal shows in `box` and as a toast.
-  function run(command, box, onAck) {
-    box.textContent = '';
-    send(command, { quiet: true }).then((reply) => {
-      if (reply.type === 'ack') return onAck?.();
-      const text = `Not done: ${reply.message || reply.code}`;
-      box.textContent = text;
-      box.dataset.code = reply.code;
-      toast(text);
-    });
-  }
+  const run = (command, box, onAck) => runCommand(send, command, box, onAck);
 
   // --- the facilitator's form to open a vote
 
@@ -312,7 +291,7 @@ export function createVotesView(root, send) {
       const vote = voteOf(c.id);
       if (!vote || !isOpen(vote) || !Number.isFinite(vote.deadline)) continue;
       running = true;
-      const s = secondsLeft(vote, Date.now() + offset);
+      const s = secondsLeft(vote, now());
       setText(c.countdown, s > 0 ? `Closes in ${s} s` : 'Time is up.');
       c.countdown.dataset.seconds = String(s);
       c.ballot.node.disabled = s === 0;
@@ -343,10 +322,5 @@ export function createVotesView(root, send) {
     tick();
   }
 
-  return {
-    render,
-    setServerTime(serverTime) {
-      if (Number.isFinite(serverTime)) offset = serverTime - Date.now();
-    },
-  };
+  return { render };
 }

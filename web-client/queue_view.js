@@ -1,0 +1,62 @@
+// The Speaking queue card (PROTOCOL.md "Speaking queue"): who speaks, the raised hands in the
+// order they will be called, the viewer's own hand, and the facilitator's controls.
+
+import { h, byTestId, renderList, runCommand, setText } from './dom.js';
+import { ATTENDANCE_LABELS, findParticipant, isFacilitator } from './state.js';
+import { canRaise, handUp, queueOrder, turnsOf } from './queue.js';
+
+const turnsText = (n) => (n ? `${n} turn${n === 1 ? '' : 's'}` : 'no turns yet');
+
+export function createQueueView(root, send) {
+  const q = (testid) => byTestId(testid, root);
+  const error = q('queue-error');
+  const hand = q('hand-toggle');
+  const yourTurn = q('queue-your-turn');
+  let state = null;
+  const run = (command) => runCommand(send, command, error);
+  const you = () => state.you.participantId;
+
+  hand.addEventListener('click', () => run({ type: handUp(state.meeting.queue, you()) ? 'lower_hand' : 'raise_hand' }));
+  q('queue-next').addEventListener('click', () => run({ type: 'call_next' }));
+  q('queue-clear').addEventListener('click', () => run({ type: 'clear_queue' }));
+  for (const b of q('queue-order').querySelectorAll('button')) {
+    b.addEventListener('click', () => run({ type: 'set_queue_order', order: b.dataset.order }));
+  }
+
+  function render(next) {
+    state = next;
+    const m = state.meeting;
+    const queue = m.queue;
+    const facilitates = isFacilitator(state) && m.phase !== 'ended';
+    const who = (id) => {
+      const p = findParticipant(state, id);
+      return p ? [p.name, ATTENDANCE_LABELS[p.attendance] ?? p.attendance] : [id, ''];
+    };
+
+    const speaker = queue.speaker && who(queue.speaker);
+    setText(q('queue-speaker'), speaker ? `Speaking: ${speaker[0]}${speaker[1] && ` (${speaker[1]})`}` : 'Nobody has been called yet.');
+    // A live region: set when the viewer is called, so a screen reader says it once.
+    setText(yourTurn, queue.speaker === you() ? 'Your turn to speak' : '');
+
+    hand.hidden = !canRaise(state);
+    setText(hand, handUp(queue, you()) ? 'Lower hand' : 'Raise hand');
+
+    const hands = queueOrder(queue).map((x) => [x.participantId, ...who(x.participantId), turnsOf(queue, x.participantId), x.participantId === you()]);
+    renderList(q('queue-list'), hands.map((entry) => [...entry, facilitates]), ([id, name, place, turns, mine, tools]) =>
+      h('li', { class: 'person', testid: 'queue-entry', 'data-participant-id': id },
+        h('span', { class: 'person-main' }, h('span', { class: 'person-name' }, name), mine ? h('span', { class: 'you' }, ' (you)') : null,
+          h('span', { class: 'org' }, [place, turnsText(turns)].filter(Boolean).join(' · '))),
+        tools ? h('span', { class: 'badges' },
+          h('button', { type: 'button', 'aria-label': `Call ${name}`, onclick: () => run({ type: 'call_next', participantId: id }) }, 'Call'),
+          h('button', { type: 'button', 'aria-label': `Lower the hand of ${name}`, onclick: () => run({ type: 'lower_hand', participantId: id }) }, 'Lower'))
+          : null));
+    q('queue-empty').hidden = hands.length > 0;
+
+    q('queue-tools').hidden = !facilitates;
+    q('queue-next').disabled = !hands.length;
+    q('queue-clear').disabled = !hands.length && !queue.speaker;
+    for (const b of q('queue-order').querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.order === queue.order));
+  }
+
+  return { render };
+}
