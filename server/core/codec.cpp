@@ -184,6 +184,57 @@ VoteSettings decode_vote_settings(Fields& f) {
   return s;
 }
 
+// Partner-update slots; nullopt when `type` is not one of theirs.
+std::optional<SlotCommand> decode_slot_command(Fields& f, const std::string& type) {
+  auto slot_id = [&] { return f.text("slotId", 1, limits::kId); };
+  if (type == "add_slot") {
+    AddSlot c;
+    c.organisation = f.text("organisation", 1, limits::kOrganisation);
+    c.speaker = f.optional_text("speaker", 0, limits::kName).value_or("");
+    c.seconds = f.count("seconds");  // bounds: partner_updates.cpp
+    return c;
+  }
+  if (type == "update_slot") {
+    UpdateSlot c;
+    c.slot_id = slot_id();
+    c.organisation = f.optional_text("organisation", 1, limits::kOrganisation);
+    c.speaker = f.optional_text("speaker", 0, limits::kName);
+    c.seconds = f.optional_count("seconds");
+    if (!c.organisation && !c.speaker && !c.seconds) {
+      refuse("bad_message", "update_slot needs at least one of organisation, speaker, seconds");
+    }
+    return c;
+  }
+  if (type == "move_slot") return MoveSlot{slot_id(), f.count("index")};
+  if (type == "remove_slot") return RemoveSlot{slot_id()};
+  if (type == "start_slot") return StartSlot{slot_id()};
+  if (type == "pause_slot") return PauseSlot{slot_id()};
+  if (type == "resume_slot") return ResumeSlot{slot_id()};
+  if (type == "extend_slot") return ExtendSlot{slot_id(), f.count("seconds")};
+  if (type == "next_slot") return NextSlot{slot_id()};
+  if (type == "skip_slot") return SkipSlot{slot_id()};
+  if (type == "set_auto_advance") {
+    auto on = f.optional_bool("on");
+    if (!on) refuse("bad_message", "set_auto_advance needs the field 'on'");
+    return SetAutoAdvance{*on};
+  }
+  return std::nullopt;
+}
+
+// The speaking queue; nullopt when `type` is not one of its commands.
+std::optional<QueueCommand> decode_queue_command(Fields& f, const std::string& type) {
+  if (type == "raise_hand") return RaiseHand{};
+  if (type == "lower_hand") return LowerHand{f.optional_text("participantId", 1, limits::kId)};
+  if (type == "call_next") return CallNext{f.optional_text("participantId", 1, limits::kId)};
+  if (type == "clear_queue") return ClearQueue{};
+  if (type == "set_queue_order") {
+    auto order = f.optional_enum<QueueOrder>("order", parse_queue_order, "raised, fewest_turns");
+    if (!order) refuse("bad_message", "set_queue_order needs the field 'order'");
+    return SetQueueOrder{*order};
+  }
+  return std::nullopt;
+}
+
 Command decode_command(Fields& f, const std::string& type) {
   if (type == "set_title") return SetTitle{f.text("title", 1, limits::kMeetingTitle)};
   if (type == "set_goal") return SetGoal{f.text("goal", 1, limits::kGoal)};
@@ -265,6 +316,10 @@ Command decode_command(Fields& f, const std::string& type) {
     if (!status) refuse("bad_message", "resolve_vote needs the field 'status'");
     return ResolveVote{f.text("voteId", 1, limits::kId), *status};
   }
+  if (type == "move_section")
+    return MoveSection{f.text("section", 1, limits::kId), f.count("index")};
+  if (auto slot = decode_slot_command(f, type)) return *slot;
+  if (auto queue = decode_queue_command(f, type)) return *queue;
   refuse("unknown_type", "unknown message type '" + type + "'");
 }
 
@@ -306,6 +361,10 @@ Decoded decode_client_message(std::string_view frame) {
       out.result = decode_join(f, *out.cid);
     } else if (type == "resume") {
       out.result = decode_resume(f, *out.cid);
+    } else if (type == "clock") {
+      const nlohmann::json& t = f.raw("t");
+      if (!t.is_number()) refuse("bad_message", "clock.t must be the client's time, a number");
+      out.result = ClockRequest{*out.cid, t};
     } else if (type == "focus") {
       FocusRequest focus{
           *out.cid, f.optional_text("itemId", 1, limits::kId),
@@ -343,6 +402,12 @@ std::string encode_reject(const std::optional<std::string>& cid, const Rejection
       {"type", "reject"}, {"cid", nullptr}, {"code", r.code}, {"message", r.message}};
   if (cid) j["cid"] = *cid;
   return j.dump();
+}
+
+std::string encode_clock(const ClockRequest& request, int64_t server_ms) {
+  return nlohmann::json{
+      {"type", "clock"}, {"cid", request.cid}, {"t", request.t}, {"serverTime", server_ms}}
+      .dump();
 }
 
 std::string encode_presence(const std::string& participant_id, bool online) {

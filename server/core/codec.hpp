@@ -39,7 +39,14 @@ struct FocusRequest {
   std::optional<std::string> item_id;
   std::optional<TextField> field;
 };
-using ClientMessage = std::variant<JoinRequest, ResumeRequest, CommandRequest, FocusRequest>;
+// A sample for the client's estimate of its clock offset: answered at once with the
+// server's time, before or after join; nothing is stored.
+struct ClockRequest {
+  std::string cid;
+  nlohmann::json t;  // the client's time as it sent it, echoed back untouched
+};
+using ClientMessage =
+    std::variant<JoinRequest, ResumeRequest, CommandRequest, FocusRequest, ClockRequest>;
 
 struct Decoded {
   std::optional<std::string> cid;  // known even for most rejections, so the client can match
@@ -54,6 +61,7 @@ std::optional<Rejection> check_goal(const std::string& goal);
 
 std::string encode_ack(const std::string& cid, uint64_t seq);
 std::string encode_reject(const std::optional<std::string>& cid, const Rejection& r);
+std::string encode_clock(const ClockRequest& request, int64_t server_ms);
 std::string encode_presence(const std::string& participant_id, bool online);
 std::string encode_error(const std::string& code, const std::string& message);
 // `editing` of one participant; an empty field means editing nothing.

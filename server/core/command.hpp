@@ -8,6 +8,8 @@
 #include <variant>
 
 #include "core/enums.hpp"
+#include "core/partner_updates.hpp"
+#include "core/speaking_queue.hpp"
 #include "core/text_ot.hpp"
 #include "core/vote.hpp"
 
@@ -94,8 +96,17 @@ struct ResolveVote {
   ItemStatus status = ItemStatus::agreed;
 };
 
-using Command = std::variant<Join, SetTitle, SetGoal, SetPhase, AddItem, UpdateItem, MoveItem,
-                             DeleteItem, UpdateProfile, EditText, OpenVote, CastBallot,
-                             RecordBallot, CloseVote, ResolveVote>;
+// The agenda's sections other than the goal, which stays on top.
+struct MoveSection {
+  std::string section;
+  uint64_t index = 0;
+};
+
+// Partner-update slots and the speaking queue are families of commands decided by their
+// own modules (partner_updates.hpp, speaking_queue.hpp).
+using Command =
+    std::variant<Join, SetTitle, SetGoal, SetPhase, AddItem, UpdateItem, MoveItem, DeleteItem,
+                 UpdateProfile, EditText, OpenVote, CastBallot, RecordBallot, CloseVote,
+                 ResolveVote, MoveSection, SlotCommand, QueueCommand>;
 
 }  // namespace rt::core

@@ -31,6 +31,14 @@ constexpr Names<VoteVisibility, 2> kVoteVisibilities{
 constexpr Names<VoteResults, 2> kVoteResults{
     {{VoteResults::live, "live"}, {VoteResults::hidden, "hidden"}}};
 
+constexpr Names<SlotState, 5> kSlotStates{{{SlotState::pending, "pending"},
+                                           {SlotState::running, "running"},
+                                           {SlotState::paused, "paused"},
+                                           {SlotState::done, "done"},
+                                           {SlotState::skipped, "skipped"}}};
+constexpr Names<QueueOrder, 2> kQueueOrders{
+    {{QueueOrder::raised, "raised"}, {QueueOrder::fewest_turns, "fewest_turns"}}};
+
 template <class E, size_t N>
 std::string_view lookup_name(const Names<E, N>& names, E v) {
   for (const auto& [value, name] : names) {
@@ -75,6 +83,13 @@ std::string_view name_of(VoteResults v) {
   return lookup_name(kVoteResults, v);
 }
 
+std::string_view name_of(SlotState v) {
+  return lookup_name(kSlotStates, v);
+}
+std::string_view name_of(QueueOrder v) {
+  return lookup_name(kQueueOrders, v);
+}
+
 std::optional<Role> parse_role(std::string_view s) {
   return lookup_value(kRoles, s);
 }
@@ -100,6 +115,13 @@ std::optional<VoteVisibility> parse_vote_visibility(std::string_view s) {
 }
 std::optional<VoteResults> parse_vote_results(std::string_view s) {
   return lookup_value(kVoteResults, s);
+}
+
+std::optional<SlotState> parse_slot_state(std::string_view s) {
+  return lookup_value(kSlotStates, s);
+}
+std::optional<QueueOrder> parse_queue_order(std::string_view s) {
+  return lookup_value(kQueueOrders, s);
 }
 
 }  // namespace rt::core

@@ -17,6 +17,9 @@ enum class TextField { goal, title, notes };
 enum class VoteMethod { consent, fist, dots };
 enum class VoteVisibility { open, anonymous };
 enum class VoteResults { live, hidden };
+// Partner-update slots (partner_updates.hpp) and the speaking queue (speaking_queue.hpp).
+enum class SlotState { pending, running, paused, done, skipped };
+enum class QueueOrder { raised, fewest_turns };
 
 std::string_view name_of(Role v);
 std::string_view name_of(Attendance v);
@@ -26,6 +29,8 @@ std::string_view name_of(TextField v);
 std::string_view name_of(VoteMethod v);
 std::string_view name_of(VoteVisibility v);
 std::string_view name_of(VoteResults v);
+std::string_view name_of(SlotState v);
+std::string_view name_of(QueueOrder v);
 
 std::optional<Role> parse_role(std::string_view s);
 std::optional<Attendance> parse_attendance(std::string_view s);
@@ -35,5 +40,7 @@ std::optional<TextField> parse_text_field(std::string_view s);
 std::optional<VoteMethod> parse_vote_method(std::string_view s);
 std::optional<VoteVisibility> parse_vote_visibility(std::string_view s);
 std::optional<VoteResults> parse_vote_results(std::string_view s);
+std::optional<SlotState> parse_slot_state(std::string_view s);
+std::optional<QueueOrder> parse_queue_order(std::string_view s);
 
 }  // namespace rt::core

@@ -240,7 +240,17 @@ void apply(Meeting& m, const Event& e) {
     auto status = enum_field<ItemStatus>(d, "status", parse_item_status);
     vote_at(m, d).resolved = VoteResolution{d.at("itemId").get<std::string>(), status};
     item_at(m, d).status = status;
-  } else {
+  } else if (e.kind == "section_moved") {
+    auto id = d.at("section").get<std::string>();
+    auto from = std::find(m.sections.begin(), m.sections.end(), id);
+    if (from == m.sections.end() || id == "goal") {
+      throw std::logic_error("event moves an unknown section");
+    }
+    m.sections.erase(from);
+    size_t to = std::clamp<size_t>(d.at("index").get<size_t>(), 1, m.sections.size());
+    m.sections.insert(m.sections.begin() + static_cast<std::ptrdiff_t>(to), id);
+  } else if (!apply_slot_event(m.updates, e.kind, d, e.at) &&
+             !apply_queue_event(m.queue, e.kind, d, e.at)) {
     throw std::logic_error("unknown event kind " + e.kind);
   }
   m.version = e.seq;

@@ -44,6 +44,12 @@ inline constexpr uint64_t kDotBudget = 100;
 inline constexpr uint64_t kVoteMinSeconds = 5;
 inline constexpr uint64_t kVoteMaxSeconds = 3600;
 
+// Partner updates: one slot per partner organisation, with room for a large partnership.
+// A slot and each extension last 1 s to 1 h: a partner update is minutes, not a keynote.
+inline constexpr size_t kSlots = 50;
+inline constexpr uint64_t kSlotMinSeconds = 1;
+inline constexpr uint64_t kSlotMaxSeconds = 3600;
+
 // cids remembered per participant for at-most-once delivery: far more than a client can
 // have in flight (its send queue is bounded by the rate limit times a reconnect).
 inline constexpr size_t kRememberedCids = 256;

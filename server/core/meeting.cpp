@@ -50,10 +50,25 @@ nlohmann::json shared_json(
           {"joinCode", m.join_code},
           {"createdAt", m.created_at},
           {"participants", std::move(participants)},
-          {"items", std::move(items)}};
+          {"items", std::move(items)},
+          {"updates", updates_json(m.updates)},
+          {"queue", queue_json(m.queue)}};
 }
 
 }  // namespace
+
+std::vector<std::string> default_section_order() {
+  std::vector<std::string> ids;
+  for (const auto& s : kAgendaSections) ids.emplace_back(s.id);
+  return ids;
+}
+
+const Section* find_section(std::string_view id) {
+  for (const auto& s : kAgendaSections) {
+    if (s.id == id) return &s;
+  }
+  return nullptr;
+}
 
 const Participant* Meeting::find_participant(std::string_view pid) const {
   for (const auto& p : participants) {
@@ -89,7 +104,9 @@ nlohmann::json public_snapshot(const Meeting& m, const IsOnline& is_online,
   nlohmann::json j = shared_json(
       m, [&](const Participant& p, nlohmann::json& pj) { pj["online"] = is_online(p.id); });
   nlohmann::json sections = nlohmann::json::array();
-  for (const auto& s : kAgendaSections) sections.push_back({{"id", s.id}, {"title", s.title}});
+  for (const auto& id : m.sections) {
+    sections.push_back({{"id", id}, {"title", find_section(id)->title}});
+  }
   j["sections"] = std::move(sections);
   nlohmann::json votes = nlohmann::json::array();
   for (const auto& v : m.votes) votes.push_back(public_vote_json(v, viewer));
@@ -104,6 +121,7 @@ nlohmann::json state_to_json(const Meeting& m) {
     pj["recentCids"] = std::move(cids);
   });
   j["version"] = m.version;
+  j["sectionOrder"] = m.sections;
   nlohmann::json history = nlohmann::json::object();
   for (const auto& [key, h] : m.text_history) {
     nlohmann::json ops = nlohmann::json::array();
@@ -158,10 +176,18 @@ Meeting state_from_json(const nlohmann::json& j) {
       h.ops.emplace_back(entry.at(0).get<uint64_t>(), std::get<TextOp>(std::move(op)));
     }
   }
-  // Snapshots taken before votes existed have none.
+  // Snapshots taken before votes, partner updates and the queue existed have none.
   if (auto it = j.find("votes"); it != j.end()) {
     for (const auto& vj : *it) m.votes.push_back(vote_from_state_json(vj));
   }
+  if (auto it = j.find("sectionOrder"); it != j.end()) {
+    m.sections = it->get<std::vector<std::string>>();
+    for (const auto& id : m.sections) {
+      if (!find_section(id)) throw std::invalid_argument("unknown agenda section " + id);
+    }
+  }
+  if (auto it = j.find("updates"); it != j.end()) m.updates = updates_from_json(*it);
+  if (auto it = j.find("queue"); it != j.end()) m.queue = queue_from_json(*it);
   return m;
 }
 

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "core/enums.hpp"
+#include "core/partner_updates.hpp"
+#include "core/speaking_queue.hpp"
 #include "core/text_ot.hpp"
 #include "core/vote.hpp"
 
@@ -39,7 +41,8 @@ struct ActionItem {
 };
 
 // The agenda sections, in shared-agenda order: the goal on top, the action items as the
-// body, partner updates after them (never before), wrap-up last.
+// body, partner updates after them, wrap-up last. The facilitator may reorder all but the
+// goal (partner updates first is allowed, with a warning: updates then eat the meeting).
 struct Section {
   std::string_view id;
   std::string_view title;
@@ -48,6 +51,9 @@ inline constexpr Section kAgendaSections[] = {{"goal", "Goal"},
                                               {"action_items", "Action items"},
                                               {"partner_updates", "Partner updates"},
                                               {"wrap_up", "Wrap-up"}};
+std::vector<std::string> default_section_order();
+// The section with this id, or nullptr.
+const Section* find_section(std::string_view id);
 
 // The recent ops of one text field, so that an edit made on an older version can be
 // transformed over what was committed since. Ops up to `floor` are forgotten: an edit based
@@ -66,9 +72,12 @@ struct Meeting {
   int64_t created_at = 0;
   uint64_t version = 0;  // seq of the last applied event
   std::vector<Participant> participants;
-  std::vector<ActionItem> items;                    // in agenda order
-  std::map<std::string, TextHistory> text_history;  // by text_key()
-  std::vector<Vote> votes;                          // oldest first
+  std::vector<ActionItem> items;                                // in agenda order
+  std::map<std::string, TextHistory> text_history;              // by text_key()
+  std::vector<Vote> votes;                                      // oldest first
+  std::vector<std::string> sections = default_section_order();  // section ids, goal first
+  PartnerUpdates updates;
+  SpeakingQueue queue;
 
   const Vote* find_vote(std::string_view vote_id) const;
   Vote* find_vote(std::string_view vote_id);

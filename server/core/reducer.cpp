@@ -17,14 +17,9 @@ void require_role(const Participant& p, Role needed, const char* what) {
                           what);
 }
 
-// What a command makes, before it gets its seq, time and actor.
-struct Draft {
-  std::string kind;
-  nlohmann::json data;
-  nlohmann::json sealed = nullptr;
-  bool anonymous = false;
-};
-using Drafts = std::vector<Draft>;
+void append(Drafts& to, Drafts more) {
+  for (auto& d : more) to.push_back(std::move(d));
+}
 
 class Decider {
  public:
@@ -53,11 +48,14 @@ class Decider {
   Drafts operator()(const SetPhase& c) const {
     require_role(self(), Role::facilitator, "start or end the meeting");
     Drafts out = event("phase_set", {{"phase", name_of(c.phase)}});
-    // A vote left open at the end is closed with it: its outcome belongs to this meeting.
+    // What runs at the end stops with it, so its outcome belongs to this meeting: open votes
+    // close, the active partner update ends with its time used, hands come down.
     if (c.phase == Phase::ended) {
       for (const auto& v : m_.votes) {
         if (!v.closed) out.push_back({"vote_closed", vote_closed_data(v, "meeting_ended")});
       }
+      append(out, end_active_slot(m_.updates, now_ms_));
+      append(out, clear_queue_at_end(m_.queue));
     }
     return out;
   }
@@ -228,6 +226,29 @@ class Decider {
     return event(
         "vote_resolved",
         {{"voteId", v.id}, {"itemId", v.settings.item_ids.front()}, {"status", name_of(c.status)}});
+  }
+  Drafts operator()(const MoveSection& c) const {
+    require_role(self(), Role::facilitator, "reorder the agenda");
+    if (!find_section(c.section)) {
+      refuse("invalid_value", "there is no agenda section '" + c.section +
+                                  "'; the sections are action_items, partner_updates, wrap_up");
+    }
+    if (c.section == "goal" || c.index == 0) {
+      refuse("invalid_value", "the goal stays at the top of the agenda");
+    }
+    uint64_t last = m_.sections.size() - 1;
+    return event("section_moved", {{"section", c.section}, {"index", std::min(c.index, last)}});
+  }
+  Drafts operator()(const SlotCommand& c) const {
+    // Only the server's clock expires a slot; everything else is the facilitator's.
+    if (!std::holds_alternative<ExpireSlot>(c)) {
+      require_role(self(), Role::facilitator, "run the partner updates");
+    }
+    return decide_slot(m_.updates, c, now_ms_, m_.version + 1);
+  }
+  Drafts operator()(const QueueCommand& c) const {
+    require_role(self(), Role::member, "raise a hand");
+    return decide_queue(m_.queue, self().id, self().role == Role::facilitator, c);
   }
 
  private:

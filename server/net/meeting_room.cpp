@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 
+#include "core/clock_duties.hpp"
 #include "core/codec.hpp"
 #include "core/event.hpp"
 #include "core/reducer.hpp"
@@ -257,11 +258,10 @@ void MeetingRoom::complete(std::vector<Outcome>& outcomes) {
 }
 
 void MeetingRoom::reject(const Pending& p, const core::Rejection& r) {
-  if (auto* close = std::get_if<core::CloseVote>(&p.command); close && close->on_deadline) {
-    // Our own timer: already closed by someone else is fine; anything else is retried by
-    // on_deadlines while the vote stays open past its deadline.
-    log::debug("deadline close not applied",
-               {{"meeting", id_}, {"vote", close->vote_id}, {"code", r.code}});
+  if (p.from_clock) {
+    // Our own clock: already done by someone else (another instance, a facilitator) is
+    // fine; anything else is retried by on_deadlines while the deadline stays unmet.
+    log::debug("clock duty not applied", {{"meeting", id_}, {"duty", p.cid}, {"code", r.code}});
     return;
   }
   ctx_.metrics.commands_rejected.inc(r.code);
@@ -347,34 +347,28 @@ void MeetingRoom::maybe_snapshot() {
 }
 
 namespace {
-// While a due vote's close waits for Redis, try again this often.
+// While a due duty waits for Redis, try again this often.
 constexpr std::chrono::milliseconds kDeadlineRetry{1000};
 }  // namespace
 
 void MeetingRoom::on_deadlines() {
-  int64_t now = now_ms();
-  auto pending_close = [&](const std::string& vote_id) {
-    auto is_it = [&](const Pending& p) {
-      auto* c = std::get_if<core::CloseVote>(&p.command);
-      return c && c->vote_id == vote_id;
-    };
+  auto queued = [&](const std::string& cid) {
+    auto is_it = [&](const Pending& p) { return p.from_clock && p.cid == cid; };
     if (std::any_of(queue_.begin(), queue_.end(), is_it)) return true;
     return inflight_ && std::any_of(inflight_->outcomes.begin(), inflight_->outcomes.end(),
                                     [&](const Outcome& o) { return is_it(o.pending); });
   };
-  for (const auto& v : state_.votes) {
-    if (v.closed || !v.deadline || *v.deadline > now || pending_close(v.id)) continue;
-    queue_.push_back({{}, "", "deadline-" + v.id, core::CloseVote{v.id, true}});
+  for (auto& duty : core::due_duties(state_, now_ms())) {
+    std::string cid = "clock:" + duty.key;
+    if (queued(cid)) continue;
+    queue_.push_back({{}, "", std::move(cid), std::move(duty.command), true});
   }
   pump();
   arm_deadline_timer();
 }
 
 void MeetingRoom::arm_deadline_timer() {
-  std::optional<int64_t> next;
-  for (const auto& v : state_.votes) {
-    if (!v.closed && v.deadline && (!next || *v.deadline < *next)) next = v.deadline;
-  }
+  std::optional<int64_t> next = core::next_duty_at(state_);
   if (!next) {
     deadline_timer_.cancel();
     return;

@@ -44,7 +44,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
 
   const std::string& id() const { return id_; }
 
-  // Starts the room's own clock (vote deadlines); once, after construction.
+  // Starts the room's own clock (vote and partner-update deadlines); once, after construction.
   void start();
 
   // All thread-safe: they post onto the room's strand.
@@ -62,6 +62,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     std::string participant_id;  // empty for a join
     std::string cid;
     core::Command command;
+    bool from_clock = false;  // a duty of the server's clock (core/clock_duties.hpp)
   };
   struct Outcome {
     Pending pending;
@@ -93,7 +94,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void broadcast(const Frame& frame, const Connection* except = nullptr);
   void remember(uint64_t seq, Frame frame);
   void maybe_snapshot();
-  // Closes the votes whose deadline passed, and sets the timer for the next deadline.
+  // Submits the clock duties that are due, and sets the timer for the next deadline.
   void on_deadlines();
   void arm_deadline_timer();
 

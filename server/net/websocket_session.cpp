@@ -78,6 +78,9 @@ void WebSocketSession::handle(std::string_view text) {
   }
   if (auto* r = std::get_if<core::Rejection>(&decoded.result)) return reply_reject(decoded.cid, *r);
   auto& message = std::get<core::ClientMessage>(decoded.result);
+  if (auto* clock = std::get_if<core::ClockRequest>(&message)) {
+    return queue(frame_of(core::encode_clock(*clock, now_ms())));
+  }
   if (auto* cmd = std::get_if<core::CommandRequest>(&message)) {
     if (stage_ != Stage::joined) {
       return reply_reject(cmd->cid, {"not_joined", "send join or resume and wait for welcome"});

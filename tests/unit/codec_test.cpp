@@ -181,5 +181,57 @@ TEST(Codec, MeetingTitleAndGoalChecks) {
   EXPECT_EQ(check_goal(std::string(1001, 'x'))->code, "too_long");
 }
 
+TEST(Codec, SlotCommands_DecodeIntoTheirFamily) {
+  auto add = std::get<AddSlot>(command_of<SlotCommand>(
+      R"({"type":"add_slot","cid":"a","organisation":"Library","speaker":"Ana","seconds":120})"));
+  EXPECT_EQ(add.organisation, "Library");
+  EXPECT_EQ(add.speaker, "Ana");
+  EXPECT_EQ(add.seconds, 120u);
+  auto extend = std::get<ExtendSlot>(
+      command_of<SlotCommand>(R"({"type":"extend_slot","cid":"e","slotId":"u5","seconds":30})"));
+  EXPECT_EQ(extend.slot_id, "u5");
+  EXPECT_EQ(extend.seconds, 30u);
+  EXPECT_TRUE(std::get<SetAutoAdvance>(
+                  command_of<SlotCommand>(R"({"type":"set_auto_advance","cid":"x","on":true})"))
+                  .on);
+  EXPECT_EQ(code_of(R"({"type":"add_slot","cid":"a","organisation":"Library"})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"add_slot","cid":"a","organisation":"","seconds":5})"),
+            "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"add_slot","cid":"a","organisation":"L","seconds":-5})"),
+            "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"start_slot","cid":"s"})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"next_slot","cid":"s","slotId":"u1","force":true})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"update_slot","cid":"s","slotId":"u1"})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"expire_slot","cid":"s","slotId":"u1"})"), "unknown_type")
+      << "only the server's clock expires a slot";
+}
+
+TEST(Codec, QueueCommandsAndMoveSection) {
+  EXPECT_FALSE(std::get<LowerHand>(command_of<QueueCommand>(R"({"type":"lower_hand","cid":"l"})"))
+                   .participant_id);
+  EXPECT_EQ(*std::get<CallNext>(
+                 command_of<QueueCommand>(R"({"type":"call_next","cid":"c","participantId":"p3"})"))
+                 .participant_id,
+            "p3");
+  EXPECT_EQ(code_of(R"({"type":"set_queue_order","cid":"o","order":"loudest"})"), "invalid_value");
+  EXPECT_EQ(code_of(R"({"type":"raise_hand","cid":"r","urgent":true})"), "bad_message");
+  auto move = command_of<MoveSection>(
+      R"({"type":"move_section","cid":"m","section":"partner_updates","index":1})");
+  EXPECT_EQ(move.section, "partner_updates");
+  EXPECT_EQ(move.index, 1u);
+}
+
+TEST(Codec, Clock_EchoesTheClientTimeWithTheServerTime) {
+  auto d = decode_client_message(R"({"type":"clock","cid":"t1","t":1795000000123.5})");
+  auto& clock = std::get<ClockRequest>(std::get<ClientMessage>(d.result));
+  auto reply = nlohmann::json::parse(encode_clock(clock, 1795000000200));
+  EXPECT_EQ(reply["type"], "clock");
+  EXPECT_EQ(reply["cid"], "t1");
+  EXPECT_EQ(reply["t"], 1795000000123.5);
+  EXPECT_EQ(reply["serverTime"], 1795000000200);
+  EXPECT_EQ(code_of(R"({"type":"clock","cid":"t1","t":"now"})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"clock","cid":"t1"})"), "bad_message");
+}
+
 }  // namespace
 }  // namespace rt::core

@@ -20,8 +20,8 @@ std::string MeetingFixture::join(const std::string& name, core::Role role) {
 }
 
 core::Decision MeetingFixture::run(const std::string& actor, const std::string& cid,
-                                   const core::Command& c) {
-  core::Decision d = core::decide(m, actor, cid, c, kNow);
+                                   const core::Command& c, int64_t now) {
+  core::Decision d = core::decide(m, actor, cid, c, now);
   if (auto* a = std::get_if<core::Accepted>(&d)) {
     for (const auto& e : a->events) core::apply(m, e);
   }
@@ -29,8 +29,8 @@ core::Decision MeetingFixture::run(const std::string& actor, const std::string& 
 }
 
 uint64_t MeetingFixture::ok(const std::string& actor, const std::string& cid,
-                            const core::Command& c) {
-  core::Decision d = run(actor, cid, c);
+                            const core::Command& c, int64_t now) {
+  core::Decision d = run(actor, cid, c, now);
   EXPECT_TRUE(std::holds_alternative<core::Accepted>(d)) << "rejected: " << rejection_code(d);
   return m.version;
 }

@@ -19,10 +19,12 @@ struct MeetingFixture {
   MeetingFixture();
   // Joins a participant through the reducer; returns its id.
   std::string join(const std::string& name, core::Role role);
-  // decide(); on Accepted, applies the events to m.
-  core::Decision run(const std::string& actor, const std::string& cid, const core::Command& c);
+  // decide() at `now`; on Accepted, applies the events to m.
+  core::Decision run(const std::string& actor, const std::string& cid, const core::Command& c,
+                     int64_t now = kNow);
   // run() that must be accepted; returns the seq of its last event.
-  uint64_t ok(const std::string& actor, const std::string& cid, const core::Command& c);
+  uint64_t ok(const std::string& actor, const std::string& cid, const core::Command& c,
+              int64_t now = kNow);
 };
 
 // The rejection code, or "" when the decision was not a rejection.
