@@ -21,24 +21,17 @@ const FRIENDLY_REJECTS = {
   bad_token: 'This browser’s pass for the meeting is no longer valid. Please join again.',
 };
 
-const SERVER_ERRORS = {
-  slow_consumer: 'The connection fell behind. Catching up…',
-  shutting_down: 'The server is restarting. Reconnecting…',
-};
-
-const CONNECTING_TEXT = {
-  connecting: 'Connecting to the meeting…',
-  reconnecting: 'Cannot reach the server yet. Still trying…',
-};
+const SERVER_ERRORS = { slow_consumer: 'The connection fell behind. Catching up…', shutting_down: 'The server is restarting. Reconnecting…' };
+const CONNECTING_TEXT = { connecting: 'Connecting to the meeting…', reconnecting: 'Cannot reach the server yet. Still trying…' };
+const refusal = (msg) => FRIENDLY_REJECTS[msg.code] ?? msg.message ?? msg.code;
 
 let current = null; // the running meeting session: {conn, texts}
 const clock = new ServerClock();
 
-const view = createMeetingView((command, options) =>
-  current
-    ? current.conn.send(command, options)
-    : Promise.resolve({ type: 'reject', code: 'stopped', message: 'Not in a meeting.' }),
-() => clock.now());
+const view = createMeetingView(
+  (command, options) => current?.conn.send(command, options) ?? Promise.resolve({ type: 'reject', code: 'stopped', message: 'Not in a meeting.' }),
+  () => clock.now(),
+);
 
 function leaveMeeting() {
   if (current) {
@@ -134,21 +127,15 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
     onEditing(msg) {
       if (applyEditing(state, msg)) view.render(state);
     },
-    onClock(msg, receivedAt) {
-      clock.sample(msg.t, msg.serverTime, receivedAt);
-    },
-    onReject(msg) {
-      toast(msg.message || msg.code);
-    },
-    onServerError(msg) {
-      toast(SERVER_ERRORS[msg.code] ?? msg.message ?? msg.code, 'info');
-    },
+    onClock: (msg, receivedAt) => clock.sample(msg.t, msg.serverTime, receivedAt),
+    onReject: (msg) => toast(msg.message || msg.code),
+    onServerError: (msg) => toast(SERVER_ERRORS[msg.code] ?? msg.message ?? msg.code, 'info'),
     onHelloRejected(msg) {
       texts.dispose();
       view.useTexts(null);
       current = null;
       if (resuming) refusedResume(id, msg);
-      else joinForm.fail(FRIENDLY_REJECTS[msg.code] ?? msg.message ?? msg.code);
+      else joinForm.fail(refusal(msg));
     },
   });
   current = { conn, texts };
@@ -158,7 +145,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
 // The stored token no longer works: forget it and offer the way back in that this browser
 // still has (facilitator token, or the meeting's join code).
 function refusedResume(meetingId, msg) {
-  const reason = FRIENDLY_REJECTS[msg.code] ?? msg.message ?? msg.code;
+  const reason = refusal(msg);
   if (!DEAD_TOKEN_CODES.has(msg.code)) {
     clearUrl();
     showLanding(reason);
@@ -186,13 +173,7 @@ function offerJoin(meetingId, message) {
 
 const joinForm = setupJoin({
   onJoin(target, profile) {
-    const join = {
-      type: 'join',
-      v: 1,
-      name: profile.name,
-      attendance: profile.attendance,
-      organisation: profile.organisation,
-    };
+    const join = { type: 'join', v: 1, name: profile.name, attendance: profile.attendance, organisation: profile.organisation };
     if (target.facilitatorToken) join.facilitatorToken = target.facilitatorToken;
     else {
       join.code = target.code;
@@ -213,12 +194,8 @@ setupLanding({
     session.setJoinCode(created.meetingId, created.joinCode);
     // From here a reload offers the facilitator join form again instead of the landing page.
     rememberMeetingInUrl(created.meetingId);
-    joinForm.show({
-      meetingId: created.meetingId,
-      facilitatorToken: created.facilitatorToken,
-      joinCode: created.joinCode,
-      joinUrl: created.joinUrl,
-    });
+    const { meetingId, facilitatorToken, joinCode, joinUrl } = created;
+    joinForm.show({ meetingId, facilitatorToken, joinCode, joinUrl });
   },
   onCode(code) {
     history.replaceState(null, '', joinUrlFor(code));

@@ -1,12 +1,8 @@
 // One collaboratively edited text (the goal, an item's title or notes) as this page holds it
-// (PROTOCOL.md "Collaborative text"): the one-op-in-flight TextDocumentClient of text_client.js
-// plus what wiring it to the protocol needs: the cid its op in flight went out under, the
-// server's own copy of the text, and keeping the user's unsaved edits when a snapshot replaces
-// the text. No DOM and no I/O, so node tests it.
-//
-// Versions here are meeting seqs (what edit_text's `version` means), not counts of this
-// text's edits: every event moves every text's version to its seq, text_edited or not.
-//
+// (PROTOCOL.md "Collaborative text"): the TextDocumentClient of text_client.js plus the cid its
+// op in flight went out under, the server's own copy of the text, and keeping the user's unsaved
+// edits when a snapshot replaces the text. No DOM and no I/O, so node tests it.
+// Versions are meeting seqs (edit_text's `version`): every event moves every text's version.
 // Methods that change what the user sees return the change as an op on the previous `text`
 // (null when nothing changed), so that the view can keep the caret where it belongs.
 
@@ -34,11 +30,8 @@ export function replaceAllOp(oldText, newText) {
 // a tie, as the server orders it.
 export function rebase(base, local, server) {
   const theirs = diff(base, server);
-  if (!local || local.length === 0) return { send: null, show: theirs };
-  return {
-    send: transform(local, theirs, 'right'),
-    show: transform(theirs, local, 'left'),
-  };
+  if (!local?.length) return { send: null, show: theirs };
+  return { send: transform(local, theirs, 'right'), show: transform(theirs, local, 'left') };
 }
 
 // Rejections after which the text this page holds is not to be trusted: the op did not fit
@@ -147,14 +140,12 @@ export class SharedText {
   }
 
   // A snapshot gives this text anew at `version`. The user's pending edits are kept:
-  // - nothing pending: the field shows the new text;
   // - an op in flight not sent yet (and the buffer): rebased onto the new text at once;
   // - an op in flight already sent: whether the server applied it is unknown until its cid is
-  //   answered (the connection sends it again, same cid and version, after the welcome: the
-  //   server applies it at most once and transforms it over the edits since its version).
-  //   Applied now, it comes back as a text_edited after the snapshot and is applied as
-  //   anyone's op; applied before, its ack names a seq the snapshot includes. Meanwhile the
-  //   user types on the old text; then those edits are rebased (settleRecovery).
+  //   answered (the connection resends it, same cid and version: applied at most once). Applied
+  //   now, it comes back as a text_edited after the snapshot, like anyone's op; applied before,
+  //   its ack names a seq the snapshot includes. The user's typing meanwhile is rebased after
+  //   (settleRecovery).
   // A frozen text (see answered) drops its pending edits instead.
   snapshot(text, version) {
     const shown = this.text;
@@ -234,6 +225,4 @@ export class SharedText {
   }
 }
 
-function nonEmpty(op) {
-  return op && op.length > 0 ? op : null;
-}
+const nonEmpty = (op) => (op?.length ? op : null);

@@ -11,9 +11,7 @@ import { UPDATE_EVENTS, copyUpdates, place } from './updates.js';
 import { VOTE_EVENTS, addJoinerToVotes, copyVotes } from './votes.js';
 
 export const ITEM_STATUSES = ['proposed', 'agreed', 'in_progress', 'done', 'dropped'];
-export const STATUS_LABELS = {
-  proposed: 'Proposed', agreed: 'Agreed', in_progress: 'In progress', done: 'Done', dropped: 'Dropped',
-};
+export const STATUS_LABELS = { proposed: 'Proposed', agreed: 'Agreed', in_progress: 'In progress', done: 'Done', dropped: 'Dropped' };
 export const PHASES = ['lobby', 'live', 'ended'];
 export const ATTENDANCE_LABELS = { room: 'In room', remote: 'Remote' };
 // The texts edited character by character (PROTOCOL.md "Collaborative text").
@@ -99,7 +97,7 @@ export function applyEditing(state, msg) {
   if (!msg.field) return state.editing.delete(msg.participantId);
   const before = state.editing.get(msg.participantId);
   const itemId = msg.field === 'goal' ? null : (msg.itemId ?? null);
-  if (before && before.field === msg.field && before.itemId === itemId) return false;
+  if (before?.field === msg.field && before.itemId === itemId) return false;
   state.editing.set(msg.participantId, { field: msg.field, itemId });
   return true;
 }
@@ -111,69 +109,38 @@ export function editorsOf(state, field, itemId = null) {
   const out = [];
   for (const [id, e] of state.editing) {
     if (id === you || e.field !== field || (field !== 'goal' && e.itemId !== itemId)) continue;
-    const p = findParticipant(state, id);
-    out.push({ id, name: p ? p.name : id });
+    out.push({ id, name: findParticipant(state, id)?.name ?? id });
   }
   return out.sort((a, b) => compareIds(a.id, b.id));
 }
 
 // p2 before p10: ids are a letter and a seq.
-function compareIds(a, b) {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
+const compareIds = (a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
-export function findParticipant(state, id) {
-  return state.meeting ? state.meeting.participants.find((p) => p.id === id) : undefined;
-}
-
-export function findItem(state, id) {
-  return state.meeting ? state.meeting.items.find((i) => i.id === id) : undefined;
-}
-
-export function me(state) {
-  return state.you ? findParticipant(state, state.you.participantId) : undefined;
-}
-
-export function role(state) {
-  return state.you ? state.you.role : 'observer';
-}
-
-export function isFacilitator(state) {
-  return role(state) === 'facilitator';
-}
+export const findParticipant = (state, id) => state.meeting?.participants.find((p) => p.id === id);
+export const findItem = (state, id) => state.meeting?.items.find((i) => i.id === id);
+export const me = (state) => state.you && findParticipant(state, state.you.participantId);
+export const role = (state) => state.you?.role ?? 'observer';
+export const isFacilitator = (state) => role(state) === 'facilitator';
 
 // Whether this participant may change action items right now. The server decides for real;
 // the UI only avoids offering what would be refused.
-export function canEditItems(state) {
-  return role(state) !== 'observer' && !!state.meeting && state.meeting.phase !== 'ended';
-}
+export const canEditItems = (state) => role(state) !== 'observer' && !!state.meeting && state.meeting.phase !== 'ended';
 
 // Copies the fields an *_updated event names, leaving out the id that only says which one.
 function assignExcept(target, data, idKey) {
-  for (const [k, v] of Object.entries(data)) {
-    if (k !== idKey) target[k] = v;
-  }
+  for (const [k, v] of Object.entries(data)) if (k !== idKey) target[k] = v;
 }
 
 const EVENT_HANDLERS = {
   meeting_created(m, d) {
-    if (d.title !== undefined) m.title = d.title;
-    if (d.goal !== undefined) m.goal = d.goal;
-    if (d.joinCode !== undefined) m.joinCode = d.joinCode;
+    for (const k of ['title', 'goal', 'joinCode']) if (d[k] !== undefined) m[k] = d[k];
   },
   participant_joined(m, d, ev, state) {
-    const online = state.earlyPresence.has(d.participantId)
-      ? state.earlyPresence.get(d.participantId)
-      : true; // joining happens over a live connection
+    // Joining happens over a live connection: online unless a presence said otherwise.
+    const online = state.earlyPresence.get(d.participantId) ?? true;
     state.earlyPresence.delete(d.participantId);
-    const p = {
-      id: d.participantId,
-      name: d.name,
-      role: d.role,
-      attendance: d.attendance,
-      organisation: d.organisation || '',
-      online,
-    };
+    const p = { id: d.participantId, name: d.name, role: d.role, attendance: d.attendance, organisation: d.organisation || '', online };
     const at = m.participants.findIndex((x) => x.id === p.id);
     if (at >= 0) m.participants[at] = p;
     else m.participants.push(p);
@@ -183,24 +150,13 @@ const EVENT_HANDLERS = {
     const p = m.participants.find((x) => x.id === d.participantId);
     if (p) assignExcept(p, d, 'participantId');
   },
-  title_set(m, d) {
-    m.title = d.title;
-  },
-  goal_set(m, d) {
-    m.goal = d.goal;
-  },
-  phase_set(m, d) {
-    m.phase = d.phase;
-  },
+  title_set(m, d) { m.title = d.title; },
+  goal_set(m, d) { m.goal = d.goal; },
+  phase_set(m, d) { m.phase = d.phase; },
   item_added(m, d, ev) {
     const item = {
-      id: d.itemId,
-      title: d.title,
-      notes: d.notes || '',
-      owner: d.owner || '',
-      due: d.due || '',
-      status: d.status || 'proposed',
-      createdBy: ev.actor,
+      id: d.itemId, title: d.title, notes: d.notes || '', owner: d.owner || '', due: d.due || '',
+      status: d.status || 'proposed', createdBy: ev.actor,
     };
     m.items = place(m.items.filter((x) => x.id !== item.id), item, d.index);
   },

@@ -1,42 +1,23 @@
-// The client side of one collaboratively edited text field (DESIGN.md section 6): the ot.js /
-// Jupiter state machine with at most one op in flight and the rest buffered. No DOM and no
-// transport, so it can be tested against a simulated server and wired to any message format.
+// The client side of one collaboratively edited text field (README "Collaborative text"): the
+// ot.js / Jupiter state machine, synchronized → awaiting (one op in flight) → awaitingWithBuffer
+// (later edits composed into one op behind it). No DOM and no transport, so it is tested against
+// a simulated server. `version` counts the committed ops `text` includes; the server transforms
+// the op in flight over everything committed since, and this client transforms its copy over
+// the same ops in the same order, so both end with the same op.
 //
-// States: synchronized (nothing pending), awaiting (one op sent, not yet committed),
-// awaitingWithBuffer (and more local edits, composed into one op, waiting for that commit).
-//
-// `version` counts the server's committed ops on this field that `text` includes. The op in
-// flight was made on an older version; the server transforms it against everything committed
-// since, and this client transforms its copy against the same ops in the same order, so both
-// end with the same op.
-//
-// Wiring rules the caller must follow:
-// - Each op returned to send becomes the op in flight under a new `inflightId`; send it with
-//   base version `version` and a cid derived from that id, and reuse that cid whenever it is
-//   sent again, so that the server applies it at most once.
-// - Feed committed ops in the server's order. The committed op whose cid is the in-flight one
-//   is this client's own: call serverAck() for it (not serverOp). Any other, including an op of
-//   this participant whose cid is no longer in flight (see pendingToResend), goes to serverOp().
-// - The server commits an op even when transforming leaves it empty, so every acknowledged op
-//   is one version (PROTOCOL.md: a command that changes nothing is still an event).
+// Wiring rules for the caller:
+// - An op returned to send is in flight under a new `inflightId`: send it with `version` and a
+//   cid made from that id, and reuse the cid on every resend (applied at most once).
+// - Feed committed ops in the server's order: the one with the in-flight cid goes to
+//   serverAck(), any other (also an own op no longer in flight, see pendingToResend) to serverOp().
+// - An op that transforming left empty is still committed: every acked op is one version.
 
-import {
-  apply,
-  check,
-  compose,
-  normalize,
-  toCodePointIndex,
-  toUtf16Index,
-  transform,
-  transformPosition,
-} from './text_ot.js';
+import { apply, check, compose, normalize, toCodePointIndex, toUtf16Index, transform, transformPosition } from './text_ot.js';
 
 export class TextDocumentClient {
   constructor(text, version) {
     if (typeof text !== 'string') throw new TypeError('text must be a string');
-    if (!Number.isSafeInteger(version) || version < 0) {
-      throw new TypeError('version must be an integer >= 0');
-    }
+    if (!Number.isSafeInteger(version) || version < 0) throw new TypeError('version must be an integer >= 0');
     this.text = text;
     this.version = version;
     this.inflight = null;
@@ -98,14 +79,12 @@ export class TextDocumentClient {
     return incoming;
   }
 
-  // After a reconnect, once the missed ops have been fed in: the op to send again, as
-  // {op, version, id}, or null. Only the op in flight is returned; the buffer is based on the
-  // version after it and goes out from serverAck() as usual (sending it now would have the
-  // server transform it against the wrong ops). `id` equal to the old inflightId means a
-  // resend: same cid. An op in flight that concurrent edits reduced to nothing cannot be
-  // submitted (the protocol refuses empty ops), so it is dropped and the buffer takes its
-  // place under a new id; should the server have committed the old one after all, it arrives
-  // as an empty op under an unknown cid and serverOp() handles it.
+  // After a reconnect, once the missed ops are fed in: the op to send again, {op, version, id},
+  // or null. Only the op in flight: the buffer rests on the version after it and goes out from
+  // serverAck(). The same `id` means a resend, same cid. An op in flight that concurrent edits
+  // reduced to nothing cannot be sent (empty ops are refused): the buffer takes its place under
+  // a new id, and should the server have committed the old one, it arrives as an empty op under
+  // an unknown cid, for serverOp().
   pendingToResend() {
     if (this.inflight && this.inflight.length === 0) {
       const next = this.buffer;

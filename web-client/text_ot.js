@@ -1,56 +1,40 @@
-// Operational transformation of plain text (DESIGN.md section 6), the retain / insert / delete
-// model of `ot-text-unicode`. Pure functions, no DOM, so node tests them and the C++ core
-// (server/core/text_ot.*) is held to the same results by protocol/vectors/ot/.
+// Operational transformation of plain text (README "Collaborative text"), the retain / insert /
+// delete model of `ot-text-unicode`. Pure functions, so node tests them and protocol/vectors/ot/
+// holds the C++ core (server/core/text_ot.*) to the same results.
 //
-// An op is a JSON array of components; every length is in Unicode code points, so an emoji
-// counts 1 like any letter and a surrogate pair is never split:
-//   N (positive integer)  retain N code points
-//   "S" (non-empty)       insert S
-//   {"d": N}              delete N code points
-// Whatever the op does not reach is retained. An op therefore applies to any document at least
-// baseLength(op) long, and transform and compose need no document.
+// An op is a JSON array of components, lengths in Unicode code points (an emoji counts 1, a
+// surrogate pair is never split): N retains N, "S" inserts S, {"d": N} deletes N. What the op
+// does not reach is retained, so transform and compose need no document.
 //
-// Normalized form (what every function here returns): no empty components, no two adjacent
-// components of the same kind, no trailing retain, and an insert before an adjacent delete.
-// Between two retains there is thus at most one insert followed by at most one delete, so two
-// ops that delete the same characters and insert the same text at the same places are written
-// the same way. transform and compose normalize their inputs first so that their results
-// depend only on that (the tie-break below would otherwise depend on whether a caller wrote
-// [{"d":1},"x"] or ["x",{"d":1}]).
+// Normalized form (what every function here returns): no empty components, no two adjacent of
+// one kind, no trailing retain, an insert before an adjacent delete. Two ops with the same effect
+// are then written the same way; transform and compose normalize their inputs first, so that the
+// tie-break below does not depend on whether a caller wrote [{"d":1},"x"] or ["x",{"d":1}].
 
 const RETAIN = 'retain';
 const INSERT = 'insert';
 const DELETE = 'delete';
 
-// ---------------------------------------------------------------------------------------------
-// Code points
+// --- Code points
+
+const isHigh = (unit) => unit >= 0xd800 && unit <= 0xdbff;
+const isLow = (unit) => unit >= 0xdc00 && unit <= 0xdfff; // false for NaN, past the end
 
 // Lone surrogates cannot be encoded in UTF-8, so the C++ side could never hold them; refusing
 // them here keeps both implementations on the same set of strings.
 export function isWellFormed(str) {
   if (typeof str !== 'string') return false;
   for (let i = 0; i < str.length; i += 1) {
-    const unit = str.charCodeAt(i);
-    if (unit >= 0xdc00 && unit <= 0xdfff) return false; // low half without a high half
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = str.charCodeAt(i + 1); // NaN past the end
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
-      i += 1;
-    }
+    if (isLow(str.charCodeAt(i))) return false; // a low half without a high half
+    if (isHigh(str.charCodeAt(i)) && !isLow(str.charCodeAt(++i))) return false;
   }
   return true;
 }
 
 export function codePointLength(str) {
   let n = 0;
-  for (let i = 0; i < str.length; i += 1) {
-    const unit = str.charCodeAt(i);
-    // A high surrogate followed by a low one is one code point: skip the low one.
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < str.length) {
-      const next = str.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i += 1;
-    }
-    n += 1;
+  for (let i = 0; i < str.length; i += 1, n += 1) {
+    if (isHigh(str.charCodeAt(i)) && isLow(str.charCodeAt(i + 1))) i += 1; // a pair is one
   }
   return n;
 }
@@ -76,9 +60,7 @@ export function toUtf16Index(str, codePointIndex) {
   requireIndex(codePointIndex, Infinity, 'code point index');
   let i = 0;
   for (let cp = 0; cp < codePointIndex; cp += 1) {
-    if (i >= str.length) {
-      throw new RangeError(`code point index ${codePointIndex} is past the end of the text`);
-    }
+    if (i >= str.length) throw new RangeError(`code point index ${codePointIndex} is past the end of the text`);
     i += str.codePointAt(i) > 0xffff ? 2 : 1;
   }
   return i;
@@ -90,24 +72,11 @@ function requireIndex(index, max, what) {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Components
+// --- Components
 
-function kindOf(component) {
-  if (typeof component === 'number') return RETAIN;
-  if (typeof component === 'string') return INSERT;
-  return DELETE;
-}
-
-function sizeOf(component) {
-  if (typeof component === 'number') return component;
-  if (typeof component === 'string') return codePointLength(component);
-  return component.d;
-}
-
-function isCount(n) {
-  return Number.isSafeInteger(n) && n > 0;
-}
+const kindOf = (c) => (typeof c === 'number' ? RETAIN : typeof c === 'string' ? INSERT : DELETE);
+const sizeOf = (c) => (typeof c === 'number' ? c : typeof c === 'string' ? codePointLength(c) : c.d);
+const isCount = (n) => Number.isSafeInteger(n) && n > 0;
 
 // Why the component is malformed, or null. Unknown keys in a delete are refused rather than
 // ignored, like every unknown field of the protocol.
@@ -149,39 +118,18 @@ export function check(op) {
 
 export function isValid(op) {
   try {
-    check(op);
-    return true;
+    return Boolean(check(op));
   } catch {
     return false;
   }
 }
 
-// Code points the op reads from the document: retains plus deletes.
-export function baseLength(op) {
-  check(op);
-  let n = 0;
-  for (const c of op) if (kindOf(c) !== INSERT) n += sizeOf(c);
-  return n;
-}
-
-// Length of the result on a document of exactly baseLength(op); a longer document keeps its
-// extra tail, so its result is longer by the same amount.
-export function targetLength(op) {
-  check(op);
-  let n = 0;
-  for (const c of op) if (kindOf(c) !== DELETE) n += sizeOf(c);
-  return n;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Building normalized ops
+// --- Building normalized ops
 
 // Appends components and keeps the result normalized as it grows, so that transform and
 // compose can emit pieces in whatever order their walk meets them.
 class OpBuilder {
-  constructor() {
-    this.op = [];
-  }
+  op = [];
 
   push(component) {
     const kind = kindOf(component);
@@ -190,11 +138,14 @@ class OpBuilder {
     else this.delete(component.d);
   }
 
+  lastIs(kind) {
+    return this.op.length > 0 && kindOf(this.op.at(-1)) === kind;
+  }
+
   retain(n) {
     if (n === 0) return;
-    const { op } = this;
-    if (op.length > 0 && kindOf(op[op.length - 1]) === RETAIN) op[op.length - 1] += n;
-    else op.push(n);
+    if (this.lastIs(RETAIN)) this.op[this.op.length - 1] += n;
+    else this.op.push(n);
   }
 
   insert(s) {
@@ -214,16 +165,13 @@ class OpBuilder {
 
   delete(n) {
     if (n === 0) return;
-    const { op } = this;
-    const last = op[op.length - 1];
-    if (op.length > 0 && kindOf(last) === DELETE) op[op.length - 1] = { d: last.d + n };
-    else op.push({ d: n });
+    if (this.lastIs(DELETE)) this.op[this.op.length - 1] = { d: this.op.at(-1).d + n };
+    else this.op.push({ d: n });
   }
 
   done() {
-    const { op } = this;
-    if (op.length > 0 && kindOf(op[op.length - 1]) === RETAIN) op.pop();
-    return op;
+    if (this.lastIs(RETAIN)) this.op.pop();
+    return this.op;
   }
 }
 
@@ -232,18 +180,6 @@ export function normalize(op) {
   const out = new OpBuilder();
   for (const c of op) out.push(c);
   return out.done();
-}
-
-export function isNormalized(op) {
-  if (!isValid(op)) return false;
-  const n = normalize(op);
-  return n.length === op.length && n.every((c, i) => sameComponent(c, op[i]));
-}
-
-function sameComponent(x, y) {
-  const kind = kindOf(x);
-  if (kind !== kindOf(y)) return false;
-  return kind === DELETE ? x.d === y.d : x === y;
 }
 
 // Walks an op piece by piece. Past the last component it yields retains forever, which is the
@@ -256,13 +192,8 @@ class OpReader {
     this.chars = null; // code points of the current insert, split once on first partial take
   }
 
-  done() {
-    return this.index >= this.op.length;
-  }
-
-  kind() {
-    return this.done() ? RETAIN : kindOf(this.op[this.index]);
-  }
+  done() { return this.index >= this.op.length; }
+  kind() { return this.done() ? RETAIN : kindOf(this.op[this.index]); }
 
   // The next piece, at most `max` code points long (inserts included).
   take(max = Infinity) {
@@ -291,15 +222,12 @@ class OpReader {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Apply, transform, compose
+// --- Apply, transform, compose
 
 // The op is checked as given, trailing retain included: an op that reaches past the end was
 // made on another text, and applying it anyway would hide that the two copies drifted apart.
 export function apply(doc, op) {
-  if (typeof doc !== 'string') {
-    throw new TypeError(`a document must be a string, got ${describe(doc)}`);
-  }
+  if (typeof doc !== 'string') throw new TypeError(`a document must be a string, got ${describe(doc)}`);
   if (!isWellFormed(doc)) throw new TypeError('the document contains a lone surrogate');
   check(op);
   const chars = Array.from(doc);
@@ -313,9 +241,7 @@ export function apply(doc, op) {
     }
     const n = sizeOf(c);
     if (at + n > chars.length) {
-      throw new RangeError(
-        `text op ${kind}s past the end of the document (${at + n} > ${chars.length} code points)`,
-      );
+      throw new RangeError(`text op ${kind}s past the end of the document (${at + n} > ${chars.length} code points)`);
     }
     if (kind === RETAIN) parts.push(chars.slice(at, at + n).join(''));
     at += n;
@@ -331,9 +257,7 @@ const SIDES = new Set(['left', 'right']);
 // `other` deletes survives, at the place where the range was; a range both delete is deleted
 // once.
 export function transform(op, other, side) {
-  if (!SIDES.has(side)) {
-    throw new TypeError(`side must be 'left' or 'right', got ${describe(side)}`);
-  }
+  if (!SIDES.has(side)) throw new TypeError(`side must be 'left' or 'right', got ${describe(side)}`);
   const mine = new OpReader(normalize(op));
   const theirs = new OpReader(normalize(other));
   const out = new OpBuilder();

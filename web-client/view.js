@@ -5,7 +5,7 @@
 // (text_sync.js), the server's text with this user's typing on top, edited character by
 // character.
 
-import { h, byTestId, copyField, field, setValueUnlessFocused, toast } from './dom.js';
+import { h, byTestId, copyField, field, setText, setValueUnlessFocused, toast } from './dom.js';
 import { renderMarkers } from './editing_markers.js';
 import { createQueueView } from './queue_view.js';
 import {
@@ -20,11 +20,7 @@ import { createVotesView } from './vote_view.js';
 const PHASE_LABELS = { lobby: 'Lobby', live: 'Live', ended: 'Ended' };
 const ROLE_LABELS = { facilitator: 'Facilitator', member: 'Member', observer: 'Observer' };
 const CONN_LABELS = {
-  idle: 'Connecting…',
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  reconnecting: 'Reconnecting…',
-  stopped: 'Disconnected',
+  idle: 'Connecting…', connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', stopped: 'Disconnected',
 };
 // How long the delete button waits for its confirming second click.
 const DELETE_CONFIRM_MS = 4000;
@@ -32,9 +28,7 @@ const DELETE_CONFIRM_MS = 4000;
 // Edits this user sent that the model does not show yet. While one is outstanding the field
 // keeps what the user typed instead of flicking back to the old value until the event arrives.
 class OwnEdits {
-  constructor() {
-    this.byField = new Map(); // field key -> {seq}: seq of the event, once acked
-  }
+  byField = new Map(); // field key -> {seq}: seq of the event, once acked
 
   start(key) {
     const entry = { seq: null };
@@ -50,12 +44,8 @@ class OwnEdits {
 
   holds(key, version) {
     const entry = this.byField.get(key);
-    if (!entry) return false;
-    if (entry.seq !== null && version >= entry.seq) {
-      this.byField.delete(key);
-      return false;
-    }
-    return true;
+    if (entry?.seq != null && version >= entry.seq) this.byField.delete(key);
+    return this.byField.has(key);
   }
 }
 
@@ -91,11 +81,6 @@ export function createMeetingView(send, now) {
     bindSharedText(control, key, target, { texts: () => texts, focus: sendFocus });
   }
 
-  // A new session's texts; the controls show them from the next render.
-  function useTexts(sync) {
-    texts = sync;
-  }
-
   function textChanged(key, change) {
     const entry = textControls.get(key);
     if (!entry) return; // its row is drawn on the next render
@@ -113,10 +98,15 @@ export function createMeetingView(send, now) {
 
   function render(next = state) {
     state = next;
-    if (!state || !state.meeting) return;
-    const m = state.meeting;
+    const m = state?.meeting;
+    if (!m) return;
     document.title = `${m.title} · Roundtable`;
-    renderBanner(m);
+    q('meeting-title').textContent = m.title;
+    q('goal-text').textContent = m.goal;
+    q('goal-section-text').textContent = m.goal;
+    const badge = q('phase-badge');
+    badge.textContent = PHASE_LABELS[m.phase] ?? m.phase;
+    badge.dataset.phase = m.phase;
     renderSections(m);
     renderSettings(m);
     renderItems(m);
@@ -125,7 +115,8 @@ export function createMeetingView(send, now) {
     queue.render(state);
     renderProfile();
     renderParticipants(m);
-    renderInvite(m);
+    q('meeting-join-code').textContent = m.joinCode ?? '';
+    joinUrl.value = m.joinCode ? joinUrlFor(m.joinCode) : '';
     q('ended-notice').hidden = m.phase !== 'ended';
     q('observer-notice').hidden = role(state) !== 'observer';
   }
@@ -133,8 +124,7 @@ export function createMeetingView(send, now) {
   // Shows the model's value in a control unless the user is in it or has an edit of it
   // outstanding. A skipped field is caught up by the render that follows its blur.
   function show(control, key, value) {
-    if (edits.holds(key, state.version)) return;
-    setValueUnlessFocused(control, value ?? '');
+    if (!edits.holds(key, state.version)) setValueUnlessFocused(control, value ?? '');
   }
 
   function commit(key, command) {
@@ -146,39 +136,20 @@ export function createMeetingView(send, now) {
   }
 
   // Text fields are replaced whole when the user leaves them (the `change` event), not per key.
-  function onTextCommit(control, key, makeCommand, { required = false, current }) {
+  function onTextCommit(control, key, makeCommand, required) {
     control.addEventListener('change', () => {
       const value = control.value.trim();
-      if (required && value === '') {
-        control.value = current() ?? '';
+      if (required && !value) {
+        control.value = required() ?? '';
         toast('This field cannot be empty.');
-        return;
-      }
-      commit(key, makeCommand(value));
+      } else commit(key, makeCommand(value));
     });
   }
 
   // Fields skipped while focused get the latest value once the user leaves them.
   root.addEventListener('focusout', () => setTimeout(() => render(), 0));
 
-  // --- banner -------------------------------------------------------------------------------
-
-  function renderBanner(m) {
-    q('meeting-title').textContent = m.title;
-    q('goal-text').textContent = m.goal;
-    q('goal-section-text').textContent = m.goal;
-    const badge = q('phase-badge');
-    badge.textContent = PHASE_LABELS[m.phase] ?? m.phase;
-    badge.dataset.phase = m.phase;
-  }
-
-  function setConnStatus(status) {
-    const el = q('conn-status');
-    el.dataset.state = status;
-    el.textContent = CONN_LABELS[status] ?? status;
-  }
-
-  // --- agenda sections, in the order the server gives -----------------------------------------
+  // --- agenda sections, in the order the server gives
 
   // The facilitator's buttons to move a section; the goal stays on top (PROTOCOL.md "Agenda
   // order"), so it has none.
@@ -204,12 +175,10 @@ export function createMeetingView(send, now) {
     m.sections.forEach((s, index) => {
       listed.add(s.id);
       let sec = container.querySelector(`:scope > [data-section="${CSS.escape(s.id)}"]`);
-      if (!sec) {
-        // A section this client has no body for yet: show its title, say it is empty.
-        sec = h('section', { class: 'card section', 'data-section': s.id },
-          h('h2', { class: 'section-title' }), h('p', { class: 'empty' }, 'Nothing here yet.'));
-      }
-      sec.querySelector('.section-title').textContent = s.title;
+      // A section this client has no body for yet: show its title, say it is empty.
+      sec ??= h('section', { class: 'card section', 'data-section': s.id },
+        h('h2', { class: 'section-title' }), h('p', { class: 'empty' }, 'Nothing here yet.'));
+      setText(sec.querySelector('.section-title'), s.title);
       sec.hidden = false;
       if (s.id !== 'goal') {
         const t = toolsOf(sec, s.id);
@@ -221,48 +190,36 @@ export function createMeetingView(send, now) {
       const at = container.children[index];
       if (at !== sec) container.insertBefore(sec, at ?? null);
     });
-    for (const sec of container.children) {
-      if (!listed.has(sec.dataset.section)) sec.hidden = true;
-    }
+    for (const sec of container.children) if (!listed.has(sec.dataset.section)) sec.hidden = true;
   }
 
-  // --- facilitator settings: title, goal, phase ----------------------------------------------
+  // --- facilitator settings: title, goal, phase
 
   const settings = q('meeting-settings');
   const editTitle = q('edit-title');
   const editGoal = q('edit-goal');
-  const goalMarkers = q('goal-editors');
-  onTextCommit(editTitle, 'meeting.title', (title) => ({ type: 'set_title', title }), {
-    required: true,
-    current: () => state.meeting.title,
-  });
+  onTextCommit(editTitle, 'meeting.title', (title) => ({ type: 'set_title', title }), () => state.meeting.title);
   bindText(editGoal, 'goal');
   settings.addEventListener('submit', (e) => e.preventDefault());
-  for (const phase of PHASES) {
-    q(`phase-${phase}`).addEventListener('click', () => send({ type: 'set_phase', phase }));
-  }
+  for (const phase of PHASES) q(`phase-${phase}`).addEventListener('click', () => send({ type: 'set_phase', phase }));
 
   function renderSettings(m) {
     // Shown to all: members see that the facilitator is rewording the goal.
-    renderMarkers(goalMarkers, editGoal, editorsOf(state, 'goal'));
+    renderMarkers(q('goal-editors'), editGoal, editorsOf(state, 'goal'));
     settings.hidden = !isFacilitator(state);
     if (settings.hidden) return;
     show(editTitle, 'meeting.title', m.title);
     syncControl(editGoal, texts, 'goal');
     // An ended meeting accepts only set_phase (PROTOCOL.md), so only the phase stays live.
     editTitle.disabled = editGoal.disabled = m.phase === 'ended';
-    for (const phase of PHASES) {
-      q(`phase-${phase}`).setAttribute('aria-pressed', String(m.phase === phase));
-    }
+    for (const phase of PHASES) q(`phase-${phase}`).setAttribute('aria-pressed', String(m.phase === phase));
   }
 
-  // --- action items ---------------------------------------------------------------------------
+  // --- action items
 
   const list = q('item-list');
   const addForm = q('item-add-form');
-  const addTitle = q('item-add-title');
-  const addOwner = q('item-add-owner');
-  const addDue = q('item-add-due');
+  const [addTitle, addOwner, addDue] = ['title', 'owner', 'due'].map((f) => q(`item-add-${f}`));
 
   addForm.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -281,70 +238,40 @@ export function createMeetingView(send, now) {
     addTitle.focus();
   });
 
-  function indexOf(itemId) {
-    return state.meeting.items.findIndex((i) => i.id === itemId);
-  }
+  const indexOf = (itemId) => state.meeting.items.findIndex((i) => i.id === itemId);
 
   function createRow(id) {
+    const markers = (testid) => h('span', { class: 'editing-markers', testid, hidden: true });
     const title = h('input', {
-      class: 'item-title',
-      testid: 'item-title',
-      maxlength: '200',
-      'aria-label': 'Action item',
-      placeholder: 'Untitled action item',
-      autocomplete: 'off',
+      class: 'item-title', testid: 'item-title', maxlength: '200', 'aria-label': 'Action item',
+      placeholder: 'Untitled action item', autocomplete: 'off',
     });
-    const titleMarkers = h('span', { class: 'editing-markers', testid: 'title-editors', hidden: true });
-    const notes = h('textarea', {
-      class: 'item-notes',
-      testid: 'item-notes',
-      maxlength: '5000',
-      rows: '3',
-      placeholder: 'Notes',
-    });
-    const notesMarkers = h('span', { class: 'editing-markers', testid: 'notes-editors', hidden: true });
+    const titleMarkers = markers('title-editors');
+    const notes = h('textarea', { class: 'item-notes', testid: 'item-notes', maxlength: '5000', rows: '3', placeholder: 'Notes' });
+    const notesMarkers = markers('notes-editors');
     const owner = h('input', { testid: 'item-owner', maxlength: '100', autocomplete: 'off' });
     const due = h('input', { testid: 'item-due', type: 'date' });
-    const status = h(
-      'select',
-      { testid: 'item-status' },
-      ITEM_STATUSES.map((s) => h('option', { value: s }, STATUS_LABELS[s])),
-    );
-    const arrow = (a) => h('span', { 'aria-hidden': 'true' }, `${a} `);
-    const up = h('button', { type: 'button', testid: 'item-move-up' }, arrow('↑'), 'Move up');
-    const down = h('button', { type: 'button', testid: 'item-move-down' }, arrow('↓'), 'Move down');
+    const status = h('select', { testid: 'item-status' }, ITEM_STATUSES.map((s) => h('option', { value: s }, STATUS_LABELS[s])));
+    const tool = (testid, arrow, label, index) => h('button', {
+      type: 'button', testid, onclick: () => send({ type: 'move_item', itemId: id, index: index() }),
+    }, h('span', { 'aria-hidden': 'true' }, `${arrow} `), label);
+    const up = tool('item-move-up', '↑', 'Move up', () => Math.max(0, indexOf(id) - 1));
+    const down = tool('item-move-down', '↓', 'Move down', () => indexOf(id) + 1);
     const del = h('button', { type: 'button', class: 'danger', testid: 'item-delete' }, 'Delete');
     const tools = h('div', { class: 'item-tools' }, up, down, del);
-    const li = h(
-      'li',
-      { class: 'item', testid: 'item', 'data-item-id': id },
+    const li = h('li', { class: 'item', testid: 'item', 'data-item-id': id },
       h('div', { class: 'item-head' }, title, titleMarkers),
-      h('div', { class: 'item-fields' }, field('Owner', owner), field('Due', due),
-        field('Status', status)),
-      h(
-        'label',
-        { class: 'field item-notes-field' },
-        h('span', { class: 'field-label' }, 'Notes', notesMarkers),
-        notes,
-      ),
-      tools,
-    );
+      h('div', { class: 'item-fields' }, field('Owner', owner), field('Due', due), field('Status', status)),
+      h('label', { class: 'field item-notes-field' }, h('span', { class: 'field-label' }, 'Notes', notesMarkers), notes),
+      tools);
 
     // Title and notes are shared texts, edited by everyone at once; the rest is set whole.
     bindText(title, 'title', id);
     bindText(notes, 'notes', id);
-    const current = (f) => () => state.meeting.items.find((i) => i.id === id)?.[f];
-    onTextCommit(owner, `${id}.owner`, (v) => ({ type: 'update_item', itemId: id, owner: v }), {
-      current: current('owner'),
-    });
-    due.addEventListener('change', () =>
-      commit(`${id}.due`, { type: 'update_item', itemId: id, due: due.value }));
-    status.addEventListener('change', () =>
-      commit(`${id}.status`, { type: 'update_item', itemId: id, status: status.value }));
-    up.addEventListener('click', () =>
-      send({ type: 'move_item', itemId: id, index: Math.max(0, indexOf(id) - 1) }));
-    down.addEventListener('click', () =>
-      send({ type: 'move_item', itemId: id, index: indexOf(id) + 1 }));
+    onTextCommit(owner, `${id}.owner`, (v) => ({ type: 'update_item', itemId: id, owner: v }));
+    for (const [control, f] of [[due, 'due'], [status, 'status']]) {
+      control.addEventListener('change', () => commit(`${id}.${f}`, { type: 'update_item', itemId: id, [f]: control.value }));
+    }
 
     // Deleting cannot be undone, so it takes a second click; a dialog would block the page.
     let disarmTimer = null;
@@ -369,34 +296,25 @@ export function createMeetingView(send, now) {
 
   function renderItems(m) {
     const editable = canEditItems(state);
-    const arrange = isFacilitator(state) && m.phase !== 'ended';
     const present = new Set(m.items.map((i) => i.id));
     for (const [id, row] of rows) {
-      if (!present.has(id)) {
-        row.li.remove();
-        rows.delete(id);
-        textControls.delete(textKey('title', id));
-        textControls.delete(textKey('notes', id));
-      }
+      if (present.has(id)) continue;
+      row.li.remove();
+      rows.delete(id);
+      textControls.delete(textKey('title', id));
+      textControls.delete(textKey('notes', id));
     }
     m.items.forEach((item, index) => {
       let row = rows.get(item.id);
-      if (!row) {
-        row = createRow(item.id);
-        rows.set(item.id, row);
-      }
+      if (!row) rows.set(item.id, (row = createRow(item.id)));
       syncControl(row.title, texts, textKey('title', item.id));
       syncControl(row.notes, texts, textKey('notes', item.id));
       renderMarkers(row.titleMarkers, row.title, editorsOf(state, 'title', item.id));
       renderMarkers(row.notesMarkers, row.notes, editorsOf(state, 'notes', item.id));
-      show(row.owner, `${item.id}.owner`, item.owner);
-      show(row.due, `${item.id}.due`, item.due);
-      show(row.status, `${item.id}.status`, item.status);
+      for (const f of ['owner', 'due', 'status']) show(row[f], `${item.id}.${f}`, item[f]);
       row.li.dataset.status = item.status;
-      for (const control of [row.title, row.notes, row.owner, row.due, row.status]) {
-        control.disabled = !editable;
-      }
-      row.tools.hidden = !arrange;
+      for (const control of [row.title, row.notes, row.owner, row.due, row.status]) control.disabled = !editable;
+      row.tools.hidden = !isFacilitator(state) || m.phase === 'ended';
       row.up.disabled = index === 0;
       row.down.disabled = index === m.items.length - 1;
       const at = list.children[index];
@@ -406,84 +324,59 @@ export function createMeetingView(send, now) {
     addForm.hidden = !editable;
   }
 
-  // --- own profile ----------------------------------------------------------------------------
+  // --- own profile
 
-  const profileName = q('profile-name');
-  const profileAttendance = q('profile-attendance');
-  const profileOrganisation = q('profile-organisation');
+  const profile = (f) => q(`profile-${f}`);
   q('profile').addEventListener('submit', (e) => e.preventDefault());
-  onTextCommit(profileName, 'me.name', (name) => ({ type: 'update_profile', name }), {
-    required: true,
-    current: () => me(state)?.name,
-  });
-  onTextCommit(
-    profileOrganisation,
-    'me.organisation',
-    (organisation) => ({ type: 'update_profile', organisation }),
-    { current: () => me(state)?.organisation },
-  );
-  profileAttendance.addEventListener('change', () =>
-    commit('me.attendance', { type: 'update_profile', attendance: profileAttendance.value }));
+  onTextCommit(profile('name'), 'me.name', (name) => ({ type: 'update_profile', name }), () => me(state)?.name);
+  onTextCommit(profile('organisation'), 'me.organisation', (organisation) => ({ type: 'update_profile', organisation }));
+  profile('attendance').addEventListener('change', (e) =>
+    commit('me.attendance', { type: 'update_profile', attendance: e.target.value }));
 
   function renderProfile() {
     const p = me(state);
     if (!p) return;
     q('profile-role').textContent = ROLE_LABELS[p.role] ?? p.role;
-    show(profileName, 'me.name', p.name);
-    show(profileAttendance, 'me.attendance', p.attendance);
-    show(profileOrganisation, 'me.organisation', p.organisation);
+    for (const f of ['name', 'attendance', 'organisation']) show(profile(f), `me.${f}`, p[f]);
   }
 
-  // --- participants ---------------------------------------------------------------------------
+  // --- participants
 
   function renderParticipants(m) {
     const youId = state.you?.participantId;
     const badge = (cls, testid, text) => h('span', { class: `badge ${cls}`, testid }, text);
-    q('participant-list').replaceChildren(
-      ...m.participants.map((p) =>
-        h(
-          'li',
-          {
-            class: 'person',
-            testid: 'participant',
-            'data-participant-id': p.id,
-            'data-online': String(Boolean(p.online)),
-            'data-you': p.id === youId ? 'true' : null,
-          },
-          h('span', { class: `dot ${p.online ? 'on' : 'off'}`, 'aria-hidden': 'true' }),
-          h('span', { class: 'visually-hidden' }, p.online ? 'online: ' : 'offline: '),
-          h(
-            'span',
-            { class: 'person-main' },
-            h('span', { class: 'person-name', testid: 'participant-name' }, p.name),
-            p.id === youId ? h('span', { class: 'you' }, ' (you)') : null,
-            p.organisation
-              ? h('span', { class: 'org', testid: 'participant-organisation' }, p.organisation)
-              : null,
-          ),
-          h(
-            'span',
-            { class: 'badges' },
-            badge(`att att-${p.attendance}`, 'participant-attendance',
-              ATTENDANCE_LABELS[p.attendance] ?? p.attendance),
-            badge(`role role-${p.role}`, 'participant-role', ROLE_LABELS[p.role] ?? p.role),
-          ),
-        ),
-      ),
-    );
+    q('participant-list').replaceChildren(...m.participants.map((p) => h('li', {
+      class: 'person', testid: 'participant', 'data-participant-id': p.id, 'data-online': String(Boolean(p.online)),
+      'data-you': p.id === youId ? 'true' : null,
+    },
+    h('span', { class: `dot ${p.online ? 'on' : 'off'}`, 'aria-hidden': 'true' }),
+    h('span', { class: 'visually-hidden' }, p.online ? 'online: ' : 'offline: '),
+    h('span', { class: 'person-main' },
+      h('span', { class: 'person-name', testid: 'participant-name' }, p.name),
+      p.id === youId ? h('span', { class: 'you' }, ' (you)') : null,
+      p.organisation ? h('span', { class: 'org', testid: 'participant-organisation' }, p.organisation) : null),
+    h('span', { class: 'badges' },
+      badge(`att att-${p.attendance}`, 'participant-attendance', ATTENDANCE_LABELS[p.attendance] ?? p.attendance),
+      badge(`role role-${p.role}`, 'participant-role', ROLE_LABELS[p.role] ?? p.role)))));
     const online = m.participants.filter((p) => p.online).length;
     q('participant-count').textContent = `${online} of ${m.participants.length} online`;
   }
 
-  // --- invite ---------------------------------------------------------------------------------
-
   const joinUrl = q('meeting-join-url');
   copyField(joinUrl, q('meeting-join-url-copy'));
 
-  function renderInvite(m) {
-    q('meeting-join-code').textContent = m.joinCode ?? '';
-    joinUrl.value = m.joinCode ? joinUrlFor(m.joinCode) : '';
-  }
-
-  return { render, setConnStatus, useTexts, textChanged, announceFocus };
+  return {
+    render,
+    setConnStatus(status) {
+      const el = q('conn-status');
+      el.dataset.state = status;
+      el.textContent = CONN_LABELS[status] ?? status;
+    },
+    // A new session's texts; the controls show them from the next render.
+    useTexts(sync) {
+      texts = sync;
+    },
+    textChanged,
+    announceFocus,
+  };
 }

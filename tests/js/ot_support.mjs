@@ -3,7 +3,17 @@
 // reference is deliberately a different algorithm from web-client/text_ot.js (per-gap arrays
 // instead of walking components), so that agreement between the two means something.
 
-import { normalize } from '../../web-client/text_ot.js';
+import { check, codePointLength, isValid, normalize } from '../../web-client/text_ot.js';
+
+// What the tests ask of an op beyond what the client needs.
+// A valid op has only numbers, strings and {"d": N}, so JSON compares them exactly.
+export const isNormalized = (op) => isValid(op) && JSON.stringify(normalize(op)) === JSON.stringify(op);
+
+const sizeOf = (c) => (typeof c === 'number' ? c : typeof c === 'string' ? codePointLength(c) : c.d);
+// Code points the op reads from the document: retains plus deletes.
+export const baseLength = (op) => check(op).reduce((n, c) => (typeof c === 'string' ? n : n + sizeOf(c)), 0);
+// Length of the result on a document of exactly baseLength(op).
+export const targetLength = (op) => check(op).reduce((n, c) => (typeof c === 'object' ? n : n + sizeOf(c)), 0);
 
 // mulberry32: tiny, fast and good enough to pick test cases; a seed reproduces a run exactly.
 export function prng(seed) {

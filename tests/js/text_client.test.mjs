@@ -7,8 +7,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { TextDocumentClient, moveSelection } from '../../web-client/text_client.js';
-import { apply, codePointLength, isNormalized, transform } from '../../web-client/text_ot.js';
-import { ALPHABET, prng, seedFromEnv } from './ot_support.mjs';
+import { apply, codePointLength, transform } from '../../web-client/text_ot.js';
+import { ALPHABET, isNormalized, prng, seedFromEnv } from './ot_support.mjs';
 
 describe('TextDocumentClient', () => {
   test('starts synchronized; a local edit goes out at once and is applied to text', () => {

@@ -7,27 +7,27 @@ import assert from 'node:assert/strict';
 
 import {
   apply,
-  baseLength,
   check,
   codePointLength,
   compose,
   diff,
-  isNormalized,
   isValid,
   isWellFormed,
   normalize,
-  targetLength,
   toCodePointIndex,
   toUtf16Index,
   transform,
   transformPosition,
 } from '../../web-client/text_ot.js';
 import {
+  baseLength,
   forEachCase,
+  isNormalized,
   randomOp,
   randomText,
   referenceCompose,
   referenceTransform,
+  targetLength,
   seedFromEnv,
 } from './ot_support.mjs';
 
