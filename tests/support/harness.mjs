@@ -387,7 +387,7 @@ export async function httpRequest(url, init = {}) {
 // ---------------------------------------------------------------------------------------
 // WebSocket client
 
-const ANSWER_TYPES = new Set(['welcome', 'ack', 'reject']);
+const ANSWER_TYPES = new Set(['welcome', 'ack', 'reject', 'clock']);
 
 function describe(msg) {
   const s = JSON.stringify(msg);
