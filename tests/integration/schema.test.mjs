@@ -14,13 +14,19 @@ import { isValid as isValidOp } from '../../web-client/text_ot.js';
 
 const CLIENT_TYPES = ['join', 'resume', 'set_title', 'set_goal', 'set_phase', 'add_item', 'update_item',
   'edit_text', 'focus', 'move_item', 'delete_item', 'update_profile', 'open_vote', 'cast_ballot', 'record_ballot',
-  'close_vote', 'resolve_vote'];
-const SERVER_TYPES = ['welcome', 'event', 'ack', 'reject', 'presence', 'editing', 'error'];
+  'close_vote', 'resolve_vote', 'add_slot', 'update_slot', 'move_slot', 'remove_slot', 'start_slot', 'pause_slot',
+  'resume_slot', 'extend_slot', 'next_slot', 'skip_slot', 'set_auto_advance', 'move_section', 'raise_hand', 'lower_hand',
+  'call_next', 'clear_queue', 'set_queue_order', 'clock'];
+const SERVER_TYPES = ['welcome', 'event', 'ack', 'reject', 'presence', 'editing', 'error', 'clock'];
+
+// The agenda sections in shared-agenda order (the default).
+const SECTIONS = [{ id: 'goal', title: 'Goal' }, { id: 'action_items', title: 'Action items' },
+  { id: 'partner_updates', title: 'Partner updates' }, { id: 'wrap_up', title: 'Wrap-up' }];
 
 // A minimal valid snapshot, for checking parts of one.
 const SNAPSHOT = {
   id: 'm1', title: 'T', goal: 'G', phase: 'lobby', joinCode: 'ABCD-EFGH', createdAt: 1,
-  sections: [{ id: 'goal', title: 'Goal' }, { id: 'action_items', title: 'Action items' }],
+  sections: SECTIONS,
   participants: [{ id: 'p2', name: 'Sam', role: 'facilitator', attendance: 'room', organisation: '', online: true }],
   items: [{ id: 'i5', title: 'x', notes: '', owner: '', due: '', status: 'proposed', createdBy: 'p2' }],
 };
@@ -146,6 +152,8 @@ test('the examples in PROTOCOL.md validate', () => {
   for (const m of md.matchAll(/`(\{"type":[^`]*\})`/g)) {
     try { found.push(JSON.parse(m[1])); } catch { /* not a complete object */ }
   }
+  // The snapshot's `queue`, also inline.
+  for (const m of md.matchAll(/`(\{"order":[^`]*\})`/g)) found.push(JSON.parse(m[1]));
   const checked = [];
   for (const obj of found) {
     if (typeof obj.type !== 'string') {
@@ -158,6 +166,19 @@ test('the examples in PROTOCOL.md validate', () => {
         const r = validateSnapshot({ ...SNAPSHOT, votes: [obj] });
         assert.ok(r.valid, `snapshot vote example ${JSON.stringify(obj)} fails: ${r.errors.join('; ')}`);
         checked.push('snapshot vote');
+      } else if (Array.isArray(obj.slots)) {
+        // The snapshot's `updates`. The example shows a running and a paused slot side by side
+        // to show the fields of each state, which one meeting never has (at most one slot is
+        // active), so each slot is checked in a list of its own.
+        for (const slot of obj.slots) {
+          const r = validateSnapshot({ ...SNAPSHOT, updates: { autoAdvance: obj.autoAdvance, slots: [slot] } });
+          assert.ok(r.valid, `snapshot slot example ${JSON.stringify(slot)} fails: ${r.errors.join('; ')}`);
+        }
+        checked.push('snapshot updates');
+      } else if (Array.isArray(obj.hands)) {
+        const r = validateSnapshot({ ...SNAPSHOT, queue: obj });
+        assert.ok(r.valid, `snapshot queue example ${JSON.stringify(obj)} fails: ${r.errors.join('; ')}`);
+        checked.push('snapshot queue');
       }
       continue;
     }
@@ -168,7 +189,7 @@ test('the examples in PROTOCOL.md validate', () => {
     checked.push(obj.type);
   }
   for (const t of ['join', 'resume', 'edit_text', 'focus', 'editing', 'event', 'ack', 'reject', 'presence', 'error',
-    'snapshot', 'snapshot vote']) {
+    'snapshot', 'snapshot vote', 'move_section', 'snapshot updates', 'snapshot queue']) {
     assert.ok(checked.includes(t), `no ${t} example checked (checked: ${checked.join(', ')})`);
   }
 });
@@ -181,7 +202,7 @@ test('server schemas accept good messages and reject bad ones', () => {
   const bad = (m) => assert.equal(validateServerMessage(m).valid, false, `${JSON.stringify(m)} should be invalid`);
   const snapshot = {
     id: 'm1', title: 'T', goal: 'G', phase: 'lobby', joinCode: 'ABCD-EFGH', createdAt: 1,
-    sections: [{ id: 'goal', title: 'Goal' }, { id: 'action_items', title: 'Action items' }],
+    sections: SECTIONS,
     participants: [{ id: 'p2', name: 'Sam', role: 'facilitator', attendance: 'room', organisation: '', online: true }],
     items: [{ id: 'i5', title: 'x', notes: '', owner: '', due: '', status: 'proposed', createdBy: 'p2' }],
   };
@@ -538,4 +559,220 @@ test('vote events and snapshot votes: what each audience may see', () => {
     ballots: [{ voter: 'p3', ballot: { dots: { i5: 1 } }, recorded: false }] }])); // no dotBudget
   bad(welcome([{ ...vote, state: 'counting' }]));
   bad(welcome([{ ...vote, eligible: ['Dolores'] }]));
+});
+
+test('partner updates, agenda order, speaking queue and clock: client messages', () => {
+  const ok = (m) => {
+    const r = validateClientMessage(m);
+    assert.ok(r.valid, `${JSON.stringify(m)} should be valid: ${r.errors.join('; ')}`);
+  };
+  const bad = (m) => assert.equal(validateClientMessage(m).valid, false, `${JSON.stringify(m).slice(0, 160)} should be invalid`);
+  const c = (type, m = {}) => ({ type, cid: 'c1', ...m });
+
+  ok(c('add_slot', { organisation: 'Town Library', seconds: 120 }));
+  ok(c('add_slot', { organisation: 'o'.repeat(100), speaker: '😀'.repeat(60), seconds: 1 }));
+  ok(c('add_slot', { organisation: 'Parks', speaker: '', seconds: 3600 }));
+  bad(c('add_slot', { organisation: '', seconds: 120 }));
+  bad(c('add_slot', { organisation: 'o'.repeat(101), seconds: 120 }));
+  bad(c('add_slot', { organisation: 'Parks', speaker: 's'.repeat(61), seconds: 120 }));
+  bad(c('add_slot', { organisation: 'Parks', seconds: 0 }));
+  bad(c('add_slot', { organisation: 'Parks', seconds: 3601 }));
+  bad(c('add_slot', { organisation: 'Parks', seconds: 1.5 }));
+  bad(c('add_slot', { organisation: 'Parks', seconds: '120' }));
+  bad(c('add_slot', { organisation: 'Parks' }));
+  bad(c('add_slot', { seconds: 120 }));
+  bad(c('add_slot', { organisation: 'Parks', seconds: 120, index: 0 }));
+  bad({ type: 'add_slot', organisation: 'Parks', seconds: 120 });
+
+  ok(c('update_slot', { slotId: 'u7', organisation: 'Head Start' }));
+  ok(c('update_slot', { slotId: 'u7', speaker: '' }));
+  ok(c('update_slot', { slotId: 'u7', seconds: 90 }));
+  ok(c('update_slot', { slotId: 'u7', organisation: 'Head Start', speaker: 'Lee', seconds: 90 }));
+  bad(c('update_slot', { slotId: 'u7' }));
+  bad(c('update_slot', { slotId: '', speaker: 'Lee' }));
+  bad(c('update_slot', { slotId: 'u7', seconds: 0 }));
+  bad(c('update_slot', { slotId: 'u7', organisation: '' }));
+  bad(c('update_slot', { slotId: 'u7', state: 'done' }));
+
+  ok(c('move_slot', { slotId: 'u7', index: 0 }));
+  ok(c('move_slot', { slotId: 'u7', index: 99 }));
+  bad(c('move_slot', { slotId: 'u7', index: -1 }));
+  bad(c('move_slot', { slotId: 'u7' }));
+  bad(c('move_slot', { index: 1 }));
+
+  for (const type of ['remove_slot', 'start_slot', 'pause_slot', 'resume_slot', 'next_slot', 'skip_slot']) {
+    ok(c(type, { slotId: 'u7' }));
+    bad(c(type));
+    bad(c(type, { slotId: '' }));
+    bad(c(type, { slotId: 7 }));
+    bad(c(type, { slotId: 'u'.repeat(65) }));
+    bad(c(type, { slotId: 'u7', seconds: 10 }));
+  }
+  ok(c('extend_slot', { slotId: 'u7', seconds: 30 }));
+  ok(c('extend_slot', { slotId: 'u7', seconds: 3600 }));
+  bad(c('extend_slot', { slotId: 'u7', seconds: 0 }));
+  bad(c('extend_slot', { slotId: 'u7', seconds: 3601 }));
+  bad(c('extend_slot', { slotId: 'u7' }));
+  ok(c('set_auto_advance', { on: true }));
+  ok(c('set_auto_advance', { on: false }));
+  bad(c('set_auto_advance'));
+  bad(c('set_auto_advance', { on: 'yes' }));
+
+  ok(c('move_section', { section: 'partner_updates', index: 1 }));
+  ok(c('move_section', { section: 'wrap_up', index: 9 }));
+  ok(c('move_section', { section: 'action_items', index: 3 }));
+  bad(c('move_section', { section: 'goal', index: 2 })); // the goal stays on top
+  bad(c('move_section', { section: 'wrap_up', index: 0 }));
+  bad(c('move_section', { section: 'minutes', index: 1 }));
+  bad(c('move_section', { section: 'wrap_up' }));
+  bad(c('move_section', { index: 1 }));
+
+  ok(c('raise_hand'));
+  bad(c('raise_hand', { participantId: 'p3' }));
+  ok(c('lower_hand'));
+  ok(c('lower_hand', { participantId: 'p3' }));
+  bad(c('lower_hand', { participantId: '' }));
+  ok(c('call_next'));
+  ok(c('call_next', { participantId: 'p3' }));
+  bad(c('call_next', { participantId: 3 }));
+  ok(c('clear_queue'));
+  bad(c('clear_queue', { order: 'raised' }));
+  ok(c('set_queue_order', { order: 'raised' }));
+  ok(c('set_queue_order', { order: 'fewest_turns' }));
+  bad(c('set_queue_order', { order: 'random' }));
+  bad(c('set_queue_order'));
+
+  ok(c('clock', { t: 1795000000000 }));
+  ok(c('clock', { t: 1795000000000.25 }));
+  bad(c('clock'));
+  bad(c('clock', { t: '1795000000000' }));
+  bad(c('clock', { t: 1, serverTime: 2 }));
+  bad({ type: 'clock', t: 1 });
+});
+
+test('partner updates, agenda order, speaking queue and clock: server messages and snapshots', () => {
+  const ok = (m) => {
+    const r = validateServerMessage(m);
+    assert.ok(r.valid, `${JSON.stringify(m)} should be valid: ${r.errors.join('; ')}`);
+  };
+  const bad = (m) => assert.equal(validateServerMessage(m).valid, false, `${JSON.stringify(m).slice(0, 200)} should be invalid`);
+  const fac = { actor: 'p2', cid: 'f1' };
+  const nobody = {};
+  const event = (kind, data, who = fac) => ({ type: 'event', seq: 9, at: 5, ...who, kind, data });
+
+  ok({ type: 'clock', cid: 't1', t: 1795000000000.5, serverTime: 1795000000020 });
+  bad({ type: 'clock', cid: 't1', t: 1 });
+  bad({ type: 'clock', cid: 't1', serverTime: 1 });
+  bad({ type: 'clock', cid: 't1', t: 1, serverTime: 1.5 });
+  ok({ type: 'reject', cid: 'c1', code: 'bad_state', message: 'slot u7 is paused' });
+
+  const added = { slotId: 'u7', organisation: 'Town Library', speaker: '', seconds: 120, index: 0 };
+  ok(event('slot_added', added));
+  bad(event('slot_added', { ...added, slotId: 'x7' }));
+  bad(event('slot_added', { ...added, speaker: undefined }));
+  bad(event('slot_added', { ...added, seconds: 0 }));
+  bad(event('slot_added', added, nobody));
+  ok(event('slot_updated', { slotId: 'u7', speaker: 'Ana' }));
+  bad(event('slot_updated', { slotId: 'u7' }));
+  ok(event('slot_moved', { slotId: 'u7', index: 2 }));
+  bad(event('slot_moved', { slotId: 'u7' }));
+  ok(event('slot_removed', { slotId: 'u7' }));
+  ok(event('slot_started', { slotId: 'u7', deadline: 1795000120000 }));
+  ok(event('slot_started', { slotId: 'u7', deadline: 1795000120000 }, nobody)); // auto-advance
+  bad(event('slot_started', { slotId: 'u7', deadline: 1795000120000 }, { actor: 'p2' }));
+  bad(event('slot_started', { slotId: 'u7', deadline: 1795000120000 }, { cid: 'f1' }));
+  bad(event('slot_started', { slotId: 'u7' }));
+  ok(event('slot_paused', { slotId: 'u7', remainingMs: -4200 }));
+  bad(event('slot_paused', { slotId: 'u7' }));
+  bad(event('slot_paused', { slotId: 'u7', remainingMs: 1 }, nobody));
+  ok(event('slot_resumed', { slotId: 'u7', deadline: 1795000120000 }));
+  ok(event('slot_extended', { slotId: 'u7', seconds: 30, deadline: 1795000150000 }));
+  ok(event('slot_extended', { slotId: 'u7', seconds: 30, remainingMs: 25800 }));
+  bad(event('slot_extended', { slotId: 'u7', seconds: 30 }));
+  bad(event('slot_extended', { slotId: 'u7', seconds: 30, deadline: 1795000150000, remainingMs: 25800 }));
+  ok(event('slot_expired', { slotId: 'u7', deadline: 1795000120000 }, nobody));
+  bad(event('slot_expired', { slotId: 'u7', deadline: 1795000120000 }));
+  bad(event('slot_expired', { slotId: 'u7', deadline: 1795000120000 }, { cid: 'clock' }));
+  const ended = { slotId: 'u7', state: 'done', reason: 'next', usedMs: 95000, overrunMs: 5000 };
+  ok(event('slot_ended', ended));
+  ok(event('slot_ended', { ...ended, reason: 'meeting_ended' }));
+  ok(event('slot_ended', { ...ended, state: 'skipped', reason: 'skip', usedMs: 0, overrunMs: 0 }));
+  ok(event('slot_ended', { ...ended, reason: 'time', usedMs: 120000, overrunMs: 0 }, nobody));
+  bad(event('slot_ended', { ...ended, reason: 'time', usedMs: 120000, overrunMs: 0 })); // the clock has no actor
+  bad(event('slot_ended', ended, nobody));
+  bad(event('slot_ended', { ...ended, reason: 'time', overrunMs: 5000 }, nobody)); // auto-advance cuts at the deadline
+  bad(event('slot_ended', { ...ended, state: 'skipped' }));
+  bad(event('slot_ended', { ...ended, reason: 'skip' }));
+  bad(event('slot_ended', { ...ended, state: 'running' }));
+  bad(event('slot_ended', { ...ended, overrunMs: -1 }));
+  bad(event('slot_ended', { ...ended, usedMs: undefined }));
+  ok(event('auto_advance_set', { on: true }));
+  bad(event('auto_advance_set', { on: 1 }));
+  ok(event('section_moved', { section: 'partner_updates', index: 1 }));
+  bad(event('section_moved', { section: 'goal', index: 1 }));
+  bad(event('section_moved', { section: 'wrap_up', index: 0 }));
+  for (const kind of ['hand_raised', 'hand_lowered', 'speaker_called']) {
+    ok(event(kind, { participantId: 'p3' }));
+    bad(event(kind, {}));
+    bad(event(kind, { participantId: 'p3' }, nobody));
+  }
+  ok(event('queue_cleared', {}));
+  bad(event('queue_cleared', {}, nobody));
+  ok(event('queue_order_set', { order: 'fewest_turns' }));
+  bad(event('queue_order_set', { order: 'loudest' }));
+
+  const welcome = (meeting) => ({ type: 'welcome', v: 1, cid: 'a1', serverTime: 1, version: 2,
+    you: { participantId: 'p2', role: 'facilitator' }, token: 't', meeting: { ...SNAPSHOT, ...meeting } });
+  const [goal, items, updates, wrap] = SECTIONS;
+  ok(welcome({ sections: [goal, updates, items, wrap] }));
+  ok(welcome({ sections: [goal, wrap, updates, items] }));
+  bad(welcome({ sections: [items, goal, updates, wrap] }));
+  bad(welcome({ sections: [goal, items, updates] }));
+  bad(welcome({ sections: [goal, items, items, wrap] }));
+  bad(welcome({ sections: [goal, items, updates, wrap, { id: 'minutes', title: 'Minutes' }] }));
+  bad(welcome({ sections: [goal, items, updates, goal] }));
+
+  const slot = { id: 'u7', organisation: 'Town Library', speaker: 'Ana', seconds: 120, extendedSeconds: 0 };
+  const pending = { ...slot, state: 'pending' };
+  const running = { ...slot, state: 'running', deadline: 1795000120000, expired: false };
+  const paused = { ...slot, id: 'u8', state: 'paused', extendedSeconds: 30, remainingMs: -4200, expired: true };
+  const done = { ...slot, id: 'u9', state: 'done', usedMs: 95000, overrunMs: 5000, endReason: 'next' };
+  const skipped = { ...slot, id: 'u10', state: 'skipped', usedMs: 0, overrunMs: 0, endReason: 'skip' };
+  const u = (slots, autoAdvance = false) => welcome({ updates: { autoAdvance, slots } });
+  ok(u([]));
+  ok(u([done, running, pending, skipped], true));
+  ok(u([done, paused, pending, skipped]));
+  ok(u([{ ...done, endReason: 'time', overrunMs: 0 }, { ...done, id: 'u11', endReason: 'meeting_ended' }]));
+  bad(u([running, paused])); // at most one slot is active
+  bad(u([running, { ...running, id: 'u8' }]));
+  bad(welcome({ updates: { slots: [] } }));
+  bad(welcome({ updates: { autoAdvance: false } }));
+  bad(u([{ ...pending, deadline: 1 }]));
+  bad(u([{ ...pending, expired: false }]));
+  bad(u([{ ...pending, extendedSeconds: 30 }]));
+  bad(u([{ ...running, expired: undefined }]));
+  bad(u([{ ...running, deadline: undefined }]));
+  bad(u([{ ...running, remainingMs: 1000 }]));
+  bad(u([{ ...paused, remainingMs: undefined }]));
+  bad(u([{ ...paused, deadline: 1 }]));
+  bad(u([{ ...done, endReason: undefined }]));
+  bad(u([{ ...done, endReason: 'skip' }]));
+  bad(u([{ ...skipped, endReason: 'next' }]));
+  bad(u([{ ...done, expired: true }]));
+  bad(u([{ ...done, deadline: 1 }]));
+  bad(u([{ ...pending, state: 'waiting' }]));
+  bad(u([{ ...pending, id: 'v7' }]));
+  bad(u([{ ...pending, speaker: undefined }]));
+  bad(u(Array.from({ length: 51 }, (_, i) => ({ ...pending, id: `u${i + 7}` }))));
+
+  const queue = { order: 'raised', hands: [{ participantId: 'p5', raisedAt: 1795000000000 }], turns: { p3: 1 }, speaker: 'p3' };
+  ok(welcome({ queue }));
+  ok(welcome({ queue: { order: 'fewest_turns', hands: [], turns: {}, speaker: null } }));
+  bad(welcome({ queue: { ...queue, speaker: undefined } }));
+  bad(welcome({ queue: { ...queue, speaker: 'Ana' } }));
+  bad(welcome({ queue: { ...queue, order: 'loudest' } }));
+  bad(welcome({ queue: { ...queue, hands: [{ participantId: 'p5' }] } }));
+  bad(welcome({ queue: { ...queue, hands: ['p5'] } }));
+  bad(welcome({ queue: { ...queue, turns: { p3: 0 } } }));
+  bad(welcome({ queue: { ...queue, turns: { Ana: 1 } } }));
 });
