@@ -1,7 +1,6 @@
 // One WebSocket to the server that comes back by itself: reconnects with backoff, sends the
-// `join`/`resume` the app asks for, and keeps every command until it is acked or rejected so
-// that a command lost with a connection is sent again after the next `welcome` (the server
-// applies a cid at most once, PROTOCOL.md "At most once").
+// app's `join`/`resume`, and keeps each command until acked or rejected, to send it again
+// after the next `welcome` (a cid is applied at most once, PROTOCOL.md "At most once").
 
 const BACKOFF_FIRST_MS = 250;
 const BACKOFF_MAX_MS = 5000;
@@ -9,9 +8,8 @@ const BACKOFF_MAX_MS = 5000;
 // connection can otherwise sit in "connecting" for minutes.
 const WELCOME_TIMEOUT_MS = 10000;
 
-// A message refused for one of these may work a moment later, so it is retried: a join or
-// resume with the reconnect backoff, a command up to COMMAND_RETRIES times, a little later
-// each time.
+// Refused for one of these, a message may work a moment later: a join or resume is retried
+// with the reconnect backoff, a command up to COMMAND_RETRIES times, later each time.
 const TRANSIENT_CODES = new Set(['unavailable', 'rate_limited']);
 const COMMAND_RETRIES = 5;
 const COMMAND_RETRY_MS = 1000;
@@ -22,7 +20,7 @@ const CLOCK_SPACING_MS = 200;
 const CLOCK_EVERY_MS = 60000;
 
 // A random cid prefix, so that this page's cids cannot repeat those of an earlier page of the
-// same participant (the server answers a repeated cid with the old ack and applies nothing).
+// same participant (a repeated cid gets the old ack and applies nothing).
 export function randomPrefix() {
   const bytes = new Uint8Array(6);
   crypto.getRandomValues(bytes);
@@ -34,29 +32,26 @@ export class Connection {
   //   give up. handlers: onWelcome(msg), onEvent(msg), onPresence(msg), onEditing(msg),
   //   onClock(msg, receivedAt), onReject(msg) for a rejected command, onHelloRejected(msg),
   //   onServerError(msg), onStatus(status).
+  ws = null;
+  status = 'idle';
+  everConnected = false;
+  stopped = false;
+  attempt = 0;
+  retryTimer = null;
+  welcomeTimer = null;
+  clockTimer = null;
+  clockCids = new Set(); // clock messages not answered yet
+  helloCid = null;
+  welcomed = false;
+  cidPrefix = randomPrefix();
+  cidCounter = 0;
+  // cid -> {msg, resolve, quiet}; in the order the commands were made, the order to resend.
+  pending = new Map();
+
   constructor(url, hello, handlers) {
-    this.url = url;
-    this.hello = hello;
-    this.on = handlers;
-    this.ws = null;
-    this.status = 'idle';
-    this.everConnected = false;
-    this.stopped = false;
-    this.attempt = 0;
-    this.retryTimer = null;
-    this.welcomeTimer = null;
-    this.clockTimer = null;
-    this.clockCids = new Set(); // clock messages not answered yet
-    this.helloCid = null;
-    this.welcomed = false;
-    this.cidPrefix = randomPrefix();
-    this.cidCounter = 0;
-    // cid -> {msg, resolve}; in the order the commands were made, which is the order to resend.
-    this.pending = new Map();
+    Object.assign(this, { url, hello, on: handlers });
     this.wakeUp = () => {
-      if (document.visibilityState === undefined || document.visibilityState === 'visible') {
-        this.reconnectNow();
-      }
+      if (document.visibilityState === undefined || document.visibilityState === 'visible') this.reconnectNow();
     };
   }
 
@@ -72,22 +67,18 @@ export class Connection {
     document.removeEventListener('visibilitychange', this.wakeUp);
     clearTimeout(this.retryTimer);
     this.dropSocket();
-    for (const { resolve } of this.pending.values()) {
-      resolve({ type: 'reject', code: 'stopped', message: 'Not connected to the meeting.' });
-    }
+    for (const { resolve } of this.pending.values()) resolve({ type: 'reject', code: 'stopped', message: 'Not connected to the meeting.' });
     this.pending.clear();
     this.setStatus('stopped');
   }
 
   nextCid() {
-    this.cidCounter += 1;
-    return `${this.cidPrefix}-${this.cidCounter}`;
+    return `${this.cidPrefix}-${(this.cidCounter += 1)}`;
   }
 
-  // Sends a command now if welcomed, else after the next welcome. Resolves with the server's
-  // `ack` or `reject` for it; never rejects, so callers need no catch. A command that brings
-  // its own `cid` keeps it (text edits derive theirs from their state machine); `quiet` leaves
-  // a rejection to the caller instead of onReject.
+  // Sends a command now if welcomed, else after the next welcome. Resolves with its `ack` or
+  // `reject`, never rejects. A command's own `cid` is kept (text edits make theirs); `quiet`
+  // leaves a rejection to the caller instead of onReject.
   send(command, { quiet = false } = {}) {
     const msg = { ...command, cid: command.cid ?? this.nextCid() };
     return new Promise((resolve) => {
@@ -125,10 +116,7 @@ export class Connection {
     this.welcomeTimer = setTimeout(() => this.lose(ws), WELCOME_TIMEOUT_MS);
     ws.onopen = () => {
       const hello = this.hello();
-      if (!hello) {
-        this.stop();
-        return;
-      }
+      if (!hello) return this.stop();
       this.helloCid = this.nextCid();
       ws.send(JSON.stringify({ ...hello, cid: this.helloCid }));
     };
@@ -249,8 +237,8 @@ export class Connection {
     }
   }
 
-  // A command refused as `unavailable` or `rate_limited` was not applied (PROTOCOL.md "Error
-  // codes"), so the same cid is sent again a little later instead of losing the user's edit.
+  // A command refused as `unavailable` or `rate_limited` was not applied: the same cid goes
+  // again a little later instead of losing the user's edit.
   retryLater(cid) {
     const entry = this.pending.get(cid);
     if (!entry) return false;

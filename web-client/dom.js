@@ -41,6 +41,27 @@ export function renderList(box, entries, make) {
   box.replaceChildren(...entries.map(make));
 }
 
+// Keeps a row per entry in `box`, in the entries' order. A row ({li, ...}) is made once and
+// updated in place, so that a control in use survives others' events, and is moved only when
+// out of place (moving a node blurs what has focus in it). key(entry) names an entry's row;
+// onDrop(key) hears of a row removed.
+export function syncRows(box, rows, entries, { key, make, update, onDrop }) {
+  const present = new Set(entries.map(key));
+  for (const [k, row] of rows) {
+    if (present.has(k)) continue;
+    row.li.remove();
+    rows.delete(k);
+    onDrop?.(k);
+  }
+  entries.forEach((entry, index) => {
+    const k = key(entry);
+    if (!rows.has(k)) rows.set(k, make(entry));
+    const row = rows.get(k);
+    update(row, entry, index);
+    if (box.children[index] !== row.li) box.insertBefore(row.li, box.children[index] ?? null);
+  });
+}
+
 // Sets a form control's value unless the user is typing in it: an update from someone else
 // must not clobber what this user is writing. Returns false when the value was left alone.
 export function setValueUnlessFocused(control, value) {

@@ -3,10 +3,9 @@
 
 import { h } from './dom.js';
 
-// A hue (0-359) from a participant id, so that the same person has the same colour on every
-// screen and in every session without anyone choosing or sending one. Ids are p<seq>: stepping
-// the seq by the golden angle keeps the people who joined one after another far apart on the
-// colour wheel. Any other id is hashed (FNV-1a).
+// A hue (0-359) from a participant id: the same colour on every screen, sent by no one.
+// Stepping p<seq> by the golden angle keeps people who joined one after another far apart on
+// the colour wheel; any other id is hashed (FNV-1a).
 const GOLDEN_ANGLE = 137.50776;
 
 export function participantHue(participantId) {
@@ -21,9 +20,8 @@ export function participantHue(participantId) {
   return hash % 360;
 }
 
-// Shows `editors` ([{id, name}], from state.js editorsOf) in `container`, and marks `control`
-// while anyone is in it. Nodes are rebuilt only when the list changed: this runs on every
-// render, which is every keystroke of anyone.
+// Shows `editors` ([{id, name}], state.js editorsOf) in `container` and marks `control` while
+// anyone is in it. Rebuilt only when the list changed: this runs on anyone's every keystroke.
 export function renderMarkers(container, control, editors) {
   const signature = editors.map((e) => `${e.id}\u0000${e.name}`).join('\u0001');
   if (container.dataset.signature === signature) return;

@@ -101,9 +101,7 @@ export function setupJoin({ onJoin, onBack }) {
       target = nextTarget;
       const facilitator = Boolean(target.facilitatorToken);
       const code = target.code ?? target.joinCode;
-      byTestId('join-heading').textContent = facilitator
-        ? 'Join your meeting as facilitator'
-        : 'Join the meeting';
+      byTestId('join-heading').textContent = facilitator ? 'Join your meeting as facilitator' : 'Join the meeting';
       const joinFor = byTestId('join-for');
       joinFor.textContent = facilitator ? '' : `Meeting code ${code}`;
       joinFor.hidden = facilitator;
@@ -111,16 +109,14 @@ export function setupJoin({ onJoin, onBack }) {
       invite.hidden = !(facilitator && code);
       if (!invite.hidden) {
         byTestId('join-code-display').textContent = code;
-        byTestId('join-url-display').value = target.joinUrl
-          ? new URL(target.joinUrl, location.href).href
-          : joinUrlFor(code);
+        byTestId('join-url-display').value = target.joinUrl ? new URL(target.joinUrl, location.href).href : joinUrlFor(code);
       }
       document.getElementById('join-observer-option').hidden = facilitator;
       const remembered = session.profile();
-      const name = byTestId('join-name');
-      if (!name.value && remembered.name) name.value = remembered.name;
-      const org = byTestId('join-organisation');
-      if (!org.value && remembered.organisation) org.value = remembered.organisation;
+      for (const f of ['name', 'organisation']) {
+        const input = byTestId(`join-${f}`);
+        if (!input.value && remembered[f]) input.value = remembered[f];
+      }
       if (remembered.attendance === 'remote') byTestId('join-attendance-remote').checked = true;
       error.textContent = message;
       setBusy(submit, null);

@@ -1,5 +1,5 @@
-// The Speaking queue card (PROTOCOL.md "Speaking queue"): who speaks, the raised hands in the
-// order they will be called, the viewer's own hand, and the facilitator's controls.
+// The Speaking queue card (PROTOCOL.md "Speaking queue"): who speaks, the hands in the order
+// they will be called, the viewer's own hand, and the facilitator's controls.
 
 import { h, byTestId, renderList, runCommand, setText } from './dom.js';
 import { ATTENDANCE_LABELS, findParticipant, isFacilitator } from './state.js';
@@ -33,8 +33,8 @@ export function createQueueView(root, send) {
       return p ? [p.name, ATTENDANCE_LABELS[p.attendance] ?? p.attendance] : [id, ''];
     };
 
-    const speaker = queue.speaker && who(queue.speaker);
-    setText(q('queue-speaker'), speaker ? `Speaking: ${speaker[0]}${speaker[1] && ` (${speaker[1]})`}` : 'Nobody has been called yet.');
+    const speaker = who(queue.speaker);
+    setText(q('queue-speaker'), queue.speaker ? `Speaking: ${speaker[0]}${speaker[1] && ` (${speaker[1]})`}` : 'Nobody has been called yet.');
     // A live region: set when the viewer is called, so a screen reader says it once.
     setText(yourTurn, queue.speaker === you() ? 'Your turn to speak' : '');
 

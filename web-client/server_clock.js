@@ -1,37 +1,31 @@
 // The server's clock as this page estimates it (PROTOCOL.md "The client's clock"), so that every
-// screen counts down to the same deadline. A `clock` exchange brackets the server's reading
-// between sending (t) and receipt (t2); taking it at the midpoint is off by at most half the
-// round trip, so of the recent samples the one with the shortest round trip is the best.
-// No DOM and no I/O: the local clock is passed in, so node tests it with a fake one.
+// screen counts down to the same deadline. An answer to `clock` was read between sending (t) and
+// receipt (t2): taken at the midpoint it is off by at most half the round trip, so the sample
+// with the shortest round trip wins. The local clock is passed in, for tests.
 
-// Recent samples only: the local clock drifts (or is reset), so old samples go stale.
-const KEEP = 5;
+const KEEP = 5; // recent samples only: the local clock drifts, or is reset
 
 export class ServerClock {
+  samples = []; // {rtt, offset}, oldest first
+  seeded = 0; // from the welcome's serverTime, until samples arrive
+
   constructor(localNow = () => Date.now()) {
     this.localNow = localNow;
-    this.samples = []; // {rtt, offset}, oldest first
-    this.seeded = 0;
   }
 
-  // A first guess from the welcome's serverTime, used until clock answers arrive.
   seed(serverTime, receivedAt = this.localNow()) {
     if (Number.isFinite(serverTime)) this.seeded = serverTime - receivedAt;
   }
 
-  // A clock answer: `t` our time when sent, `serverTime`, `t2` our time on receipt.
   sample(t, serverTime, t2 = this.localNow()) {
-    const rtt = t2 - t;
-    if (![t, serverTime, t2].every(Number.isFinite) || rtt < 0) return false;
-    this.samples.push({ rtt, offset: serverTime - (t + t2) / 2 });
-    if (this.samples.length > KEEP) this.samples.shift();
+    if (![t, serverTime, t2].every(Number.isFinite) || t2 < t) return false;
+    this.samples = [...this.samples, { rtt: t2 - t, offset: serverTime - (t + t2) / 2 }].slice(-KEEP);
     return true;
   }
 
   // Server time minus local time, in ms.
   offset() {
-    if (!this.samples.length) return this.seeded;
-    return this.samples.reduce((best, s) => (s.rtt < best.rtt ? s : best)).offset;
+    return this.samples.length ? this.samples.reduce((a, b) => (b.rtt < a.rtt ? b : a)).offset : this.seeded;
   }
 
   now() {

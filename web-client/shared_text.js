@@ -9,9 +9,8 @@
 import { TextDocumentClient } from './text_client.js';
 import { apply, codePointLength, compose, diff, transform } from './text_ot.js';
 
-// The op the server records for a whole-field set (update_item, set_goal): insert the new
-// text, delete all of the old (server/core/text_ot.cpp replace_all). Handled as that op, a
-// set transforms this page's pending edits exactly as the server transforms them.
+// The op the server records for a whole-field set (update_item, set_goal; text_ot.cpp
+// replace_all), so that a set transforms pending edits here exactly as on the server.
 export function replaceAllOp(oldText, newText) {
   const op = [];
   if (newText !== '') op.push(newText);
@@ -20,29 +19,24 @@ export function replaceAllOp(oldText, newText) {
   return op;
 }
 
-// Moves the user's pending edits onto a text the server replaced under them. `base` is the
-// text the edits were made on, `local` the edits (an op on `base`, or null), `server` the new
-// text. Only where the server's text ended up is known (a snapshot carries no ops), so the
-// change from base to server is taken as one replaced range: the others' text is kept whole,
-// the user's inserts survive, and the user's delete of text that changed meanwhile is dropped.
-// Returns {send: the edits as an op on `server` (null if none), show: the op that turns what
-// the user sees, apply(base, local), into apply(server, send)}. Committed text goes first at
-// a tie, as the server orders it.
+// Moves the user's pending edits `local` (an op on `base`, or null) onto `server`, a text the
+// server replaced under them. A snapshot carries no ops, so base → server is taken as one
+// replaced range: the others' text stays whole, the user's inserts survive, a delete of text
+// that changed meanwhile is dropped. Returns {send: the edits as an op on `server` (or null),
+// show: the op from what the user sees to apply(server, send)}; committed text first at a tie.
 export function rebase(base, local, server) {
   const theirs = diff(base, server);
   if (!local?.length) return { send: null, show: theirs };
   return { send: transform(local, theirs, 'right'), show: transform(theirs, local, 'left') };
 }
 
-// Rejections after which the text this page holds is not to be trusted: the op did not fit
-// the server's text (bad_op), or is too old to be merged (stale). The text is then reloaded
-// from a fresh snapshot; after other rejections the server's text known here is fine.
+// Rejections after which this page's copy is not to be trusted (the op did not fit, or is too
+// old to merge): the text is reloaded from a snapshot. After others the copy is fine.
 const RELOAD_CODES = new Set(['stale', 'bad_op']);
 
 export class SharedText {
-  // newCidPrefix(): a cid prefix no other text client of this page has used. A new one is
-  // taken whenever the state machine starts over, because its inflightId starts over too and
-  // a repeated cid would be answered with the old ack and not applied.
+  // newCidPrefix(): a cid prefix unused on this page, taken anew whenever the state machine
+  // starts over: its inflightId starts over too, and a repeated cid would not be applied.
   constructor(text, version, newCidPrefix) {
     this.newCidPrefix = newCidPrefix;
     this.recovery = null;
@@ -71,9 +65,8 @@ export class SharedText {
     return !this.recovery && !this.frozen && this.client.inflight !== null && this.sentCid === null;
   }
 
-  // The user changed the field from `text` to `after`; `caret` is the caret's code point
-  // position in `after` (it settles which of repeated characters was typed). Returns false
-  // when the edit was not taken (no change, or the text is frozen until it is reloaded).
+  // The user changed the field from `text` to `after`; `caret` (code points in `after`) settles
+  // which of repeated characters was typed. False when not taken (no change, or frozen).
   edit(after, caret) {
     const before = this.text;
     if (this.frozen || after === before) return false;
@@ -83,9 +76,8 @@ export class SharedText {
     return true;
   }
 
-  // The op in flight as an edit_text to send now: {cid, version, op}, or null. The connection
-  // keeps the message and sends it again, same cid and version, after a reconnect; the cid is
-  // made from the state machine's inflightId, so it names this op and no other.
+  // The op in flight to send now, {cid, version, op}, or null. The cid is made from the state
+  // machine's inflightId, so a resend after a reconnect names this op and no other.
   takeCommand() {
     const { client } = this;
     // Keystrokes made while the op waited to be sent (see TextSync's spacing) went to the
@@ -100,8 +92,8 @@ export class SharedText {
     return { cid: this.sentCid, version: p.version, op: [...p.op] };
   }
 
-  // A text_edited event of this text (the next seq). Our own op comes back as the event with
-  // its cid: that, not the `ack`, is the acknowledgement, so it lands in order with the others.
+  // A text_edited of this text. Our own op comes back with its cid: that, not the `ack`, is the
+  // acknowledgement, so it lands in order with the others.
   edited(ev, you) {
     this.confirmed = apply(this.confirmed, ev.data.op);
     if (this.sentCid !== null && ev.actor === you && ev.cid === this.sentCid) {
@@ -127,14 +119,13 @@ export class SharedText {
     return shown.length > 0 ? shown : null;
   }
 
-  // Any other event: the text is unchanged, its version moves on.
   passed(seq) {
     this.client.version = seq;
     return this.recovery ? this.settleRecovery() : null;
   }
 
-  // False when the state machine and the server's text disagree although nothing is pending:
-  // a bug, which a reload repairs.
+  // False when nothing is pending yet the state machine disagrees with the server: a bug,
+  // which a reload repairs.
   consistent() {
     return this.pending || this.client.text === this.confirmed;
   }
@@ -194,9 +185,8 @@ export class SharedText {
     return this.adopt(r.base, r.local.buffer);
   }
 
-  // The server's `ack` or `reject` of the edit_text with `cid`. Returns {show, outcome}:
-  // outcome 'none'; 'reset' (the edit was refused, the text is back to the server's); or
-  // 'reload' (refused, and the text is frozen until the caller brings a fresh snapshot).
+  // The `ack` or `reject` of the edit_text `cid`. Returns {show, outcome}: 'none', 'reset'
+  // (refused: the text is the server's again) or 'reload' (refused: frozen until a snapshot).
   answered(cid, reply) {
     const refused = reply.type !== 'ack';
     const r = this.recovery;
@@ -207,8 +197,7 @@ export class SharedText {
     }
     // An ack changes nothing: the op counts as committed when its text_edited arrives.
     if (!refused || cid !== this.sentCid) return { show: null, outcome: 'none' };
-    // The state machine has no way back from a refused op in flight (the buffer is built on
-    // it), so the user's pending edits of this text are dropped.
+    // No way back from a refused op in flight (the buffer is built on it): pending edits go.
     if (RELOAD_CODES.has(reply.code)) {
       this.freeze();
       return { show: null, outcome: 'reload' };
@@ -218,7 +207,7 @@ export class SharedText {
     return { show: nonEmpty(diff(shown, this.confirmed)), outcome: 'reset' };
   }
 
-  // Stops taking and sending edits until the next snapshot, which replaces the text whole.
+  // Until the next snapshot replaces the text whole.
   freeze() {
     this.frozen = true;
     this.sentCid = null;

@@ -1,9 +1,7 @@
 // The client's model of one meeting: a snapshot from `welcome` plus the events applied on top
-// of it, in seq order (PROTOCOL.md, "event"). No DOM and no I/O, so node can test it; the
-// functions change the model they are given and say what happened.
-//
-// The texts here (goal, item titles and notes) are the server's: what this user is typing and
-// the server has not committed yet lives in text_sync.js, which the view shows instead.
+// of it, in seq order (PROTOCOL.md, "event"). No DOM and no I/O, so node tests it; the functions
+// change the model they are given and say what happened. Its texts are the server's: what the
+// user types and the server has not committed lives in text_sync.js, which the view shows.
 
 import { apply } from './text_ot.js';
 import { QUEUE_EVENTS, copyQueue } from './queue.js';
@@ -23,8 +21,7 @@ export function createState() {
     version: 0,
     meeting: null,
     you: null,
-    // Presence can arrive before the participant_joined event that introduces its participant;
-    // it is kept here so the participant starts with the right dot.
+    // A presence can come before the participant_joined of its participant: kept for it.
     earlyPresence: new Map(),
     // Who else is editing which text (PROTOCOL.md "Who is editing"): participant id ->
     // {itemId, field}. Not part of the event stream, like presence.
@@ -32,9 +29,8 @@ export function createState() {
   };
 }
 
-// Applies a `welcome`. Returns 'snapshot' when it replaced the model, 'resumed' when events
-// follow from the model's version, or 'mismatch' when the server resumes from a seq the model
-// is not at (the caller must then ask for a fresh snapshot).
+// Applies a `welcome`. Returns 'snapshot' (the model replaced), 'resumed' (events follow from
+// the model's version) or 'mismatch' (resumed from another seq: ask for a fresh snapshot).
 export function applyWelcome(state, welcome) {
   state.you = { ...welcome.you };
   if (welcome.meeting) {
@@ -66,11 +62,9 @@ export function applyEvent(state, ev) {
   if (ev.seq <= state.version) return 'duplicate';
   if (ev.seq !== state.version + 1) return 'gap';
   const handler = EVENT_HANDLERS[ev.kind];
-  // A kind this client does not know still takes a seq; skipping it keeps the count right
-  // (the server may add kinds before the client learns to show them).
-  // A handler returns false when the event does not fit the model (a text op that reads past
-  // the end): nothing is applied and it counts as a gap, so the caller catches up again and,
-  // failing that, takes a snapshot.
+  // A kind this client does not know still takes its seq (the server may add kinds first).
+  // A handler returns false when the event does not fit the model (a text op past the end):
+  // a gap, so the caller catches up again and, failing that, takes a snapshot.
   if (handler && handler(state.meeting, ev.data || {}, ev, state) === false) return 'gap';
   state.version = ev.seq;
   return 'applied';
@@ -85,14 +79,13 @@ export function applyPresence(state, msg) {
   }
   let changed = p.online !== Boolean(msg.online);
   p.online = Boolean(msg.online);
-  // The server clears a participant's focus when their last connection closes; the `editing`
-  // it sends for that may be missed across a reconnect, the presence makes sure.
+  // The server clears the focus of whoever goes offline; its `editing` may be missed across a
+  // reconnect, the presence makes sure.
   if (!p.online && state.editing.delete(p.id)) changed = true;
   return changed;
 }
 
-// Applies an `editing` message (or an entry of the snapshot's `editing`). Returns true if what
-// the participant is editing changed.
+// Applies an `editing` message (or snapshot entry). True if what the participant edits changed.
 export function applyEditing(state, msg) {
   if (!msg.field) return state.editing.delete(msg.participantId);
   const before = state.editing.get(msg.participantId);
@@ -102,8 +95,8 @@ export function applyEditing(state, msg) {
   return true;
 }
 
-// The other participants editing one text right now, in participant id order so that markers
-// do not swap places between renders. Someone not (yet) in the list shows under their id.
+// The others editing one text now, in id order so that markers keep their places between
+// renders. Someone not (yet) in the list shows under their id.
 export function editorsOf(state, field, itemId = null) {
   const you = state.you?.participantId;
   const out = [];
@@ -164,7 +157,6 @@ const EVENT_HANDLERS = {
     const item = m.items.find((x) => x.id === d.itemId);
     if (item) assignExcept(item, d, 'itemId');
   },
-  // `index` is the item's position in the list after the move.
   item_moved(m, d) {
     const item = m.items.find((x) => x.id === d.itemId);
     if (item) m.items = place(m.items, item, d.index);
@@ -173,9 +165,8 @@ const EVENT_HANDLERS = {
     m.items = m.items.filter((x) => x.id !== d.itemId);
     for (const [id, e] of state.editing) if (e.itemId === d.itemId) state.editing.delete(id);
   },
-  // A character edit: the op applies to the text as of the previous seq.
+  // The op applies to the text as of the previous seq; fields are named as in the model.
   text_edited(m, d) {
-    // The field names are the model's property names: m.goal, item.title, item.notes.
     const target = d.field === 'goal' ? m : m.items.find((x) => x.id === d.itemId);
     if (!target || !TEXT_FIELDS.includes(d.field)) return true;
     try {

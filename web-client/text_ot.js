@@ -39,9 +39,8 @@ export function codePointLength(str) {
   return n;
 }
 
-// Code point index of a UTF-16 offset such as textarea.selectionStart. An offset between the
-// two halves of a pair (a browser never reports one, a stale offset might) rounds down to
-// before the pair, so that the caret never lands inside a character.
+// Code point index of a UTF-16 offset (textarea.selectionStart). An offset inside a pair (a
+// stale one) rounds down to before it, so that the caret never lands inside a character.
 export function toCodePointIndex(str, utf16Index) {
   requireIndex(utf16Index, str.length, 'UTF-16 index');
   let cp = 0;
@@ -67,9 +66,7 @@ export function toUtf16Index(str, codePointIndex) {
 }
 
 function requireIndex(index, max, what) {
-  if (!Number.isSafeInteger(index) || index < 0 || index > max) {
-    throw new RangeError(`${what} must be an integer from 0 to ${max}, got ${String(index)}`);
-  }
+  if (!Number.isSafeInteger(index) || index < 0 || index > max) throw new RangeError(`${what} must be an integer from 0 to ${max}, got ${String(index)}`);
 }
 
 // --- Components
@@ -81,20 +78,14 @@ const isCount = (n) => Number.isSafeInteger(n) && n > 0;
 // Why the component is malformed, or null. Unknown keys in a delete are refused rather than
 // ignored, like every unknown field of the protocol.
 function componentProblem(c) {
-  if (typeof c === 'number') {
-    return isCount(c) ? null : `retain must be a positive integer, got ${String(c)}`;
-  }
+  if (typeof c === 'number') return isCount(c) ? null : `retain must be a positive integer, got ${String(c)}`;
   if (typeof c === 'string') {
     if (c.length === 0) return 'insert must be a non-empty string';
     return isWellFormed(c) ? null : 'insert contains a lone surrogate (not valid Unicode)';
   }
-  if (c === null || typeof c !== 'object' || Array.isArray(c)) {
-    return `a component is a number, a string or {"d": N}, got ${describe(c)}`;
-  }
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) return `a component is a number, a string or {"d": N}, got ${describe(c)}`;
   const keys = Object.keys(c);
-  if (keys.length !== 1 || keys[0] !== 'd') {
-    return `a delete is exactly {"d": N}, got keys ${JSON.stringify(keys)}`;
-  }
+  if (keys.length !== 1 || keys[0] !== 'd') return `a delete is exactly {"d": N}, got keys ${JSON.stringify(keys)}`;
   return isCount(c.d) ? null : `delete count must be a positive integer, got ${describe(c.d)}`;
 }
 
@@ -182,8 +173,7 @@ export function normalize(op) {
   return out.done();
 }
 
-// Walks an op piece by piece. Past the last component it yields retains forever, which is the
-// implicit retain of the rest of the document.
+// Walks an op piece by piece; past the end it yields retains (the implicit rest of the text).
 class OpReader {
   constructor(op) {
     this.op = op;
@@ -202,15 +192,11 @@ class OpReader {
     const left = sizeOf(c) - this.used;
     const n = Math.min(left, max);
     let piece;
-    if (kindOf(c) === INSERT) {
-      if (n === left && this.used === 0) {
-        piece = c;
-      } else {
-        this.chars = this.chars || Array.from(c);
-        piece = this.chars.slice(this.used, this.used + n).join('');
-      }
-    } else {
-      piece = kindOf(c) === RETAIN ? n : { d: n };
+    if (kindOf(c) !== INSERT) piece = kindOf(c) === RETAIN ? n : { d: n };
+    else if (n === left && this.used === 0) piece = c;
+    else {
+      this.chars ??= Array.from(c);
+      piece = this.chars.slice(this.used, this.used + n).join('');
     }
     this.used += n;
     if (this.used === sizeOf(c)) {
@@ -252,10 +238,9 @@ export function apply(doc, op) {
 
 const SIDES = new Set(['left', 'right']);
 
-// op' to apply after `other`, for two ops made on the same document. When both insert at the
-// same place, the 'left' op's text ends up first. Text that `op` inserts inside a range that
-// `other` deletes survives, at the place where the range was; a range both delete is deleted
-// once.
+// op' to apply after `other`, both made on one document. At one place the 'left' op's insert
+// goes first. Text inserted in a range `other` deletes survives where the range was; a range
+// both delete is deleted once.
 export function transform(op, other, side) {
   if (!SIDES.has(side)) throw new TypeError(`side must be 'left' or 'right', got ${describe(side)}`);
   const mine = new OpReader(normalize(op));
@@ -278,8 +263,7 @@ export function transform(op, other, side) {
       }
       const piece = mine.take(n);
       n -= sizeOf(piece);
-      // Where `other` deletes, the characters are gone: `op`'s retain or delete of them has
-      // nothing left to act on.
+      // Where `other` deletes, `op`'s retain or delete has nothing left to act on.
       if (kind === RETAIN) out.push(piece);
     }
   }
@@ -317,11 +301,9 @@ export function compose(a, b) {
   return out.done();
 }
 
-// Where a caret at code point `pos` is after `op`. Text inserted exactly at the caret goes
-// after it (the caret stays put) unless `isOwn`: then the op is the caret owner's own typing
-// and the caret follows the text. A caret inside a deleted range moves to where the range was.
-// This is the position transform() gives an insert at `pos`: side 'left' for isOwn false,
-// 'right' for isOwn true.
+// Where a caret at code point `pos` is after `op`. Text inserted at the caret goes after it,
+// unless `isOwn` (the owner's own typing: the caret follows it). A caret in a deleted range
+// moves to where it was. Same as transform() of an insert at `pos`, side 'right' if isOwn.
 export function transformPosition(pos, op, isOwn = false) {
   requireIndex(pos, Number.MAX_SAFE_INTEGER, 'caret position');
   let at = 0; // position in the document before the op
@@ -344,10 +326,10 @@ export function transformPosition(pos, op, isOwn = false) {
   return moved;
 }
 
-// The op that turns `before` into `after`, as one replaced range. When the texts repeat
-// characters the range is ambiguous ("aa" -> "aaa"); `caret`, the code point position of the
-// caret in `after`, settles it: typing and pasting leave the caret at the end of the new text,
-// deleting leaves it where the text was, so the unchanged tail is at most what follows it.
+// The op that turns `before` into `after`, as one replaced range. Repeated characters make it
+// ambiguous ("aa" -> "aaa"); `caret` (code points in `after`) settles it: typing and pasting
+// leave it after the new text, deleting where the text was, so the unchanged tail is at most
+// what follows it.
 export function diff(before, after, caret) {
   const a = Array.from(before);
   const b = Array.from(after);

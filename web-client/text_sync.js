@@ -1,43 +1,31 @@
-// All the collaboratively edited texts of one meeting session, one SharedText each (the goal,
-// every item's title and notes), fed from the welcome snapshots and the events, and sending
-// their edit_text commands. No DOM: the view hears of changes through onChange, and node
-// tests it with a fake connection.
+// The collaboratively edited texts of one meeting session (the goal, every item's title and
+// notes), a SharedText each, fed from snapshots and events, sending their edit_text commands.
+// No DOM: the view hears of changes through onChange; node tests it with a fake connection.
 
 import { SharedText } from './shared_text.js';
 
-// A text's name in this module and in the view.
 export function textKey(field, itemId) {
   return field === 'goal' ? 'goal' : `${itemId}.${field}`;
 }
 
 const LABELS = { goal: 'the goal', title: 'the action item', notes: 'the notes' };
 
-// At most one edit_text per this many ms. One op is in flight per text and the next goes out
-// when the server reports it back, which on a fast link is after every keystroke; spacing
-// them keeps a fast typist well under the server's 20 commands per second (more keystrokes
-// are composed into each op meanwhile).
+// At most one edit_text per this many ms. On a fast link the server reports each op back
+// before the next keystroke; spacing keeps a fast typist well under the server's 20 commands
+// per second (more keystrokes are composed into each op meanwhile).
 export const MIN_SEND_INTERVAL_MS = 80;
 
 export class TextSync {
   // send(command) -> Promise of the ack/reject (Connection.send, quietly).
-  // onChange(key, change): the text `key` shows changed by something other than the user's
-  //   typing, change = {op, before, after} (op on `before`); or change = null when only its
-  //   pending/frozen status may have changed outside an event (after events the caller
-  //   renders anyway).
+  // onChange(key, change): text `key` changed other than by the user's typing, change =
+  //   {op, before, after}; or null when only its pending/frozen status may have changed
+  //   outside an event (after events the caller renders anyway).
   // onReload(): fetch a fresh snapshot (a text is frozen until it comes).
   // onNotice(message): tell the user that an edit of theirs was refused.
   // cidPrefix: this page's random cid prefix. now/setTimer/clearTimer: the clock, for tests.
   constructor({ send, onChange, onReload, onNotice, cidPrefix, minIntervalMs = MIN_SEND_INTERVAL_MS,
-    now = () => Date.now(), setTimer = (fn, ms) => setTimeout(fn, ms),
-    clearTimer = (t) => clearTimeout(t) }) {
-    this.sendCommand = send;
-    this.onChange = onChange;
-    this.onReload = onReload;
-    this.onNotice = onNotice;
-    this.minIntervalMs = minIntervalMs;
-    this.now = now;
-    this.setTimer = setTimer;
-    this.clearTimer = clearTimer;
+    now = () => Date.now(), setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (t) => clearTimeout(t) }) {
+    Object.assign(this, { sendCommand: send, onChange, onReload, onNotice, minIntervalMs, now, setTimer, clearTimer });
     this.fields = new Map(); // key -> {shared, field, itemId}
     let prefixes = 0;
     this.newCidPrefix = () => `${cidPrefix}.t${(prefixes += 1)}`;
@@ -46,21 +34,15 @@ export class TextSync {
     this.disposed = false;
   }
 
-  has(key) {
-    return this.fields.has(key);
-  }
+  has(key) { return this.fields.has(key); }
+  text(key) { return this.fields.get(key)?.shared.text; }
 
-  text(key) {
-    return this.fields.get(key)?.shared.text;
-  }
-
-  // {pending, frozen} of a text, for the view.
   status(key) {
     const shared = this.fields.get(key)?.shared;
     return { pending: Boolean(shared?.pending), frozen: Boolean(shared?.frozen) };
   }
 
-  // A welcome with a meeting snapshot at `version` (after the model took it).
+  // A welcome's snapshot at `version` (after the model took it).
   snapshot(meeting, version) {
     const present = new Set();
     this.add('goal', null, meeting.goal, version, present);
@@ -68,9 +50,7 @@ export class TextSync {
       this.add('title', item.id, item.title, version, present);
       this.add('notes', item.id, item.notes ?? '', version, present);
     }
-    for (const key of [...this.fields.keys()]) {
-      if (!present.has(key)) this.fields.delete(key); // the item is gone
-    }
+    for (const key of [...this.fields.keys()]) if (!present.has(key)) this.fields.delete(key); // the item is gone
     this.flush();
   }
 
@@ -100,9 +80,7 @@ export class TextSync {
         break;
       case 'item_updated':
         for (const field of ['title', 'notes']) {
-          if (typeof d[field] === 'string') {
-            acts.set(textKey(field, d.itemId), (s) => s.replaced(d[field], ev.seq));
-          }
+          if (typeof d[field] === 'string') acts.set(textKey(field, d.itemId), (s) => s.replaced(d[field], ev.seq));
         }
         break;
       case 'goal_set':
@@ -110,14 +88,12 @@ export class TextSync {
         break;
       default:
     }
-    for (const [key, f] of this.fields) {
-      this.update(key, f, acts.get(key) ?? ((s) => s.passed(ev.seq)));
-    }
+    for (const [key, f] of this.fields) this.update(key, f, acts.get(key) ?? ((s) => s.passed(ev.seq)));
     this.flush();
   }
 
-  // The user typed: the field `key` now holds `after`, caret at code point `caret`. Returns
-  // false when the edit was not taken; the field should then show text(key) again.
+  // The user typed: field `key` holds `after`, caret at code point `caret`. False when not
+  // taken; the field should then show text(key) again.
   localEdit(key, after, caret) {
     const f = this.fields.get(key);
     if (!f) return false;
@@ -132,8 +108,8 @@ export class TextSync {
     return true;
   }
 
-  // Runs one change of a text and reports what the user sees change. A text whose state
-  // machine throws (an op that does not fit: the copies drifted apart) is frozen and reloaded.
+  // Runs one change of a text and reports what the user sees change. A state machine that
+  // throws (an op that does not fit: the copies drifted apart) is frozen and reloaded.
   update(key, f, change) {
     const before = f.shared.text;
     let op;
@@ -170,8 +146,7 @@ export class TextSync {
       if (!c) continue;
       const command = { type: 'edit_text', cid: c.cid, field: f.field };
       if (f.field !== 'goal') command.itemId = f.itemId;
-      command.version = c.version;
-      command.op = c.op;
+      Object.assign(command, { version: c.version, op: c.op });
       this.sendCommand(command).then((reply) => this.answered(key, shared, c.cid, reply));
     }
   }

@@ -1,31 +1,31 @@
-// Partner updates and the agenda's order in the model (PROTOCOL.md "Partner updates: the
-// time-boxed slots", "Agenda order"): events folded into meeting.updates and meeting.sections
-// (the snapshot's shapes), and pure helpers for the view. Times come in as the server's clock
-// (server_clock.js), so every screen shows the same countdown.
+// Partner updates and the agenda's order in the model (PROTOCOL.md "Partner updates", "Agenda
+// order"): events folded into meeting.updates and meeting.sections, and pure helpers for the
+// view. `now` is always the server's time (server_clock.js).
 
-// Used share of the budget from which a running slot shows its warning.
-export const WARNING_AT = 0.8;
-// How long past zero "Time" shows before the overrun counter takes over.
-export const TIME_SIGNAL_MS = 3000;
+export const WARNING_AT = 0.8; // share of the budget used from which a slot warns
+export const TIME_SIGNAL_MS = 3000; // how long "Time" shows before the overrun counter
 
-export const findSlot = (m, id) => m?.updates?.slots.find((s) => s.id === id);
-export const isActive = (s) => s.state === 'running' || s.state === 'paused';
-export const activeSlot = (u) => u.slots.find(isActive);
+export const findSlot = (m, id) => m.updates.slots.find((s) => s.id === id);
+export const activeSlot = (u) => u.slots.find((s) => s.state === 'running' || s.state === 'paused');
 export const canStart = (u, s) => (s.state === 'pending' || s.state === 'skipped') && !activeSlot(u);
 export const budgetMs = (s) => (s.seconds + (s.extendedSeconds || 0)) * 1000;
+export const copyUpdates = (u) => ({ autoAdvance: Boolean(u?.autoAdvance), slots: structuredClone(u?.slots || []) });
 
-export function copyUpdates(u) {
-  return { autoAdvance: Boolean(u?.autoAdvance), slots: structuredClone(u?.slots || []) };
-}
-
-// Puts `entry` at `index` (clamped), out of wherever it was: the meaning of every list index.
+// Puts `entry` at `index` (clamped), out of wherever it was: what every list index means.
 export function place(list, entry, index) {
   const rest = list.filter((x) => x !== entry);
   rest.splice(Math.max(0, Math.min(Number.isInteger(index) ? index : rest.length, rest.length)), 0, entry);
   return rest;
 }
 
-const without = (s, ...keys) => keys.forEach((k) => delete s[k]);
+// Sets a slot's fields; undefined deletes one (a slot has deadline only while running,
+// remainingMs only while paused, the results only once ended).
+function set(m, d, fields) {
+  const s = findSlot(m, d.slotId);
+  for (const [k, v] of Object.entries(s ? fields : {})) if (v === undefined) delete s[k]; else s[k] = v;
+  return s;
+}
+const ENDED = { usedMs: undefined, overrunMs: undefined, endReason: undefined };
 
 // Handlers (meeting, data, event), merged into state.js's.
 export const UPDATE_EVENTS = {
@@ -47,43 +47,22 @@ export const UPDATE_EVENTS = {
   slot_removed(m, d) {
     m.updates.slots = m.updates.slots.filter((s) => s.id !== d.slotId);
   },
-  // Also a skipped slot started again: what it had when it ended no longer holds.
-  slot_started(m, d) {
-    const s = findSlot(m, d.slotId);
-    if (!s) return;
-    Object.assign(s, { state: 'running', deadline: d.deadline, expired: false });
-    without(s, 'remainingMs', 'usedMs', 'overrunMs', 'endReason');
-  },
-  slot_paused(m, d) {
-    const s = findSlot(m, d.slotId);
-    if (!s) return;
-    Object.assign(s, { state: 'paused', remainingMs: d.remainingMs });
-    without(s, 'deadline');
-  },
-  slot_resumed(m, d) {
-    const s = findSlot(m, d.slotId);
-    if (!s) return;
-    Object.assign(s, { state: 'running', deadline: d.deadline });
-    without(s, 'remainingMs');
-  },
-  // An extension that gives time back makes the slot able to expire again.
+  // Also a skipped slot started again: how it ended no longer holds.
+  slot_started: (m, d) => { set(m, d, { state: 'running', deadline: d.deadline, expired: false, remainingMs: undefined, ...ENDED }); },
+  slot_paused: (m, d) => { set(m, d, { state: 'paused', remainingMs: d.remainingMs, deadline: undefined }); },
+  slot_resumed: (m, d) => { set(m, d, { state: 'running', deadline: d.deadline, remainingMs: undefined }); },
   slot_extended(m, d, ev) {
     const s = findSlot(m, d.slotId);
     if (!s) return;
     s.extendedSeconds = (s.extendedSeconds || 0) + d.seconds;
     if (d.deadline !== undefined) s.deadline = d.deadline;
     if (d.remainingMs !== undefined) s.remainingMs = d.remainingMs;
+    // Time given back: the slot can expire again.
     if (remainingMs(s, ev.at) > 0) s.expired = false;
   },
-  slot_expired(m, d) {
-    const s = findSlot(m, d.slotId);
-    if (s) s.expired = true;
-  },
-  slot_ended(m, d) {
-    const s = findSlot(m, d.slotId);
-    if (!s) return;
-    Object.assign(s, { state: d.state, usedMs: d.usedMs, overrunMs: d.overrunMs, endReason: d.reason });
-    without(s, 'deadline', 'remainingMs');
+  slot_expired: (m, d) => { set(m, d, { expired: true }); },
+  slot_ended: (m, d) => {
+    set(m, d, { state: d.state, usedMs: d.usedMs, overrunMs: d.overrunMs, endReason: d.reason, deadline: undefined, remainingMs: undefined });
   },
   auto_advance_set(m, d) {
     m.updates.autoAdvance = Boolean(d.on);
@@ -94,7 +73,7 @@ export const UPDATE_EVENTS = {
   },
 };
 
-// Ms left of the active slot at server time `now`, negative once over; null when not active.
+// Ms left of an active slot, negative once over; null when not active.
 export function remainingMs(s, now) {
   if (s.state === 'running') return s.deadline - now;
   return s.state === 'paused' ? s.remainingMs : null;
@@ -108,23 +87,23 @@ export function slotPhase(s, now) {
   return left > -TIME_SIGNAL_MS ? 'time' : 'overrun';
 }
 
-// What to tell a screen reader when the time left goes from `before` to `after` ms (null:
-// nothing). Only the two crossings, so that the live region is not chatty.
+// What a screen reader is told when the time left goes from `before` to `after` ms, or null:
+// only the two crossings, so that the live region is not chatty.
 export function announcement(before, after) {
   if (before === null || after === null) return null;
   if (before > 0 && after <= 0) return 'Time';
   return before > 60000 && after <= 60000 && after > 0 ? '1 minute left' : null;
 }
 
-// "mm:ss" of a duration. A countdown rounds up (it reads 00:00 only at zero), an overrun down.
+// "mm:ss". A countdown rounds up (00:00 only at zero), an overrun down.
 export function formatDuration(ms) {
   const s = ms >= 0 ? Math.ceil(ms / 1000) : Math.floor(-ms / 1000);
   const two = (n) => String(n).padStart(2, '0');
   return `${two(Math.floor(s / 60))}:${two(s % 60)}`;
 }
 
-// True when partner updates come before the action items: a common mistake, since updates fill
-// whatever time they get and the decisions on the items are then squeezed into the last minutes.
+// Partner updates before the action items is a common mistake: updates fill whatever time they
+// get, and the decisions on the items are squeezed into the last minutes.
 export function partnerUpdatesBeforeItems(sections) {
   const ids = sections.map((s) => s.id);
   const updates = ids.indexOf('partner_updates');
@@ -132,6 +111,5 @@ export function partnerUpdatesBeforeItems(sections) {
 }
 
 // The move_section that puts partner updates right after the action items.
-export function updatesAfterItems(sections) {
-  return { type: 'move_section', section: 'partner_updates', index: sections.findIndex((s) => s.id === 'action_items') };
-}
+export const updatesAfterItems = (sections) =>
+  ({ type: 'move_section', section: 'partner_updates', index: sections.findIndex((s) => s.id === 'action_items') });

@@ -1,15 +1,13 @@
-// The Partner updates section (PROTOCOL.md "Partner updates"): the list of slots for everyone,
-// the active slot's countdown, the facilitator's controls, and the warning when the agenda puts
-// partner updates before the action items. The countdown is the slot's deadline minus the
-// server's time as estimated here (server_clock.js), redrawn a few times a second: no screen
-// waits for an event to say the time is up.
+// The Partner updates section (PROTOCOL.md "Partner updates"): the slots for everyone, the
+// active slot's countdown, the facilitator's controls, and the warning when partner updates
+// come before the action items. The countdown is the deadline minus the server's time as
+// estimated here, redrawn five times a second: no screen waits for an event to say "Time".
 
-import { h, byTestId, runCommand, setText } from './dom.js';
+import { h, byTestId, runCommand, setText, syncRows } from './dom.js';
 import { isFacilitator } from './state.js';
 import { session } from './session.js';
 import {
-  activeSlot, announcement, canStart, formatDuration, partnerUpdatesBeforeItems, remainingMs,
-  slotPhase, updatesAfterItems,
+  activeSlot, announcement, canStart, formatDuration, partnerUpdatesBeforeItems, remainingMs, slotPhase, updatesAfterItems,
 } from './updates.js';
 
 const TICK_MS = 200;
@@ -17,30 +15,24 @@ const STATE_LABELS = { pending: 'Up next', running: 'Speaking', paused: 'Paused'
 // Said in words as well as in colour.
 const PHASE_LABELS = { normal: 'Time left', warning: 'Almost time', time: 'Time', overrun: 'Over time' };
 
-function usedText(s) {
+function result(s) {
   if (s.state === 'skipped' && !s.usedMs) return 'Skipped';
-  const over = s.overrunMs > 0 ? `, ${formatDuration(s.overrunMs)} over` : ', on time';
-  return `Used ${formatDuration(s.usedMs || 0)}${over}`;
+  return `Used ${formatDuration(s.usedMs || 0)}${s.overrunMs > 0 ? `, ${formatDuration(s.overrunMs)} over` : ', on time'}`;
 }
 
 export function createUpdatesView(root, send, now) {
   const q = (testid) => byTestId(testid, root);
-  const list = q('slot-list');
-  const error = q('slot-error');
-  const active = q('slot-active');
-  const countdown = q('slot-countdown');
-  const status = q('slot-status');
-  const announcer = q('slot-announce');
-  const sound = q('slot-sound');
+  const [list, error, active, countdown, status, announcer, sound, form] =
+    ['list', 'error', 'active', 'countdown', 'status', 'announce', 'sound', 'add-form'].map((k) => q(`slot-${k}`));
   const rows = new Map(); // slotId -> row
   let state = null;
   let ticker = null;
-  let last = null; // {id, left} of the previous tick, for the announcements
+  let last = null; // {id, left} at the previous tick, for the announcements
   let audio = null;
   const run = (command, onAck) => runCommand(send, command, error, onAck);
   const slots = () => state.meeting.updates.slots;
 
-  // Browsers let a page make sound only after the user interacted with it.
+  // Browsers let a page make sound only once the user interacted with it.
   root.addEventListener('pointerdown', () => { if (window.AudioContext) audio ??= new AudioContext(); }, { once: true });
   sound.checked = !session.muted();
   sound.addEventListener('change', () => session.setMuted(!sound.checked));
@@ -61,7 +53,6 @@ export function createUpdatesView(root, send, now) {
   // Refused, the box goes back to what the meeting has.
   q('slot-auto').addEventListener('change', (e) => run({ type: 'set_auto_advance', on: e.target.checked }).then(() => render(state)));
 
-  const form = q('slot-add-form');
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const f = form.elements;
@@ -72,46 +63,43 @@ export function createUpdatesView(root, send, now) {
     else run({ type: 'add_slot', organisation, speaker: f.speaker.value.trim(), seconds }, () => form.reset());
   });
 
-  // The active slot's buttons name the slot they mean, so a double click cannot skip two.
-  for (const button of active.querySelectorAll('[data-command]')) {
-    button.addEventListener('click', () => {
-      const slot = activeSlot(state.meeting.updates);
-      const command = { type: button.dataset.command, slotId: slot.id };
-      if (button.dataset.seconds) command.seconds = Number(button.dataset.seconds);
-      run(command);
-    });
+  // Each command names the slot it means, so a double click cannot skip two speakers.
+  for (const b of active.querySelectorAll('[data-command]')) {
+    b.addEventListener('click', () => run({
+      type: b.dataset.command, slotId: activeSlot(state.meeting.updates).id, seconds: Number(b.dataset.seconds) || undefined,
+    }));
   }
 
-  function createRow(id) {
-    const tool = (label, command, extra) => h('button', { type: 'button', 'data-command': command, onclick: () => run({ type: command, slotId: id, ...extra?.() }) }, label);
-    const index = () => slots().findIndex((s) => s.id === id);
+  function createRow(s) {
+    const tool = (label, type, extra) => h('button', { type: 'button', onclick: () => run({ type, slotId: s.id, ...extra?.() }) }, label);
+    const index = () => slots().findIndex((x) => x.id === s.id);
     const row = {
       org: h('strong', { testid: 'slot-organisation' }),
       speaker: h('span', { testid: 'slot-speaker' }),
       time: h('span', { class: 'badge', testid: 'slot-time' }),
-      state: h('span', { class: 'badge slot-state', testid: 'slot-state' }),
+      state: h('span', { class: 'badge', testid: 'slot-state' }),
       result: h('p', { testid: 'slot-result' }),
       up: tool('Move earlier', 'move_slot', () => ({ index: Math.max(0, index() - 1) })),
       down: tool('Move later', 'move_slot', () => ({ index: index() + 1 })),
       start: tool('Start', 'start_slot'),
       skip: tool('Skip', 'skip_slot'),
-      remove: h('button', { type: 'button', class: 'danger', onclick: () => run({ type: 'remove_slot', slotId: id }) }, 'Remove'),
+      remove: tool('Remove', 'remove_slot'),
     };
+    row.remove.className = 'danger';
     row.tools = h('div', { class: 'item-tools' }, row.up, row.down, row.start, row.skip, row.remove);
-    row.li = h('li', { class: 'item slot', testid: 'slot', 'data-slot-id': id },
+    row.li = h('li', { class: 'item slot', testid: 'slot', 'data-slot-id': s.id },
       h('div', { class: 'item-head' }, row.org, row.speaker, row.time, row.state), row.result, row.tools);
     return row;
   }
 
   function updateRow(row, s, index, facilitates) {
+    const ended = s.state === 'done' || s.state === 'skipped';
     row.li.dataset.state = s.state;
     setText(row.org, s.organisation);
     setText(row.speaker, s.speaker ? `· ${s.speaker}` : '');
-    const extra = s.extendedSeconds ? ` + ${formatDuration(s.extendedSeconds * 1000)}` : '';
-    setText(row.time, `${formatDuration(s.seconds * 1000)}${extra}`);
+    setText(row.time, formatDuration(s.seconds * 1000) + (s.extendedSeconds ? ` + ${formatDuration(s.extendedSeconds * 1000)}` : ''));
     setText(row.state, STATE_LABELS[s.state] ?? s.state);
-    const ended = s.state === 'done' || s.state === 'skipped';
-    setText(row.result, ended ? usedText(s) : '');
+    setText(row.result, ended ? result(s) : '');
     row.result.hidden = !ended;
     row.tools.hidden = !facilitates;
     row.up.disabled = index === 0;
@@ -121,30 +109,23 @@ export function createUpdatesView(root, send, now) {
     row.remove.hidden = s.state !== 'pending' && s.state !== 'skipped';
   }
 
-  // The countdown of the active slot; runs every TICK_MS while one runs.
+  // The active slot's countdown, every TICK_MS while it runs.
   function tick() {
     const slot = state && activeSlot(state.meeting.updates);
     active.hidden = !slot;
-    if (!slot) {
-      last = null;
-      ticker = clearInterval(ticker);
-      return;
-    }
+    if (slot?.state !== 'running') ticker = clearInterval(ticker);
+    if (!slot) return (last = null);
     const t = now();
     const left = remainingMs(slot, t);
     const phase = slotPhase(slot, t);
-    active.dataset.phase = phase;
-    active.dataset.state = slot.state;
+    Object.assign(active.dataset, { phase, state: slot.state });
     setText(countdown, phase === 'time' ? 'Time' : left < 0 ? `+${formatDuration(left)} overrun` : formatDuration(left));
     setText(status, [PHASE_LABELS[phase], slot.state === 'paused' && 'Paused'].filter(Boolean).join(' · '));
     const said = last?.id === slot.id ? announcement(last.left, left) : null;
     last = { id: slot.id, left };
-    if (said) {
-      announcer.textContent = said;
-      if (said === 'Time') beep();
-    }
+    if (said) announcer.textContent = said;
+    if (said === 'Time') beep();
     if (slot.state === 'running') ticker ??= setInterval(tick, TICK_MS);
-    else ticker = clearInterval(ticker);
   }
 
   function render(next) {
@@ -152,25 +133,16 @@ export function createUpdatesView(root, send, now) {
     const m = state.meeting;
     const facilitates = isFacilitator(state) && m.phase !== 'ended';
     q('order-warning').hidden = !partnerUpdatesBeforeItems(m.sections);
-    q('order-fix').hidden = !facilitates;
-    q('slot-facilitator').hidden = !facilitates;
+    q('order-fix').hidden = q('slot-facilitator').hidden = !facilitates;
     q('slot-auto').checked = m.updates.autoAdvance;
-    const present = new Set(slots().map((s) => s.id));
-    for (const [id, row] of rows) if (!present.has(id)) { row.li.remove(); rows.delete(id); }
-    slots().forEach((s, index) => {
-      let row = rows.get(s.id);
-      if (!row) rows.set(s.id, (row = createRow(s.id)));
-      updateRow(row, s, index, facilitates);
-      if (list.children[index] !== row.li) list.insertBefore(row.li, list.children[index] ?? null);
-    });
+    syncRows(list, rows, slots(), { key: (s) => s.id, make: createRow, update: (row, s, i) => updateRow(row, s, i, facilitates) });
     q('slot-empty').hidden = slots().length > 0;
     const slot = activeSlot(m.updates);
     if (slot) {
       setText(q('slot-active-who'), slot.speaker ? `${slot.organisation} · ${slot.speaker}` : slot.organisation);
       q('slot-controls').hidden = !facilitates;
-      for (const [command, shown] of [['pause_slot', slot.state === 'running'], ['resume_slot', slot.state === 'paused']]) {
-        active.querySelector(`[data-command="${command}"]`).hidden = !shown;
-      }
+      active.querySelector('[data-command=pause_slot]').hidden = slot.state !== 'running';
+      active.querySelector('[data-command=resume_slot]').hidden = slot.state !== 'paused';
     }
     tick();
   }

@@ -5,7 +5,7 @@
 // (text_sync.js), the server's text with this user's typing on top, edited character by
 // character.
 
-import { h, byTestId, copyField, field, setText, setValueUnlessFocused, toast } from './dom.js';
+import { h, byTestId, copyField, field, setText, setValueUnlessFocused, syncRows, toast } from './dom.js';
 import { renderMarkers } from './editing_markers.js';
 import { createQueueView } from './queue_view.js';
 import {
@@ -296,17 +296,7 @@ export function createMeetingView(send, now) {
 
   function renderItems(m) {
     const editable = canEditItems(state);
-    const present = new Set(m.items.map((i) => i.id));
-    for (const [id, row] of rows) {
-      if (present.has(id)) continue;
-      row.li.remove();
-      rows.delete(id);
-      textControls.delete(textKey('title', id));
-      textControls.delete(textKey('notes', id));
-    }
-    m.items.forEach((item, index) => {
-      let row = rows.get(item.id);
-      if (!row) rows.set(item.id, (row = createRow(item.id)));
+    const update = (row, item, index) => {
       syncControl(row.title, texts, textKey('title', item.id));
       syncControl(row.notes, texts, textKey('notes', item.id));
       renderMarkers(row.titleMarkers, row.title, editorsOf(state, 'title', item.id));
@@ -317,9 +307,9 @@ export function createMeetingView(send, now) {
       row.tools.hidden = !isFacilitator(state) || m.phase === 'ended';
       row.up.disabled = index === 0;
       row.down.disabled = index === m.items.length - 1;
-      const at = list.children[index];
-      if (at !== row.li) list.insertBefore(row.li, at ?? null);
-    });
+    };
+    const onDrop = (id) => ['title', 'notes'].forEach((f) => textControls.delete(textKey(f, id)));
+    syncRows(list, rows, m.items, { key: (i) => i.id, make: (i) => createRow(i.id), update, onDrop });
     q('item-empty').hidden = m.items.length > 0;
     addForm.hidden = !editable;
   }

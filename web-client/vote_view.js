@@ -2,7 +2,7 @@
 // once and updated in place, so a control being typed in survives others' events. Its one write
 // to the model: the viewer's own ballot once acked (setOwnBallot).
 
-import { h, byTestId, field, renderList, runCommand, setText, toast } from './dom.js';
+import { h, byTestId, field, renderList, runCommand, setText, syncRows, toast } from './dom.js';
 import { ITEM_STATUSES, STATUS_LABELS, isFacilitator } from './state.js';
 import {
   CONSENT_CHOICES, FIST_VALUES, buildOpenVote, canResolve, canVote, checkBallot, choiceLabel,
@@ -37,7 +37,7 @@ function dotInputs(vote, testid) {
 export function createVotesView(root, send, now) {
   const q = (testid) => byTestId(testid, root);
   const list = q('vote-list');
-  const cards = new Map(); // voteId -> card
+  const cards = new Map(); // voteId and cardKey -> card
   let state = null;
   let ticker = null;
   const voteOf = (id) => (state?.meeting?.votes || []).find((v) => v.id === id);
@@ -167,7 +167,7 @@ export function createVotesView(root, send, now) {
   }
 
   function createCard(vote) {
-    const c = { id: vote.id, key: cardKey(vote) };
+    const c = { id: vote.id };
     const p = (testid, props) => h('p', { class: testid, testid, ...props });
     Object.assign(c, {
       title: h('h4', { class: 'vote-title', testid: 'vote-title' }),
@@ -306,17 +306,9 @@ export function createVotesView(root, send, now) {
     if (!m) return;
     renderForm(m);
     const votes = m.votes || [];
-    for (const [id, c] of cards) if (!votes.some((v) => v.id === id)) { c.li.remove(); cards.delete(id); }
     // Newest first: the vote going on now is on top.
-    [...votes].reverse().forEach((vote, index) => {
-      let c = cards.get(vote.id);
-      if (c?.key !== cardKey(vote)) {
-        c?.li.remove();
-        c = createCard(vote);
-        cards.set(vote.id, c);
-      }
-      updateCard(c, vote, m);
-      if (list.children[index] !== c.li) list.insertBefore(c.li, list.children[index] ?? null);
+    syncRows(list, cards, [...votes].reverse(), {
+      key: (v) => `${v.id} ${cardKey(v)}`, make: createCard, update: (c, vote) => updateCard(c, vote, m),
     });
     q('vote-empty').hidden = votes.length > 0;
     tick();
