@@ -79,9 +79,102 @@ function applyEvent(state, e) {
     }
     case 'vote_opened': case 'ballot_cast': case 'vote_closed':
       break; // votes are not part of the compared state; an item's status changes only by vote_resolved
+    case 'section_moved': {
+      const i = state.sections.findIndex((x) => x.id === d.section);
+      assert.ok(i > 0, `section_moved of ${d.section}`);
+      const [sec] = state.sections.splice(i, 1);
+      state.sections.splice(Math.max(1, Math.min(d.index, state.sections.length)), 0, sec);
+      break;
+    }
     default:
-      assert.fail(`unexpected event kind ${e.kind}`);
+      if (!applySlotEvent(state.updates, e) && !applyQueueEvent(state.queue, e)) {
+        assert.fail(`unexpected event kind ${e.kind}`);
+      }
   }
+}
+
+// Partner updates (PROTOCOL.md, "Partner updates"): every field of the snapshot's slots comes
+// from an event, times included, so the fold must equal the snapshot exactly.
+const TIME_FIELDS = ['deadline', 'remainingMs', 'expired', 'usedMs', 'overrunMs', 'endReason'];
+function applySlotEvent(u, e) {
+  const d = e.data;
+  const slot = () => {
+    const s = u.slots.find((x) => x.id === d.slotId);
+    assert.ok(s, `${e.kind} for unknown slot ${d.slotId}`);
+    return s;
+  };
+  const set = (s, state, fields) => {
+    for (const k of TIME_FIELDS) delete s[k];
+    Object.assign(s, { state }, fields);
+  };
+  switch (e.kind) {
+    case 'slot_added':
+      u.slots.splice(d.index, 0, { id: d.slotId, organisation: d.organisation, speaker: d.speaker, seconds: d.seconds,
+        extendedSeconds: 0, state: 'pending' });
+      break;
+    case 'slot_updated': {
+      const s = slot();
+      for (const k of ['organisation', 'speaker', 'seconds']) if (k in d) s[k] = d[k];
+      break;
+    }
+    case 'slot_moved': {
+      const i = u.slots.findIndex((x) => x.id === d.slotId);
+      assert.ok(i >= 0, `slot_moved of unknown ${d.slotId}`);
+      const [s] = u.slots.splice(i, 1);
+      u.slots.splice(Math.min(d.index, u.slots.length), 0, s);
+      break;
+    }
+    case 'slot_removed':
+      slot();
+      u.slots = u.slots.filter((x) => x.id !== d.slotId);
+      break;
+    case 'slot_started': { // a fresh time-box, also for a skipped slot started again
+      const s = slot();
+      s.extendedSeconds = 0;
+      set(s, 'running', { deadline: d.deadline, expired: false });
+      break;
+    }
+    case 'slot_paused': { const s = slot(); set(s, 'paused', { remainingMs: d.remainingMs, expired: s.expired }); break; }
+    case 'slot_resumed': { const s = slot(); set(s, 'running', { deadline: d.deadline, expired: s.expired }); break; }
+    case 'slot_extended': {
+      const s = slot();
+      s.extendedSeconds += d.seconds;
+      if ('deadline' in d) s.deadline = d.deadline;
+      else s.remainingMs = d.remainingMs;
+      // Time given back after the time-out: the next time-out is recorded again.
+      if ((s.state === 'running' ? s.deadline - e.at : s.remainingMs) > 0) s.expired = false;
+      break;
+    }
+    case 'slot_expired': slot().expired = true; break;
+    case 'slot_ended':
+      set(slot(), d.state, { usedMs: d.usedMs, overrunMs: d.overrunMs, endReason: d.reason });
+      break;
+    case 'auto_advance_set': u.autoAdvance = d.on; break;
+    default: return false;
+  }
+  return true;
+}
+
+// The speaking queue (PROTOCOL.md, "Speaking queue").
+function applyQueueEvent(q, e) {
+  const d = e.data;
+  const lower = (pid) => {
+    assert.ok(q.hands.some((h) => h.participantId === pid), `${e.kind}: the hand of ${pid} is not raised`);
+    q.hands = q.hands.filter((h) => h.participantId !== pid);
+  };
+  switch (e.kind) {
+    case 'hand_raised': q.hands.push({ participantId: d.participantId, raisedAt: e.at }); break;
+    case 'hand_lowered': lower(d.participantId); break;
+    case 'speaker_called':
+      lower(d.participantId);
+      q.turns[d.participantId] = (q.turns[d.participantId] ?? 0) + 1;
+      q.speaker = d.participantId;
+      break;
+    case 'queue_cleared': q.hands = []; q.speaker = null; break;
+    case 'queue_order_set': q.order = d.order; break;
+    default: return false;
+  }
+  return true;
 }
 
 function comparable(snapshot) {
@@ -93,6 +186,9 @@ function comparable(snapshot) {
       ({ id, name, role, attendance, organisation })).sort((a, b) => a.id.localeCompare(b.id)),
     items: snapshot.items.map(({ id, title, notes, owner, due, status, createdBy }) =>
       ({ id, title, notes, owner, due, status, createdBy })),
+    sections: snapshot.sections.map(({ id, title }) => ({ id, title })),
+    updates: snapshot.updates,
+    queue: snapshot.queue,
   };
 }
 
