@@ -1,5 +1,5 @@
-// Entry point: picks the first screen from the address (?join=CODE, ?meeting=ID or neither),
-// and runs a meeting session: one Connection feeding one model (state.js) drawn by view.js.
+// Entry point: the first screen from the address (?join=CODE, ?meeting=ID or neither), and the
+// meeting session: one Connection feeding one model (state.js) drawn by view.js.
 
 import { Connection, randomPrefix } from './connection.js';
 import { ServerClock } from './server_clock.js';
@@ -34,16 +34,14 @@ const view = createMeetingView(
 );
 
 function leaveMeeting() {
-  if (current) {
-    current.texts.dispose();
-    current.conn.stop();
-  }
+  current?.texts.dispose();
+  current?.conn.stop();
   view.useTexts(null);
   current = null;
 }
 
-// Opens the meeting with `join` (a join message without cid) or, when `token` is given,
-// resumes the participant it names. After the first welcome every reconnect resumes.
+// Opens the meeting with `join` (without cid) or resumes the participant of `token`; after the
+// first welcome every reconnect resumes.
 function enterMeeting({ meetingId = null, token = null, join = null }) {
   leaveMeeting();
   const state = createState();
@@ -54,8 +52,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
   let gapsInARow = 0;
   let entered = false;
 
-  // The shared texts. Their edit_text commands go through the connection like any command,
-  // which sends them again, same cid and version, after a reconnect (PROTOCOL.md "edit_text").
+  // The shared texts; their edit_text commands are resent after a reconnect like any command.
   const texts = new TextSync({
     send: (command) => conn.send(command, { quiet: true }),
     onChange: (key, change) => view.textChanged(key, change),
@@ -80,9 +77,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
   const conn = new Connection(webSocketUrl(), hello, {
     onStatus(status) {
       view.setConnStatus(status);
-      if (!entered && CONNECTING_TEXT[status]) {
-        byTestId('connecting-text').textContent = CONNECTING_TEXT[status];
-      }
+      if (!entered && CONNECTING_TEXT[status]) byTestId('connecting-text').textContent = CONNECTING_TEXT[status];
     },
     onWelcome(msg) {
       const outcome = applyWelcome(state, msg);
@@ -91,8 +86,8 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
         conn.resync();
         return;
       }
-      // After a resume the missed events follow; a snapshot replaces the texts (keeping what
-      // the user typed and the server has not confirmed: shared_text.js snapshot()).
+      // After a resume the missed events follow; a snapshot replaces the texts (keeping the
+      // user's unconfirmed typing).
       if (outcome === 'snapshot') texts.snapshot(state.meeting, state.version);
       clock.seed(msg.serverTime);
       freshSnapshot = false;
@@ -121,12 +116,8 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
         conn.resync();
       }
     },
-    onPresence(msg) {
-      if (applyPresence(state, msg)) view.render(state);
-    },
-    onEditing(msg) {
-      if (applyEditing(state, msg)) view.render(state);
-    },
+    onPresence: (msg) => applyPresence(state, msg) && view.render(state),
+    onEditing: (msg) => applyEditing(state, msg) && view.render(state),
     onClock: (msg, receivedAt) => clock.sample(msg.t, msg.serverTime, receivedAt),
     onReject: (msg) => toast(msg.message || msg.code),
     onServerError: (msg) => toast(SERVER_ERRORS[msg.code] ?? msg.message ?? msg.code, 'info'),
@@ -142,8 +133,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
   conn.start();
 }
 
-// The stored token no longer works: forget it and offer the way back in that this browser
-// still has (facilitator token, or the meeting's join code).
+// The stored token no longer works: forget it, offer the way back in this browser still has.
 function refusedResume(meetingId, msg) {
   const reason = refusal(msg);
   if (!DEAD_TOKEN_CODES.has(msg.code)) {

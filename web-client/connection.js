@@ -4,8 +4,7 @@
 
 const BACKOFF_FIRST_MS = 250;
 const BACKOFF_MAX_MS = 5000;
-// A connection that has not been welcomed by then is treated as dead: a half-open TCP
-// connection can otherwise sit in "connecting" for minutes.
+// Not welcomed by then: dead (a half-open TCP connection can sit in "connecting" for minutes).
 const WELCOME_TIMEOUT_MS = 10000;
 
 // Refused for one of these, a message may work a moment later: a join or resume is retried
@@ -13,11 +12,12 @@ const WELCOME_TIMEOUT_MS = 10000;
 const TRANSIENT_CODES = new Set(['unavailable', 'rate_limited']);
 const COMMAND_RETRIES = 5;
 const COMMAND_RETRY_MS = 1000;
-// Clock samples (server_clock.js): a burst after each welcome, as a reconnect may reach
-// another server, then one a minute to follow the drift of the local clock.
+// Clock samples: a burst after each welcome (a reconnect may reach another server), then one a
+// minute to follow the local clock's drift.
 const CLOCK_BURST = 5;
 const CLOCK_SPACING_MS = 200;
 const CLOCK_EVERY_MS = 60000;
+const STREAM_HANDLERS = { event: 'onEvent', presence: 'onPresence', editing: 'onEditing' };
 
 // A random cid prefix, so that this page's cids cannot repeat those of an earlier page of the
 // same participant (a repeated cid gets the old ack and applies nothing).
@@ -28,10 +28,9 @@ export function randomPrefix() {
 }
 
 export class Connection {
-  // hello(): the join/resume message to open each connection with (without cid), or null to
-  //   give up. handlers: onWelcome(msg), onEvent(msg), onPresence(msg), onEditing(msg),
-  //   onClock(msg, receivedAt), onReject(msg) for a rejected command, onHelloRejected(msg),
-  //   onServerError(msg), onStatus(status).
+  // hello(): the join/resume to open each connection with (without cid), or null to give up.
+  // handlers: onWelcome, onEvent, onPresence, onEditing, onClock(msg, receivedAt), onReject (a
+  // command's), onHelloRejected, onServerError, onStatus(status).
   ws = null;
   status = 'idle';
   everConnected = false;
@@ -87,14 +86,14 @@ export class Connection {
     });
   }
 
-  // After a gap in the event stream: drop this connection and resume at once.
+  // After a gap in the events: resume at once on a new connection.
   resync() {
     if (this.stopped) return;
     this.dropSocket();
     this.open();
   }
 
-  // A hint that the network may be back (tab visible again, browser online): skip the wait.
+  // The network may be back (tab visible, browser online): skip the wait.
   reconnectNow() {
     if (this.stopped || this.ws) return;
     clearTimeout(this.retryTimer);
@@ -108,8 +107,7 @@ export class Connection {
     try {
       ws = new WebSocket(this.url);
     } catch {
-      this.scheduleRetry();
-      return;
+      return this.scheduleRetry();
     }
     this.ws = ws;
     this.welcomed = false;
@@ -191,7 +189,7 @@ export class Connection {
         this.attempt = 0;
         this.setStatus('connected');
         this.on.onWelcome?.(msg);
-        // onWelcome may have dropped this socket (snapshot mismatch); resend on the next one.
+        // onWelcome may have dropped this socket (mismatch): then the next one resends.
         if (this.welcomed) {
           for (const { msg: cmd } of this.pending.values()) this.ws.send(JSON.stringify(cmd));
           clearTimeout(this.clockTimer);
@@ -201,29 +199,21 @@ export class Connection {
       case 'clock':
         if (this.clockCids.delete(msg.cid)) this.on.onClock?.(msg, receivedAt);
         return;
-      // Events and presence only mean something on top of the welcome's snapshot or
-      // resumeFrom; before it they are stray, and acting on one (a "gap") would loop.
+      // These only mean something on top of the welcome's snapshot or resumeFrom; before it
+      // they are stray, and acting on one (a "gap") would loop.
       case 'event':
-        if (this.welcomed) this.on.onEvent?.(msg);
-        return;
       case 'presence':
-        if (this.welcomed) this.on.onPresence?.(msg);
-        return;
       case 'editing':
-        if (this.welcomed) this.on.onEditing?.(msg);
+        if (this.welcomed) this.on[STREAM_HANDLERS[msg.type]]?.(msg);
         return;
       case 'ack':
         this.settle(msg);
         return;
       case 'reject':
         if (msg.cid !== null && msg.cid === this.helloCid && !this.welcomed) {
-          if (TRANSIENT_CODES.has(msg.code)) {
-            this.lose(this.ws);
-            return;
-          }
+          if (TRANSIENT_CODES.has(msg.code)) return this.lose(this.ws);
           this.stop();
-          this.on.onHelloRejected?.(msg);
-          return;
+          return this.on.onHelloRejected?.(msg);
         }
         if (this.clockCids.delete(msg.cid)) return;
         if (TRANSIENT_CODES.has(msg.code) && this.retryLater(msg.cid)) return;
@@ -251,7 +241,7 @@ export class Connection {
     return true;
   }
 
-  // Answers the command `msg` is for; returns its entry (undefined if none is pending).
+  // Answers the pending command `msg` is for; returns its entry, if any.
   settle(msg) {
     const entry = this.pending.get(msg.cid);
     if (!entry) return undefined;

@@ -1,9 +1,10 @@
-// Building DOM nodes without markup strings: every user-supplied text goes in as a text node,
-// so nothing a participant types can become HTML.
+// DOM nodes without markup strings: user text goes in as text nodes, never as HTML.
 
-// h('button', {class: 'x', testid: 'y', type: 'button', onclick: fn}, 'Text', childNode)
+// h('button', {class: 'x', testid: 'y', onclick: fn}, 'Text', childNode). A button made here
+// is type=button: it never submits a form it ends up in.
 export function h(tag, props = {}, ...children) {
   const node = document.createElement(tag);
+  if (tag === 'button') node.type = 'button';
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
     if (key === 'class') node.className = value;
@@ -24,11 +25,10 @@ export function byTestId(testid, root = document) {
   return root.querySelector(`[data-testid="${testid}"]`);
 }
 
-// A control with its label around it (no id needed).
 export const field = (label, control, props) =>
   h('label', { class: 'field', ...props }, h('span', { class: 'field-label' }, label), control);
 
-// Touches the DOM only when the text changed: views run this on every render and tick.
+// Touches the DOM only on a change: views run this on every render and tick.
 export function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
@@ -41,10 +41,9 @@ export function renderList(box, entries, make) {
   box.replaceChildren(...entries.map(make));
 }
 
-// Keeps a row per entry in `box`, in the entries' order. A row ({li, ...}) is made once and
-// updated in place, so that a control in use survives others' events, and is moved only when
-// out of place (moving a node blurs what has focus in it). key(entry) names an entry's row;
-// onDrop(key) hears of a row removed.
+// Keeps a row ({li, ...}) per entry in `box`, in order: made once and updated in place, so that
+// a control in use survives others' events, and moved only when out of place (moving a node
+// blurs what has focus in it). onDrop(key) hears of a row removed.
 export function syncRows(box, rows, entries, { key, make, update, onDrop }) {
   const present = new Set(entries.map(key));
   for (const [k, row] of rows) {
@@ -62,8 +61,8 @@ export function syncRows(box, rows, entries, { key, make, update, onDrop }) {
   });
 }
 
-// Sets a form control's value unless the user is typing in it: an update from someone else
-// must not clobber what this user is writing. Returns false when the value was left alone.
+// Sets a control's value unless the user is typing in it (someone else's update must not
+// clobber it). False when the value was left alone.
 export function setValueUnlessFocused(control, value) {
   if (document.activeElement === control) return false;
   if (control.value !== value) control.value = value;
@@ -72,7 +71,7 @@ export function setValueUnlessFocused(control, value) {
 
 let toastTimer = null;
 
-// Shows a short message in the page's live region (screen readers announce it too).
+// A short message in the page's live region (screen readers announce it too).
 export function toast(text, kind = 'error') {
   const box = byTestId('toast');
   if (!box) return;
@@ -86,7 +85,6 @@ export function toast(text, kind = 'error') {
 }
 
 // Sends a command; a refusal shows the server's message for humans in `box` and as a toast.
-// Resolves once answered.
 export function runCommand(send, command, box, onAck) {
   box.textContent = '';
   return send(command, { quiet: true }).then((reply) => {
@@ -98,8 +96,8 @@ export function runCommand(send, command, box, onAck) {
   });
 }
 
-// Wires a "Copy" button to a read-only field. The clipboard API needs a secure context (https
-// or localhost); elsewhere the text is selected so the user can copy it by hand.
+// Wires a "Copy" button to a read-only field. Without a secure context (https, localhost) there
+// is no clipboard API: the text is selected for the user to copy.
 export function copyField(field, button) {
   const label = button.textContent;
   field.addEventListener('focus', () => field.select());
@@ -118,7 +116,7 @@ export function copyField(field, button) {
   });
 }
 
-// Shows one top-level screen (a child of <body> with id "screen-<name>") and hides the others.
+// Shows the child of <body> with id "screen-<name>" and hides the other screens.
 export function showScreen(name) {
   for (const screen of document.querySelectorAll('body > [id^="screen-"]')) {
     screen.hidden = screen.id !== `screen-${name}`;

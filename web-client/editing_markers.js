@@ -1,5 +1,4 @@
-// The "who is editing" markers next to a text: a chip with the person's name in a colour of
-// their own, the same on every screen.
+// "Who is editing" markers: a chip with the person's name, in their colour on every screen.
 
 import { h } from './dom.js';
 

@@ -1,6 +1,5 @@
-// The screens before the meeting: the landing page (create a meeting, or enter a join code)
-// and the join form (name, attendance, organisation, observer). They read and check the forms
-// and hand plain values to the app.
+// The screens before the meeting: landing (create a meeting, or enter a join code) and join
+// (name, attendance, organisation, observer); checked values go to the app.
 
 import { byTestId, copyField, showScreen } from './dom.js';
 import { createMeeting } from './api.js';
@@ -45,16 +44,12 @@ export function setupLanding({ onCreated, onCode }) {
     }
   });
 
-  const codeForm = document.getElementById('code-form');
-  codeForm.addEventListener('submit', (e) => {
+  document.getElementById('code-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const code = normaliseCode(byTestId('code-input').value);
-    if (!CODE_PATTERN.test(code)) {
-      byTestId('code-error').textContent = 'A join code has 8 letters or digits, like ABCD-EFGH.';
-      return;
-    }
-    byTestId('code-error').textContent = '';
-    onCode(code);
+    const valid = CODE_PATTERN.test(code);
+    byTestId('code-error').textContent = valid ? '' : 'A join code has 8 letters or digits, like ABCD-EFGH.';
+    if (valid) onCode(code);
   });
 }
 
@@ -65,9 +60,8 @@ export function showLanding(notice = '') {
   showScreen('landing');
 }
 
-// A join target is {code} for members and observers, or {meetingId, facilitatorToken,
-// joinCode, joinUrl} for the facilitator. onJoin(target, {name, attendance, organisation,
-// observer}); onBack().
+// A join target: {code}, or {meetingId, facilitatorToken, joinCode, joinUrl} for the
+// facilitator. onJoin(target, {name, attendance, organisation, observer}); onBack().
 export function setupJoin({ onJoin, onBack }) {
   const form = document.getElementById('join-form');
   const error = byTestId('join-error');
@@ -85,8 +79,7 @@ export function setupJoin({ onJoin, onBack }) {
     };
     if (!profile.name) {
       error.textContent = 'Please give your name, so the others know who is here.';
-      byTestId('join-name').focus();
-      return;
+      return byTestId('join-name').focus();
     }
     error.textContent = '';
     session.setProfile(profile);

@@ -1,7 +1,6 @@
 // The speaking queue in the model (PROTOCOL.md "Speaking queue"): events folded into
 // meeting.queue (the snapshot's shape) and the order the view lists the raised hands in.
 
-export const QUEUE_ORDERS = ['raised', 'fewest_turns'];
 
 export function copyQueue(q) {
   return {

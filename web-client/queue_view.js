@@ -47,8 +47,8 @@ export function createQueueView(root, send) {
         h('span', { class: 'person-main' }, h('span', { class: 'person-name' }, name), mine ? h('span', { class: 'you' }, ' (you)') : null,
           h('span', { class: 'org' }, [place, turnsText(turns)].filter(Boolean).join(' · '))),
         tools ? h('span', { class: 'badges' },
-          h('button', { type: 'button', 'aria-label': `Call ${name}`, onclick: () => run({ type: 'call_next', participantId: id }) }, 'Call'),
-          h('button', { type: 'button', 'aria-label': `Lower the hand of ${name}`, onclick: () => run({ type: 'lower_hand', participantId: id }) }, 'Lower'))
+          h('button', { 'aria-label': `Call ${name}`, onclick: () => run({ type: 'call_next', participantId: id }) }, 'Call'),
+          h('button', { 'aria-label': `Lower the hand of ${name}`, onclick: () => run({ type: 'lower_hand', participantId: id }) }, 'Lower'))
           : null));
     q('queue-empty').hidden = hands.length > 0;
 

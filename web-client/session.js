@@ -1,7 +1,5 @@
-// What this browser remembers between page loads, all in localStorage: the member token that
-// resumes a participant, the facilitator token from creating a meeting, the meeting's join code
-// (to offer the join form again when a token has expired), the last profile typed in, and
-// whether the partner-update beep is muted.
+// What this browser remembers in localStorage: member and facilitator tokens, join codes (to
+// offer the join form again when a token expired), the last profile, the beep's mute.
 
 const key = {
   token: (meetingId) => `rt.token.${meetingId}`,
@@ -11,8 +9,7 @@ const key = {
   muted: 'rt.muted',
 };
 
-// Private browsing or a full quota can make localStorage throw; the meeting still works, it
-// just cannot be resumed after a reload.
+// Private browsing or a full quota can make localStorage throw: no resume after a reload then.
 function read(k) {
   try {
     return localStorage.getItem(k);

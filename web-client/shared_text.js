@@ -1,10 +1,8 @@
-// One collaboratively edited text (the goal, an item's title or notes) as this page holds it
-// (PROTOCOL.md "Collaborative text"): the TextDocumentClient of text_client.js plus the cid its
-// op in flight went out under, the server's own copy of the text, and keeping the user's unsaved
-// edits when a snapshot replaces the text. No DOM and no I/O, so node tests it.
-// Versions are meeting seqs (edit_text's `version`): every event moves every text's version.
-// Methods that change what the user sees return the change as an op on the previous `text`
-// (null when nothing changed), so that the view can keep the caret where it belongs.
+// One shared text (the goal, an item's title or notes) as this page holds it: text_client.js's
+// state machine plus the cid of its op in flight, the server's copy, and the user's unsaved edits
+// kept across a snapshot. Versions are meeting seqs: every event moves every text's version.
+// A change of what the user sees is returned as an op on the previous `text` (null: none), so
+// that the view can keep the caret where it belongs.
 
 import { TextDocumentClient } from './text_client.js';
 import { apply, codePointLength, compose, diff, transform } from './text_ot.js';
@@ -52,18 +50,10 @@ export class SharedText {
   }
 
   // What the field shows: the server's text with the user's pending edits on top.
-  get text() {
-    return this.recovery ? this.recovery.local.text : this.client.text;
-  }
-
+  get text() { return this.recovery ? this.recovery.local.text : this.client.text; }
   // Edits of this user that the server has not reported back committed yet.
-  get pending() {
-    return this.recovery !== null || this.client.inflight !== null;
-  }
-
-  get wantsToSend() {
-    return !this.recovery && !this.frozen && this.client.inflight !== null && this.sentCid === null;
-  }
+  get pending() { return this.recovery !== null || this.client.inflight !== null; }
+  get wantsToSend() { return !this.recovery && !this.frozen && this.client.inflight !== null && this.sentCid === null; }
 
   // The user changed the field from `text` to `after`; `caret` (code points in `after`) settles
   // which of repeated characters was typed. False when not taken (no change, or frozen).
@@ -76,12 +66,11 @@ export class SharedText {
     return true;
   }
 
-  // The op in flight to send now, {cid, version, op}, or null. The cid is made from the state
-  // machine's inflightId, so a resend after a reconnect names this op and no other.
+  // The op in flight to send now, {cid, version, op}, or null; the cid names this op only.
   takeCommand() {
     const { client } = this;
-    // Keystrokes made while the op waited to be sent (see TextSync's spacing) went to the
-    // buffer. Both rest on the same version and nothing went out yet, so they become one op.
+    // Keystrokes while the op waited (TextSync's spacing) went to the buffer: nothing went out
+    // yet, so they join it.
     if (client.buffer) {
       client.inflight = compose(client.inflight, client.buffer);
       client.buffer = null;
@@ -115,8 +104,7 @@ export class SharedText {
   remote(op, seq) {
     const shown = this.client.serverOp(op);
     this.client.version = seq;
-    if (this.recovery) return this.settleRecovery();
-    return shown.length > 0 ? shown : null;
+    return this.recovery ? this.settleRecovery() : nonEmpty(shown);
   }
 
   passed(seq) {
@@ -126,18 +114,13 @@ export class SharedText {
 
   // False when nothing is pending yet the state machine disagrees with the server: a bug,
   // which a reload repairs.
-  consistent() {
-    return this.pending || this.client.text === this.confirmed;
-  }
+  consistent() { return this.pending || this.client.text === this.confirmed; }
 
-  // A snapshot gives this text anew at `version`. The user's pending edits are kept:
-  // - an op in flight not sent yet (and the buffer): rebased onto the new text at once;
-  // - an op in flight already sent: whether the server applied it is unknown until its cid is
-  //   answered (the connection resends it, same cid and version: applied at most once). Applied
-  //   now, it comes back as a text_edited after the snapshot, like anyone's op; applied before,
-  //   its ack names a seq the snapshot includes. The user's typing meanwhile is rebased after
-  //   (settleRecovery).
-  // A frozen text (see answered) drops its pending edits instead.
+  // A snapshot gives this text anew at `version`, keeping the user's pending edits. Not sent yet:
+  // rebased at once. Sent: applied or not is unknown until its cid is answered (it is resent:
+  // applied at most once; applied now, it comes back as a text_edited; before, its ack names a
+  // seq the snapshot has), so the typing meanwhile is rebased then (settleRecovery).
+  // A frozen text drops its pending edits instead.
   snapshot(text, version) {
     const shown = this.text;
     if (this.frozen) {

@@ -1,7 +1,6 @@
-// The client's model of one meeting: a snapshot from `welcome` plus the events applied on top
-// of it, in seq order (PROTOCOL.md, "event"). No DOM and no I/O, so node tests it; the functions
-// change the model they are given and say what happened. Its texts are the server's: what the
-// user types and the server has not committed lives in text_sync.js, which the view shows.
+// The client's model of one meeting: a `welcome` snapshot plus the events on top, in seq order.
+// Pure, so node tests it; the functions change the model and say what happened. Its texts are
+// the server's: the user's uncommitted typing lives in text_sync.js, which the view shows.
 
 import { apply } from './text_ot.js';
 import { QUEUE_EVENTS, copyQueue } from './queue.js';
@@ -12,7 +11,6 @@ export const ITEM_STATUSES = ['proposed', 'agreed', 'in_progress', 'done', 'drop
 export const STATUS_LABELS = { proposed: 'Proposed', agreed: 'Agreed', in_progress: 'In progress', done: 'Done', dropped: 'Dropped' };
 export const PHASES = ['lobby', 'live', 'ended'];
 export const ATTENDANCE_LABELS = { room: 'In room', remote: 'Remote' };
-// The texts edited character by character (PROTOCOL.md "Collaborative text").
 export const TEXT_FIELDS = ['goal', 'title', 'notes'];
 
 export function createState() {
@@ -23,8 +21,7 @@ export function createState() {
     you: null,
     // A presence can come before the participant_joined of its participant: kept for it.
     earlyPresence: new Map(),
-    // Who else is editing which text (PROTOCOL.md "Who is editing"): participant id ->
-    // {itemId, field}. Not part of the event stream, like presence.
+    // Who else edits which text: participant id -> {itemId, field}. Not events, like presence.
     editing: new Map(),
   };
 }
@@ -55,8 +52,7 @@ export function applyWelcome(state, welcome) {
   return 'mismatch';
 }
 
-// Applies one `event`. Returns 'applied', 'duplicate' (seq already included: skipped) or
-// 'gap' (an event is missing: nothing applied, the caller must resume).
+// Applies one `event`: 'applied', 'duplicate' (skipped) or 'gap' (one is missing: resume).
 export function applyEvent(state, ev) {
   if (!state.meeting) return 'gap';
   if (ev.seq <= state.version) return 'duplicate';
@@ -70,7 +66,7 @@ export function applyEvent(state, ev) {
   return 'applied';
 }
 
-// Applies a `presence` message. Returns true if a participant's online flag changed.
+// Applies a `presence`; true if an online flag changed.
 export function applyPresence(state, msg) {
   const p = state.meeting && findParticipant(state, msg.participantId);
   if (!p) {
@@ -116,11 +112,10 @@ export const me = (state) => state.you && findParticipant(state, state.you.parti
 export const role = (state) => state.you?.role ?? 'observer';
 export const isFacilitator = (state) => role(state) === 'facilitator';
 
-// Whether this participant may change action items right now. The server decides for real;
-// the UI only avoids offering what would be refused.
+// The server decides; the UI only avoids offering what would be refused.
 export const canEditItems = (state) => role(state) !== 'observer' && !!state.meeting && state.meeting.phase !== 'ended';
 
-// Copies the fields an *_updated event names, leaving out the id that only says which one.
+// Copies the fields an *_updated event names, but its id.
 function assignExcept(target, data, idKey) {
   for (const [k, v] of Object.entries(data)) if (k !== idKey) target[k] = v;
 }

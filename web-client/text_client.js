@@ -1,16 +1,10 @@
-// The client side of one collaboratively edited text field (README "Collaborative text"): the
-// ot.js / Jupiter state machine, synchronized → awaiting (one op in flight) → awaitingWithBuffer
-// (later edits composed into one op behind it). No DOM and no transport, so it is tested against
-// a simulated server. `version` counts the committed ops `text` includes; the server transforms
-// the op in flight over everything committed since, and this client transforms its copy over
-// the same ops in the same order, so both end with the same op.
-//
-// Wiring rules for the caller:
-// - An op returned to send is in flight under a new `inflightId`: send it with `version` and a
-//   cid made from that id, and reuse the cid on every resend (applied at most once).
-// - Feed committed ops in the server's order: the one with the in-flight cid goes to
-//   serverAck(), any other (also an own op no longer in flight, see pendingToResend) to serverOp().
-// - An op that transforming left empty is still committed: every acked op is one version.
+// One collaboratively edited field (README "Collaborative text"): the ot.js / Jupiter state
+// machine, synchronized → awaiting (one op in flight) → awaitingWithBuffer (later edits composed
+// behind it). `version` counts the committed ops `text` includes; the server transforms the op in
+// flight over those committed since, this client its copy over the same ops, so both agree.
+// The caller sends an op to send with `version` and a cid made from `inflightId`, the same cid on
+// every resend; feeds committed ops in order, the one with the in-flight cid to serverAck(), any
+// other to serverOp(). An op that transforming left empty is still committed: one version.
 
 import { apply, check, compose, normalize, toCodePointIndex, toUtf16Index, transform, transformPosition } from './text_ot.js';
 
@@ -31,12 +25,10 @@ export class TextDocumentClient {
     return this.buffer ? 'awaitingWithBuffer' : 'awaiting';
   }
 
-  // The user's edit, an op on the current `text`. This method applies it to `text` (the caller
-  // has usually already changed the field itself, and can compare the two). Returns the op to
-  // send now, or null when it waits behind the op in flight or changes nothing.
+  // The user's edit, an op on `text`, applied to it. Returns the op to send now, or null (it
+  // waits behind the op in flight, or changes nothing).
   applyLocal(op) {
-    // Applied before normalizing: normalizing drops a trailing retain, and with it the check
-    // that the op fits the text.
+    // Applied before normalizing drops a trailing retain, which checks that the op fits.
     const text = apply(this.text, op);
     const edit = normalize(op);
     this.text = text;
@@ -58,10 +50,8 @@ export class TextDocumentClient {
     return next ? this.putInFlight(next) : null;
   }
 
-  // Another participant's committed op, made on `version`. Returns the op to apply to the
-  // field: the same op moved past this client's pending edits. On a tie (both insert at one
-  // place) the server's op is 'left', so text already committed stays first, as the server
-  // decided when it transformed the pending op the other way.
+  // Another's committed op, made on `version`. Returns it moved past the pending edits, to apply
+  // to the field. At a tie the server's op is 'left': committed text stays first, as on the server.
   serverOp(op) {
     let incoming = normalize(op);
     if (this.inflight) {
@@ -79,12 +69,10 @@ export class TextDocumentClient {
     return incoming;
   }
 
-  // After a reconnect, once the missed ops are fed in: the op to send again, {op, version, id},
-  // or null. Only the op in flight: the buffer rests on the version after it and goes out from
-  // serverAck(). The same `id` means a resend, same cid. An op in flight that concurrent edits
-  // reduced to nothing cannot be sent (empty ops are refused): the buffer takes its place under
-  // a new id, and should the server have committed the old one, it arrives as an empty op under
-  // an unknown cid, for serverOp().
+  // After a reconnect, once the missed ops are in: the op in flight to send again, {op, version,
+  // id} (same id: same cid), or null; the buffer waits for serverAck(). An op in flight reduced
+  // to nothing cannot be sent: the buffer takes its place under a new id (should the server have
+  // committed the old one, it arrives as an empty op with an unknown cid, for serverOp()).
   pendingToResend() {
     if (this.inflight && this.inflight.length === 0) {
       const next = this.buffer;
@@ -103,10 +91,8 @@ export class TextDocumentClient {
   }
 }
 
-// Where a field's selection (UTF-16 offsets, as in textarea.selectionStart/End) is after
-// another participant's `op` changed `text`. Their text typed at a caret goes after it, so a
-// user typing at the same place keeps typing where they were; text typed at either edge of a
-// selected range stays outside the range.
+// Where a selection (UTF-16 offsets) is after another's `op` changed `text`. Their typing at a
+// caret goes after it, so the user keeps typing where they were; at a range's edges, outside.
 export function moveSelection(text, selectionStart, selectionEnd, op) {
   check(op);
   const after = apply(text, op);

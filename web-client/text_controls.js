@@ -1,6 +1,5 @@
-// The DOM side of the shared texts (text_sync.js): turns typing in an <input> or <textarea>
-// into edits, says which text the user is in (`focus`), and shows others' edits without moving
-// the user's caret or selection.
+// The DOM side of the shared texts (text_sync.js): typing becomes edits, focus is told to the
+// others, and others' edits show without moving the user's caret or selection.
 
 import { moveSelection } from './text_client.js';
 import { toCodePointIndex } from './text_ot.js';
@@ -20,8 +19,8 @@ export function bindSharedText(control, key, target, { texts, focus }) {
   control.addEventListener('blur', () => focus(null));
 }
 
-// Makes the control show the shared text and its status; the value is only set when it
-// differs, which keeps the caret of a user in it (it only differs after a missed change).
+// Shows the shared text and its status; the value is set only when it differs (after a missed
+// change), which keeps the caret of a user in it.
 export function syncControl(control, sync, key) {
   if (!sync?.has(key)) return;
   const text = sync.text(key);

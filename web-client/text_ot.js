@@ -1,15 +1,10 @@
-// Operational transformation of plain text (README "Collaborative text"), the retain / insert /
-// delete model of `ot-text-unicode`. Pure functions, so node tests them and protocol/vectors/ot/
-// holds the C++ core (server/core/text_ot.*) to the same results.
-//
-// An op is a JSON array of components, lengths in Unicode code points (an emoji counts 1, a
-// surrogate pair is never split): N retains N, "S" inserts S, {"d": N} deletes N. What the op
-// does not reach is retained, so transform and compose need no document.
-//
-// Normalized form (what every function here returns): no empty components, no two adjacent of
-// one kind, no trailing retain, an insert before an adjacent delete. Two ops with the same effect
-// are then written the same way; transform and compose normalize their inputs first, so that the
-// tie-break below does not depend on whether a caller wrote [{"d":1},"x"] or ["x",{"d":1}].
+// Operational transformation of plain text (README "Collaborative text"), the model of
+// `ot-text-unicode`; protocol/vectors/ot/ holds the C++ core (server/core/text_ot.*) to the same
+// results. An op is an array: N retains N, "S" inserts S, {"d": N} deletes N, in code points (an
+// emoji counts 1); the rest of the text is retained. Every function returns normal form (no
+// empty components, no two adjacent of one kind, no trailing retain, an insert before an adjacent
+// delete) and normalizes its inputs, so that equal effects are written alike and the tie-break
+// does not depend on whether a caller wrote [{"d":1},"x"] or ["x",{"d":1}].
 
 const RETAIN = 'retain';
 const INSERT = 'insert';
@@ -20,8 +15,7 @@ const DELETE = 'delete';
 const isHigh = (unit) => unit >= 0xd800 && unit <= 0xdbff;
 const isLow = (unit) => unit >= 0xdc00 && unit <= 0xdfff; // false for NaN, past the end
 
-// Lone surrogates cannot be encoded in UTF-8, so the C++ side could never hold them; refusing
-// them here keeps both implementations on the same set of strings.
+// Lone surrogates are not UTF-8, so the C++ side could not hold them: refused here too.
 export function isWellFormed(str) {
   if (typeof str !== 'string') return false;
   for (let i = 0; i < str.length; i += 1) {
@@ -75,8 +69,7 @@ const kindOf = (c) => (typeof c === 'number' ? RETAIN : typeof c === 'string' ? 
 const sizeOf = (c) => (typeof c === 'number' ? c : typeof c === 'string' ? codePointLength(c) : c.d);
 const isCount = (n) => Number.isSafeInteger(n) && n > 0;
 
-// Why the component is malformed, or null. Unknown keys in a delete are refused rather than
-// ignored, like every unknown field of the protocol.
+// Why the component is malformed, or null. Unknown keys are refused, as everywhere in the protocol.
 function componentProblem(c) {
   if (typeof c === 'number') return isCount(c) ? null : `retain must be a positive integer, got ${String(c)}`;
   if (typeof c === 'string') {
@@ -117,8 +110,8 @@ export function isValid(op) {
 
 // --- Building normalized ops
 
-// Appends components and keeps the result normalized as it grows, so that transform and
-// compose can emit pieces in whatever order their walk meets them.
+// Appends components keeping the op normalized, so that transform and compose can emit pieces
+// in whatever order their walk meets them.
 class OpBuilder {
   op = [];
 
@@ -210,8 +203,8 @@ class OpReader {
 
 // --- Apply, transform, compose
 
-// The op is checked as given, trailing retain included: an op that reaches past the end was
-// made on another text, and applying it anyway would hide that the two copies drifted apart.
+// Checked as given, trailing retain included: an op past the end was made on another text, and
+// applying it would hide that two copies drifted apart.
 export function apply(doc, op) {
   if (typeof doc !== 'string') throw new TypeError(`a document must be a string, got ${describe(doc)}`);
   if (!isWellFormed(doc)) throw new TypeError('the document contains a lone surrogate');

@@ -1,6 +1,5 @@
-// The collaboratively edited texts of one meeting session (the goal, every item's title and
-// notes), a SharedText each, fed from snapshots and events, sending their edit_text commands.
-// No DOM: the view hears of changes through onChange; node tests it with a fake connection.
+// The shared texts of one meeting session (goal, items' titles and notes), a SharedText each,
+// fed from snapshots and events, sending their edit_text commands; the view hears onChange.
 
 import { SharedText } from './shared_text.js';
 
@@ -16,13 +15,10 @@ const LABELS = { goal: 'the goal', title: 'the action item', notes: 'the notes' 
 export const MIN_SEND_INTERVAL_MS = 80;
 
 export class TextSync {
-  // send(command) -> Promise of the ack/reject (Connection.send, quietly).
-  // onChange(key, change): text `key` changed other than by the user's typing, change =
-  //   {op, before, after}; or null when only its pending/frozen status may have changed
-  //   outside an event (after events the caller renders anyway).
-  // onReload(): fetch a fresh snapshot (a text is frozen until it comes).
-  // onNotice(message): tell the user that an edit of theirs was refused.
-  // cidPrefix: this page's random cid prefix. now/setTimer/clearTimer: the clock, for tests.
+  // onChange(key, change): text `key` changed not by the user's typing ({op, before, after}),
+  //   or only its pending/frozen status outside an event (null).
+  // onReload(): fetch a snapshot (a text is frozen until then); onNotice(message): an edit was
+  // refused. now/setTimer/clearTimer: the clock, for tests.
   constructor({ send, onChange, onReload, onNotice, cidPrefix, minIntervalMs = MIN_SEND_INTERVAL_MS,
     now = () => Date.now(), setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (t) => clearTimeout(t) }) {
     Object.assign(this, { sendCommand: send, onChange, onReload, onNotice, minIntervalMs, now, setTimer, clearTimer });
@@ -62,7 +58,7 @@ export class TextSync {
     else this.fields.set(key, { shared: new SharedText(text, version, this.newCidPrefix), field, itemId });
   }
 
-  // An event the model applied (seq = its version + 1). `you` is this participant's id.
+  // An event the model applied; `you` is this participant's id.
   event(ev, you) {
     const d = ev.data || {};
     const acts = new Map(); // key -> what the event does to that text
@@ -126,7 +122,6 @@ export class TextSync {
     if (op) this.onChange(key, { op, before, after: f.shared.text });
   }
 
-  // Sends the ops that are ready, spaced by minIntervalMs.
   flush() {
     if (this.disposed || this.timer !== null) return;
     const ready = [...this.fields].filter(([, f]) => f.shared.wantsToSend);

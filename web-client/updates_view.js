@@ -71,7 +71,7 @@ export function createUpdatesView(root, send, now) {
   }
 
   function createRow(s) {
-    const tool = (label, type, extra) => h('button', { type: 'button', onclick: () => run({ type, slotId: s.id, ...extra?.() }) }, label);
+    const tool = (label, type, extra) => h('button', { onclick: () => run({ type, slotId: s.id, ...extra?.() }) }, label);
     const index = () => slots().findIndex((x) => x.id === s.id);
     const row = {
       org: h('strong', { testid: 'slot-organisation' }),

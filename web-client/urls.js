@@ -1,12 +1,10 @@
-// The addresses the client reads and writes: the page's own query (?join=CODE, ?meeting=ID),
-// the link members join with, and the WebSocket endpoint beside the page.
+// The page's query (?join=CODE, ?meeting=ID), the join link, and the WebSocket beside the page.
 
 export function pageParams() {
   const params = new URLSearchParams(location.search);
   return { joinCode: params.get('join'), meetingId: params.get('meeting') };
 }
 
-// The link members open to join: this page with ?join=CODE.
 export function joinUrlFor(code) {
   return pageWithQuery(`?join=${encodeURIComponent(code)}`);
 }

@@ -1,9 +1,7 @@
-// The meeting screen: draws the model (state.js) into the skeleton in index.html and turns
-// what the user does into commands. It never changes the model itself; the model changes only
-// when the server's events come back, so every screen shows the same meeting. The goal and
-// the items' titles and notes are the exception: they show the session's shared texts
-// (text_sync.js), the server's text with this user's typing on top, edited character by
-// character.
+// The meeting screen: draws the model (state.js) into index.html's skeleton and turns what the
+// user does into commands. It never changes the model: only the server's events do, so every
+// screen shows the same meeting. The goal and the items' titles and notes show the shared texts
+// instead (text_sync.js): the server's text with this user's typing on top.
 
 import { h, byTestId, copyField, field, setText, setValueUnlessFocused, syncRows, toast } from './dom.js';
 import { renderMarkers } from './editing_markers.js';
@@ -25,8 +23,8 @@ const CONN_LABELS = {
 // How long the delete button waits for its confirming second click.
 const DELETE_CONFIRM_MS = 4000;
 
-// Edits this user sent that the model does not show yet. While one is outstanding the field
-// keeps what the user typed instead of flicking back to the old value until the event arrives.
+// Edits this user sent that the model does not show yet: meanwhile the field keeps what the
+// user typed instead of flicking back to the old value.
 class OwnEdits {
   byField = new Map(); // field key -> {seq}: seq of the event, once acked
 
@@ -62,8 +60,8 @@ export function createMeetingView(send, now) {
   const updates = createUpdatesView(root, send, now);
   const queue = createQueueView(root, send);
 
-  // Tells the others which text this user is in ({field, itemId}) or that it left it (null).
-  // A refusal (say, an item deleted meanwhile) matters to no one, so it stays quiet.
+  // Tells the others which text this user is in ({field, itemId}) or none (null). A refusal
+  // (an item deleted meanwhile) matters to no one, so it stays quiet.
   function sendFocus(target) {
     if (!texts) return;
     const command = { type: 'focus' };
@@ -88,8 +86,7 @@ export function createMeetingView(send, now) {
     syncControl(entry.control, texts, key);
   }
 
-  // After a (re)connect: the server forgot what this user was editing when the last connection
-  // closed, so the text still focused is announced again.
+  // After a reconnect the server has forgotten the user's focus: announced again.
   function announceFocus() {
     for (const { control, target } of textControls.values()) {
       if (document.activeElement === control) sendFocus(target);
@@ -121,8 +118,8 @@ export function createMeetingView(send, now) {
     q('observer-notice').hidden = role(state) !== 'observer';
   }
 
-  // Shows the model's value in a control unless the user is in it or has an edit of it
-  // outstanding. A skipped field is caught up by the render that follows its blur.
+  // Shows the model's value unless the user is in the control or has an edit of it outstanding;
+  // the render after its blur catches it up.
   function show(control, key, value) {
     if (!edits.holds(key, state.version)) setValueUnlessFocused(control, value ?? '');
   }
@@ -146,18 +143,16 @@ export function createMeetingView(send, now) {
     });
   }
 
-  // Fields skipped while focused get the latest value once the user leaves them.
   root.addEventListener('focusout', () => setTimeout(() => render(), 0));
 
   // --- agenda sections, in the order the server gives
 
-  // The facilitator's buttons to move a section; the goal stays on top (PROTOCOL.md "Agenda
-  // order"), so it has none.
+  // The facilitator's buttons to move a section; the goal stays on top, so it has none.
   const sectionTools = new Map(); // section id -> {box, up, down}
   function toolsOf(sec, id) {
     if (!sectionTools.has(id)) {
       const move = (testid, label, step) => h('button', {
-        type: 'button', testid, onclick: () =>
+        testid, onclick: () =>
           send({ type: 'move_section', section: id, index: state.meeting.sections.findIndex((s) => s.id === id) + step }),
       }, label);
       const t = { up: move('section-up', 'Move section up', -1), down: move('section-down', 'Move section down', 1) };
@@ -210,7 +205,7 @@ export function createMeetingView(send, now) {
     if (settings.hidden) return;
     show(editTitle, 'meeting.title', m.title);
     syncControl(editGoal, texts, 'goal');
-    // An ended meeting accepts only set_phase (PROTOCOL.md), so only the phase stays live.
+    // An ended meeting accepts only set_phase.
     editTitle.disabled = editGoal.disabled = m.phase === 'ended';
     for (const phase of PHASES) q(`phase-${phase}`).setAttribute('aria-pressed', String(m.phase === phase));
   }
@@ -232,7 +227,7 @@ export function createMeetingView(send, now) {
     const command = { type: 'add_item', title };
     if (addOwner.value.trim()) command.owner = addOwner.value.trim();
     if (addDue.value) command.due = addDue.value;
-    // Sent even while offline: the connection queues it until the meeting is back.
+    // Sent even while offline: the connection queues it.
     send(command);
     addForm.reset();
     addTitle.focus();
@@ -253,11 +248,11 @@ export function createMeetingView(send, now) {
     const due = h('input', { testid: 'item-due', type: 'date' });
     const status = h('select', { testid: 'item-status' }, ITEM_STATUSES.map((s) => h('option', { value: s }, STATUS_LABELS[s])));
     const tool = (testid, arrow, label, index) => h('button', {
-      type: 'button', testid, onclick: () => send({ type: 'move_item', itemId: id, index: index() }),
+      testid, onclick: () => send({ type: 'move_item', itemId: id, index: index() }),
     }, h('span', { 'aria-hidden': 'true' }, `${arrow} `), label);
     const up = tool('item-move-up', '↑', 'Move up', () => Math.max(0, indexOf(id) - 1));
     const down = tool('item-move-down', '↓', 'Move down', () => indexOf(id) + 1);
-    const del = h('button', { type: 'button', class: 'danger', testid: 'item-delete' }, 'Delete');
+    const del = h('button', { class: 'danger', testid: 'item-delete' }, 'Delete');
     const tools = h('div', { class: 'item-tools' }, up, down, del);
     const li = h('li', { class: 'item', testid: 'item', 'data-item-id': id },
       h('div', { class: 'item-head' }, title, titleMarkers),
@@ -362,7 +357,6 @@ export function createMeetingView(send, now) {
       el.dataset.state = status;
       el.textContent = CONN_LABELS[status] ?? status;
     },
-    // A new session's texts; the controls show them from the next render.
     useTexts(sync) {
       texts = sync;
     },

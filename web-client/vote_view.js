@@ -1,5 +1,4 @@
-// The Votes area (PROTOCOL.md "Live votes"): the form to open a vote, and a card per vote built
-// once and updated in place, so a control being typed in survives others' events. Its one write
+// The Votes area: the form to open a vote, and a card per vote updated in place. Its one write
 // to the model: the viewer's own ballot once acked (setOwnBallot).
 
 import { h, byTestId, field, renderList, runCommand, setText, syncRows, toast } from './dom.js';
@@ -33,7 +32,6 @@ function dotInputs(vote, testid) {
   };
 }
 
-// now(): the server's time (server_clock.js), for deadlines.
 export function createVotesView(root, send, now) {
   const q = (testid) => byTestId(testid, root);
   const list = q('vote-list');
@@ -97,7 +95,7 @@ export function createVotesView(root, send, now) {
       const left = h('p', { testid: 'dots-left', 'aria-live': 'polite' });
       const showLeft = () => setText(left, `${vote.dotBudget - dotsUsed(dots.read())} of ${vote.dotBudget} dots left`);
       const node = h('fieldset', { class: 'ballot', testid: `vote-${who}` }, legend, dots.node, left,
-        h('button', { type: 'button', testid: `${who}-dots-submit`, onclick: () => give(dots.read()) }, 'Submit the dots'));
+        h('button', { testid: `${who}-dots-submit`, onclick: () => give(dots.read()) }, 'Submit the dots'));
       node.addEventListener('input', showLeft);
       let shown; // the ballot the inputs show: typing stays until it changes
       return {
@@ -112,7 +110,7 @@ export function createVotesView(root, send, now) {
       };
     }
     const choose = (choice, label, ballot, props) => h('button', {
-      type: 'button', class: 'choice-btn', testid: `${who}-${choice}`, 'data-choice': choice, onclick: () => give(ballot()), ...props,
+      class: 'choice-btn', testid: `${who}-${choice}`, 'data-choice': choice, onclick: () => give(ballot()), ...props,
     }, label);
     let buttons;
     let reasonField = null;
@@ -183,11 +181,11 @@ export function createVotesView(root, send, now) {
       results: h('div', { testid: 'vote-results' }),
       outcome: p('vote-outcome'),
       ballots: h('ul', { testid: 'vote-ballots', 'aria-label': 'Who voted what' }),
-      close: h('button', { type: 'button', testid: 'vote-close', onclick: () => run({ type: 'close_vote', voteId: c.id }, c.error) }, 'Close the vote'),
+      close: h('button', { testid: 'vote-close', onclick: () => run({ type: 'close_vote', voteId: c.id }, c.error) }, 'Close the vote'),
       record: recordForm(vote, c),
       resolve: h('div', { testid: 'vote-resolve' }, h('p', {}, 'Accept as the item’s status:'),
         h('div', { class: 'phase-buttons' }, ITEM_STATUSES.map((s) => h('button', {
-          type: 'button', testid: `vote-resolve-${s}`, onclick: () => run({ type: 'resolve_vote', voteId: c.id, status: s }, c.error),
+          testid: `vote-resolve-${s}`, onclick: () => run({ type: 'resolve_vote', voteId: c.id, status: s }, c.error),
         }, STATUS_LABELS[s])))),
     });
     c.tools = h('div', { class: 'vote-tools', testid: 'vote-tools' }, c.close, c.record.node, c.resolve);

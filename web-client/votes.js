@@ -1,7 +1,6 @@
-// Live votes in the model (PROTOCOL.md "Live votes"): events folded into meeting.votes (the
-// snapshot's shape) and pure helpers for the view; no DOM, clock or imports. Voters, ballots,
-// tallies: only as sent. `eligibleCount`, the server's count, may exceed the known `eligible`
-// keys (an anonymous vote's recorded guests are never named).
+// Live votes in the model (PROTOCOL.md "Live votes"): events folded into meeting.votes and pure
+// helpers for the view. Voters, ballots, tallies only as sent: `eligibleCount`, the server's,
+// may exceed the known `eligible` keys (an anonymous vote's recorded guests are never named).
 
 export const CONSENT_CHOICES = ['agree', 'disagree', 'abstain', 'block'];
 export const FIST_VALUES = [0, 1, 2, 3, 4, 5];
@@ -16,7 +15,7 @@ export function copyVotes(list) {
   return (list || []).map((v) => ({ itemIds: [], eligible: [], voted: 0, ...clone(v) }));
 }
 
-// The counts of ballot_cast and vote_closed (eligible: a count or a list).
+// The counts of ballot_cast and vote_closed (`eligible`: a count or a list).
 function counted(m, d) {
   const vote = findVote(m, d.voteId);
   if (!vote) return null;
@@ -125,8 +124,7 @@ export function canResolve(state, vote) {
     !vote.resolved && state.meeting?.phase !== 'ended';
 }
 
-// Whole seconds to the deadline, 0 once past; `now` in server time (an estimate: not before the
-// vote opened).
+// Whole seconds to the deadline, 0 once past; `now` (an estimate) not before the opening.
 export const secondsLeft = (v, now) => Math.max(0, Math.ceil((v.deadline - Math.max(now, v.openedAt || 0)) / 1000));
 
 // The server's tallies, zeros (tallyRows) for a live vote nobody has voted in, null while hidden.
@@ -165,8 +163,8 @@ export function checkBallot(vote, b) {
   return used < 1 || used > vote.dotBudget ? `Place 1 to ${vote.dotBudget} dots in all.` : null;
 }
 
-// The open-vote form as an open_vote command ({command}) or why not ({error}): only the method's
-// settings, defaults left out; the server checks the ranges.
+// The open-vote form as {command} (the method's settings, no defaults; the server checks the
+// ranges) or {error}.
 export function buildOpenVote(f) {
   const command = { type: 'open_vote', method: f.method };
   const question = String(f.question ?? '').trim();
