@@ -135,19 +135,15 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
 
 // The stored token no longer works: forget it, offer the way back in this browser still has.
 function refusedResume(meetingId, msg) {
-  const reason = refusal(msg);
-  if (!DEAD_TOKEN_CODES.has(msg.code)) {
-    clearUrl();
-    showLanding(reason);
-    return;
-  }
+  if (!DEAD_TOKEN_CODES.has(msg.code)) return backToLanding(refusal(msg));
   session.dropMemberToken(meetingId);
-  if (msg.code === 'unknown_meeting') {
-    clearUrl();
-    showLanding('That meeting no longer exists.');
-    return;
-  }
-  offerJoin(meetingId, reason);
+  if (msg.code === 'unknown_meeting') return backToLanding('That meeting no longer exists.');
+  offerJoin(meetingId, refusal(msg));
+}
+
+function backToLanding(notice) {
+  clearUrl();
+  showLanding(notice);
 }
 
 function offerJoin(meetingId, message) {
@@ -155,10 +151,7 @@ function offerJoin(meetingId, message) {
   const code = session.joinCode(meetingId);
   if (facilitatorToken) joinForm.show({ meetingId, facilitatorToken, joinCode: code }, message);
   else if (code) joinForm.show({ code }, message);
-  else {
-    clearUrl();
-    showLanding('This browser has not joined that meeting. Ask the facilitator for the join code.');
-  }
+  else backToLanding('This browser has not joined that meeting. Ask the facilitator for the join code.');
 }
 
 const joinForm = setupJoin({
@@ -173,8 +166,7 @@ const joinForm = setupJoin({
   },
   onBack() {
     leaveMeeting();
-    clearUrl();
-    showLanding();
+    backToLanding();
   },
 });
 
@@ -184,8 +176,7 @@ setupLanding({
     session.setJoinCode(created.meetingId, created.joinCode);
     // From here a reload offers the facilitator join form again instead of the landing page.
     rememberMeetingInUrl(created.meetingId);
-    const { meetingId, facilitatorToken, joinCode, joinUrl } = created;
-    joinForm.show({ meetingId, facilitatorToken, joinCode, joinUrl });
+    joinForm.show(created); // {meetingId, facilitatorToken, joinCode, joinUrl}
   },
   onCode(code) {
     history.replaceState(null, '', joinUrlFor(code));
@@ -195,21 +186,13 @@ setupLanding({
 
 function boot() {
   const { joinCode, meetingId } = pageParams();
-  if (meetingId) {
-    const token = session.memberToken(meetingId);
-    if (token) {
-      showScreen('connecting');
-      enterMeeting({ meetingId, token });
-    } else {
-      offerJoin(meetingId, '');
-    }
-    return;
-  }
-  if (joinCode) {
-    joinForm.show({ code: normaliseCode(joinCode) });
-    return;
-  }
-  showLanding();
+  const token = meetingId && session.memberToken(meetingId);
+  if (token) {
+    showScreen('connecting');
+    enterMeeting({ meetingId, token });
+  } else if (meetingId) offerJoin(meetingId, '');
+  else if (joinCode) joinForm.show({ code: normaliseCode(joinCode) });
+  else showLanding();
 }
 
 boot();

@@ -22,9 +22,7 @@ const STREAM_HANDLERS = { event: 'onEvent', presence: 'onPresence', editing: 'on
 // A random cid prefix, so that this page's cids cannot repeat those of an earlier page of the
 // same participant (a repeated cid gets the old ack and applies nothing).
 export function randomPrefix() {
-  const bytes = new Uint8Array(6);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('');
+  return Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(36).padStart(2, '0')).join('');
 }
 
 export class Connection {

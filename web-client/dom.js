@@ -9,15 +9,12 @@ export function h(tag, props = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === 'class') node.className = value;
     else if (key === 'testid') node.dataset.testid = value;
-    else if (key.startsWith('on') && typeof value === 'function') {
-      node.addEventListener(key.slice(2), value);
-    } else if (key in node && typeof value !== 'string') node[key] = value;
+    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+    else if (key in node && typeof value !== 'string') node[key] = value;
     else node.setAttribute(key, value === true ? '' : value);
   }
-  for (const child of children.flat()) {
-    if (child === undefined || child === null || child === false) continue;
-    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
-  }
+  // append() makes a string a text node.
+  node.append(...children.flat().filter((child) => child !== undefined && child !== null && child !== false));
   return node;
 }
 
@@ -41,9 +38,8 @@ export function renderList(box, entries, make) {
   box.replaceChildren(...entries.map(make));
 }
 
-// Keeps a row ({li, ...}) per entry in `box`, in order: made once and updated in place, so that
-// a control in use survives others' events, and moved only when out of place (moving a node
-// blurs what has focus in it). onDrop(key) hears of a row removed.
+// A row ({li, ...}) per entry in `box`, in order: made once and updated in place (a control in
+// use survives others' events), moved only when out of place (moving blurs what has focus).
 export function syncRows(box, rows, entries, { key, make, update, onDrop }) {
   const present = new Set(entries.map(key));
   for (const [k, row] of rows) {
@@ -59,6 +55,13 @@ export function syncRows(box, rows, entries, { key, make, update, onDrop }) {
     update(row, entry, index);
     if (box.children[index] !== row.li) box.insertBefore(row.li, box.children[index] ?? null);
   });
+}
+
+// The "Move up" / "Move down" buttons of a list's row: index() is where it is, move(index) sends.
+export function moveButtons(testid, index, move) {
+  const button = (dir, arrow, step) => h('button', { testid: `${testid}-move-${dir}`, onclick: () => move(Math.max(0, index() + step)) },
+    h('span', { 'aria-hidden': 'true' }, `${arrow} `), `Move ${dir}`);
+  return [button('up', '↑', -1), button('down', '↓', 1)];
 }
 
 // Sets a control's value unless the user is typing in it (someone else's update must not
@@ -79,9 +82,7 @@ export function toast(text, kind = 'error') {
   box.dataset.kind = kind;
   box.hidden = false;
   clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => {
-    box.hidden = true;
-  }, 5000);
+  toastTimer = setTimeout(() => { box.hidden = true; }, 5000);
 }
 
 // Sends a command; a refusal shows the server's message for humans in `box` and as a toast.
@@ -105,9 +106,7 @@ export function copyField(field, button) {
     try {
       await navigator.clipboard.writeText(field.value);
       button.textContent = 'Copied';
-      setTimeout(() => {
-        button.textContent = label;
-      }, 2000);
+      setTimeout(() => { button.textContent = label; }, 2000);
     } catch {
       field.focus();
       field.select();
@@ -118,7 +117,5 @@ export function copyField(field, button) {
 
 // Shows the child of <body> with id "screen-<name>" and hides the other screens.
 export function showScreen(name) {
-  for (const screen of document.querySelectorAll('body > [id^="screen-"]')) {
-    screen.hidden = screen.id !== `screen-${name}`;
-  }
+  for (const screen of document.querySelectorAll('body > [id^="screen-"]')) screen.hidden = screen.id !== `screen-${name}`;
 }

@@ -19,8 +19,8 @@ export function participantHue(participantId) {
   return hash % 360;
 }
 
-// Shows `editors` ([{id, name}], state.js editorsOf) in `container` and marks `control` while
-// anyone is in it. Rebuilt only when the list changed: this runs on anyone's every keystroke.
+// Shows `editors` (state.js editorsOf) and marks `control` while anyone is in it; rebuilt only
+// on a change, as this runs on anyone's every keystroke.
 export function renderMarkers(container, control, editors) {
   const signature = editors.map((e) => `${e.id}\u0000${e.name}`).join('\u0001');
   if (container.dataset.signature === signature) return;

@@ -22,10 +22,9 @@ function setBusy(button, busyText) {
 
 // onCreated({meetingId, joinCode, facilitatorToken, joinUrl}); onCode(code).
 export function setupLanding({ onCreated, onCode }) {
-  const createForm = document.getElementById('create-form');
   const createError = byTestId('create-error');
   const createSubmit = byTestId('create-submit');
-  createForm.addEventListener('submit', async (e) => {
+  document.getElementById('create-form').addEventListener('submit', async (e) => {
     e.preventDefault();
     const title = byTestId('create-title').value.trim();
     const goal = byTestId('create-goal').value.trim();

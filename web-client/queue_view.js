@@ -2,7 +2,7 @@
 // they will be called, the viewer's own hand, and the facilitator's controls.
 
 import { h, byTestId, renderList, runCommand, setText } from './dom.js';
-import { ATTENDANCE_LABELS, findParticipant, isFacilitator } from './state.js';
+import { ATTENDANCE_LABELS, canFacilitate, findParticipant } from './state.js';
 import { canRaise, handUp, queueOrder, turnsOf } from './queue.js';
 
 const turnsText = (n) => (n ? `${n} turn${n === 1 ? '' : 's'}` : 'no turns yet');
@@ -27,7 +27,7 @@ export function createQueueView(root, send) {
     state = next;
     const m = state.meeting;
     const queue = m.queue;
-    const facilitates = isFacilitator(state) && m.phase !== 'ended';
+    const facilitates = canFacilitate(state);
     const who = (id) => {
       const p = findParticipant(state, id);
       return p ? [p.name, ATTENDANCE_LABELS[p.attendance] ?? p.attendance] : [id, ''];

@@ -1,7 +1,6 @@
-// The server's clock as this page estimates it (PROTOCOL.md "The client's clock"), so that every
-// screen counts down to the same deadline. An answer to `clock` was read between sending (t) and
-// receipt (t2): taken at the midpoint it is off by at most half the round trip, so the sample
-// with the shortest round trip wins. The local clock is passed in, for tests.
+// The server's clock as estimated here (PROTOCOL.md "The client's clock"), so that all screens
+// count down alike. A `clock` answer was read between sending (t) and receipt (t2): its midpoint
+// is off by at most half the round trip, so the shortest round trip wins.
 
 const KEEP = 5; // recent samples only: the local clock drifts, or is reset
 

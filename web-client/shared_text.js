@@ -1,8 +1,6 @@
-// One shared text (the goal, an item's title or notes) as this page holds it: text_client.js's
-// state machine plus the cid of its op in flight, the server's copy, and the user's unsaved edits
-// kept across a snapshot. Versions are meeting seqs: every event moves every text's version.
-// A change of what the user sees is returned as an op on the previous `text` (null: none), so
-// that the view can keep the caret where it belongs.
+// One shared text: text_client.js's state machine plus its op's cid, the server's copy, and the
+// user's unsaved edits kept across snapshots. Versions are meeting seqs. What the user sees
+// change is returned as an op on the previous `text` (or null), to keep the caret in place.
 
 import { TextDocumentClient } from './text_client.js';
 import { apply, codePointLength, compose, diff, transform } from './text_ot.js';
@@ -17,24 +15,21 @@ export function replaceAllOp(oldText, newText) {
   return op;
 }
 
-// Moves the user's pending edits `local` (an op on `base`, or null) onto `server`, a text the
-// server replaced under them. A snapshot carries no ops, so base → server is taken as one
-// replaced range: the others' text stays whole, the user's inserts survive, a delete of text
-// that changed meanwhile is dropped. Returns {send: the edits as an op on `server` (or null),
-// show: the op from what the user sees to apply(server, send)}; committed text first at a tie.
+// Moves pending edits `local` (an op on `base`, or null) onto `server`, a text replaced under
+// them. With no ops known, base → server is one replaced range: the others' text stays whole,
+// the user's inserts survive. Returns {send: edits on `server`, show: the op to display}.
 export function rebase(base, local, server) {
   const theirs = diff(base, server);
   if (!local?.length) return { send: null, show: theirs };
   return { send: transform(local, theirs, 'right'), show: transform(theirs, local, 'left') };
 }
 
-// Rejections after which this page's copy is not to be trusted (the op did not fit, or is too
-// old to merge): the text is reloaded from a snapshot. After others the copy is fine.
+// After these rejections the copy here is not to be trusted: reloaded from a snapshot.
 const RELOAD_CODES = new Set(['stale', 'bad_op']);
 
 export class SharedText {
-  // newCidPrefix(): a cid prefix unused on this page, taken anew whenever the state machine
-  // starts over: its inflightId starts over too, and a repeated cid would not be applied.
+  // A new cid prefix whenever the state machine (and its inflightId) starts over: a repeated
+  // cid would not be applied.
   constructor(text, version, newCidPrefix) {
     this.newCidPrefix = newCidPrefix;
     this.recovery = null;
@@ -55,13 +50,12 @@ export class SharedText {
   get pending() { return this.recovery !== null || this.client.inflight !== null; }
   get wantsToSend() { return !this.recovery && !this.frozen && this.client.inflight !== null && this.sentCid === null; }
 
-  // The user changed the field from `text` to `after`; `caret` (code points in `after`) settles
-  // which of repeated characters was typed. False when not taken (no change, or frozen).
+  // The user changed the field to `after`, `caret` in it; false when not taken.
   edit(after, caret) {
     const before = this.text;
     if (this.frozen || after === before) return false;
     const op = diff(before, after, caret);
-    // While recovering, edits pile up behind the old op in flight and are rebased later.
+    // While recovering, edits pile up to be rebased later.
     (this.recovery ? this.recovery.local : this.client).applyLocal(op);
     return true;
   }
@@ -81,8 +75,7 @@ export class SharedText {
     return { cid: this.sentCid, version: p.version, op: [...p.op] };
   }
 
-  // A text_edited of this text. Our own op comes back with its cid: that, not the `ack`, is the
-  // acknowledgement, so it lands in order with the others.
+  // Our own op comes back with its cid: that, not the `ack`, acknowledges it, in order.
   edited(ev, you) {
     this.confirmed = apply(this.confirmed, ev.data.op);
     if (this.sentCid !== null && ev.actor === you && ev.cid === this.sentCid) {
@@ -112,15 +105,12 @@ export class SharedText {
     return this.recovery ? this.settleRecovery() : null;
   }
 
-  // False when nothing is pending yet the state machine disagrees with the server: a bug,
-  // which a reload repairs.
+  // False on a bug (nothing pending, yet not the server's text), which a reload repairs.
   consistent() { return this.pending || this.client.text === this.confirmed; }
 
-  // A snapshot gives this text anew at `version`, keeping the user's pending edits. Not sent yet:
-  // rebased at once. Sent: applied or not is unknown until its cid is answered (it is resent:
-  // applied at most once; applied now, it comes back as a text_edited; before, its ack names a
-  // seq the snapshot has), so the typing meanwhile is rebased then (settleRecovery).
-  // A frozen text drops its pending edits instead.
+  // A snapshot at `version`, keeping pending edits: rebased at once if not sent; if sent, only
+  // its answer tells whether it was applied (resent, applied once), so typing meanwhile waits
+  // for it (settleRecovery). A frozen text drops its edits.
   snapshot(text, version) {
     const shown = this.text;
     if (this.frozen) {
@@ -137,23 +127,16 @@ export class SharedText {
     const { confirmed, sentCid } = this;
     this.start(text, version);
     if (!old.inflight) return this.adopt(confirmed, null);
-    if (sentCid === null) {
-      return this.adopt(confirmed, old.buffer ? compose(old.inflight, old.buffer) : old.inflight);
-    }
-    this.recovery = {
-      local: old, // takes the user's edits until the outcome is known, into its buffer
-      base: apply(confirmed, old.inflight), // what the buffer is based on
-      cid: sentCid,
-      ackSeq: null,
-      refused: false,
-    };
+    if (sentCid === null) return this.adopt(confirmed, old.buffer ? compose(old.inflight, old.buffer) : old.inflight);
+    // `local` takes the user's edits into its buffer until the outcome is known; `base` is what
+    // the buffer is based on.
+    this.recovery = { local: old, base: apply(confirmed, old.inflight), cid: sentCid, ackSeq: null, refused: false };
     return null;
   }
 
-  // Takes the user's edits `local` (an op on `base`) onto the fresh client's text.
   adopt(base, local) {
     const { send, show } = rebase(base, local, this.client.text);
-    if (send && send.length > 0) this.client.applyLocal(send);
+    if (send?.length) this.client.applyLocal(send);
     return nonEmpty(show);
   }
 
@@ -168,8 +151,8 @@ export class SharedText {
     return this.adopt(r.base, r.local.buffer);
   }
 
-  // The `ack` or `reject` of the edit_text `cid`. Returns {show, outcome}: 'none', 'reset'
-  // (refused: the text is the server's again) or 'reload' (refused: frozen until a snapshot).
+  // The answer to edit_text `cid`: {show, outcome: 'none', 'reset' (the server's text again) or
+  // 'reload' (frozen until a snapshot)}.
   answered(cid, reply) {
     const refused = reply.type !== 'ack';
     const r = this.recovery;
@@ -178,7 +161,7 @@ export class SharedText {
       else r.ackSeq = reply.seq;
       return { show: this.settleRecovery(), outcome: refused ? 'reset' : 'none' };
     }
-    // An ack changes nothing: the op counts as committed when its text_edited arrives.
+    // An ack changes nothing: its text_edited commits the op.
     if (!refused || cid !== this.sentCid) return { show: null, outcome: 'none' };
     // No way back from a refused op in flight (the buffer is built on it): pending edits go.
     if (RELOAD_CODES.has(reply.code)) {

@@ -15,7 +15,7 @@ export const TEXT_FIELDS = ['goal', 'title', 'notes'];
 
 export function createState() {
   return {
-    // seq of the last event the model includes; the next event to apply is version + 1.
+    // seq of the last event the model includes.
     version: 0,
     meeting: null,
     you: null,
@@ -38,8 +38,8 @@ export function applyWelcome(state, welcome) {
       participants: (m.participants || []).map((p) => ({ ...p })),
       items: (m.items || []).map((i) => ({ ...i })),
       votes: copyVotes(m.votes), // live votes, oldest first (votes.js)
-      updates: copyUpdates(m.updates), // partner-update slots (updates.js)
-      queue: copyQueue(m.queue), // speaking queue (queue.js)
+      updates: copyUpdates(m.updates),
+      queue: copyQueue(m.queue),
     };
     delete state.meeting.editing;
     state.version = welcome.version;
@@ -91,8 +91,7 @@ export function applyEditing(state, msg) {
   return true;
 }
 
-// The others editing one text now, in id order so that markers keep their places between
-// renders. Someone not (yet) in the list shows under their id.
+// The others editing one text, in id order so that markers keep their places between renders.
 export function editorsOf(state, field, itemId = null) {
   const you = state.you?.participantId;
   const out = [];
@@ -111,6 +110,8 @@ export const findItem = (state, id) => state.meeting?.items.find((i) => i.id ===
 export const me = (state) => state.you && findParticipant(state, state.you.participantId);
 export const role = (state) => state.you?.role ?? 'observer';
 export const isFacilitator = (state) => role(state) === 'facilitator';
+// The facilitator's controls: an ended meeting takes only set_phase.
+export const canFacilitate = (state) => isFacilitator(state) && state.meeting?.phase !== 'ended';
 
 // The server decides; the UI only avoids offering what would be refused.
 export const canEditItems = (state) => role(state) !== 'observer' && !!state.meeting && state.meeting.phase !== 'ended';

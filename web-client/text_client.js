@@ -1,10 +1,8 @@
-// One collaboratively edited field (README "Collaborative text"): the ot.js / Jupiter state
-// machine, synchronized → awaiting (one op in flight) → awaitingWithBuffer (later edits composed
-// behind it). `version` counts the committed ops `text` includes; the server transforms the op in
-// flight over those committed since, this client its copy over the same ops, so both agree.
-// The caller sends an op to send with `version` and a cid made from `inflightId`, the same cid on
-// every resend; feeds committed ops in order, the one with the in-flight cid to serverAck(), any
-// other to serverOp(). An op that transforming left empty is still committed: one version.
+// One shared field's ot.js / Jupiter state machine: one op in flight, later edits composed in a
+// buffer. The server transforms the op in flight over the ops committed since `version`, this
+// client its copy over the same ops, so both agree. The caller sends with `version` and a cid
+// made from `inflightId` (the same on resends), and feeds committed ops in order: the own one to
+// serverAck(), others to serverOp(). An op transformed to nothing still counts one version.
 
 import { apply, check, compose, normalize, toCodePointIndex, toUtf16Index, transform, transformPosition } from './text_ot.js';
 
@@ -16,7 +14,7 @@ export class TextDocumentClient {
     this.version = version;
     this.inflight = null;
     this.buffer = null;
-    // Grows by one each time an op is put in flight; distinguishes a resend from a new op.
+    // Tells a resend from a new op.
     this.inflightId = 0;
   }
 
@@ -25,8 +23,7 @@ export class TextDocumentClient {
     return this.buffer ? 'awaitingWithBuffer' : 'awaiting';
   }
 
-  // The user's edit, an op on `text`, applied to it. Returns the op to send now, or null (it
-  // waits behind the op in flight, or changes nothing).
+  // The user's edit, an op on `text`. Returns the op to send now, or null.
   applyLocal(op) {
     // Applied before normalizing drops a trailing retain, which checks that the op fits.
     const text = apply(this.text, op);
@@ -69,10 +66,9 @@ export class TextDocumentClient {
     return incoming;
   }
 
-  // After a reconnect, once the missed ops are in: the op in flight to send again, {op, version,
-  // id} (same id: same cid), or null; the buffer waits for serverAck(). An op in flight reduced
-  // to nothing cannot be sent: the buffer takes its place under a new id (should the server have
-  // committed the old one, it arrives as an empty op with an unknown cid, for serverOp()).
+  // After a reconnect: the op in flight to resend, {op, version, id}, or null. One reduced to
+  // nothing cannot be sent: the buffer takes its place under a new id (if the server had it,
+  // it comes back as an empty op under an unknown cid).
   pendingToResend() {
     if (this.inflight && this.inflight.length === 0) {
       const next = this.buffer;

@@ -4,8 +4,7 @@
 import { moveSelection } from './text_client.js';
 import { toCodePointIndex } from './text_ot.js';
 
-// Wires `control` to the text `key`. texts() is the session's TextSync (or null between
-// sessions); focus(target) tells the others what this user edits: {field, itemId} or null.
+// Wires `control` to text `key`. texts(): the session's TextSync or null; focus(target or null).
 export function bindSharedText(control, key, target, { texts, focus }) {
   control.addEventListener('input', () => {
     const sync = texts();

@@ -1,10 +1,8 @@
-// Operational transformation of plain text (README "Collaborative text"), the model of
-// `ot-text-unicode`; protocol/vectors/ot/ holds the C++ core (server/core/text_ot.*) to the same
-// results. An op is an array: N retains N, "S" inserts S, {"d": N} deletes N, in code points (an
-// emoji counts 1); the rest of the text is retained. Every function returns normal form (no
-// empty components, no two adjacent of one kind, no trailing retain, an insert before an adjacent
-// delete) and normalizes its inputs, so that equal effects are written alike and the tie-break
-// does not depend on whether a caller wrote [{"d":1},"x"] or ["x",{"d":1}].
+// Plain-text OT as in `ot-text-unicode`, held to the C++ core's results by protocol/vectors/ot/.
+// An op: N retains, "S" inserts, {"d": N} deletes, in code points; the rest is retained. Results
+// are in normal form (no empty parts, no two adjacent of one kind, no trailing retain, an insert
+// before an adjacent delete) and inputs are normalized, so the tie-break cannot depend on how a
+// caller wrote an op.
 
 const RETAIN = 'retain';
 const INSERT = 'insert';
@@ -33,8 +31,7 @@ export function codePointLength(str) {
   return n;
 }
 
-// Code point index of a UTF-16 offset (textarea.selectionStart). An offset inside a pair (a
-// stale one) rounds down to before it, so that the caret never lands inside a character.
+// Code point index of a UTF-16 offset; one inside a pair rounds down (no caret mid-character).
 export function toCodePointIndex(str, utf16Index) {
   requireIndex(utf16Index, str.length, 'UTF-16 index');
   let cp = 0;
@@ -83,11 +80,9 @@ function componentProblem(c) {
 }
 
 function describe(value) {
-  if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
+  return value && typeof value === 'object' ? 'an object' : String(value);
 }
 
 // Throws on a malformed op; returns it otherwise.
@@ -110,8 +105,7 @@ export function isValid(op) {
 
 // --- Building normalized ops
 
-// Appends components keeping the op normalized, so that transform and compose can emit pieces
-// in whatever order their walk meets them.
+// Keeps the op normalized as pieces come, in whatever order transform and compose meet them.
 class OpBuilder {
   op = [];
 
@@ -135,16 +129,10 @@ class OpBuilder {
   insert(s) {
     if (s.length === 0) return;
     const { op } = this;
-    const last = op.length - 1;
-    // An insert after a delete moves in front of it (same result, one canonical order).
-    if (last >= 0 && kindOf(op[last]) === DELETE) {
-      if (last >= 1 && kindOf(op[last - 1]) === INSERT) op[last - 1] += s;
-      else op.splice(last, 0, s);
-    } else if (last >= 0 && kindOf(op[last]) === INSERT) {
-      op[last] += s;
-    } else {
-      op.push(s);
-    }
+    // An insert after a delete goes in front of it (same result, one order).
+    const at = this.lastIs(DELETE) ? op.length - 1 : op.length;
+    if (at > 0 && kindOf(op[at - 1]) === INSERT) op[at - 1] += s;
+    else op.splice(at, 0, s);
   }
 
   delete(n) {
@@ -168,11 +156,12 @@ export function normalize(op) {
 
 // Walks an op piece by piece; past the end it yields retains (the implicit rest of the text).
 class OpReader {
+  index = 0;
+  used = 0; // code points of the current component already taken
+  chars = null; // code points of the current insert, split once on first partial take
+
   constructor(op) {
     this.op = op;
-    this.index = 0;
-    this.used = 0; // code points of the current component already taken
-    this.chars = null; // code points of the current insert, split once on first partial take
   }
 
   done() { return this.index >= this.op.length; }
@@ -203,8 +192,7 @@ class OpReader {
 
 // --- Apply, transform, compose
 
-// Checked as given, trailing retain included: an op past the end was made on another text, and
-// applying it would hide that two copies drifted apart.
+// Checked with its trailing retain: an op past the end was made on another text (drifted copies).
 export function apply(doc, op) {
   if (typeof doc !== 'string') throw new TypeError(`a document must be a string, got ${describe(doc)}`);
   if (!isWellFormed(doc)) throw new TypeError('the document contains a lone surrogate');
@@ -231,9 +219,8 @@ export function apply(doc, op) {
 
 const SIDES = new Set(['left', 'right']);
 
-// op' to apply after `other`, both made on one document. At one place the 'left' op's insert
-// goes first. Text inserted in a range `other` deletes survives where the range was; a range
-// both delete is deleted once.
+// op' to apply after `other` (both on one text). At one place the 'left' insert goes first;
+// an insert in a range `other` deletes survives; a range both delete goes once.
 export function transform(op, other, side) {
   if (!SIDES.has(side)) throw new TypeError(`side must be 'left' or 'right', got ${describe(side)}`);
   const mine = new OpReader(normalize(op));
@@ -294,9 +281,8 @@ export function compose(a, b) {
   return out.done();
 }
 
-// Where a caret at code point `pos` is after `op`. Text inserted at the caret goes after it,
-// unless `isOwn` (the owner's own typing: the caret follows it). A caret in a deleted range
-// moves to where it was. Same as transform() of an insert at `pos`, side 'right' if isOwn.
+// Where a caret at `pos` is after `op`: inserts at it go after it unless `isOwn` (the owner's
+// typing, which it follows), as transform() would place an insert there.
 export function transformPosition(pos, op, isOwn = false) {
   requireIndex(pos, Number.MAX_SAFE_INTEGER, 'caret position');
   let at = 0; // position in the document before the op
@@ -319,10 +305,8 @@ export function transformPosition(pos, op, isOwn = false) {
   return moved;
 }
 
-// The op that turns `before` into `after`, as one replaced range. Repeated characters make it
-// ambiguous ("aa" -> "aaa"); `caret` (code points in `after`) settles it: typing and pasting
-// leave it after the new text, deleting where the text was, so the unchanged tail is at most
-// what follows it.
+// `before` → `after` as one replaced range. For repeated characters ("aa" → "aaa") the `caret`
+// in `after` settles where: the unchanged tail is at most what follows it.
 export function diff(before, after, caret) {
   const a = Array.from(before);
   const b = Array.from(after);

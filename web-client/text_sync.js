@@ -9,9 +9,8 @@ export function textKey(field, itemId) {
 
 const LABELS = { goal: 'the goal', title: 'the action item', notes: 'the notes' };
 
-// At most one edit_text per this many ms. On a fast link the server reports each op back
-// before the next keystroke; spacing keeps a fast typist well under the server's 20 commands
-// per second (more keystrokes are composed into each op meanwhile).
+// Spacing of edit_text: on a fast link each op returns before the next keystroke; this keeps a
+// fast typist under the server's 20 commands per second.
 export const MIN_SEND_INTERVAL_MS = 80;
 
 export class TextSync {
@@ -88,8 +87,7 @@ export class TextSync {
     this.flush();
   }
 
-  // The user typed: field `key` holds `after`, caret at code point `caret`. False when not
-  // taken; the field should then show text(key) again.
+  // The user typed; false when not taken (the field shows text(key) again).
   localEdit(key, after, caret) {
     const f = this.fields.get(key);
     if (!f) return false;
@@ -104,8 +102,8 @@ export class TextSync {
     return true;
   }
 
-  // Runs one change of a text and reports what the user sees change. A state machine that
-  // throws (an op that does not fit: the copies drifted apart) is frozen and reloaded.
+  // Runs a change and reports what the user sees change. A throw (the copies drifted apart)
+  // freezes the text until a reload.
   update(key, f, change) {
     const before = f.shared.text;
     let op;

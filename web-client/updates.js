@@ -1,6 +1,5 @@
-// Partner updates and the agenda's order in the model (PROTOCOL.md "Partner updates", "Agenda
-// order"): events folded into meeting.updates and meeting.sections, and pure helpers for the
-// view. `now` is always the server's time (server_clock.js).
+// Partner updates and the agenda's order in the model (meeting.updates, meeting.sections) and
+// pure helpers for the view; `now` is the server's time (server_clock.js).
 
 export const WARNING_AT = 0.8; // share of the budget used from which a slot warns
 export const TIME_SIGNAL_MS = 3000; // how long "Time" shows before the overrun counter
@@ -27,7 +26,7 @@ function set(m, d, fields) {
 }
 const ENDED = { usedMs: undefined, overrunMs: undefined, endReason: undefined };
 
-// Handlers (meeting, data, event), merged into state.js's.
+// Handlers (meeting, data, event), merged into state.js's; `set` returns the slot or undefined.
 export const UPDATE_EVENTS = {
   slot_added(m, d) {
     const slot = {
@@ -44,13 +43,11 @@ export const UPDATE_EVENTS = {
     const s = findSlot(m, d.slotId);
     if (s) m.updates.slots = place(m.updates.slots, s, d.index);
   },
-  slot_removed(m, d) {
-    m.updates.slots = m.updates.slots.filter((s) => s.id !== d.slotId);
-  },
+  slot_removed(m, d) { m.updates.slots = m.updates.slots.filter((s) => s.id !== d.slotId); },
   // Also a skipped slot started again: how it ended no longer holds.
-  slot_started: (m, d) => { set(m, d, { state: 'running', deadline: d.deadline, expired: false, remainingMs: undefined, ...ENDED }); },
-  slot_paused: (m, d) => { set(m, d, { state: 'paused', remainingMs: d.remainingMs, deadline: undefined }); },
-  slot_resumed: (m, d) => { set(m, d, { state: 'running', deadline: d.deadline, remainingMs: undefined }); },
+  slot_started: (m, d) => set(m, d, { state: 'running', deadline: d.deadline, expired: false, remainingMs: undefined, ...ENDED }),
+  slot_paused: (m, d) => set(m, d, { state: 'paused', remainingMs: d.remainingMs, deadline: undefined }),
+  slot_resumed: (m, d) => set(m, d, { state: 'running', deadline: d.deadline, remainingMs: undefined }),
   slot_extended(m, d, ev) {
     const s = findSlot(m, d.slotId);
     if (!s) return;
@@ -60,13 +57,10 @@ export const UPDATE_EVENTS = {
     // Time given back: the slot can expire again.
     if (remainingMs(s, ev.at) > 0) s.expired = false;
   },
-  slot_expired: (m, d) => { set(m, d, { expired: true }); },
-  slot_ended: (m, d) => {
-    set(m, d, { state: d.state, usedMs: d.usedMs, overrunMs: d.overrunMs, endReason: d.reason, deadline: undefined, remainingMs: undefined });
-  },
-  auto_advance_set(m, d) {
-    m.updates.autoAdvance = Boolean(d.on);
-  },
+  slot_expired: (m, d) => set(m, d, { expired: true }),
+  slot_ended: (m, d) =>
+    set(m, d, { state: d.state, usedMs: d.usedMs, overrunMs: d.overrunMs, endReason: d.reason, deadline: undefined, remainingMs: undefined }),
+  auto_advance_set(m, d) { m.updates.autoAdvance = Boolean(d.on); },
   section_moved(m, d) {
     const s = m.sections.find((x) => x.id === d.section);
     if (s) m.sections = place(m.sections, s, d.index);

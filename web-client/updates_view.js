@@ -1,10 +1,9 @@
-// The Partner updates section (PROTOCOL.md "Partner updates"): the slots for everyone, the
-// active slot's countdown, the facilitator's controls, and the warning when partner updates
-// come before the action items. The countdown is the deadline minus the server's time as
-// estimated here, redrawn five times a second: no screen waits for an event to say "Time".
+// The Partner updates section: the slots, the active one's countdown (its deadline minus the
+// server's time, redrawn five times a second: no event is awaited to say "Time"), the
+// facilitator's controls, and the warning when partner updates come before the action items.
 
-import { h, byTestId, runCommand, setText, syncRows } from './dom.js';
-import { isFacilitator } from './state.js';
+import { h, byTestId, moveButtons, runCommand, setText, syncRows } from './dom.js';
+import { canFacilitate } from './state.js';
 import { session } from './session.js';
 import {
   activeSlot, announcement, canStart, formatDuration, partnerUpdatesBeforeItems, remainingMs, slotPhase, updatesAfterItems,
@@ -40,11 +39,8 @@ export function createUpdatesView(root, send, now) {
   function beep() {
     if (!audio || !sound.checked) return;
     audio.resume();
-    const tone = audio.createOscillator();
-    const gain = audio.createGain();
-    gain.gain.value = 0.2;
-    tone.frequency.value = 880;
-    tone.connect(gain).connect(audio.destination);
+    const tone = new OscillatorNode(audio, { frequency: 880 });
+    tone.connect(new GainNode(audio, { gain: 0.2 })).connect(audio.destination);
     tone.start();
     tone.stop(audio.currentTime + 0.3);
   }
@@ -71,16 +67,15 @@ export function createUpdatesView(root, send, now) {
   }
 
   function createRow(s) {
-    const tool = (label, type, extra) => h('button', { onclick: () => run({ type, slotId: s.id, ...extra?.() }) }, label);
-    const index = () => slots().findIndex((x) => x.id === s.id);
+    const tool = (label, type) => h('button', { onclick: () => run({ type, slotId: s.id }) }, label);
+    const [up, down] = moveButtons('slot', () => slots().findIndex((x) => x.id === s.id), (index) => run({ type: 'move_slot', slotId: s.id, index }));
     const row = {
+      up, down,
       org: h('strong', { testid: 'slot-organisation' }),
       speaker: h('span', { testid: 'slot-speaker' }),
       time: h('span', { class: 'badge', testid: 'slot-time' }),
       state: h('span', { class: 'badge', testid: 'slot-state' }),
       result: h('p', { testid: 'slot-result' }),
-      up: tool('Move earlier', 'move_slot', () => ({ index: Math.max(0, index() - 1) })),
-      down: tool('Move later', 'move_slot', () => ({ index: index() + 1 })),
       start: tool('Start', 'start_slot'),
       skip: tool('Skip', 'skip_slot'),
       remove: tool('Remove', 'remove_slot'),
@@ -131,7 +126,7 @@ export function createUpdatesView(root, send, now) {
   function render(next) {
     state = next;
     const m = state.meeting;
-    const facilitates = isFacilitator(state) && m.phase !== 'ended';
+    const facilitates = canFacilitate(state);
     q('order-warning').hidden = !partnerUpdatesBeforeItems(m.sections);
     q('order-fix').hidden = q('slot-facilitator').hidden = !facilitates;
     q('slot-auto').checked = m.updates.autoAdvance;

@@ -3,11 +3,11 @@
 // screen shows the same meeting. The goal and the items' titles and notes show the shared texts
 // instead (text_sync.js): the server's text with this user's typing on top.
 
-import { h, byTestId, copyField, field, setText, setValueUnlessFocused, syncRows, toast } from './dom.js';
+import { h, byTestId, copyField, field, moveButtons, setText, setValueUnlessFocused, syncRows, toast } from './dom.js';
 import { renderMarkers } from './editing_markers.js';
 import { createQueueView } from './queue_view.js';
 import {
-  ATTENDANCE_LABELS, ITEM_STATUSES, PHASES, STATUS_LABELS, canEditItems, editorsOf, isFacilitator, me, role,
+  ATTENDANCE_LABELS, ITEM_STATUSES, PHASES, STATUS_LABELS, canEditItems, canFacilitate, editorsOf, isFacilitator, me, role,
 } from './state.js';
 import { bindSharedText, showTextChange, syncControl } from './text_controls.js';
 import { textKey } from './text_sync.js';
@@ -17,41 +17,17 @@ import { createVotesView } from './vote_view.js';
 
 const PHASE_LABELS = { lobby: 'Lobby', live: 'Live', ended: 'Ended' };
 const ROLE_LABELS = { facilitator: 'Facilitator', member: 'Member', observer: 'Observer' };
-const CONN_LABELS = {
-  idle: 'Connecting…', connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', stopped: 'Disconnected',
-};
+const CONN_LABELS = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', stopped: 'Disconnected' };
 // How long the delete button waits for its confirming second click.
 const DELETE_CONFIRM_MS = 4000;
-
-// Edits this user sent that the model does not show yet: meanwhile the field keeps what the
-// user typed instead of flicking back to the old value.
-class OwnEdits {
-  byField = new Map(); // field key -> {seq}: seq of the event, once acked
-
-  start(key) {
-    const entry = { seq: null };
-    this.byField.set(key, entry);
-    return entry;
-  }
-
-  settle(key, entry, reply) {
-    if (this.byField.get(key) !== entry) return; // a newer edit of the field took over
-    if (reply.type === 'ack') entry.seq = reply.seq;
-    else this.byField.delete(key);
-  }
-
-  holds(key, version) {
-    const entry = this.byField.get(key);
-    if (entry?.seq != null && version >= entry.seq) this.byField.delete(key);
-    return this.byField.has(key);
-  }
-}
 
 // send(command, options): Connection.send of the running session; now(): the server's time.
 export function createMeetingView(send, now) {
   const root = document.getElementById('screen-meeting');
   const q = (testid) => byTestId(testid, root);
-  const edits = new OwnEdits();
+  // Edits this user sent that the model does not show yet: field key -> {seq} (of the event, once
+  // acked). Meanwhile the field keeps what the user typed instead of flicking back.
+  const ownEdits = new Map();
   const rows = new Map(); // itemId -> the controls of its row
   let state = null;
   let texts = null; // the session's TextSync
@@ -63,13 +39,7 @@ export function createMeetingView(send, now) {
   // Tells the others which text this user is in ({field, itemId}) or none (null). A refusal
   // (an item deleted meanwhile) matters to no one, so it stays quiet.
   function sendFocus(target) {
-    if (!texts) return;
-    const command = { type: 'focus' };
-    if (target) {
-      command.field = target.field;
-      if (target.itemId) command.itemId = target.itemId;
-    }
-    send(command, { quiet: true });
+    if (texts) send({ type: 'focus', field: target?.field, itemId: target?.itemId ?? undefined }, { quiet: true });
   }
 
   function bindText(control, field, itemId = null) {
@@ -121,18 +91,24 @@ export function createMeetingView(send, now) {
   // Shows the model's value unless the user is in the control or has an edit of it outstanding;
   // the render after its blur catches it up.
   function show(control, key, value) {
-    if (!edits.holds(key, state.version)) setValueUnlessFocused(control, value ?? '');
+    const edit = ownEdits.get(key);
+    if (edit?.seq != null && state.version >= edit.seq) ownEdits.delete(key);
+    if (!ownEdits.has(key)) setValueUnlessFocused(control, value ?? '');
   }
 
   function commit(key, command) {
-    const entry = edits.start(key);
+    const edit = { seq: null };
+    ownEdits.set(key, edit);
     send(command).then((reply) => {
-      edits.settle(key, entry, reply);
+      if (ownEdits.get(key) === edit) { // else a newer edit of the field took over
+        if (reply.type === 'ack') edit.seq = reply.seq;
+        else ownEdits.delete(key);
+      }
       render();
     });
   }
 
-  // Text fields are replaced whole when the user leaves them (the `change` event), not per key.
+  // Other text fields are set whole when the user leaves them (`change`).
   function onTextCommit(control, key, makeCommand, required) {
     control.addEventListener('change', () => {
       const value = control.value.trim();
@@ -151,12 +127,9 @@ export function createMeetingView(send, now) {
   const sectionTools = new Map(); // section id -> {box, up, down}
   function toolsOf(sec, id) {
     if (!sectionTools.has(id)) {
-      const move = (testid, label, step) => h('button', {
-        testid, onclick: () =>
-          send({ type: 'move_section', section: id, index: state.meeting.sections.findIndex((s) => s.id === id) + step }),
-      }, label);
-      const t = { up: move('section-up', 'Move section up', -1), down: move('section-down', 'Move section down', 1) };
-      t.box = h('div', { class: 'item-tools' }, t.up, t.down);
+      const [up, down] = moveButtons('section', () => state.meeting.sections.findIndex((s) => s.id === id),
+        (index) => send({ type: 'move_section', section: id, index }));
+      const t = { up, down, box: h('div', { class: 'item-tools' }, up, down) };
       sec.querySelector('.section-title').after(t.box);
       sectionTools.set(id, t);
     }
@@ -166,7 +139,7 @@ export function createMeetingView(send, now) {
   function renderSections(m) {
     const container = q('sections');
     const listed = new Set();
-    const arrange = isFacilitator(state) && m.phase !== 'ended';
+    const arrange = canFacilitate(state);
     m.sections.forEach((s, index) => {
       listed.add(s.id);
       let sec = container.querySelector(`:scope > [data-section="${CSS.escape(s.id)}"]`);
@@ -247,11 +220,7 @@ export function createMeetingView(send, now) {
     const owner = h('input', { testid: 'item-owner', maxlength: '100', autocomplete: 'off' });
     const due = h('input', { testid: 'item-due', type: 'date' });
     const status = h('select', { testid: 'item-status' }, ITEM_STATUSES.map((s) => h('option', { value: s }, STATUS_LABELS[s])));
-    const tool = (testid, arrow, label, index) => h('button', {
-      testid, onclick: () => send({ type: 'move_item', itemId: id, index: index() }),
-    }, h('span', { 'aria-hidden': 'true' }, `${arrow} `), label);
-    const up = tool('item-move-up', '↑', 'Move up', () => Math.max(0, indexOf(id) - 1));
-    const down = tool('item-move-down', '↓', 'Move down', () => indexOf(id) + 1);
+    const [up, down] = moveButtons('item', () => indexOf(id), (index) => send({ type: 'move_item', itemId: id, index }));
     const del = h('button', { class: 'danger', testid: 'item-delete' }, 'Delete');
     const tools = h('div', { class: 'item-tools' }, up, down, del);
     const li = h('li', { class: 'item', testid: 'item', 'data-item-id': id },
@@ -260,7 +229,6 @@ export function createMeetingView(send, now) {
       h('label', { class: 'field item-notes-field' }, h('span', { class: 'field-label' }, 'Notes', notesMarkers), notes),
       tools);
 
-    // Title and notes are shared texts, edited by everyone at once; the rest is set whole.
     bindText(title, 'title', id);
     bindText(notes, 'notes', id);
     onTextCommit(owner, `${id}.owner`, (v) => ({ type: 'update_item', itemId: id, owner: v }));
@@ -299,7 +267,7 @@ export function createMeetingView(send, now) {
       for (const f of ['owner', 'due', 'status']) show(row[f], `${item.id}.${f}`, item[f]);
       row.li.dataset.status = item.status;
       for (const control of [row.title, row.notes, row.owner, row.due, row.status]) control.disabled = !editable;
-      row.tools.hidden = !isFacilitator(state) || m.phase === 'ended';
+      row.tools.hidden = !canFacilitate(state);
       row.up.disabled = index === 0;
       row.down.disabled = index === m.items.length - 1;
     };
@@ -341,8 +309,8 @@ export function createMeetingView(send, now) {
       p.id === youId ? h('span', { class: 'you' }, ' (you)') : null,
       p.organisation ? h('span', { class: 'org', testid: 'participant-organisation' }, p.organisation) : null),
     h('span', { class: 'badges' },
-      badge(`att att-${p.attendance}`, 'participant-attendance', ATTENDANCE_LABELS[p.attendance] ?? p.attendance),
-      badge(`role role-${p.role}`, 'participant-role', ROLE_LABELS[p.role] ?? p.role)))));
+      badge(`att-${p.attendance}`, 'participant-attendance', ATTENDANCE_LABELS[p.attendance] ?? p.attendance),
+      badge(`role-${p.role}`, 'participant-role', ROLE_LABELS[p.role] ?? p.role)))));
     const online = m.participants.filter((p) => p.online).length;
     q('participant-count').textContent = `${online} of ${m.participants.length} online`;
   }

@@ -2,26 +2,21 @@
 // to the model: the viewer's own ballot once acked (setOwnBallot).
 
 import { h, byTestId, field, renderList, runCommand, setText, syncRows, toast } from './dom.js';
-import { ITEM_STATUSES, STATUS_LABELS, isFacilitator } from './state.js';
+import { ITEM_STATUSES, STATUS_LABELS, canFacilitate } from './state.js';
 import {
-  CONSENT_CHOICES, FIST_VALUES, buildOpenVote, canResolve, canVote, checkBallot, choiceLabel,
-  describeBallot, dotsPerItem, dotsUsed, eligibleCount, isGuest, isOpen, notVoted,
-  secondsLeft, setOwnBallot, shownTallies, tallyRows, voterName,
+  CONSENT_CHOICES, FIST_VALUES, buildOpenVote, canResolve, canVote, checkBallot, choiceLabel, describeBallot, dotsPerItem,
+  dotsUsed, eligibleCount, isGuest, isOpen, notVoted, secondsLeft, setOwnBallot, shownTallies, tallyRows, voterName,
 } from './votes.js';
 
 const METHOD_LABELS = { consent: 'Consent', fist: 'Fist of five', dots: 'Dot voting' };
 const CLOSED = { facilitator: 'Closed by the facilitator.', deadline: 'Time was up.', all_voted: 'Everyone voted.', meeting_ended: 'The meeting ended.' };
 
-const itemTitle = (m, id) => {
-  const item = m.items.find((i) => i.id === id);
-  return item ? item.title || '(untitled)' : '(deleted)';
-};
+const itemTitle = (m, id) => (m.items.find((i) => i.id === id)?.title ?? '(deleted)') || '(untitled)';
 
 // A number input per item of a dot vote; read() is the ballot {dots}.
 function dotInputs(vote, testid) {
   const rows = vote.itemIds.map((id) => ({
-    id,
-    name: h('span', { class: 'field-label' }),
+    id, name: h('span', { class: 'field-label' }),
     input: h('input', { type: 'number', min: '0', max: String(dotsPerItem(vote)), value: '0', testid, 'data-item-id': id }),
   }));
   return {
@@ -64,7 +59,7 @@ export function createVotesView(root, send, now) {
   });
 
   function renderForm(m) {
-    openBox.hidden = !isFacilitator(state) || m.phase === 'ended';
+    openBox.hidden = !canFacilitate(state);
     if (openBox.hidden) return;
     const items = m.items.map((i) => [i.id, itemTitle(m, i.id)]);
     const chosen = itemSelect.value;
@@ -81,8 +76,8 @@ export function createVotesView(root, send, now) {
     run({ type: 'cast_ballot', voteId: c.id, ballot }, c.error, () => setOwnBallot(state, c.id, ballot) && render(state));
   }
 
-  // Ballot controls (`who` 'ballot': the viewer's own; 'record': a show of hands), passing each
-  // ballot to onBallot after the checks: {node, update(vote, titleOf)}.
+  // Ballot controls (`who`: 'ballot', the viewer's own, or 'record', a show of hands); a checked
+  // ballot goes to onBallot.
   function ballotControls(vote, c, who, onBallot) {
     const give = (ballot) => {
       const problem = checkBallot(vote, ballot);
@@ -135,7 +130,7 @@ export function createVotesView(root, send, now) {
     };
   }
 
-  // The facilitator's "record a show of hands" of an open vote: whose hand, then the ballot.
+  // The facilitator records a show of hands: whose hand, then the ballot.
   function recordForm(vote, c) {
     const who = h('select', { testid: 'record-who' });
     const name = h('input', { testid: 'record-name', maxlength: '60', autocomplete: 'off' });
@@ -275,14 +270,14 @@ export function createVotesView(root, send, now) {
         recorded ? h('em', { testid: 'ballot-recorded' }, ' · recorded by the facilitator') : null));
     c.ballots.hidden = !ballots.length;
 
-    const live = isFacilitator(state) && open && m.phase !== 'ended';
+    const live = canFacilitate(state) && open;
     c.close.hidden = c.record.node.hidden = !live;
     if (live) c.record.update(m, titleOf);
     c.resolve.hidden = !canResolve(state, vote);
     c.tools.hidden = !live && c.resolve.hidden;
   }
 
-  // Deadlines count down in seconds of the server's clock; at 0 the ballot waits for vote_closed.
+  // Seconds to the deadline by the server's clock; at 0 the ballot waits for vote_closed.
   function tick() {
     let running = false;
     for (const c of cards.values()) {
@@ -294,8 +289,8 @@ export function createVotesView(root, send, now) {
       c.countdown.dataset.seconds = String(s);
       c.ballot.node.disabled = s === 0;
     }
-    if (running && !ticker) ticker = setInterval(tick, 1000);
-    if (!running && ticker) ticker = clearInterval(ticker);
+    if (running) ticker ??= setInterval(tick, 1000);
+    else ticker = clearInterval(ticker);
   }
 
   function render(next) {

@@ -29,7 +29,6 @@ function counted(m, d) {
   return vote;
 }
 
-// A non-observer who joins while a vote is open may vote in it.
 export function addJoinerToVotes(m, p) {
   if (p.role === 'observer') return;
   for (const vote of m.votes || []) {
@@ -127,11 +126,10 @@ export function canResolve(state, vote) {
 // Whole seconds to the deadline, 0 once past; `now` (an estimate) not before the opening.
 export const secondsLeft = (v, now) => Math.max(0, Math.ceil((v.deadline - Math.max(now, v.openedAt || 0)) / 1000));
 
-// The server's tallies, zeros (tallyRows) for a live vote nobody has voted in, null while hidden.
+// The tallies, {} (zeros) for a live vote nobody voted in yet, null while hidden.
 export const shownTallies = (v) => v.tallies ?? (v.results === 'live' && isOpen(v) ? {} : null);
 
-// Rows [{key, count}] in a fixed order: consent choices (block when allowed or counted),
-// fists 0-5, the vote's items.
+// Rows [{key, count}] in a fixed order (block only when allowed or counted).
 export function tallyRows(vote, t) {
   if (vote.method === 'consent') {
     return CONSENT_CHOICES.filter((c) => c !== 'block' || vote.allowBlock || t.block > 0)
@@ -153,7 +151,7 @@ export function describeBallot(vote, b, titleOf) {
 export const dotsPerItem = (vote) => vote.dotsPerItem ?? vote.dotBudget;
 export const dotsUsed = (b) => Object.values(b?.dots || {}).reduce((a, n) => a + n, 0);
 
-// Why the server would refuse a ballot (bad_ballot), or null. The server decides for real.
+// Why the server would refuse a ballot (bad_ballot), or null.
 export function checkBallot(vote, b) {
   if (vote.method === 'consent') return b.choice === 'block' && !b.reason ? 'A block needs a reason.' : null;
   if (vote.method !== 'dots') return null;
