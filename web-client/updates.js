@@ -24,7 +24,6 @@ function set(m, d, fields) {
   for (const [k, v] of Object.entries(s ? fields : {})) if (v === undefined) delete s[k]; else s[k] = v;
   return s;
 }
-const ENDED = { usedMs: undefined, overrunMs: undefined, endReason: undefined };
 
 // Handlers (meeting, data, event), merged into state.js's; `set` returns the slot or undefined.
 export const UPDATE_EVENTS = {
@@ -45,7 +44,9 @@ export const UPDATE_EVENTS = {
   },
   slot_removed(m, d) { m.updates.slots = m.updates.slots.filter((s) => s.id !== d.slotId); },
   // Also a skipped slot started again: how it ended no longer holds.
-  slot_started: (m, d) => set(m, d, { state: 'running', deadline: d.deadline, expired: false, remainingMs: undefined, ...ENDED }),
+  slot_started: (m, d) => set(m, d, {
+    state: 'running', deadline: d.deadline, expired: false, remainingMs: undefined, usedMs: undefined, overrunMs: undefined, endReason: undefined,
+  }),
   slot_paused: (m, d) => set(m, d, { state: 'paused', remainingMs: d.remainingMs, deadline: undefined }),
   slot_resumed: (m, d) => set(m, d, { state: 'running', deadline: d.deadline, remainingMs: undefined }),
   slot_extended(m, d, ev) {
