@@ -1,15 +1,15 @@
 // The Partner updates section: the slots, the active one's countdown (its deadline minus the
-// server's time, redrawn five times a second: no event is awaited to say "Time"), the
-// facilitator's controls, and the warning when partner updates come before the action items.
+// server's time, redrawn on whole seconds by countdown.js: no event is awaited to say "Time"),
+// the facilitator's controls, and the warning when partner updates come before the action items.
 
 import { h, byTestId, moveButtons, runCommand, setText, syncRows } from './dom.js';
+import { Countdown } from './countdown.js';
 import { canFacilitate } from './state.js';
 import { session } from './session.js';
 import {
   activeSlot, announcement, canStart, formatDuration, partnerUpdatesBeforeItems, remainingMs, slotPhase, updatesAfterItems,
 } from './updates.js';
 
-const TICK_MS = 200;
 const STATE_LABELS = { pending: 'Up next', running: 'Speaking', paused: 'Paused', done: 'Done', skipped: 'Skipped' };
 // Said in words as well as in colour.
 const PHASE_LABELS = { normal: 'Time left', warning: 'Almost time', time: 'Time', overrun: 'Over time' };
@@ -25,7 +25,7 @@ export function createUpdatesView(root, send, now) {
     ['list', 'error', 'active', 'countdown', 'status', 'announce', 'sound', 'add-form'].map((k) => q(`slot-${k}`));
   const rows = new Map(); // slotId -> row
   let state = null;
-  let ticker = null;
+  const clock = new Countdown(now, () => tick());
   let last = null; // {id, left} at the previous tick, for the announcements
   let audio = null;
   const run = (command, onAck) => runCommand(send, command, error, onAck);
@@ -104,11 +104,9 @@ export function createUpdatesView(root, send, now) {
     row.remove.hidden = s.state !== 'pending' && s.state !== 'skipped';
   }
 
-  // The active slot's countdown, every TICK_MS while it runs.
   function tick() {
     const slot = state && activeSlot(state.meeting.updates);
     active.hidden = !slot;
-    if (slot?.state !== 'running') ticker = clearInterval(ticker);
     if (!slot) return (last = null);
     const t = now();
     const left = remainingMs(slot, t);
@@ -120,7 +118,6 @@ export function createUpdatesView(root, send, now) {
     last = { id: slot.id, left };
     if (said) announcer.textContent = said;
     if (said === 'Time') beep();
-    if (slot.state === 'running') ticker ??= setInterval(tick, TICK_MS);
   }
 
   function render(next) {
@@ -140,6 +137,7 @@ export function createUpdatesView(root, send, now) {
       active.querySelector('[data-command=resume_slot]').hidden = slot.state !== 'paused';
     }
     tick();
+    clock.follow(slot?.state === 'running' ? slot.deadline : null);
   }
 
   return { render };

@@ -91,7 +91,9 @@ class SlotDecider {
   }
   Drafts operator()(const RemoveSlot& c) const {
     const PartnerSlot& s = require(c.slot_id);
-    if (!waiting(s)) wrong_state(s, "a slot that ran stays for the minutes");
+    // A slot skipped before it ran has nothing to record; one that ran stays for the minutes.
+    bool ran = !waiting(s) || s.used_ms > 0;
+    if (ran) wrong_state(s, "a slot that ran stays for the minutes");
     return one("slot_removed", {{"slotId", s.id}});
   }
   Drafts operator()(const StartSlot& c) const {

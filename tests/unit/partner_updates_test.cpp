@@ -242,6 +242,14 @@ TEST(PartnerUpdates, ASlotThatRanStaysForTheMinutes) {
   f.drive(NextSlot{a});
   EXPECT_EQ(f.drive(RemoveSlot{a}), "bad_state");
   EXPECT_EQ(f.drive(RemoveSlot{"u999"}), "not_found");
+  // Skipped before it ran: nothing to record. Skipped while it ran: its time stays.
+  std::string never = f.add("Parks", 60);
+  std::string cut = f.add("Health", 60);
+  f.drive(SkipSlot{never});
+  f.drive(StartSlot{cut}, kNow);
+  f.drive(SkipSlot{cut}, kNow + 300);
+  EXPECT_EQ(f.drive(RemoveSlot{cut}), "bad_state");
+  EXPECT_EQ(f.drive(RemoveSlot{never}), "");
 }
 
 TEST(PartnerUpdates, SlotsMoveWithinTheListClamped) {
