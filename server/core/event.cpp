@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "core/limits.hpp"
+#include "core/move_within.hpp"
 #include "core/text.hpp"
 
 namespace rt::core {
@@ -194,10 +195,7 @@ void apply(Meeting& m, const Event& e) {
   } else if (e.kind == "item_moved") {
     size_t from = m.item_index(d.at("itemId").get<std::string>());
     if (from == m.items.size()) throw std::logic_error("event names an unknown item");
-    size_t to = std::min<size_t>(d.at("index").get<size_t>(), m.items.size() - 1);
-    ActionItem moving = std::move(m.items[from]);
-    m.items.erase(m.items.begin() + static_cast<std::ptrdiff_t>(from));
-    m.items.insert(m.items.begin() + static_cast<std::ptrdiff_t>(to), std::move(moving));
+    move_within(m.items, from, d.at("index").get<size_t>());
   } else if (e.kind == "item_deleted") {
     size_t i = m.item_index(d.at("itemId").get<std::string>());
     if (i == m.items.size()) throw std::logic_error("event names an unknown item");
@@ -246,9 +244,9 @@ void apply(Meeting& m, const Event& e) {
     if (from == m.sections.end() || id == "goal") {
       throw std::logic_error("event moves an unknown section");
     }
-    m.sections.erase(from);
-    size_t to = std::clamp<size_t>(d.at("index").get<size_t>(), 1, m.sections.size());
-    m.sections.insert(m.sections.begin() + static_cast<std::ptrdiff_t>(to), id);
+    // Never above the goal, whatever the log says.
+    move_within(m.sections, static_cast<size_t>(from - m.sections.begin()),
+                std::max<size_t>(1, d.at("index").get<size_t>()));
   } else if (!apply_slot_event(m.updates, e.kind, d, e.at) &&
              !apply_queue_event(m.queue, e.kind, d, e.at)) {
     throw std::logic_error("unknown event kind " + e.kind);

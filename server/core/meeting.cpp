@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "core/find_by_id.hpp"
+
 namespace rt::core {
 namespace {
 
@@ -71,25 +73,19 @@ const Section* find_section(std::string_view id) {
 }
 
 const Participant* Meeting::find_participant(std::string_view pid) const {
-  for (const auto& p : participants) {
-    if (p.id == pid) return &p;
-  }
-  return nullptr;
+  return find_by_id(participants, pid);
 }
 
 Participant* Meeting::find_participant(std::string_view pid) {
-  return const_cast<Participant*>(std::as_const(*this).find_participant(pid));
+  return find_by_id(participants, pid);
 }
 
 const Vote* Meeting::find_vote(std::string_view vote_id) const {
-  for (const auto& v : votes) {
-    if (v.id == vote_id) return &v;
-  }
-  return nullptr;
+  return find_by_id(votes, vote_id);
 }
 
 Vote* Meeting::find_vote(std::string_view vote_id) {
-  return const_cast<Vote*>(std::as_const(*this).find_vote(vote_id));
+  return find_by_id(votes, vote_id);
 }
 
 size_t Meeting::item_index(std::string_view item_id) const {

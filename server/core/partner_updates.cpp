@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "core/find_by_id.hpp"
 #include "core/limits.hpp"
+#include "core/move_within.hpp"
 #include "core/rejection.hpp"
 
 namespace rt::core {
@@ -179,11 +181,9 @@ class SlotDecider {
 };
 
 PartnerSlot& slot_at(PartnerUpdates& u, const nlohmann::json& data) {
-  auto id = data.at("slotId").get<std::string>();
-  auto it = std::find_if(u.slots.begin(), u.slots.end(),
-                         [&](const PartnerSlot& s) { return s.id == id; });
-  if (it == u.slots.end()) throw std::logic_error("event names an unknown slot");
-  return *it;
+  PartnerSlot* s = find_by_id(u.slots, data.at("slotId").get<std::string>());
+  if (!s) throw std::logic_error("event names an unknown slot");
+  return *s;
 }
 
 SlotState state_field(const nlohmann::json& j) {
@@ -203,10 +203,7 @@ int64_t PartnerSlot::remaining_at(int64_t now_ms) const {
 }
 
 const PartnerSlot* PartnerUpdates::find(std::string_view slot_id) const {
-  for (const auto& s : slots) {
-    if (s.id == slot_id) return &s;
-  }
-  return nullptr;
+  return find_by_id(slots, slot_id);
 }
 
 const PartnerSlot* PartnerUpdates::active() const {
@@ -251,12 +248,8 @@ bool apply_slot_event(PartnerUpdates& u, const std::string& kind, const nlohmann
     if (d.contains("speaker")) s.speaker = d["speaker"].get<std::string>();
     if (d.contains("seconds")) s.seconds = d["seconds"].get<uint64_t>();
   } else if (kind == "slot_moved") {
-    PartnerSlot moving = slot_at(u, d);
-    auto from = std::find_if(u.slots.begin(), u.slots.end(),
-                             [&](const PartnerSlot& s) { return s.id == moving.id; });
-    u.slots.erase(from);
-    size_t to = std::min<size_t>(d.at("index").get<size_t>(), u.slots.size());
-    u.slots.insert(u.slots.begin() + static_cast<std::ptrdiff_t>(to), std::move(moving));
+    auto from = static_cast<size_t>(&slot_at(u, d) - u.slots.data());
+    move_within(u.slots, from, d.at("index").get<size_t>());
   } else if (kind == "slot_removed") {
     const PartnerSlot& s = slot_at(u, d);
     u.slots.erase(u.slots.begin() + (&s - u.slots.data()));
