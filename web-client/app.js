@@ -52,7 +52,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
   let gapsInARow = 0;
   let entered = false;
 
-  // The shared texts; their edit_text commands are resent after a reconnect like any command.
+  // Their edit_text commands are resent after a reconnect like any command.
   const texts = new TextSync({
     send: (command) => conn.send(command, { quiet: true }),
     onChange: (key, change) => view.textChanged(key, change),
@@ -86,8 +86,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
         conn.resync();
         return;
       }
-      // After a resume the missed events follow; a snapshot replaces the texts (keeping the
-      // user's unconfirmed typing).
+      // After a resume the missed events follow; a snapshot replaces the texts (keeping typing).
       if (outcome === 'snapshot') texts.snapshot(state.meeting, state.version);
       clock.seed(msg.serverTime);
       freshSnapshot = false;
@@ -122,9 +121,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
     onReject: (msg) => toast(msg.message || msg.code),
     onServerError: (msg) => toast(SERVER_ERRORS[msg.code] ?? msg.message ?? msg.code, 'info'),
     onHelloRejected(msg) {
-      texts.dispose();
-      view.useTexts(null);
-      current = null;
+      leaveMeeting();
       if (resuming) refusedResume(id, msg);
       else joinForm.fail(refusal(msg));
     },
@@ -176,7 +173,7 @@ setupLanding({
     session.setJoinCode(created.meetingId, created.joinCode);
     // From here a reload offers the facilitator join form again instead of the landing page.
     rememberMeetingInUrl(created.meetingId);
-    joinForm.show(created); // {meetingId, facilitatorToken, joinCode, joinUrl}
+    joinForm.show(created);
   },
   onCode(code) {
     history.replaceState(null, '', joinUrlFor(code));

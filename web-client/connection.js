@@ -47,8 +47,11 @@ export class Connection {
 
   constructor(url, hello, handlers) {
     Object.assign(this, { url, hello, on: handlers });
+    // The network may be back (tab visible, browser online): skip the wait.
     this.wakeUp = () => {
-      if (document.visibilityState === undefined || document.visibilityState === 'visible') this.reconnectNow();
+      if (this.stopped || this.ws || document.visibilityState === 'hidden') return;
+      clearTimeout(this.retryTimer);
+      this.open();
     };
   }
 
@@ -75,7 +78,7 @@ export class Connection {
 
   // Sends a command now if welcomed, else after the next welcome. Resolves with its `ack` or
   // `reject`, never rejects. A command's own `cid` is kept (text edits make theirs); `quiet`
-  // leaves a rejection to the caller instead of onReject.
+  // leaves a rejection to the caller, not onReject.
   send(command, { quiet = false } = {}) {
     const msg = { ...command, cid: command.cid ?? this.nextCid() };
     return new Promise((resolve) => {
@@ -88,13 +91,6 @@ export class Connection {
   resync() {
     if (this.stopped) return;
     this.dropSocket();
-    this.open();
-  }
-
-  // The network may be back (tab visible, browser online): skip the wait.
-  reconnectNow() {
-    if (this.stopped || this.ws) return;
-    clearTimeout(this.retryTimer);
     this.open();
   }
 
@@ -117,8 +113,7 @@ export class Connection {
       ws.send(JSON.stringify({ ...hello, cid: this.helloCid }));
     };
     ws.onmessage = (e) => this.receive(e.data);
-    ws.onclose = () => this.lose(ws);
-    ws.onerror = () => {}; // a close always follows; that is where we retry
+    ws.onclose = () => this.lose(ws); // also after an error
   }
 
   lose(ws) {
@@ -135,7 +130,7 @@ export class Connection {
     this.ws = null;
     this.welcomed = false;
     if (!ws) return;
-    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    ws.onopen = ws.onmessage = ws.onclose = null;
     try {
       ws.close();
     } catch {
@@ -177,7 +172,6 @@ export class Connection {
     } catch {
       return;
     }
-    const receivedAt = Date.now();
     switch (msg.type) {
       case 'welcome':
         if (msg.cid !== this.helloCid) return;
@@ -195,7 +189,7 @@ export class Connection {
         }
         return;
       case 'clock':
-        if (this.clockCids.delete(msg.cid)) this.on.onClock?.(msg, receivedAt);
+        if (this.clockCids.delete(msg.cid)) this.on.onClock?.(msg, Date.now());
         return;
       // These only mean something on top of the welcome's snapshot or resumeFrom; before it
       // they are stray, and acting on one (a "gap") would loop.
@@ -226,7 +220,7 @@ export class Connection {
   }
 
   // A command refused as `unavailable` or `rate_limited` was not applied: the same cid goes
-  // again a little later instead of losing the user's edit.
+  // again later instead of losing the user's edit.
   retryLater(cid) {
     const entry = this.pending.get(cid);
     if (!entry) return false;
@@ -239,7 +233,6 @@ export class Connection {
     return true;
   }
 
-  // Answers the pending command `msg` is for; returns its entry, if any.
   settle(msg) {
     const entry = this.pending.get(msg.cid);
     if (!entry) return undefined;

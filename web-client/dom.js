@@ -6,28 +6,36 @@ export function h(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   if (tag === 'button') node.type = 'button';
   for (const [key, value] of Object.entries(props)) {
-    if (value === undefined || value === null || value === false) continue;
+    if (value == null || value === false) continue;
     if (key === 'class') node.className = value;
     else if (key === 'testid') node.dataset.testid = value;
     else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
     else if (key in node && typeof value !== 'string') node[key] = value;
     else node.setAttribute(key, value === true ? '' : value);
   }
-  // append() makes a string a text node.
-  node.append(...children.flat().filter((child) => child !== undefined && child !== null && child !== false));
+  node.append(...children.flat().filter((child) => child != null && child !== false));
   return node;
 }
 
-export function byTestId(testid, root = document) {
-  return root.querySelector(`[data-testid="${testid}"]`);
-}
+export const byTestId = (testid, root = document) => root.querySelector(`[data-testid="${testid}"]`);
 
 export const field = (label, control, props) =>
   h('label', { class: 'field', ...props }, h('span', { class: 'field-label' }, label), control);
 
+// The page handles the form: the browser never sends it.
+export const onSubmit = (form, handle) => form.addEventListener('submit', (e) => {
+  e.preventDefault();
+  handle();
+});
+
 // Touches the DOM only on a change: views run this on every render and tick.
 export function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
+}
+
+export function showText(el, text) {
+  setText(el, text);
+  el.hidden = !text;
 }
 
 // Redraws `box` from `entries` only when they changed.
@@ -115,7 +123,6 @@ export function copyField(field, button) {
   });
 }
 
-// Shows the child of <body> with id "screen-<name>" and hides the other screens.
 export function showScreen(name) {
   for (const screen of document.querySelectorAll('body > [id^="screen-"]')) screen.hidden = screen.id !== `screen-${name}`;
 }

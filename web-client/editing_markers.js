@@ -1,6 +1,6 @@
-// "Who is editing" markers: a chip with the person's name, in their colour on every screen.
+// "Who is editing" markers: a chip with the person's name, in their colour.
 
-import { h } from './dom.js';
+import { h, renderList } from './dom.js';
 
 // A hue (0-359) from a participant id: the same colour on every screen, sent by no one.
 // Stepping p<seq> by the golden angle keeps people who joined one after another far apart on
@@ -22,26 +22,16 @@ export function participantHue(participantId) {
 // Shows `editors` (state.js editorsOf) and marks `control` while anyone is in it; rebuilt only
 // on a change, as this runs on anyone's every keystroke.
 export function renderMarkers(container, control, editors) {
-  const signature = editors.map((e) => `${e.id}\u0000${e.name}`).join('\u0001');
-  if (container.dataset.signature === signature) return;
-  container.dataset.signature = signature;
-  container.replaceChildren(
-    ...editors.map((e) => {
-      const marker = h(
-        'span',
-        { class: 'editing-marker', testid: 'editing-marker', 'data-participant-id': e.id,
-          title: `${e.name} is editing this` },
-        e.name,
-        h('span', { class: 'visually-hidden' }, ' is editing'),
-      );
-      // CSSOM, not a style attribute: the page's CSP allows no inline styles.
-      marker.style.setProperty('--marker-hue', String(participantHue(e.id)));
-      return marker;
-    }),
-  );
+  renderList(container, editors, (e) => paint(h('span', {
+    class: 'editing-marker', testid: 'editing-marker', 'data-participant-id': e.id, title: `${e.name} is editing this`,
+  }, e.name, h('span', { class: 'visually-hidden' }, ' is editing')), e.id));
   container.hidden = editors.length === 0;
   control.classList.toggle('being-edited', editors.length > 0);
-  if (editors.length > 0) {
-    control.style.setProperty('--marker-hue', String(participantHue(editors[0].id)));
-  }
+  if (editors.length > 0) paint(control, editors[0].id);
+}
+
+// CSSOM, not a style attribute: the page's CSP allows no inline styles.
+function paint(node, participantId) {
+  node.style.setProperty('--marker-hue', String(participantHue(participantId)));
+  return node;
 }

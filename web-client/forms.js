@@ -1,7 +1,7 @@
 // The screens before the meeting: landing (create a meeting, or enter a join code) and join
 // (name, attendance, organisation, observer); checked values go to the app.
 
-import { byTestId, copyField, showScreen } from './dom.js';
+import { byTestId, copyField, onSubmit, showScreen, showText } from './dom.js';
 import { createMeeting } from './api.js';
 import { session } from './session.js';
 import { joinUrlFor } from './urls.js';
@@ -24,15 +24,11 @@ function setBusy(button, busyText) {
 export function setupLanding({ onCreated, onCode }) {
   const createError = byTestId('create-error');
   const createSubmit = byTestId('create-submit');
-  document.getElementById('create-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
+  onSubmit(document.getElementById('create-form'), async () => {
     const title = byTestId('create-title').value.trim();
     const goal = byTestId('create-goal').value.trim();
-    if (!title || !goal) {
-      createError.textContent = 'A meeting needs a title and a goal.';
-      return;
-    }
-    createError.textContent = '';
+    createError.textContent = title && goal ? '' : 'A meeting needs a title and a goal.';
+    if (createError.textContent) return;
     setBusy(createSubmit, 'Creating…');
     try {
       onCreated(await createMeeting({ title, goal }));
@@ -43,8 +39,7 @@ export function setupLanding({ onCreated, onCode }) {
     }
   });
 
-  document.getElementById('code-form').addEventListener('submit', (e) => {
-    e.preventDefault();
+  onSubmit(document.getElementById('code-form'), () => {
     const code = normaliseCode(byTestId('code-input').value);
     const valid = CODE_PATTERN.test(code);
     byTestId('code-error').textContent = valid ? '' : 'A join code has 8 letters or digits, like ABCD-EFGH.';
@@ -53,9 +48,7 @@ export function setupLanding({ onCreated, onCode }) {
 }
 
 export function showLanding(notice = '') {
-  const box = byTestId('landing-notice');
-  box.textContent = notice;
-  box.hidden = !notice;
+  showText(byTestId('landing-notice'), notice);
   showScreen('landing');
 }
 
@@ -69,18 +62,14 @@ export function setupJoin({ onJoin, onBack }) {
 
   copyField(byTestId('join-url-display'), byTestId('join-url-copy'));
 
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
+  onSubmit(form, () => {
     const profile = {
       name: byTestId('join-name').value.trim(),
       attendance: form.elements.attendance.value === 'remote' ? 'remote' : 'room',
       organisation: byTestId('join-organisation').value.trim(),
     };
-    if (!profile.name) {
-      error.textContent = 'Please give your name, so the others know who is here.';
-      return byTestId('join-name').focus();
-    }
-    error.textContent = '';
+    error.textContent = profile.name ? '' : 'Please give your name, so the others know who is here.';
+    if (!profile.name) return byTestId('join-name').focus();
     session.setProfile(profile);
     setBusy(submit, 'Joining…');
     const observer = !target.facilitatorToken && byTestId('join-observer').checked;
@@ -94,9 +83,7 @@ export function setupJoin({ onJoin, onBack }) {
       const facilitator = Boolean(target.facilitatorToken);
       const code = target.code ?? target.joinCode;
       byTestId('join-heading').textContent = facilitator ? 'Join your meeting as facilitator' : 'Join the meeting';
-      const joinFor = byTestId('join-for');
-      joinFor.textContent = facilitator ? '' : `Meeting code ${code}`;
-      joinFor.hidden = facilitator;
+      showText(byTestId('join-for'), facilitator ? '' : `Meeting code ${code}`);
       const invite = byTestId('invite');
       invite.hidden = !(facilitator && code);
       if (!invite.hidden) {

@@ -32,5 +32,4 @@ export function queueOrder(q) {
   return q.order === 'fewest_turns' ? hands.sort((a, b) => turnsOf(q, a.participantId) - turnsOf(q, b.participantId)) : hands;
 }
 
-// Members and the facilitator raise their hands, until the meeting ends.
 export const canRaise = (state) => state.you?.role !== 'observer' && !!state.meeting && state.meeting.phase !== 'ended';

@@ -11,7 +11,6 @@ export function createQueueView(root, send) {
   const q = (testid) => byTestId(testid, root);
   const error = q('queue-error');
   const hand = q('hand-toggle');
-  const yourTurn = q('queue-your-turn');
   let state = null;
   const run = (command) => runCommand(send, command, error);
   const you = () => state.you.participantId;
@@ -36,13 +35,13 @@ export function createQueueView(root, send) {
     const speaker = who(queue.speaker);
     setText(q('queue-speaker'), queue.speaker ? `Speaking: ${speaker[0]}${speaker[1] && ` (${speaker[1]})`}` : 'Nobody has been called yet.');
     // A live region: set when the viewer is called, so a screen reader says it once.
-    setText(yourTurn, queue.speaker === you() ? 'Your turn to speak' : '');
+    setText(q('queue-your-turn'), queue.speaker === you() ? 'Your turn to speak' : '');
 
     hand.hidden = !canRaise(state);
     setText(hand, handUp(queue, you()) ? 'Lower hand' : 'Raise hand');
 
-    const hands = queueOrder(queue).map((x) => [x.participantId, ...who(x.participantId), turnsOf(queue, x.participantId), x.participantId === you()]);
-    renderList(q('queue-list'), hands.map((entry) => [...entry, facilitates]), ([id, name, place, turns, mine, tools]) =>
+    const hands = queueOrder(queue).map(({ participantId: id }) => [id, ...who(id), turnsOf(queue, id), id === you(), facilitates]);
+    renderList(q('queue-list'), hands, ([id, name, place, turns, mine, tools]) =>
       h('li', { class: 'person', testid: 'queue-entry', 'data-participant-id': id },
         h('span', { class: 'person-main' }, h('span', { class: 'person-name' }, name), mine ? h('span', { class: 'you' }, ' (you)') : null,
           h('span', { class: 'org' }, [place, turnsText(turns)].filter(Boolean).join(' · '))),

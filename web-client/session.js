@@ -2,9 +2,9 @@
 // offer the join form again when a token expired), the last profile, the beep's mute.
 
 const key = {
-  token: (meetingId) => `rt.token.${meetingId}`,
-  facilitator: (meetingId) => `rt.fac.${meetingId}`,
-  code: (meetingId) => `rt.code.${meetingId}`,
+  token: (id) => `rt.token.${id}`,
+  facilitator: (id) => `rt.fac.${id}`,
+  code: (id) => `rt.code.${id}`,
   profile: 'rt.profile',
   muted: 'rt.muted',
 };
@@ -20,7 +20,7 @@ function read(k) {
 
 function write(k, v) {
   try {
-    if (v === null || v === undefined) localStorage.removeItem(k);
+    if (v == null) localStorage.removeItem(k);
     else localStorage.setItem(k, v);
   } catch {
     // see read()

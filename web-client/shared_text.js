@@ -41,12 +41,12 @@ export class SharedText {
     this.client = new TextDocumentClient(text, version);
     this.confirmed = text; // the server's text at client.version
     this.cidPrefix = this.newCidPrefix();
-    this.sentCid = null; // cid of the op in flight, once it went to the connection
+    this.sentCid = null; // once the op in flight went out
   }
 
   // What the field shows: the server's text with the user's pending edits on top.
   get text() { return this.recovery ? this.recovery.local.text : this.client.text; }
-  // Edits of this user that the server has not reported back committed yet.
+  // Edits of this user not yet reported back committed.
   get pending() { return this.recovery !== null || this.client.inflight !== null; }
   get wantsToSend() { return !this.recovery && !this.frozen && this.client.inflight !== null && this.sentCid === null; }
 
@@ -63,8 +63,7 @@ export class SharedText {
   // The op in flight to send now, {cid, version, op}, or null; the cid names this op only.
   takeCommand() {
     const { client } = this;
-    // Keystrokes while the op waited (TextSync's spacing) went to the buffer: nothing went out
-    // yet, so they join it.
+    // Keystrokes while the op waited (TextSync's spacing) are in the buffer, not sent: they join it.
     if (client.buffer) {
       client.inflight = compose(client.inflight, client.buffer);
       client.buffer = null;

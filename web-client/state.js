@@ -1,6 +1,6 @@
 // The client's model of one meeting: a `welcome` snapshot plus the events on top, in seq order.
 // Pure, so node tests it; the functions change the model and say what happened. Its texts are
-// the server's: the user's uncommitted typing lives in text_sync.js, which the view shows.
+// the server's: the user's uncommitted typing is in text_sync.js.
 
 import { apply } from './text_ot.js';
 import { QUEUE_EVENTS, copyQueue } from './queue.js';
@@ -11,20 +11,21 @@ export const ITEM_STATUSES = ['proposed', 'agreed', 'in_progress', 'done', 'drop
 export const STATUS_LABELS = { proposed: 'Proposed', agreed: 'Agreed', in_progress: 'In progress', done: 'Done', dropped: 'Dropped' };
 export const PHASES = ['lobby', 'live', 'ended'];
 export const ATTENDANCE_LABELS = { room: 'In room', remote: 'Remote' };
-export const TEXT_FIELDS = ['goal', 'title', 'notes'];
+const TEXT_FIELDS = ['goal', 'title', 'notes'];
 
 export function createState() {
   return {
-    // seq of the last event the model includes.
-    version: 0,
+    version: 0, // seq of the last event in the model
     meeting: null,
     you: null,
-    // A presence can come before the participant_joined of its participant: kept for it.
+    // A presence can come before its participant_joined: kept for it.
     earlyPresence: new Map(),
     // Who else edits which text: participant id -> {itemId, field}. Not events, like presence.
     editing: new Map(),
   };
 }
+
+const copyEach = (list) => (list || []).map((x) => ({ ...x }));
 
 // Applies a `welcome`. Returns 'snapshot' (the model replaced), 'resumed' (events follow from
 // the model's version) or 'mismatch' (resumed from another seq: ask for a fresh snapshot).
@@ -34,9 +35,9 @@ export function applyWelcome(state, welcome) {
     const m = welcome.meeting;
     state.meeting = {
       ...m,
-      sections: (m.sections || []).map((s) => ({ ...s })),
-      participants: (m.participants || []).map((p) => ({ ...p })),
-      items: (m.items || []).map((i) => ({ ...i })),
+      sections: copyEach(m.sections),
+      participants: copyEach(m.participants),
+      items: copyEach(m.items),
       votes: copyVotes(m.votes), // live votes, oldest first (votes.js)
       updates: copyUpdates(m.updates),
       queue: copyQueue(m.queue),
@@ -59,14 +60,14 @@ export function applyEvent(state, ev) {
   if (ev.seq !== state.version + 1) return 'gap';
   const handler = EVENT_HANDLERS[ev.kind];
   // A kind this client does not know still takes its seq (the server may add kinds first).
-  // A handler returns false when the event does not fit the model (a text op past the end):
-  // a gap, so the caller catches up again and, failing that, takes a snapshot.
+  // An event that does not fit the model (a text op past the end; its handler returns false) is
+  // a gap: the caller catches up again and, failing that, takes a snapshot.
   if (handler && handler(state.meeting, ev.data || {}, ev, state) === false) return 'gap';
   state.version = ev.seq;
   return 'applied';
 }
 
-// Applies a `presence`; true if an online flag changed.
+// True if an online flag changed.
 export function applyPresence(state, msg) {
   const p = state.meeting && findParticipant(state, msg.participantId);
   if (!p) {
@@ -75,13 +76,12 @@ export function applyPresence(state, msg) {
   }
   let changed = p.online !== Boolean(msg.online);
   p.online = Boolean(msg.online);
-  // The server clears the focus of whoever goes offline; its `editing` may be missed across a
-  // reconnect, the presence makes sure.
+  // The server clears the focus of whoever goes offline, but its `editing` may be lost in a reconnect.
   if (!p.online && state.editing.delete(p.id)) changed = true;
   return changed;
 }
 
-// Applies an `editing` message (or snapshot entry). True if what the participant edits changed.
+// An `editing` message or snapshot entry. True if what the participant edits changed.
 export function applyEditing(state, msg) {
   if (!msg.field) return state.editing.delete(msg.participantId);
   const before = state.editing.get(msg.participantId);
@@ -94,12 +94,8 @@ export function applyEditing(state, msg) {
 // The others editing one text, in id order so that markers keep their places between renders.
 export function editorsOf(state, field, itemId = null) {
   const you = state.you?.participantId;
-  const out = [];
-  for (const [id, e] of state.editing) {
-    if (id === you || e.field !== field || (field !== 'goal' && e.itemId !== itemId)) continue;
-    out.push({ id, name: findParticipant(state, id)?.name ?? id });
-  }
-  return out.sort((a, b) => compareIds(a.id, b.id));
+  return [...state.editing].filter(([id, e]) => id !== you && e.field === field && (field === 'goal' || e.itemId === itemId))
+    .map(([id]) => ({ id, name: findParticipant(state, id)?.name ?? id })).sort((a, b) => compareIds(a.id, b.id));
 }
 
 // p2 before p10: ids are a letter and a seq.
@@ -116,9 +112,10 @@ export const canFacilitate = (state) => isFacilitator(state) && state.meeting?.p
 // The server decides; the UI only avoids offering what would be refused.
 export const canEditItems = (state) => role(state) !== 'observer' && !!state.meeting && state.meeting.phase !== 'ended';
 
-// Copies the fields an *_updated event names, but its id.
-function assignExcept(target, data, idKey) {
-  for (const [k, v] of Object.entries(data)) if (k !== idKey) target[k] = v;
+// An *_updated event: the fields it names, but its id, onto the entry of `list` it is about.
+function assignTo(list, data, idKey) {
+  const entry = list.find((x) => x.id === data[idKey]);
+  for (const [k, v] of Object.entries(entry ? data : {})) if (k !== idKey) entry[k] = v;
 }
 
 const EVENT_HANDLERS = {
@@ -135,10 +132,7 @@ const EVENT_HANDLERS = {
     else m.participants.push(p);
     addJoinerToVotes(m, p);
   },
-  participant_updated(m, d) {
-    const p = m.participants.find((x) => x.id === d.participantId);
-    if (p) assignExcept(p, d, 'participantId');
-  },
+  participant_updated: (m, d) => assignTo(m.participants, d, 'participantId'),
   title_set(m, d) { m.title = d.title; },
   goal_set(m, d) { m.goal = d.goal; },
   phase_set(m, d) { m.phase = d.phase; },
@@ -149,10 +143,7 @@ const EVENT_HANDLERS = {
     };
     m.items = place(m.items.filter((x) => x.id !== item.id), item, d.index);
   },
-  item_updated(m, d) {
-    const item = m.items.find((x) => x.id === d.itemId);
-    if (item) assignExcept(item, d, 'itemId');
-  },
+  item_updated: (m, d) => assignTo(m.items, d, 'itemId'),
   item_moved(m, d) {
     const item = m.items.find((x) => x.id === d.itemId);
     if (item) m.items = place(m.items, item, d.index);

@@ -1,8 +1,8 @@
 // One shared field's ot.js / Jupiter state machine: one op in flight, later edits composed in a
 // buffer. The server transforms the op in flight over the ops committed since `version`, this
-// client its copy over the same ops, so both agree. The caller sends with `version` and a cid
-// made from `inflightId` (the same on resends), and feeds committed ops in order: the own one to
-// serverAck(), others to serverOp(). An op transformed to nothing still counts one version.
+// client over the same ops, so both agree. The caller sends with `version` and a cid from
+// `inflightId` (the same on resends), and feeds committed ops in order: its own to serverAck(),
+// others to serverOp(). An op transformed to nothing still counts one version.
 
 import { apply, check, compose, normalize, toCodePointIndex, toUtf16Index, transform, transformPosition } from './text_ot.js';
 
@@ -41,10 +41,7 @@ export class TextDocumentClient {
   serverAck() {
     if (!this.inflight) throw new Error('serverAck() with no op in flight');
     this.version += 1;
-    const next = this.buffer;
-    this.inflight = null;
-    this.buffer = null;
-    return next ? this.putInFlight(next) : null;
+    return this.sendBuffer();
   }
 
   // Another's committed op, made on `version`. Returns it moved past the pending edits, to apply
@@ -67,17 +64,19 @@ export class TextDocumentClient {
   }
 
   // After a reconnect: the op in flight to resend, {op, version, id}, or null. One reduced to
-  // nothing cannot be sent: the buffer takes its place under a new id (if the server had it,
-  // it comes back as an empty op under an unknown cid).
+  // nothing cannot be sent: the buffer takes its place under a new id (if the server had the
+  // op, it comes back empty under an unknown cid).
   pendingToResend() {
-    if (this.inflight && this.inflight.length === 0) {
-      const next = this.buffer;
-      this.inflight = null;
-      this.buffer = null;
-      if (next) this.putInFlight(next);
-    }
+    if (this.inflight?.length === 0) this.sendBuffer();
     if (!this.inflight) return null;
     return { op: this.inflight, version: this.version, id: this.inflightId };
+  }
+
+  sendBuffer() {
+    const next = this.buffer;
+    this.inflight = null;
+    this.buffer = null;
+    return next ? this.putInFlight(next) : null;
   }
 
   putInFlight(op) {
@@ -94,10 +93,5 @@ export function moveSelection(text, selectionStart, selectionEnd, op) {
   const after = apply(text, op);
   const move = (utf16, pushed) =>
     toUtf16Index(after, transformPosition(toCodePointIndex(text, utf16), op, pushed));
-  const collapsed = selectionStart === selectionEnd;
-  return {
-    text: after,
-    selectionStart: move(selectionStart, !collapsed),
-    selectionEnd: move(selectionEnd, false),
-  };
+  return { text: after, selectionStart: move(selectionStart, selectionStart !== selectionEnd), selectionEnd: move(selectionEnd, false) };
 }

@@ -8,8 +8,6 @@ const RETAIN = 'retain';
 const INSERT = 'insert';
 const DELETE = 'delete';
 
-// --- Code points
-
 const isHigh = (unit) => unit >= 0xd800 && unit <= 0xdbff;
 const isLow = (unit) => unit >= 0xdc00 && unit <= 0xdfff; // false for NaN, past the end
 
@@ -17,7 +15,7 @@ const isLow = (unit) => unit >= 0xdc00 && unit <= 0xdfff; // false for NaN, past
 export function isWellFormed(str) {
   if (typeof str !== 'string') return false;
   for (let i = 0; i < str.length; i += 1) {
-    if (isLow(str.charCodeAt(i))) return false; // a low half without a high half
+    if (isLow(str.charCodeAt(i))) return false;
     if (isHigh(str.charCodeAt(i)) && !isLow(str.charCodeAt(++i))) return false;
   }
   return true;
@@ -31,21 +29,13 @@ export function codePointLength(str) {
   return n;
 }
 
-// Code point index of a UTF-16 offset; one inside a pair rounds down (no caret mid-character).
+// An offset inside a pair rounds down (no caret mid-character).
 export function toCodePointIndex(str, utf16Index) {
   requireIndex(utf16Index, str.length, 'UTF-16 index');
-  let cp = 0;
-  let i = 0;
-  while (i < utf16Index) {
-    const width = str.codePointAt(i) > 0xffff ? 2 : 1;
-    if (i + width > utf16Index) break;
-    i += width;
-    cp += 1;
-  }
-  return cp;
+  const midPair = isHigh(str.charCodeAt(utf16Index - 1)) && isLow(str.charCodeAt(utf16Index));
+  return codePointLength(str.slice(0, utf16Index)) - (midPair ? 1 : 0);
 }
 
-// UTF-16 offset of a code point index, for setSelectionRange.
 export function toUtf16Index(str, codePointIndex) {
   requireIndex(codePointIndex, Infinity, 'code point index');
   let i = 0;
@@ -59,8 +49,6 @@ export function toUtf16Index(str, codePointIndex) {
 function requireIndex(index, max, what) {
   if (!Number.isSafeInteger(index) || index < 0 || index > max) throw new RangeError(`${what} must be an integer from 0 to ${max}, got ${String(index)}`);
 }
-
-// --- Components
 
 const kindOf = (c) => (typeof c === 'number' ? RETAIN : typeof c === 'string' ? INSERT : DELETE);
 const sizeOf = (c) => (typeof c === 'number' ? c : typeof c === 'string' ? codePointLength(c) : c.d);
@@ -85,7 +73,6 @@ function describe(value) {
   return value && typeof value === 'object' ? 'an object' : String(value);
 }
 
-// Throws on a malformed op; returns it otherwise.
 export function check(op) {
   if (!Array.isArray(op)) throw new TypeError(`a text op must be an array, got ${describe(op)}`);
   op.forEach((c, i) => {
@@ -102,8 +89,6 @@ export function isValid(op) {
     return false;
   }
 }
-
-// --- Building normalized ops
 
 // Keeps the op normalized as pieces come, in whatever order transform and compose meet them.
 class OpBuilder {
@@ -190,8 +175,6 @@ class OpReader {
   }
 }
 
-// --- Apply, transform, compose
-
 // Checked with its trailing retain: an op past the end was made on another text (drifted copies).
 export function apply(doc, op) {
   if (typeof doc !== 'string') throw new TypeError(`a document must be a string, got ${describe(doc)}`);
@@ -217,12 +200,10 @@ export function apply(doc, op) {
   return parts.join('');
 }
 
-const SIDES = new Set(['left', 'right']);
-
 // op' to apply after `other` (both on one text). At one place the 'left' insert goes first;
 // an insert in a range `other` deletes survives; a range both delete goes once.
 export function transform(op, other, side) {
-  if (!SIDES.has(side)) throw new TypeError(`side must be 'left' or 'right', got ${describe(side)}`);
+  if (side !== 'left' && side !== 'right') throw new TypeError(`side must be 'left' or 'right', got ${describe(side)}`);
   const mine = new OpReader(normalize(op));
   const theirs = new OpReader(normalize(other));
   const out = new OpBuilder();
@@ -251,7 +232,6 @@ export function transform(op, other, side) {
   return out.done();
 }
 
-// One op with the effect of applying `a` then `b`.
 export function compose(a, b) {
   const first = new OpReader(normalize(a));
   const second = new OpReader(normalize(b));

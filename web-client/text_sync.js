@@ -9,15 +9,13 @@ export function textKey(field, itemId) {
 
 const LABELS = { goal: 'the goal', title: 'the action item', notes: 'the notes' };
 
-// Spacing of edit_text: on a fast link each op returns before the next keystroke; this keeps a
-// fast typist under the server's 20 commands per second.
-export const MIN_SEND_INTERVAL_MS = 80;
+// Spacing of edit_text: keeps a fast typist on a fast link under the server's 20 commands a second.
+const MIN_SEND_INTERVAL_MS = 80;
 
 export class TextSync {
-  // onChange(key, change): text `key` changed not by the user's typing ({op, before, after}),
-  //   or only its pending/frozen status outside an event (null).
-  // onReload(): fetch a snapshot (a text is frozen until then); onNotice(message): an edit was
-  // refused. now/setTimer/clearTimer: the clock, for tests.
+  // onChange(key, change): text `key` changed not by the user's typing ({op, before, after}), or
+  // only its pending/frozen status outside an event (null). onReload(): fetch a snapshot (a text
+  // is frozen until then); onNotice(message): an edit was refused. now/setTimer/clearTimer: tests.
   constructor({ send, onChange, onReload, onNotice, cidPrefix, minIntervalMs = MIN_SEND_INTERVAL_MS,
     now = () => Date.now(), setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (t) => clearTimeout(t) }) {
     Object.assign(this, { sendCommand: send, onChange, onReload, onNotice, minIntervalMs, now, setTimer, clearTimer });
@@ -37,7 +35,7 @@ export class TextSync {
     return { pending: Boolean(shared?.pending), frozen: Boolean(shared?.frozen) };
   }
 
-  // A welcome's snapshot at `version` (after the model took it).
+  // After the model took a welcome's snapshot.
   snapshot(meeting, version) {
     const present = new Set();
     this.add('goal', null, meeting.goal, version, present);
@@ -57,7 +55,7 @@ export class TextSync {
     else this.fields.set(key, { shared: new SharedText(text, version, this.newCidPrefix), field, itemId });
   }
 
-  // An event the model applied; `you` is this participant's id.
+  // After the model applied `ev`; `you`: this participant's id.
   event(ev, you) {
     const d = ev.data || {};
     const acts = new Map(); // key -> what the event does to that text
@@ -137,9 +135,8 @@ export class TextSync {
       const { shared } = f;
       const c = shared.takeCommand();
       if (!c) continue;
-      const command = { type: 'edit_text', cid: c.cid, field: f.field };
+      const command = { type: 'edit_text', cid: c.cid, field: f.field, version: c.version, op: c.op };
       if (f.field !== 'goal') command.itemId = f.itemId;
-      Object.assign(command, { version: c.version, op: c.op });
       this.sendCommand(command).then((reply) => this.answered(key, shared, c.cid, reply));
     }
   }

@@ -1,8 +1,8 @@
 // Partner updates and the agenda's order in the model (meeting.updates, meeting.sections) and
 // pure helpers for the view; `now` is the server's time (server_clock.js).
 
-export const WARNING_AT = 0.8; // share of the budget used from which a slot warns
-export const TIME_SIGNAL_MS = 3000; // how long "Time" shows before the overrun counter
+const WARNING_AT = 0.8; // share of the budget used from which a slot warns
+const TIME_SIGNAL_MS = 3000; // how long "Time" shows before the overrun counter
 
 export const findSlot = (m, id) => m.updates.slots.find((s) => s.id === id);
 export const activeSlot = (u) => u.slots.find((s) => s.state === 'running' || s.state === 'paused');
@@ -105,6 +105,5 @@ export function partnerUpdatesBeforeItems(sections) {
   return updates >= 0 && ids.includes('action_items') && updates < ids.indexOf('action_items');
 }
 
-// The move_section that puts partner updates right after the action items.
 export const updatesAfterItems = (sections) =>
   ({ type: 'move_section', section: 'partner_updates', index: sections.findIndex((s) => s.id === 'action_items') });

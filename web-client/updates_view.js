@@ -2,7 +2,7 @@
 // server's time, redrawn on whole seconds by countdown.js: no event is awaited to say "Time"),
 // the facilitator's controls, and the warning when partner updates come before the action items.
 
-import { h, byTestId, moveButtons, runCommand, setText, syncRows } from './dom.js';
+import { h, byTestId, moveButtons, onSubmit, runCommand, setText, showText, syncRows } from './dom.js';
 import { Countdown } from './countdown.js';
 import { canFacilitate } from './state.js';
 import { session } from './session.js';
@@ -49,8 +49,7 @@ export function createUpdatesView(root, send, now) {
   // Refused, the box goes back to what the meeting has.
   q('slot-auto').addEventListener('change', (e) => run({ type: 'set_auto_advance', on: e.target.checked }).then(() => render(state)));
 
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
+  onSubmit(form, () => {
     const f = form.elements;
     const organisation = f.organisation.value.trim();
     const seconds = Number(f.minutes.value || 0) * 60 + Number(f.seconds.value || 0);
@@ -67,7 +66,7 @@ export function createUpdatesView(root, send, now) {
   }
 
   function createRow(s) {
-    const tool = (label, type) => h('button', { onclick: () => run({ type, slotId: s.id }) }, label);
+    const tool = (label, type, cls) => h('button', { class: cls, onclick: () => run({ type, slotId: s.id }) }, label);
     const [up, down] = moveButtons('slot', () => slots().findIndex((x) => x.id === s.id), (index) => run({ type: 'move_slot', slotId: s.id, index }));
     const row = {
       up, down,
@@ -78,9 +77,8 @@ export function createUpdatesView(root, send, now) {
       result: h('p', { testid: 'slot-result' }),
       start: tool('Start', 'start_slot'),
       skip: tool('Skip', 'skip_slot'),
-      remove: tool('Remove', 'remove_slot'),
+      remove: tool('Remove', 'remove_slot', 'danger'),
     };
-    row.remove.className = 'danger';
     row.tools = h('div', { class: 'item-tools' }, row.up, row.down, row.start, row.skip, row.remove);
     row.li = h('li', { class: 'item slot', testid: 'slot', 'data-slot-id': s.id },
       h('div', { class: 'item-head' }, row.org, row.speaker, row.time, row.state), row.result, row.tools);
@@ -94,8 +92,7 @@ export function createUpdatesView(root, send, now) {
     setText(row.speaker, s.speaker ? `· ${s.speaker}` : '');
     setText(row.time, formatDuration(s.seconds * 1000) + (s.extendedSeconds ? ` + ${formatDuration(s.extendedSeconds * 1000)}` : ''));
     setText(row.state, STATE_LABELS[s.state] ?? s.state);
-    setText(row.result, ended ? result(s) : '');
-    row.result.hidden = !ended;
+    showText(row.result, ended ? result(s) : '');
     row.tools.hidden = !facilitates;
     row.up.disabled = index === 0;
     row.down.disabled = index === slots().length - 1;

@@ -5,18 +5,14 @@ export function pageParams() {
   return { joinCode: params.get('join'), meetingId: params.get('meeting') };
 }
 
-export function joinUrlFor(code) {
-  return pageWithQuery(`?join=${encodeURIComponent(code)}`);
-}
+export const joinUrlFor = (code) => pageWithQuery(`?join=${encodeURIComponent(code)}`);
 
 // Puts ?meeting=ID in the address bar, so a reload comes back to the same meeting.
 export function rememberMeetingInUrl(meetingId) {
   history.replaceState(null, '', pageWithQuery(`?meeting=${encodeURIComponent(meetingId)}`));
 }
 
-export function clearUrl() {
-  history.replaceState(null, '', pageWithQuery(''));
-}
+export const clearUrl = () => history.replaceState(null, '', pageWithQuery(''));
 
 // The server serves the client and /ws from the same origin (PROTOCOL.md "HTTP").
 export function webSocketUrl() {

@@ -1,9 +1,8 @@
 // The meeting screen: draws the model (state.js) into index.html's skeleton and turns what the
-// user does into commands. It never changes the model: only the server's events do, so every
-// screen shows the same meeting. The goal and the items' titles and notes show the shared texts
-// instead (text_sync.js): the server's text with this user's typing on top.
+// user does into commands. Only the server's events change the model, so every screen shows the
+// same meeting. The goal, items' titles and notes show the shared texts (text_sync.js) instead.
 
-import { h, byTestId, copyField, field, moveButtons, setText, setValueUnlessFocused, syncRows, toast } from './dom.js';
+import { h, byTestId, copyField, field, moveButtons, onSubmit, setText, setValueUnlessFocused, syncRows, toast } from './dom.js';
 import { renderMarkers } from './editing_markers.js';
 import { createQueueView } from './queue_view.js';
 import {
@@ -18,21 +17,23 @@ import { createVotesView } from './vote_view.js';
 const PHASE_LABELS = { lobby: 'Lobby', live: 'Live', ended: 'Ended' };
 const ROLE_LABELS = { facilitator: 'Facilitator', member: 'Member', observer: 'Observer' };
 const CONN_LABELS = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', stopped: 'Disconnected' };
-// How long the delete button waits for its confirming second click.
 const DELETE_CONFIRM_MS = 4000;
+// An item's shared texts, and its fields set whole.
+const TEXTS = ['title', 'notes'];
+const FIELDS = ['owner', 'due', 'status'];
 
 // send(command, options): Connection.send of the running session; now(): the server's time.
 export function createMeetingView(send, now) {
   const root = document.getElementById('screen-meeting');
   const q = (testid) => byTestId(testid, root);
   // Edits this user sent that the model does not show yet: field key -> {seq} (of the event, once
-  // acked). Meanwhile the field keeps what the user typed instead of flicking back.
+  // acked). Meanwhile the field keeps the user's value instead of flicking back.
   const ownEdits = new Map();
-  const rows = new Map(); // itemId -> the controls of its row
+  const rows = new Map(); // itemId -> row
   let state = null;
   let texts = null; // the session's TextSync
   const textControls = new Map(); // text key -> {control, target}
-  const votes = createVotesView(root, send, now); // the Votes area of the action items
+  const votes = createVotesView(root, send, now);
   const updates = createUpdatesView(root, send, now);
   const queue = createQueueView(root, send);
 
@@ -121,7 +122,7 @@ export function createMeetingView(send, now) {
 
   root.addEventListener('focusout', () => setTimeout(() => render(), 0));
 
-  // --- agenda sections, in the order the server gives
+  // Agenda sections, in the order the server gives.
 
   // The facilitator's buttons to move a section; the goal stays on top, so it has none.
   const sectionTools = new Map(); // section id -> {box, up, down}
@@ -138,10 +139,8 @@ export function createMeetingView(send, now) {
 
   function renderSections(m) {
     const container = q('sections');
-    const listed = new Set();
     const arrange = canFacilitate(state);
     m.sections.forEach((s, index) => {
-      listed.add(s.id);
       let sec = container.querySelector(`:scope > [data-section="${CSS.escape(s.id)}"]`);
       // A section this client has no body for yet: show its title, say it is empty.
       sec ??= h('section', { class: 'card section', 'data-section': s.id },
@@ -158,17 +157,16 @@ export function createMeetingView(send, now) {
       const at = container.children[index];
       if (at !== sec) container.insertBefore(sec, at ?? null);
     });
-    for (const sec of container.children) if (!listed.has(sec.dataset.section)) sec.hidden = true;
+    // Any after the listed ones is not in the meeting.
+    for (const sec of [...container.children].slice(m.sections.length)) sec.hidden = true;
   }
-
-  // --- facilitator settings: title, goal, phase
 
   const settings = q('meeting-settings');
   const editTitle = q('edit-title');
   const editGoal = q('edit-goal');
   onTextCommit(editTitle, 'meeting.title', (title) => ({ type: 'set_title', title }), () => state.meeting.title);
   bindText(editGoal, 'goal');
-  settings.addEventListener('submit', (e) => e.preventDefault());
+  onSubmit(settings, () => {});
   for (const phase of PHASES) q(`phase-${phase}`).addEventListener('click', () => send({ type: 'set_phase', phase }));
 
   function renderSettings(m) {
@@ -183,14 +181,10 @@ export function createMeetingView(send, now) {
     for (const phase of PHASES) q(`phase-${phase}`).setAttribute('aria-pressed', String(m.phase === phase));
   }
 
-  // --- action items
-
-  const list = q('item-list');
   const addForm = q('item-add-form');
   const [addTitle, addOwner, addDue] = ['title', 'owner', 'due'].map((f) => q(`item-add-${f}`));
 
-  addForm.addEventListener('submit', (e) => {
-    e.preventDefault();
+  onSubmit(addForm, () => {
     const title = addTitle.value.trim();
     if (!title) {
       toast('Give the action item a title.');
@@ -226,7 +220,7 @@ export function createMeetingView(send, now) {
     const li = h('li', { class: 'item', testid: 'item', 'data-item-id': id },
       h('div', { class: 'item-head' }, title, titleMarkers),
       h('div', { class: 'item-fields' }, field('Owner', owner), field('Due', due), field('Status', status)),
-      h('label', { class: 'field item-notes-field' }, h('span', { class: 'field-label' }, 'Notes', notesMarkers), notes),
+      field(['Notes', notesMarkers], notes, { class: 'field item-notes-field' }),
       tools);
 
     bindText(title, 'title', id);
@@ -260,27 +254,25 @@ export function createMeetingView(send, now) {
   function renderItems(m) {
     const editable = canEditItems(state);
     const update = (row, item, index) => {
-      syncControl(row.title, texts, textKey('title', item.id));
-      syncControl(row.notes, texts, textKey('notes', item.id));
-      renderMarkers(row.titleMarkers, row.title, editorsOf(state, 'title', item.id));
-      renderMarkers(row.notesMarkers, row.notes, editorsOf(state, 'notes', item.id));
-      for (const f of ['owner', 'due', 'status']) show(row[f], `${item.id}.${f}`, item[f]);
+      for (const f of TEXTS) {
+        syncControl(row[f], texts, textKey(f, item.id));
+        renderMarkers(row[`${f}Markers`], row[f], editorsOf(state, f, item.id));
+      }
+      for (const f of FIELDS) show(row[f], `${item.id}.${f}`, item[f]);
       row.li.dataset.status = item.status;
-      for (const control of [row.title, row.notes, row.owner, row.due, row.status]) control.disabled = !editable;
+      for (const f of [...TEXTS, ...FIELDS]) row[f].disabled = !editable;
       row.tools.hidden = !canFacilitate(state);
       row.up.disabled = index === 0;
       row.down.disabled = index === m.items.length - 1;
     };
-    const onDrop = (id) => ['title', 'notes'].forEach((f) => textControls.delete(textKey(f, id)));
-    syncRows(list, rows, m.items, { key: (i) => i.id, make: (i) => createRow(i.id), update, onDrop });
+    const onDrop = (id) => TEXTS.forEach((f) => textControls.delete(textKey(f, id)));
+    syncRows(q('item-list'), rows, m.items, { key: (i) => i.id, make: (i) => createRow(i.id), update, onDrop });
     q('item-empty').hidden = m.items.length > 0;
     addForm.hidden = !editable;
   }
 
-  // --- own profile
-
   const profile = (f) => q(`profile-${f}`);
-  q('profile').addEventListener('submit', (e) => e.preventDefault());
+  onSubmit(q('profile'), () => {});
   onTextCommit(profile('name'), 'me.name', (name) => ({ type: 'update_profile', name }), () => me(state)?.name);
   onTextCommit(profile('organisation'), 'me.organisation', (organisation) => ({ type: 'update_profile', organisation }));
   profile('attendance').addEventListener('change', (e) =>
@@ -292,8 +284,6 @@ export function createMeetingView(send, now) {
     q('profile-role').textContent = ROLE_LABELS[p.role] ?? p.role;
     for (const f of ['name', 'attendance', 'organisation']) show(profile(f), `me.${f}`, p[f]);
   }
-
-  // --- participants
 
   function renderParticipants(m) {
     const youId = state.you?.participantId;
@@ -325,9 +315,7 @@ export function createMeetingView(send, now) {
       el.dataset.state = status;
       el.textContent = CONN_LABELS[status] ?? status;
     },
-    useTexts(sync) {
-      texts = sync;
-    },
+    useTexts(sync) { texts = sync; },
     textChanged,
     announceFocus,
   };

@@ -1,11 +1,11 @@
 // The Votes area: the form to open a vote, and a card per vote updated in place. Its one write
 // to the model: the viewer's own ballot once acked (setOwnBallot).
 
-import { h, byTestId, field, renderList, runCommand, setText, syncRows, toast } from './dom.js';
+import { h, byTestId, field, onSubmit, renderList, runCommand, setText, showText, syncRows, toast } from './dom.js';
 import { ITEM_STATUSES, STATUS_LABELS, canFacilitate } from './state.js';
 import {
   CONSENT_CHOICES, FIST_VALUES, buildOpenVote, canResolve, canVote, checkBallot, choiceLabel, describeBallot, dotsPerItem,
-  dotsUsed, eligibleCount, isGuest, isOpen, notVoted, secondsLeft, setOwnBallot, shownTallies, tallyRows, voterName,
+  dotsUsed, eligibleCount, findVote, isGuest, isOpen, notVoted, secondsLeft, setOwnBallot, shownTallies, tallyRows, voterName,
 } from './votes.js';
 
 const METHOD_LABELS = { consent: 'Consent', fist: 'Fist of five', dots: 'Dot voting' };
@@ -29,16 +29,12 @@ function dotInputs(vote, testid) {
 
 export function createVotesView(root, send, now) {
   const q = (testid) => byTestId(testid, root);
-  const list = q('vote-list');
   const cards = new Map(); // voteId and cardKey -> card
   let state = null;
   let ticker = null;
-  const voteOf = (id) => (state?.meeting?.votes || []).find((v) => v.id === id);
-
   const run = (command, box, onAck) => runCommand(send, command, box, onAck);
 
-  // --- the facilitator's form to open a vote
-
+  // The facilitator's form to open a vote.
   const openBox = q('vote-open');
   const form = q('vote-open-form');
   const method = form.elements.method;
@@ -49,8 +45,7 @@ export function createVotesView(root, send, now) {
   };
   showMethodFields();
   method.addEventListener('change', showMethodFields);
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
+  onSubmit(form, () => {
     const data = new FormData(form);
     const built = buildOpenVote({ ...Object.fromEntries(data), dotItemIds: data.getAll('dotItemIds') });
     const error = q('vote-open-error');
@@ -70,14 +65,7 @@ export function createVotesView(root, send, now) {
       h('input', { type: 'checkbox', name: 'dotItemIds', value: id, checked: ticked.includes(id), 'data-item-id': id }), t));
   }
 
-  // --- a vote's card
-
-  function cast(c, ballot) {
-    run({ type: 'cast_ballot', voteId: c.id, ballot }, c.error, () => setOwnBallot(state, c.id, ballot) && render(state));
-  }
-
-  // Ballot controls (`who`: 'ballot', the viewer's own, or 'record', a show of hands); a checked
-  // ballot goes to onBallot.
+  // `who`: 'ballot', the viewer's own, or 'record', a show of hands; a checked ballot goes to onBallot.
   function ballotControls(vote, c, who, onBallot) {
     const give = (ballot) => {
       const problem = checkBallot(vote, ballot);
@@ -85,12 +73,12 @@ export function createVotesView(root, send, now) {
       else onBallot(ballot);
     };
     const legend = h('legend', {}, who === 'ballot' ? 'Your ballot' : 'Their ballot');
+    const box = (...children) => h('fieldset', { class: 'ballot', testid: `vote-${who}` }, legend, ...children);
     if (vote.method === 'dots') {
       const dots = dotInputs(vote, `${who}-dots`);
       const left = h('p', { testid: 'dots-left', 'aria-live': 'polite' });
       const showLeft = () => setText(left, `${vote.dotBudget - dotsUsed(dots.read())} of ${vote.dotBudget} dots left`);
-      const node = h('fieldset', { class: 'ballot', testid: `vote-${who}` }, legend, dots.node, left,
-        h('button', { testid: `${who}-dots-submit`, onclick: () => give(dots.read()) }, 'Submit the dots'));
+      const node = box(dots.node, left, h('button', { testid: `${who}-dots-submit`, onclick: () => give(dots.read()) }, 'Submit the dots'));
       node.addEventListener('input', showLeft);
       let shown; // the ballot the inputs show: typing stays until it changes
       return {
@@ -108,7 +96,7 @@ export function createVotesView(root, send, now) {
       class: 'choice-btn', testid: `${who}-${choice}`, 'data-choice': choice, onclick: () => give(ballot()), ...props,
     }, label);
     let buttons;
-    let reasonField = null;
+    let reasonField;
     if (vote.method === 'consent') {
       buttons = CONSENT_CHOICES.slice(0, 3).map((ch) => choose(ch, choiceLabel(ch), () => ({ choice: ch })));
       if (vote.allowBlock) {
@@ -121,7 +109,7 @@ export function createVotesView(root, send, now) {
       buttons = FIST_VALUES.map((n) => choose(`fist-${n}`, String(n), () => ({ fist: n }), { 'aria-label': `${n} of 5` }));
     }
     return {
-      node: h('fieldset', { class: 'ballot', testid: `vote-${who}` }, legend, h('div', { class: 'phase-buttons' }, buttons), reasonField),
+      node: box(h('div', { class: 'phase-buttons' }, buttons), reasonField),
       update(v) {
         const b = v.yourBallot;
         const pick = b ? (vote.method === 'consent' ? b.choice : `fist-${b.fist}`) : null;
@@ -164,13 +152,14 @@ export function createVotesView(root, send, now) {
     const p = (testid, props) => h('p', { class: testid, testid, ...props });
     Object.assign(c, {
       title: h('h4', { class: 'vote-title', testid: 'vote-title' }),
-      state: h('span', { class: 'badge vote-state', testid: 'vote-state' }),
+      state: h('span', { class: 'badge', testid: 'vote-state' }),
       items: p('vote-items'),
       settings: h('ul', { class: 'items badges', testid: 'vote-settings', 'aria-label': 'Settings' }),
       countdown: p('vote-countdown', { role: 'timer' }),
       progress: p('vote-progress'),
       waiting: p('vote-waiting'),
-      ballot: ballotControls(vote, c, 'ballot', (b) => cast(c, b)),
+      ballot: ballotControls(vote, c, 'ballot', (ballot) => run({ type: 'cast_ballot', voteId: c.id, ballot }, c.error,
+        () => setOwnBallot(state, c.id, ballot) && render(state))),
       mine: p('your-ballot'),
       error: p('form-error', { testid: 'vote-error', role: 'alert' }),
       results: h('div', { testid: 'vote-results' }),
@@ -215,8 +204,7 @@ export function createVotesView(root, send, now) {
     c.li.dataset.state = open ? 'open' : 'closed';
     const titles = vote.itemIds.map(titleOf);
     setText(c.title, vote.question || `Vote on ${titles.map((t) => `“${t}”`).join(', ')}`);
-    setText(c.items, vote.question && titles.length ? `On: ${titles.join(' · ')}` : '');
-    c.items.hidden = !c.items.textContent;
+    showText(c.items, vote.question && titles.length ? `On: ${titles.join(' · ')}` : '');
     setText(c.state, open ? 'Open' : 'Closed');
     renderList(c.settings, [
       vote.visibility === 'anonymous' && ['anonymous', 'Anonymous'],
@@ -232,16 +220,14 @@ export function createVotesView(root, send, now) {
     setText(c.progress, `${vote.voted} of ${total} have voted`);
     Object.assign(c.progress.dataset, { voted: vote.voted, eligible: total });
     const waiting = open && notVoted(vote);
-    c.waiting.hidden = !waiting;
-    if (waiting) setText(c.waiting, waiting.length ? `Not voted yet: ${waiting.map((k) => voterName(m, k)).join(', ')}` : 'Everyone has voted.');
+    showText(c.waiting, !waiting ? '' : waiting.length ? `Not voted yet: ${waiting.map((k) => voterName(m, k)).join(', ')}` : 'Everyone has voted.');
 
     c.ballot.node.hidden = !canVote(state, vote);
     c.ballot.update(vote, titleOf);
     const mine = vote.yourBallot;
     const by = vote.yourBallotRecorded ? ' (recorded by the facilitator)' : '';
-    setText(c.mine, mine ? `Your ballot: ${describeBallot(vote, mine, titleOf)}${by}`
+    showText(c.mine, mine ? `Your ballot: ${describeBallot(vote, mine, titleOf)}${by}`
       : by ? 'The facilitator recorded your ballot.' : canVote(state, vote) ? 'You have not voted yet.' : '');
-    c.mine.hidden = !c.mine.textContent;
 
     const tallies = shownTallies(vote);
     const sig = JSON.stringify([tallies, titles]);
@@ -281,7 +267,7 @@ export function createVotesView(root, send, now) {
   function tick() {
     let running = false;
     for (const c of cards.values()) {
-      const vote = voteOf(c.id);
+      const vote = findVote(state?.meeting, c.id);
       if (!vote || !isOpen(vote) || !Number.isFinite(vote.deadline)) continue;
       running = true;
       const s = secondsLeft(vote, now());
@@ -300,7 +286,7 @@ export function createVotesView(root, send, now) {
     renderForm(m);
     const votes = m.votes || [];
     // Newest first: the vote going on now is on top.
-    syncRows(list, cards, [...votes].reverse(), {
+    syncRows(q('vote-list'), cards, [...votes].reverse(), {
       key: (v) => `${v.id} ${cardKey(v)}`, make: createCard, update: (c, vote) => updateCard(c, vote, m),
     });
     q('vote-empty').hidden = votes.length > 0;

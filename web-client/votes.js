@@ -5,7 +5,7 @@
 export const CONSENT_CHOICES = ['agree', 'disagree', 'abstain', 'block'];
 export const FIST_VALUES = [0, 1, 2, 3, 4, 5];
 
-const clone = (v) => (v === undefined ? undefined : structuredClone(v));
+const clone = (v) => structuredClone(v);
 const addKey = (list, key) => list.includes(key) || list.push(key);
 
 export const findVote = (m, id) => (m?.votes || []).find((v) => v.id === id);
@@ -113,7 +113,6 @@ export const isGuest = (key) => key.startsWith('guest:');
 
 export const voterName = (m, key) => (isGuest(key) ? key.slice(6) : m.participants.find((p) => p.id === key)?.name ?? key);
 
-// Members and the facilitator vote in open votes, until the meeting ends.
 export function canVote(state, vote) {
   return Boolean(state.you) && state.you.role !== 'observer' && isOpen(vote) && state.meeting?.phase !== 'ended';
 }
