@@ -113,3 +113,14 @@ export async function createMeetingInUi(page, baseUrl, { title, goal }) {
   const meetingId = new URL(page.url()).searchParams.get('meeting');
   return { code, joinUrl, meetingId };
 }
+
+// The facilitator creates a meeting in `fac` and joins from the room, the member opens the join
+// link in `mem` and joins remote; resolves once the facilitator sees the member online.
+export async function facilitatorAndMember(baseUrl, fac, mem, { goal, facName, memName }) {
+  const meeting = await createMeetingInUi(fac, baseUrl, { title: 'Readiness Council', goal });
+  await joinForm(fac, { name: facName, attendance: 'room', organisation: 'School District' }, goal);
+  await mem.goto(meeting.joinUrl);
+  await joinForm(mem, { name: memName, attendance: 'remote', organisation: 'Town Library' }, goal);
+  await waitForParticipant(fac, memName, { online: 'true' });
+  return meeting;
+}

@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { ROUNDTABLE_BIN, binaryExists, cleanup } from '../support/harness.mjs';
 import {
-  ARTIFACTS, createMeetingInUi, joinForm, openPage, startStack, waitForParticipant,
+  ARTIFACTS, facilitatorAndMember, openPage, startStack,
 } from './browser.mjs';
 
 const skip = binaryExists() ? false : `roundtable binary not built (${ROUNDTABLE_BIN})`;
@@ -52,11 +52,7 @@ before(async () => {
   }, SKEW_MS);
   const fac = people.fac.page;
   const mem = people.mem.page;
-  const meeting = await createMeetingInUi(fac, server.baseUrl, { title: 'Readiness Council', goal: GOAL });
-  await joinForm(fac, { name: FAC, attendance: 'room', organisation: 'School District' }, GOAL);
-  await mem.goto(meeting.joinUrl);
-  await joinForm(mem, { name: MEM, attendance: 'remote', organisation: 'Town Library' }, GOAL);
-  await waitForParticipant(fac, MEM, { online: 'true' });
+  await facilitatorAndMember(server.baseUrl, fac, mem, { goal: GOAL, facName: FAC, memName: MEM });
   assert.ok(Math.abs(await mem.evaluate(() => Date.now()) - Date.now() - SKEW_MS) < 2000, 'the member page runs fast');
 });
 

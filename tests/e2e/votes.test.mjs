@@ -11,8 +11,8 @@ import path from 'node:path';
 
 import { ROUNDTABLE_BIN, binaryExists, cleanup } from '../support/harness.mjs';
 import {
-  ARTIFACTS, createMeetingInUi, joinForm, openPage, startStack, waitForConnected,
-  waitForItemField, waitForItemTitled, waitForParticipant,
+  ARTIFACTS, facilitatorAndMember, openPage, startStack, waitForConnected, waitForItemField,
+  waitForItemTitled,
 } from './browser.mjs';
 
 const skip = binaryExists() ? false : `roundtable binary not built (${ROUNDTABLE_BIN})`;
@@ -87,11 +87,7 @@ before(async () => {
   people.mem = await openPage(browser, 'member', { width: 1024, height: 900 });
   const fac = people.fac.page;
   const mem = people.mem.page;
-  const meeting = await createMeetingInUi(fac, server.baseUrl, { title: 'Readiness Council', goal: GOAL });
-  await joinForm(fac, { name: FAC, attendance: 'room', organisation: 'School District' }, GOAL);
-  await mem.goto(meeting.joinUrl);
-  await joinForm(mem, { name: MEM, attendance: 'remote', organisation: 'Town Library' }, GOAL);
-  await waitForParticipant(fac, MEM, { online: 'true' });
+  await facilitatorAndMember(server.baseUrl, fac, mem, { goal: GOAL, facName: FAC, memName: MEM });
   await mem.getByTestId('item-add-title').fill(ITEM);
   await mem.getByTestId('item-add-submit').click();
   itemId = await waitForItemTitled(fac, ITEM);

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  Client, serverForFile, short, sleep, createMeeting, join, resume, validateClientMessage, validateServerMessage,
+  Client, pace, serverForFile, short, sleep, createMeeting, join, resume, validateClientMessage, validateServerMessage,
 } from '../support/harness.mjs';
 
 const env = serverForFile();
@@ -23,23 +23,6 @@ const CLIENT_TYPES = ['add_slot', 'update_slot', 'move_slot', 'remove_slot', 'st
 const EVENT_KINDS = ['slot_added', 'slot_updated', 'slot_moved', 'slot_removed', 'slot_started', 'slot_paused',
   'slot_resumed', 'slot_extended', 'slot_expired', 'slot_ended', 'auto_advance_set', 'section_moved', 'hand_raised',
   'hand_lowered', 'speaker_called', 'queue_cleared', 'queue_order_set'];
-
-// The server allows 20 commands a second per connection (burst 40): stay under it.
-const RATE = 15;
-const BURST = 30;
-async function pace(client) {
-  const now = Date.now();
-  const b = client.bucket ?? { tokens: BURST, at: now };
-  b.tokens = Math.min(BURST, b.tokens + ((now - b.at) / 1000) * RATE);
-  b.at = now;
-  if (b.tokens < 1) {
-    await sleep(((1 - b.tokens) / RATE) * 1000);
-    b.tokens = 1;
-    b.at = Date.now();
-  }
-  b.tokens -= 1;
-  client.bucket = b;
-}
 
 const sentTypes = new Set();
 const sentCids = new Map(); // participant id -> Set of cids it sent

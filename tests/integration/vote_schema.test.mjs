@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  serverForFile, short, sleep, createMeeting, join, resume, validateClientMessage, validateServerMessage,
+  pace, serverForFile, short, createMeeting, join, resume, validateClientMessage, validateServerMessage,
 } from '../support/harness.mjs';
 
 const env = serverForFile();
@@ -19,23 +19,6 @@ for (const method of ['consent', 'fist', 'dots']) {
   for (const visibility of ['open', 'anonymous']) {
     for (const results of ['live', 'hidden']) COMBOS.push({ method, visibility, results });
   }
-}
-
-// The server allows 20 commands a second per connection (burst 40): stay under it.
-const RATE = 15;
-const BURST = 30;
-async function pace(client) {
-  const now = Date.now();
-  const b = client.bucket ?? { tokens: BURST, at: now };
-  b.tokens = Math.min(BURST, b.tokens + ((now - b.at) / 1000) * RATE);
-  b.at = now;
-  if (b.tokens < 1) {
-    await sleep(((1 - b.tokens) / RATE) * 1000);
-    b.tokens = 1;
-    b.at = Date.now();
-  }
-  b.tokens -= 1;
-  client.bucket = b;
 }
 
 // Sends a command that must pass its client schema; returns the answer.

@@ -99,6 +99,24 @@ export const short = (v, max = 300) => {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `fn` (sync or async) until it returns a truthy value; returns that value. */
+// Waits as needed so that `client` stays under the server's rate limit of 20 commands a second
+// per connection (burst 40): a token bucket at 15/s, burst 30, kept on the client.
+const PACE_RATE = 15;
+const PACE_BURST = 30;
+export async function pace(client) {
+  const now = Date.now();
+  const b = client.bucket ?? { tokens: PACE_BURST, at: now };
+  b.tokens = Math.min(PACE_BURST, b.tokens + ((now - b.at) / 1000) * PACE_RATE);
+  b.at = now;
+  if (b.tokens < 1) {
+    await sleep(((1 - b.tokens) / PACE_RATE) * 1000);
+    b.tokens = 1;
+    b.at = Date.now();
+  }
+  b.tokens -= 1;
+  client.bucket = b;
+}
+
 export async function waitFor(fn, { timeoutMs = 10000, intervalMs = 100, what = 'condition' } = {}) {
   const deadline = Date.now() + timeoutMs;
   let lastErr;
