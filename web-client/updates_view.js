@@ -49,13 +49,28 @@ export function createUpdatesView(root, send, now) {
   // Refused, the box goes back to what the meeting has.
   q('slot-auto').addEventListener('change', (e) => run({ type: 'set_auto_advance', on: e.target.checked }).then(() => render(state)));
 
+  // The same form adds a slot or, after Edit on one that has not run, saves it.
+  const submit = form.querySelector('button.primary');
+  const editing = (id) => {
+    form.dataset.slotId = id ?? '';
+    setText(submit, id ? 'Save the update' : 'Add the update');
+  };
+  form.addEventListener('reset', () => editing(null));
+  function edit(s) {
+    const f = form.elements;
+    [f.organisation.value, f.speaker.value, f.minutes.value, f.seconds.value] = [s.organisation, s.speaker, Math.floor(s.seconds / 60), s.seconds % 60];
+    editing(s.id);
+    f.organisation.focus();
+  }
   onSubmit(form, () => {
     const f = form.elements;
     const organisation = f.organisation.value.trim();
     const seconds = Number(f.minutes.value || 0) * 60 + Number(f.seconds.value || 0);
+    const slot = { organisation, speaker: f.speaker.value.trim(), seconds };
+    const slotId = form.dataset.slotId;
     if (!organisation) error.textContent = 'Which organisation gives the update?';
     else if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) error.textContent = 'Give it 1 second to 60 minutes.';
-    else run({ type: 'add_slot', organisation, speaker: f.speaker.value.trim(), seconds }, () => form.reset());
+    else run(slotId ? { type: 'update_slot', slotId, ...slot } : { type: 'add_slot', ...slot }, () => form.reset());
   });
 
   // Each command names the slot it means, so a double click cannot skip two speakers.
@@ -75,11 +90,12 @@ export function createUpdatesView(root, send, now) {
       time: h('span', { class: 'badge', testid: 'slot-time' }),
       state: h('span', { class: 'badge', testid: 'slot-state' }),
       result: h('p', { testid: 'slot-result' }),
+      edit: h('button', { onclick: () => edit(slots().find((x) => x.id === s.id)) }, 'Edit'),
       start: tool('Start', 'start_slot'),
       skip: tool('Skip', 'skip_slot'),
       remove: tool('Remove', 'remove_slot', 'danger'),
     };
-    row.tools = h('div', { class: 'item-tools' }, row.up, row.down, row.start, row.skip, row.remove);
+    row.tools = h('div', { class: 'item-tools' }, row.up, row.down, row.edit, row.start, row.skip, row.remove);
     row.li = h('li', { class: 'item slot', testid: 'slot', 'data-slot-id': s.id },
       h('div', { class: 'item-head' }, row.org, row.speaker, row.time, row.state), row.result, row.tools);
     return row;
@@ -98,7 +114,10 @@ export function createUpdatesView(root, send, now) {
     row.down.disabled = index === slots().length - 1;
     row.start.hidden = !canStart(state.meeting.updates, s);
     row.skip.hidden = s.state !== 'pending';
-    row.remove.hidden = s.state !== 'pending' && s.state !== 'skipped';
+    // The server keeps a slot that ran (even skipped midway) for the minutes.
+    const ran = !(s.state === 'pending' || (s.state === 'skipped' && !s.usedMs));
+    row.remove.hidden = ran;
+    row.edit.hidden = s.state !== 'pending' && s.state !== 'skipped';
   }
 
   function tick() {
