@@ -421,6 +421,12 @@ nlohmann::json editing_json(const std::string& participant_id, const FocusReques
           {"field", focus.field ? nlohmann::json(name_of(*focus.field)) : nlohmann::json(nullptr)}};
 }
 
+std::string encode_editing(const std::string& participant_id, const FocusRequest& focus) {
+  nlohmann::json j = editing_json(participant_id, focus);
+  j["type"] = "editing";
+  return j.dump();
+}
+
 std::string encode_error(const std::string& code, const std::string& message) {
   return nlohmann::json{{"type", "error"}, {"code", code}, {"message", message}}.dump();
 }

@@ -64,7 +64,9 @@ std::string encode_reject(const std::optional<std::string>& cid, const Rejection
 std::string encode_clock(const ClockRequest& request, int64_t server_ms);
 std::string encode_presence(const std::string& participant_id, bool online);
 std::string encode_error(const std::string& code, const std::string& message);
-// `editing` of one participant; an empty field means editing nothing.
+// `editing` of one participant; an empty field means editing nothing. editing_json is the
+// snapshot's entry, encode_editing the message.
 nlohmann::json editing_json(const std::string& participant_id, const FocusRequest& focus);
+std::string encode_editing(const std::string& participant_id, const FocusRequest& focus);
 
 }  // namespace rt::core

@@ -111,14 +111,13 @@ void MeetingRoom::focus(std::weak_ptr<Connection> weak, std::string participant_
       return;
     }
     conn->deliver(frame_of(core::encode_ack(focus.cid, self->state_.version)));
-    nlohmann::json editing = core::editing_json(pid, focus);
-    editing["type"] = "editing";
+    Frame editing = frame_of(core::encode_editing(pid, focus));
     if (focus.field) {
       self->editing_[pid] = std::move(focus);
     } else {
       self->editing_.erase(pid);
     }
-    self->broadcast(frame_of(editing.dump()), conn.get());
+    self->broadcast(editing, conn.get());
   });
 }
 
@@ -317,11 +316,7 @@ void MeetingRoom::unsubscribe(const Connection* conn) {
     if (--connections_of_[pid] == 0) {
       connections_of_.erase(pid);
       broadcast(frame_of(core::encode_presence(pid, false)));
-      if (editing_.erase(pid)) {
-        nlohmann::json editing = core::editing_json(pid, core::FocusRequest{});
-        editing["type"] = "editing";
-        broadcast(frame_of(editing.dump()));
-      }
+      if (editing_.erase(pid)) broadcast(frame_of(core::encode_editing(pid, core::FocusRequest{})));
     }
     return;
   }
