@@ -28,9 +28,10 @@ nlohmann::json started(const PartnerSlot& s, int64_t now_ms) {
   return {{"slotId", s.id}, {"deadline", now_ms + ms(s.seconds)}};
 }
 
-// The end of the active slot `s` at `now_ms`: its time used and overrun, for the minutes.
+// The end of slot `s` at `now_ms`: its time used and overrun, for the minutes. A slot that
+// never ran (a pending one skipped) used nothing.
 Draft ended(const PartnerSlot& s, SlotState state, const char* reason, int64_t now_ms) {
-  int64_t remaining = s.remaining_at(now_ms);
+  int64_t remaining = s.active() ? s.remaining_at(now_ms) : s.budget_ms();
   return {"slot_ended",
           {{"slotId", s.id},
            {"state", name_of(state)},
@@ -64,8 +65,7 @@ class SlotDecider {
 
   Drafts operator()(const AddSlot& c) const {
     if (u_.slots.size() >= limits::kSlots) {
-      refuse("limit_reached", "this meeting has reached its limit of " +
-                                  std::to_string(limits::kSlots) + " partner-update slots");
+      refuse_over_limit(limits::kSlots, "partner-update slots");
     }
     check_seconds(c.seconds, "a slot");
     return one("slot_added", {{"slotId", "u" + std::to_string(next_seq_)},
@@ -138,11 +138,7 @@ class SlotDecider {
     if (s.active()) return end_and_advance(u_, s, SlotState::skipped, "skip", now_ms_, now_ms_);
     if (s.state != SlotState::pending)
       wrong_state(s, "only a pending or active slot can be skipped");
-    return one("slot_ended", {{"slotId", s.id},
-                              {"state", name_of(SlotState::skipped)},
-                              {"reason", "skip"},
-                              {"usedMs", 0},
-                              {"overrunMs", 0}});
+    return {ended(s, SlotState::skipped, "skip", now_ms_)};
   }
   Drafts operator()(const SetAutoAdvance& c) const {
     return one("auto_advance_set", {{"on", c.on}});

@@ -28,8 +28,7 @@ class Decider {
 
   Drafts operator()(const Join& c) const {
     if (m_.participants.size() >= limits::kParticipants) {
-      refuse("limit_reached", "this meeting has reached its limit of " +
-                                  std::to_string(limits::kParticipants) + " participants");
+      refuse_over_limit(limits::kParticipants, "participants");
     }
     return event("participant_joined", {{"participantId", "p" + next_seq()},
                                         {"name", c.name},
@@ -62,8 +61,7 @@ class Decider {
   Drafts operator()(const AddItem& c) const {
     require_role(self(), Role::member, "add action items");
     if (m_.items.size() >= limits::kItems) {
-      refuse("limit_reached", "this meeting has reached its limit of " +
-                                  std::to_string(limits::kItems) + " action items");
+      refuse_over_limit(limits::kItems, "action items");
     }
     return event("item_added", {{"itemId", "i" + next_seq()},
                                 {"title", c.title},
@@ -164,8 +162,7 @@ class Decider {
   Drafts operator()(const OpenVote& c) const {
     require_role(self(), Role::facilitator, "open a vote");
     if (m_.votes.size() >= limits::kVotes) {
-      refuse("limit_reached",
-             "this meeting has reached its limit of " + std::to_string(limits::kVotes) + " votes");
+      refuse_over_limit(limits::kVotes, "votes");
     }
     auto open =
         std::count_if(m_.votes.begin(), m_.votes.end(), [](const Vote& v) { return !v.closed; });

@@ -2,6 +2,7 @@
 // and a message for humans.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <utility>
 
@@ -20,6 +21,12 @@ struct Refused {
 
 [[noreturn]] inline void refuse(std::string code, std::string message) {
   throw Refused{{std::move(code), std::move(message)}};
+}
+
+// The meeting already holds `limit` of `what` (participants, action items, votes, ...).
+[[noreturn]] inline void refuse_over_limit(size_t limit, const std::string& what) {
+  refuse("limit_reached",
+         "this meeting has reached its limit of " + std::to_string(limit) + " " + what);
 }
 
 }  // namespace rt::core
