@@ -1,42 +1,45 @@
 #include "core/clock_duties.hpp"
 
-#include <functional>
+#include <algorithm>
 
 namespace rt::core {
 namespace {
 
-// Calls `visit(deadline, duty)` for every deadline the meeting is waiting for.
-void for_each_deadline(
-    const Meeting& m,
-    const std::function<void(int64_t, const std::function<ClockDuty()>&)>& visit) {
+struct Awaited {
+  int64_t deadline;
+  ClockDuty duty;
+};
+
+// Every deadline the meeting is waiting for, with the duty it brings: a handful at most
+// (10 open votes, one running slot).
+std::vector<Awaited> awaited(const Meeting& m) {
+  std::vector<Awaited> out;
   for (const auto& v : m.votes) {
     if (v.closed || !v.deadline) continue;
-    visit(*v.deadline, [&] { return ClockDuty{"close:" + v.id, CloseVote{v.id, true}}; });
+    out.push_back({*v.deadline, {"close:" + v.id, CloseVote{v.id, true}}});
   }
   if (const PartnerSlot* s = m.updates.active();
       s && s->state == SlotState::running && !s->expired) {
-    visit(s->deadline, [&] {
-      return ClockDuty{"expire:" + s->id + "@" + std::to_string(s->deadline),
-                       SlotCommand{ExpireSlot{s->id}}};
-    });
+    out.push_back(
+        {s->deadline,
+         {"expire:" + s->id + "@" + std::to_string(s->deadline), SlotCommand{ExpireSlot{s->id}}}});
   }
+  return out;
 }
 
 }  // namespace
 
 std::vector<ClockDuty> due_duties(const Meeting& m, int64_t now_ms) {
   std::vector<ClockDuty> due;
-  for_each_deadline(m, [&](int64_t deadline, const std::function<ClockDuty()>& duty) {
-    if (deadline <= now_ms) due.push_back(duty());
-  });
+  for (auto& a : awaited(m)) {
+    if (a.deadline <= now_ms) due.push_back(std::move(a.duty));
+  }
   return due;
 }
 
 std::optional<int64_t> next_duty_at(const Meeting& m) {
   std::optional<int64_t> next;
-  for_each_deadline(m, [&](int64_t deadline, const std::function<ClockDuty()>&) {
-    if (!next || deadline < *next) next = deadline;
-  });
+  for (const auto& a : awaited(m)) next = std::min(next.value_or(a.deadline), a.deadline);
   return next;
 }
 

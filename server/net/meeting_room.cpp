@@ -182,7 +182,7 @@ void MeetingRoom::on_committed(store::CommitResult result) {
       ctx_.metrics.events_committed += batch.wire.size();
       complete(batch.outcomes);
       maybe_snapshot();
-      arm_deadline_timer();
+      arm_deadline_timer(now_ms());
       break;
     }
     case store::StoreStatus::conflict:
@@ -222,7 +222,7 @@ void MeetingRoom::reload_then_pump() {
           }
           self->state_ = std::move(fresh);
           self->needs_reload_ = false;
-          self->arm_deadline_timer();
+          self->arm_deadline_timer(now_ms());
         } catch (const std::exception& e) {
           log::error("meeting log unreadable", {{"meeting", self->id_}, {"error", e.what()}});
         }
@@ -353,24 +353,25 @@ void MeetingRoom::on_deadlines() {
     return inflight_ && std::any_of(inflight_->outcomes.begin(), inflight_->outcomes.end(),
                                     [&](const Outcome& o) { return is_it(o.pending); });
   };
-  for (auto& duty : core::due_duties(state_, now_ms())) {
+  // One reading of the clock for both: a deadline not due now is waited for, never retried.
+  int64_t now = now_ms();
+  for (auto& duty : core::due_duties(state_, now)) {
     std::string cid = "clock:" + duty.key;
     if (queued(cid)) continue;
     queue_.push_back({{}, "", std::move(cid), std::move(duty.command), true});
   }
   pump();
-  arm_deadline_timer();
+  arm_deadline_timer(now);
 }
 
-void MeetingRoom::arm_deadline_timer() {
+void MeetingRoom::arm_deadline_timer(int64_t now) {
   std::optional<int64_t> next = core::next_duty_at(state_);
   if (!next) {
     deadline_timer_.cancel();
     return;
   }
-  auto delay = std::max(std::chrono::milliseconds(*next - now_ms()), std::chrono::milliseconds(0));
-  // A deadline already passed means its close is pending: look again a little later.
-  if (delay.count() == 0) delay = kDeadlineRetry;
+  // A deadline already passed means its duty is queued or in flight: look again a little later.
+  auto delay = *next > now ? std::chrono::milliseconds(*next - now) : kDeadlineRetry;
   deadline_timer_.expires_after(delay);
   deadline_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     if (ec) return;  // cancelled: re-armed or shutting down

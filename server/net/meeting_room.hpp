@@ -96,7 +96,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void maybe_snapshot();
   // Submits the clock duties that are due, and sets the timer for the next deadline.
   void on_deadlines();
-  void arm_deadline_timer();
+  void arm_deadline_timer(int64_t now);
 
   ServerContext& ctx_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
