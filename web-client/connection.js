@@ -1,34 +1,31 @@
-// One WebSocket to the server that comes back by itself: reconnects with backoff, sends the
-// app's `join`/`resume`, and keeps each command until acked or rejected, to send it again
-// after the next `welcome` (a cid is applied at most once, PROTOCOL.md "At most once").
+// One WebSocket that comes back by itself: reconnects with backoff, opens with the app's
+// join/resume and resends each command not yet acked or rejected after the next welcome (a cid
+// is applied at most once, PROTOCOL.md "At most once").
 
 const BACKOFF_FIRST_MS = 250;
 const BACKOFF_MAX_MS = 5000;
-// Not welcomed by then: dead (a half-open TCP connection can sit in "connecting" for minutes).
+// A half-open TCP connection can sit in "connecting" for minutes.
 const WELCOME_TIMEOUT_MS = 10000;
-
-// Refused for one of these, a message may work a moment later: a join or resume is retried
-// with the reconnect backoff, a command up to COMMAND_RETRIES times, later each time.
+// Refusals that may not hold a moment later: a hello is retried with the backoff, a command
+// COMMAND_RETRIES times.
 const TRANSIENT_CODES = new Set(['unavailable', 'rate_limited']);
 const COMMAND_RETRIES = 5;
 const COMMAND_RETRY_MS = 1000;
 // Clock samples: a burst after each welcome (a reconnect may reach another server), then one a
-// minute to follow the local clock's drift.
+// minute for the local clock's drift.
 const CLOCK_BURST = 5;
 const CLOCK_SPACING_MS = 200;
 const CLOCK_EVERY_MS = 60000;
 const STREAM_HANDLERS = { event: 'onEvent', presence: 'onPresence', editing: 'onEditing' };
 
-// A random cid prefix, so that this page's cids cannot repeat those of an earlier page of the
-// same participant (a repeated cid gets the old ack and applies nothing).
+// A cid repeated from an earlier page of the participant would get the old ack and apply nothing.
 export function randomPrefix() {
   return Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(36).padStart(2, '0')).join('');
 }
 
 export class Connection {
-  // hello(): the join/resume to open each connection with (without cid), or null to give up.
-  // handlers: onWelcome, onEvent, onPresence, onEditing, onClock(msg, receivedAt), onReject (a
-  // command's), onHelloRejected, onServerError, onStatus(status).
+  // hello(): the join/resume (without cid) to open with, or null to give up. handlers: onWelcome,
+  // onEvent, onPresence, onEditing, onClock(msg, receivedAt), onReject, onHelloRejected, onServerError, onStatus.
   ws = null;
   status = 'idle';
   everConnected = false;
@@ -37,12 +34,12 @@ export class Connection {
   retryTimer = null;
   welcomeTimer = null;
   clockTimer = null;
-  clockCids = new Set(); // clock messages not answered yet
+  clockCids = new Set(); // not answered yet
   helloCid = null;
   welcomed = false;
   cidPrefix = randomPrefix();
   cidCounter = 0;
-  // cid -> {msg, resolve, quiet}; in the order the commands were made, the order to resend.
+  // cid -> {msg, resolve, quiet}, in the order to resend.
   pending = new Map();
 
   constructor(url, hello, handlers) {
@@ -76,14 +73,17 @@ export class Connection {
     return `${this.cidPrefix}-${(this.cidCounter += 1)}`;
   }
 
-  // Sends a command now if welcomed, else after the next welcome. Resolves with its `ack` or
-  // `reject`, never rejects. A command's own `cid` is kept (text edits make theirs); `quiet`
-  // leaves a rejection to the caller, not onReject.
+  transmit(msg) {
+    this.ws.send(JSON.stringify(msg));
+  }
+
+  // Resolves with the `ack` or `reject`, never rejects. A given `cid` is kept (text edits make
+  // theirs); `quiet`: a refusal is the caller's, not onReject's.
   send(command, { quiet = false } = {}) {
     const msg = { ...command, cid: command.cid ?? this.nextCid() };
     return new Promise((resolve) => {
       this.pending.set(msg.cid, { msg, resolve, quiet });
-      if (this.welcomed) this.ws.send(JSON.stringify(msg));
+      if (this.welcomed) this.transmit(msg);
     });
   }
 
@@ -110,7 +110,7 @@ export class Connection {
       const hello = this.hello();
       if (!hello) return this.stop();
       this.helloCid = this.nextCid();
-      ws.send(JSON.stringify({ ...hello, cid: this.helloCid }));
+      this.transmit({ ...hello, cid: this.helloCid });
     };
     ws.onmessage = (e) => this.receive(e.data);
     ws.onclose = () => this.lose(ws); // also after an error
@@ -131,11 +131,7 @@ export class Connection {
     this.welcomed = false;
     if (!ws) return;
     ws.onopen = ws.onmessage = ws.onclose = null;
-    try {
-      ws.close();
-    } catch {
-      // already closing
-    }
+    ws.close();
   }
 
   scheduleRetry() {
@@ -159,7 +155,7 @@ export class Connection {
     if (!this.welcomed) return;
     const cid = this.nextCid();
     this.clockCids.add(cid);
-    this.ws.send(JSON.stringify({ type: 'clock', cid, t: Date.now() }));
+    this.transmit({ type: 'clock', cid, t: Date.now() });
     this.clockTimer = left > 1
       ? setTimeout(() => this.syncClock(left - 1), CLOCK_SPACING_MS)
       : setTimeout(() => this.syncClock(), CLOCK_EVERY_MS);
@@ -183,7 +179,7 @@ export class Connection {
         this.on.onWelcome?.(msg);
         // onWelcome may have dropped this socket (mismatch): then the next one resends.
         if (this.welcomed) {
-          for (const { msg: cmd } of this.pending.values()) this.ws.send(JSON.stringify(cmd));
+          for (const { msg: cmd } of this.pending.values()) this.transmit(cmd);
           clearTimeout(this.clockTimer);
           this.syncClock();
         }
@@ -191,8 +187,7 @@ export class Connection {
       case 'clock':
         if (this.clockCids.delete(msg.cid)) this.on.onClock?.(msg, Date.now());
         return;
-      // These only mean something on top of the welcome's snapshot or resumeFrom; before it
-      // they are stray, and acting on one (a "gap") would loop.
+      // Stray before the welcome's snapshot or resumeFrom: acting on one (a "gap") would loop.
       case 'event':
       case 'presence':
       case 'editing':
@@ -215,12 +210,11 @@ export class Connection {
         this.on.onServerError?.(msg);
         return;
       default:
-      // A server message type newer than this client: ignore it (PROTOCOL.md "Versioning").
+      // A server message type newer than this client: ignored (PROTOCOL.md "Versioning").
     }
   }
 
-  // A command refused as `unavailable` or `rate_limited` was not applied: the same cid goes
-  // again later instead of losing the user's edit.
+  // Refused as transient, a command was not applied: the same cid goes again, the edit not lost.
   retryLater(cid) {
     const entry = this.pending.get(cid);
     if (!entry) return false;
@@ -228,7 +222,7 @@ export class Connection {
     if (entry.retries > COMMAND_RETRIES) return false;
     setTimeout(() => {
       // After a reconnect the welcome has resent it already.
-      if (this.welcomed && this.pending.get(cid) === entry) this.ws.send(JSON.stringify(entry.msg));
+      if (this.welcomed && this.pending.get(cid) === entry) this.transmit(entry.msg);
     }, COMMAND_RETRY_MS * entry.retries);
     return true;
   }

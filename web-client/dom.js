@@ -1,7 +1,7 @@
 // DOM nodes without markup strings: user text goes in as text nodes, never as HTML.
 
-// h('button', {class: 'x', testid: 'y', onclick: fn}, 'Text', childNode). A button made here
-// is type=button: it never submits a form it ends up in.
+// h('button', {class, testid, onclick: fn, ...attributes}, 'Text', node). A button is
+// type=button: it never submits a form it ends up in.
 export function h(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   if (tag === 'button') node.type = 'button';
@@ -38,16 +38,16 @@ export function showText(el, text) {
   el.hidden = !text;
 }
 
-// Redraws `box` from `entries` only when they changed.
+// Redraws `box` only when `entries` changed; make(entry) gives a node or a list of them.
 export function renderList(box, entries, make) {
   const sig = JSON.stringify(entries);
   if (box.dataset.sig === sig) return;
   box.dataset.sig = sig;
-  box.replaceChildren(...entries.map(make));
+  box.replaceChildren(...entries.flatMap(make));
 }
 
-// A row ({li, ...}) per entry in `box`, in order: made once and updated in place (a control in
-// use survives others' events), moved only when out of place (moving blurs what has focus).
+// A row ({li, ...}) per entry, in order: made once and updated in place (a control in use
+// survives others' events), moved only when out of place (moving blurs what has focus).
 export function syncRows(box, rows, entries, { key, make, update, onDrop }) {
   const present = new Set(entries.map(key));
   for (const [k, row] of rows) {
@@ -65,15 +65,14 @@ export function syncRows(box, rows, entries, { key, make, update, onDrop }) {
   });
 }
 
-// The "Move up" / "Move down" buttons of a list's row: index() is where it is, move(index) sends.
+// A row's "Move up" / "Move down": index() is where it is, move(index) sends.
 export function moveButtons(testid, index, move) {
   const button = (dir, arrow, step) => h('button', { testid: `${testid}-move-${dir}`, onclick: () => move(Math.max(0, index() + step)) },
     h('span', { 'aria-hidden': 'true' }, `${arrow} `), `Move ${dir}`);
   return [button('up', '↑', -1), button('down', '↓', 1)];
 }
 
-// Sets a control's value unless the user is typing in it (someone else's update must not
-// clobber it). False when the value was left alone.
+// Someone else's update must not clobber what the user is typing. False when left alone.
 export function setValueUnlessFocused(control, value) {
   if (document.activeElement === control) return false;
   if (control.value !== value) control.value = value;
@@ -82,7 +81,7 @@ export function setValueUnlessFocused(control, value) {
 
 let toastTimer = null;
 
-// A short message in the page's live region (screen readers announce it too).
+// In the page's live region: screen readers announce it too.
 export function toast(text, kind = 'error') {
   const box = byTestId('toast');
   if (!box) return;
@@ -93,7 +92,7 @@ export function toast(text, kind = 'error') {
   toastTimer = setTimeout(() => { box.hidden = true; }, 5000);
 }
 
-// Sends a command; a refusal shows the server's message for humans in `box` and as a toast.
+// A refusal shows the server's message for humans in `box` and as a toast.
 export function runCommand(send, command, box, onAck) {
   box.textContent = '';
   return send(command, { quiet: true }).then((reply) => {
@@ -105,8 +104,8 @@ export function runCommand(send, command, box, onAck) {
   });
 }
 
-// Wires a "Copy" button to a read-only field. Without a secure context (https, localhost) there
-// is no clipboard API: the text is selected for the user to copy.
+// Without a secure context (https, localhost) there is no clipboard API: the text is selected
+// for the user to copy.
 export function copyField(field, button) {
   const label = button.textContent;
   field.addEventListener('focus', () => field.select());

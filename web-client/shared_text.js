@@ -1,12 +1,12 @@
-// One shared text: text_client.js's state machine plus its op's cid, the server's copy, and the
-// user's unsaved edits kept across snapshots. Versions are meeting seqs. What the user sees
-// change is returned as an op on the previous `text` (or null), to keep the caret in place.
+// One shared text: text_client.js's state machine, the server's copy, and the user's unsaved
+// edits kept across snapshots (versions are meeting seqs). A change returns what the user sees
+// change as an op on the previous `text` (or null), so that the caret keeps its place.
 
 import { TextDocumentClient } from './text_client.js';
 import { apply, codePointLength, compose, diff, transform } from './text_ot.js';
 
-// The op the server records for a whole-field set (update_item, set_goal; text_ot.cpp
-// replace_all), so that a set transforms pending edits here exactly as on the server.
+// A whole-field set (update_item, set_goal) as the server records it (text_ot.cpp replace_all),
+// so that it transforms pending edits here as there.
 export function replaceAllOp(oldText, newText) {
   const op = [];
   if (newText !== '') op.push(newText);
@@ -15,25 +15,26 @@ export function replaceAllOp(oldText, newText) {
   return op;
 }
 
-// Moves pending edits `local` (an op on `base`, or null) onto `server`, a text replaced under
-// them. With no ops known, base → server is one replaced range: the others' text stays whole,
-// the user's inserts survive. Returns {send: edits on `server`, show: the op to display}.
+// Pending edits `local` (on `base`, or null) moved onto `server`, a text replaced under them:
+// {send: edits on `server`, show: the op to display}. With no ops known, base → server is one
+// replaced range: the others' text stays whole, the user's inserts survive.
 export function rebase(base, local, server) {
   const theirs = diff(base, server);
   if (!local?.length) return { send: null, show: theirs };
   return { send: transform(local, theirs, 'right'), show: transform(theirs, local, 'left') };
 }
 
-// After these rejections the copy here is not to be trusted: reloaded from a snapshot.
+// After these the copy here is not to be trusted: reloaded from a snapshot.
 const RELOAD_CODES = new Set(['stale', 'bad_op']);
 
 export class SharedText {
+  recovery = null;
+  frozen = false;
+
   // A new cid prefix whenever the state machine (and its inflightId) starts over: a repeated
   // cid would not be applied.
   constructor(text, version, newCidPrefix) {
     this.newCidPrefix = newCidPrefix;
-    this.recovery = null;
-    this.frozen = false;
     this.start(text, version);
   }
 
@@ -44,13 +45,13 @@ export class SharedText {
     this.sentCid = null; // once the op in flight went out
   }
 
-  // What the field shows: the server's text with the user's pending edits on top.
+  // The server's text with the user's pending edits on top.
   get text() { return this.recovery ? this.recovery.local.text : this.client.text; }
-  // Edits of this user not yet reported back committed.
+  // Edits of this user not yet committed.
   get pending() { return this.recovery !== null || this.client.inflight !== null; }
   get wantsToSend() { return !this.recovery && !this.frozen && this.client.inflight !== null && this.sentCid === null; }
 
-  // The user changed the field to `after`, `caret` in it; false when not taken.
+  // False when not taken.
   edit(after, caret) {
     const before = this.text;
     if (this.frozen || after === before) return false;
@@ -60,10 +61,10 @@ export class SharedText {
     return true;
   }
 
-  // The op in flight to send now, {cid, version, op}, or null; the cid names this op only.
+  // {cid, version, op} to send now, or null; the cid names this op only.
   takeCommand() {
     const { client } = this;
-    // Keystrokes while the op waited (TextSync's spacing) are in the buffer, not sent: they join it.
+    // Keystrokes made while the op waited to be sent (TextSync's spacing) join it.
     if (client.buffer) {
       client.inflight = compose(client.inflight, client.buffer);
       client.buffer = null;
@@ -107,9 +108,9 @@ export class SharedText {
   // False on a bug (nothing pending, yet not the server's text), which a reload repairs.
   consistent() { return this.pending || this.client.text === this.confirmed; }
 
-  // A snapshot at `version`, keeping pending edits: rebased at once if not sent; if sent, only
-  // its answer tells whether it was applied (resent, applied once), so typing meanwhile waits
-  // for it (settleRecovery). A frozen text drops its edits.
+  // Keeps pending edits: rebased at once if not sent; if sent, only its answer tells whether it
+  // was applied (resent, applied once), so typing meanwhile waits for it (settleRecovery). A
+  // frozen text drops its edits.
   snapshot(text, version) {
     const shown = this.text;
     if (this.frozen) {
@@ -127,8 +128,7 @@ export class SharedText {
     this.start(text, version);
     if (!old.inflight) return this.adopt(confirmed, null);
     if (sentCid === null) return this.adopt(confirmed, old.buffer ? compose(old.inflight, old.buffer) : old.inflight);
-    // `local` takes the user's edits into its buffer until the outcome is known; `base` is what
-    // the buffer is based on.
+    // Until the outcome is known `local` buffers the user's edits, which are based on `base`.
     this.recovery = { local: old, base: apply(confirmed, old.inflight), cid: sentCid, ackSeq: null, refused: false };
     return null;
   }
@@ -150,8 +150,8 @@ export class SharedText {
     return this.adopt(r.base, r.local.buffer);
   }
 
-  // The answer to edit_text `cid`: {show, outcome: 'none', 'reset' (the server's text again) or
-  // 'reload' (frozen until a snapshot)}.
+  // To edit_text `cid`: {show, outcome: 'none', 'reset' (the server's text again) or 'reload'
+  // (frozen until a snapshot)}.
   answered(cid, reply) {
     const refused = reply.type !== 'ack';
     const r = this.recovery;

@@ -1,6 +1,5 @@
 // The client's model of one meeting: a `welcome` snapshot plus the events on top, in seq order.
-// Pure, so node tests it; the functions change the model and say what happened. Its texts are
-// the server's: the user's uncommitted typing is in text_sync.js.
+// Pure (node tests it). Its texts are the server's: the user's uncommitted typing is in text_sync.js.
 
 import { apply } from './text_ot.js';
 import { QUEUE_EVENTS, copyQueue } from './queue.js';
@@ -15,20 +14,20 @@ const TEXT_FIELDS = ['goal', 'title', 'notes'];
 
 export function createState() {
   return {
-    version: 0, // seq of the last event in the model
+    version: 0, // seq of the last event applied
     meeting: null,
     you: null,
     // A presence can come before its participant_joined: kept for it.
     earlyPresence: new Map(),
-    // Who else edits which text: participant id -> {itemId, field}. Not events, like presence.
+    // participant id -> the text {itemId, field} they are in. Not events, like presence.
     editing: new Map(),
   };
 }
 
 const copyEach = (list) => (list || []).map((x) => ({ ...x }));
 
-// Applies a `welcome`. Returns 'snapshot' (the model replaced), 'resumed' (events follow from
-// the model's version) or 'mismatch' (resumed from another seq: ask for a fresh snapshot).
+// Returns 'snapshot' (the model replaced), 'resumed' (events follow from the model's version) or
+// 'mismatch' (resumed from another seq: ask for a fresh snapshot).
 export function applyWelcome(state, welcome) {
   state.you = { ...welcome.you };
   if (welcome.meeting) {
@@ -38,7 +37,7 @@ export function applyWelcome(state, welcome) {
       sections: copyEach(m.sections),
       participants: copyEach(m.participants),
       items: copyEach(m.items),
-      votes: copyVotes(m.votes), // live votes, oldest first (votes.js)
+      votes: copyVotes(m.votes), // oldest first
       updates: copyUpdates(m.updates),
       queue: copyQueue(m.queue),
     };
@@ -53,15 +52,14 @@ export function applyWelcome(state, welcome) {
   return 'mismatch';
 }
 
-// Applies one `event`: 'applied', 'duplicate' (skipped) or 'gap' (one is missing: resume).
+// Returns 'applied', 'duplicate' (skipped) or 'gap' (one is missing: resume).
 export function applyEvent(state, ev) {
   if (!state.meeting) return 'gap';
   if (ev.seq <= state.version) return 'duplicate';
   if (ev.seq !== state.version + 1) return 'gap';
   const handler = EVENT_HANDLERS[ev.kind];
-  // A kind this client does not know still takes its seq (the server may add kinds first).
-  // An event that does not fit the model (a text op past the end; its handler returns false) is
-  // a gap: the caller catches up again and, failing that, takes a snapshot.
+  // An unknown kind still takes its seq (the server may add kinds first). An event that does not
+  // fit the model (a text op past the end: false) is a gap: caught up again, failing that a snapshot.
   if (handler && handler(state.meeting, ev.data || {}, ev, state) === false) return 'gap';
   state.version = ev.seq;
   return 'applied';
@@ -81,7 +79,7 @@ export function applyPresence(state, msg) {
   return changed;
 }
 
-// An `editing` message or snapshot entry. True if what the participant edits changed.
+// An `editing` message or snapshot entry; true if what the participant edits changed.
 export function applyEditing(state, msg) {
   if (!msg.field) return state.editing.delete(msg.participantId);
   const before = state.editing.get(msg.participantId);
@@ -91,7 +89,7 @@ export function applyEditing(state, msg) {
   return true;
 }
 
-// The others editing one text, in id order so that markers keep their places between renders.
+// The others in one text, in id order: markers keep their places between renders.
 export function editorsOf(state, field, itemId = null) {
   const you = state.you?.participantId;
   return [...state.editing].filter(([id, e]) => id !== you && e.field === field && (field === 'goal' || e.itemId === itemId))
@@ -112,7 +110,7 @@ export const canFacilitate = (state) => isFacilitator(state) && state.meeting?.p
 // The server decides; the UI only avoids offering what would be refused.
 export const canEditItems = (state) => role(state) !== 'observer' && !!state.meeting && state.meeting.phase !== 'ended';
 
-// An *_updated event: the fields it names, but its id, onto the entry of `list` it is about.
+// An *_updated event's fields, but its id, onto its entry of `list`.
 function assignTo(list, data, idKey) {
   const entry = list.find((x) => x.id === data[idKey]);
   for (const [k, v] of Object.entries(entry ? data : {})) if (k !== idKey) entry[k] = v;
@@ -152,7 +150,7 @@ const EVENT_HANDLERS = {
     m.items = m.items.filter((x) => x.id !== d.itemId);
     for (const [id, e] of state.editing) if (e.itemId === d.itemId) state.editing.delete(id);
   },
-  // The op applies to the text as of the previous seq; fields are named as in the model.
+  // The op applies to the text as of the previous seq.
   text_edited(m, d) {
     const target = d.field === 'goal' ? m : m.items.find((x) => x.id === d.itemId);
     if (!target || !TEXT_FIELDS.includes(d.field)) return true;

@@ -1,8 +1,8 @@
 // One shared field's ot.js / Jupiter state machine: one op in flight, later edits composed in a
 // buffer. The server transforms the op in flight over the ops committed since `version`, this
 // client over the same ops, so both agree. The caller sends with `version` and a cid from
-// `inflightId` (the same on resends), and feeds committed ops in order: its own to serverAck(),
-// others to serverOp(). An op transformed to nothing still counts one version.
+// `inflightId` (kept on resends) and feeds committed ops in order: its own to serverAck(), others
+// to serverOp(). An op transformed to nothing still counts one version.
 
 import { apply, check, compose, normalize, toCodePointIndex, toUtf16Index, transform, transformPosition } from './text_ot.js';
 
@@ -23,29 +23,29 @@ export class TextDocumentClient {
     return this.buffer ? 'awaitingWithBuffer' : 'awaiting';
   }
 
-  // The user's edit, an op on `text`. Returns the op to send now, or null.
+  // The user's edit, an op on `text`; returns the op to send now, or null.
   applyLocal(op) {
-    // Applied before normalizing drops a trailing retain, which checks that the op fits.
+    // Applied before normalizing drops a trailing retain: checks that the op fits.
     const text = apply(this.text, op);
     const edit = normalize(op);
     this.text = text;
     if (edit.length === 0) return null;
     if (!this.inflight) return this.putInFlight(edit);
     const buffer = this.buffer ? compose(this.buffer, edit) : edit;
-    // Typing a character and deleting it again leaves nothing to send.
+    // A character typed and deleted again leaves nothing to send.
     this.buffer = buffer.length > 0 ? buffer : null;
     return null;
   }
 
-  // The op in flight is committed. Returns the next op to send (the buffer) or null.
+  // The op in flight is committed; returns the next op to send (the buffer) or null.
   serverAck() {
     if (!this.inflight) throw new Error('serverAck() with no op in flight');
     this.version += 1;
     return this.sendBuffer();
   }
 
-  // Another's committed op, made on `version`. Returns it moved past the pending edits, to apply
-  // to the field. At a tie the server's op is 'left': committed text stays first, as on the server.
+  // Another's committed op, made on `version`; returns it moved past the pending edits. At a tie
+  // the server's op is 'left': committed text stays first, as on the server.
   serverOp(op) {
     let incoming = normalize(op);
     if (this.inflight) {
@@ -63,9 +63,9 @@ export class TextDocumentClient {
     return incoming;
   }
 
-  // After a reconnect: the op in flight to resend, {op, version, id}, or null. One reduced to
-  // nothing cannot be sent: the buffer takes its place under a new id (if the server had the
-  // op, it comes back empty under an unknown cid).
+  // After a reconnect: {op, version, id} to resend, or null. An op reduced to nothing cannot be
+  // sent: the buffer takes its place under a new id (had the server the op, it comes back empty
+  // under an unknown cid).
   pendingToResend() {
     if (this.inflight?.length === 0) this.sendBuffer();
     if (!this.inflight) return null;
@@ -86,8 +86,8 @@ export class TextDocumentClient {
   }
 }
 
-// Where a selection (UTF-16 offsets) is after another's `op` changed `text`. Their typing at a
-// caret goes after it, so the user keeps typing where they were; at a range's edges, outside.
+// A selection (UTF-16 offsets) after another's `op` changed `text`. Their typing at a caret goes
+// after it, so the user keeps typing where they were; at a range's edges, outside.
 export function moveSelection(text, selectionStart, selectionEnd, op) {
   check(op);
   const after = apply(text, op);

@@ -1,8 +1,7 @@
 // Plain-text OT as in `ot-text-unicode`, held to the C++ core's results by protocol/vectors/ot/.
-// An op: N retains, "S" inserts, {"d": N} deletes, in code points; the rest is retained. Results
-// are in normal form (no empty parts, no two adjacent of one kind, no trailing retain, an insert
-// before an adjacent delete) and inputs are normalized, so the tie-break cannot depend on how a
-// caller wrote an op.
+// An op: N retains, "S" inserts, {"d": N} deletes, in code points; the rest is retained. Inputs
+// and results are normalized (no empty parts, no two adjacent of one kind, no trailing retain, an
+// insert before an adjacent delete), so the tie-break cannot depend on how an op was written.
 
 const RETAIN = 'retain';
 const INSERT = 'insert';
@@ -11,7 +10,7 @@ const DELETE = 'delete';
 const isHigh = (unit) => unit >= 0xd800 && unit <= 0xdbff;
 const isLow = (unit) => unit >= 0xdc00 && unit <= 0xdfff; // false for NaN, past the end
 
-// Lone surrogates are not UTF-8, so the C++ side could not hold them: refused here too.
+// Lone surrogates are not UTF-8: the C++ side could not hold them.
 export function isWellFormed(str) {
   if (typeof str !== 'string') return false;
   for (let i = 0; i < str.length; i += 1) {
@@ -54,7 +53,7 @@ const kindOf = (c) => (typeof c === 'number' ? RETAIN : typeof c === 'string' ? 
 const sizeOf = (c) => (typeof c === 'number' ? c : typeof c === 'string' ? codePointLength(c) : c.d);
 const isCount = (n) => Number.isSafeInteger(n) && n > 0;
 
-// Why the component is malformed, or null. Unknown keys are refused, as everywhere in the protocol.
+// Why the component is malformed, or null; unknown keys are refused, as all over the protocol.
 function componentProblem(c) {
   if (typeof c === 'number') return isCount(c) ? null : `retain must be a positive integer, got ${String(c)}`;
   if (typeof c === 'string') {
@@ -90,7 +89,7 @@ export function isValid(op) {
   }
 }
 
-// Keeps the op normalized as pieces come, in whatever order transform and compose meet them.
+// Keeps the op normalized, in whatever order transform and compose add pieces.
 class OpBuilder {
   op = [];
 
@@ -114,7 +113,7 @@ class OpBuilder {
   insert(s) {
     if (s.length === 0) return;
     const { op } = this;
-    // An insert after a delete goes in front of it (same result, one order).
+    // After a delete: in front of it (same result, one order).
     const at = this.lastIs(DELETE) ? op.length - 1 : op.length;
     if (at > 0 && kindOf(op[at - 1]) === INSERT) op[at - 1] += s;
     else op.splice(at, 0, s);
@@ -139,11 +138,11 @@ export function normalize(op) {
   return out.done();
 }
 
-// Walks an op piece by piece; past the end it yields retains (the implicit rest of the text).
+// Walks an op piece by piece, past the end retains (the implicit rest of the text).
 class OpReader {
   index = 0;
-  used = 0; // code points of the current component already taken
-  chars = null; // code points of the current insert, split once on first partial take
+  used = 0; // code points of the current component taken
+  chars = null; // the current insert's code points, split on its first partial take
 
   constructor(op) {
     this.op = op;
@@ -152,7 +151,7 @@ class OpReader {
   done() { return this.index >= this.op.length; }
   kind() { return this.done() ? RETAIN : kindOf(this.op[this.index]); }
 
-  // The next piece, at most `max` code points long (inserts included).
+  // At most `max` code points (inserts too).
   take(max = Infinity) {
     if (this.done()) return max;
     const c = this.op[this.index];
@@ -175,7 +174,7 @@ class OpReader {
   }
 }
 
-// Checked with its trailing retain: an op past the end was made on another text (drifted copies).
+// A trailing retain is checked too: an op past the end was made on another text (drifted copies).
 export function apply(doc, op) {
   if (typeof doc !== 'string') throw new TypeError(`a document must be a string, got ${describe(doc)}`);
   if (!isWellFormed(doc)) throw new TypeError('the document contains a lone surrogate');
@@ -200,8 +199,8 @@ export function apply(doc, op) {
   return parts.join('');
 }
 
-// op' to apply after `other` (both on one text). At one place the 'left' insert goes first;
-// an insert in a range `other` deletes survives; a range both delete goes once.
+// op' to apply after `other` (both on one text). At one place the 'left' insert goes first; an
+// insert in a range `other` deletes survives; a range both delete goes once.
 export function transform(op, other, side) {
   if (side !== 'left' && side !== 'right') throw new TypeError(`side must be 'left' or 'right', got ${describe(side)}`);
   const mine = new OpReader(normalize(op));
@@ -215,7 +214,7 @@ export function transform(op, other, side) {
       out.retain(codePointLength(theirs.take()));
       continue;
     }
-    // `other` keeps or deletes the next n characters of the document; walk `op` over them.
+    // `other` keeps or deletes the next n characters: walk `op` over them.
     let n = sizeOf(theirs.take());
     while (n > 0) {
       if (mine.kind() === INSERT) {
@@ -224,7 +223,7 @@ export function transform(op, other, side) {
       }
       const piece = mine.take(n);
       n -= sizeOf(piece);
-      // Where `other` deletes, `op`'s retain or delete has nothing left to act on.
+      // Where `other` deletes, `op`'s retain or delete has nothing left.
       if (kind === RETAIN) out.push(piece);
     }
   }
@@ -242,11 +241,11 @@ export function compose(a, b) {
       out.insert(second.take());
       continue;
     }
-    // `b` keeps or deletes the next n characters of a's result; walk `a` over them.
+    // `b` keeps or deletes the next n characters of a's result: walk `a` over them.
     let n = sizeOf(second.take());
     while (n > 0) {
       if (first.kind() === DELETE) {
-        // Deleted by `a`: not part of a's result, so `b` never sees it.
+        // Not in a's result: `b` never sees it.
         out.push(first.take());
         continue;
       }
@@ -261,11 +260,11 @@ export function compose(a, b) {
   return out.done();
 }
 
-// Where a caret at `pos` is after `op`: inserts at it go after it unless `isOwn` (the owner's
-// typing, which it follows), as transform() would place an insert there.
+// Where a caret at `pos` is after `op`: inserts at it go after it unless `isOwn` (its owner's
+// typing), as transform() would place them.
 export function transformPosition(pos, op, isOwn = false) {
   requireIndex(pos, Number.MAX_SAFE_INTEGER, 'caret position');
-  let at = 0; // position in the document before the op
+  let at = 0; // in the document before the op
   let moved = pos;
   for (const c of normalize(op)) {
     const kind = kindOf(c);
@@ -277,7 +276,7 @@ export function transformPosition(pos, op, isOwn = false) {
       moved -= Math.min(n, Math.max(0, pos - at));
       at += n;
     } else {
-      // A retain that ends at the caret is followed by what may be an insert at the caret.
+      // A retain ending at the caret may be followed by an insert at it.
       if (at + n > pos) break;
       at += n;
     }
@@ -285,8 +284,8 @@ export function transformPosition(pos, op, isOwn = false) {
   return moved;
 }
 
-// `before` → `after` as one replaced range. For repeated characters ("aa" → "aaa") the `caret`
-// in `after` settles where: the unchanged tail is at most what follows it.
+// `before` → `after` as one replaced range. In repeated characters ("aa" → "aaa") the `caret` in
+// `after` says where: the unchanged tail is at most what follows it.
 export function diff(before, after, caret) {
   const a = Array.from(before);
   const b = Array.from(after);

@@ -1,6 +1,6 @@
-// The meeting screen: draws the model (state.js) into index.html's skeleton and turns what the
-// user does into commands. Only the server's events change the model, so every screen shows the
-// same meeting. The goal, items' titles and notes show the shared texts (text_sync.js) instead.
+// The meeting screen: draws the model (state.js) into index.html and turns what the user does
+// into commands. Only the server's events change the model, so every screen shows the same
+// meeting; the goal and the items' titles and notes show the shared texts (text_sync.js).
 
 import { h, byTestId, copyField, field, moveButtons, onSubmit, setText, setValueUnlessFocused, syncRows, toast } from './dom.js';
 import { renderMarkers } from './editing_markers.js';
@@ -22,12 +22,12 @@ const DELETE_CONFIRM_MS = 4000;
 const TEXTS = ['title', 'notes'];
 const FIELDS = ['owner', 'due', 'status'];
 
-// send(command, options): Connection.send of the running session; now(): the server's time.
+// send(command, options): the session's Connection.send; now(): the server's time.
 export function createMeetingView(send, now) {
   const root = document.getElementById('screen-meeting');
   const q = (testid) => byTestId(testid, root);
-  // Edits this user sent that the model does not show yet: field key -> {seq} (of the event, once
-  // acked). Meanwhile the field keeps the user's value instead of flicking back.
+  // field key -> {seq of the event, once acked}: edits sent that the model does not show yet.
+  // Meanwhile the field keeps the user's value instead of flicking back.
   const ownEdits = new Map();
   const rows = new Map(); // itemId -> row
   let state = null;
@@ -69,21 +69,19 @@ export function createMeetingView(send, now) {
     const m = state?.meeting;
     if (!m) return;
     document.title = `${m.title} · Roundtable`;
-    q('meeting-title').textContent = m.title;
-    q('goal-text').textContent = m.goal;
-    q('goal-section-text').textContent = m.goal;
+    setText(q('meeting-title'), m.title);
+    setText(q('goal-text'), m.goal);
+    setText(q('goal-section-text'), m.goal);
     const badge = q('phase-badge');
-    badge.textContent = PHASE_LABELS[m.phase] ?? m.phase;
+    setText(badge, PHASE_LABELS[m.phase] ?? m.phase);
     badge.dataset.phase = m.phase;
     renderSections(m);
     renderSettings(m);
     renderItems(m);
-    votes.render(state);
-    updates.render(state);
-    queue.render(state);
+    for (const part of [votes, updates, queue]) part.render(state);
     renderProfile();
     renderParticipants(m);
-    q('meeting-join-code').textContent = m.joinCode ?? '';
+    setText(q('meeting-join-code'), m.joinCode ?? '');
     joinUrl.value = m.joinCode ? joinUrlFor(m.joinCode) : '';
     q('ended-notice').hidden = m.phase !== 'ended';
     q('observer-notice').hidden = role(state) !== 'observer';
@@ -109,7 +107,7 @@ export function createMeetingView(send, now) {
     });
   }
 
-  // Other text fields are set whole when the user leaves them (`change`).
+  // Other text fields are set whole when the user leaves them.
   function onTextCommit(control, key, makeCommand, required) {
     control.addEventListener('change', () => {
       const value = control.value.trim();
@@ -122,17 +120,14 @@ export function createMeetingView(send, now) {
 
   root.addEventListener('focusout', () => setTimeout(() => render(), 0));
 
-  // Agenda sections, in the order the server gives.
-
-  // The facilitator's buttons to move a section; the goal stays on top, so it has none.
+  // The facilitator's buttons to move a section (the goal stays on top: none).
   const sectionTools = new Map(); // section id -> {box, up, down}
   function toolsOf(sec, id) {
     if (!sectionTools.has(id)) {
       const [up, down] = moveButtons('section', () => state.meeting.sections.findIndex((s) => s.id === id),
         (index) => send({ type: 'move_section', section: id, index }));
-      const t = { up, down, box: h('div', { class: 'item-tools' }, up, down) };
-      sec.querySelector('.section-title').after(t.box);
-      sectionTools.set(id, t);
+      sectionTools.set(id, { up, down, box: h('div', { class: 'item-tools' }, up, down) });
+      sec.querySelector('.section-title').after(sectionTools.get(id).box);
     }
     return sectionTools.get(id);
   }
@@ -142,8 +137,8 @@ export function createMeetingView(send, now) {
     const arrange = canFacilitate(state);
     m.sections.forEach((s, index) => {
       let sec = container.querySelector(`:scope > [data-section="${CSS.escape(s.id)}"]`);
-      // A section this client has no body for yet: show its title, say it is empty.
-      sec ??= h('section', { class: 'card section', 'data-section': s.id },
+      // A section this client has no body for yet: its title, and empty.
+      sec ??= h('section', { class: 'card', 'data-section': s.id },
         h('h2', { class: 'section-title' }), h('p', { class: 'empty' }, 'Nothing here yet.'));
       setText(sec.querySelector('.section-title'), s.title);
       sec.hidden = false;
@@ -157,7 +152,7 @@ export function createMeetingView(send, now) {
       const at = container.children[index];
       if (at !== sec) container.insertBefore(sec, at ?? null);
     });
-    // Any after the listed ones is not in the meeting.
+    // Those after the listed ones are not in the meeting.
     for (const sec of [...container.children].slice(m.sections.length)) sec.hidden = true;
   }
 
@@ -191,11 +186,8 @@ export function createMeetingView(send, now) {
       addTitle.focus();
       return;
     }
-    const command = { type: 'add_item', title };
-    if (addOwner.value.trim()) command.owner = addOwner.value.trim();
-    if (addDue.value) command.due = addDue.value;
     // Sent even while offline: the connection queues it.
-    send(command);
+    send({ type: 'add_item', title, owner: addOwner.value.trim() || undefined, due: addDue.value || undefined });
     addForm.reset();
     addTitle.focus();
   });
@@ -232,20 +224,16 @@ export function createMeetingView(send, now) {
 
     // Deleting cannot be undone, so it takes a second click; a dialog would block the page.
     let disarmTimer = null;
-    const disarm = () => {
+    const arm = (on) => {
       clearTimeout(disarmTimer);
-      delete del.dataset.armed;
-      del.textContent = 'Delete';
+      del.toggleAttribute('data-armed', on);
+      del.textContent = on ? 'Confirm delete' : 'Delete';
+      if (on) disarmTimer = setTimeout(arm, DELETE_CONFIRM_MS, false);
     };
     del.addEventListener('click', () => {
-      if (del.dataset.armed) {
-        disarm();
-        send({ type: 'delete_item', itemId: id });
-        return;
-      }
-      del.dataset.armed = 'true';
-      del.textContent = 'Confirm delete';
-      disarmTimer = setTimeout(disarm, DELETE_CONFIRM_MS);
+      const armed = del.hasAttribute('data-armed');
+      arm(!armed);
+      if (armed) send({ type: 'delete_item', itemId: id });
     });
 
     return { li, title, titleMarkers, notes, notesMarkers, owner, due, status, tools, up, down };
@@ -281,7 +269,7 @@ export function createMeetingView(send, now) {
   function renderProfile() {
     const p = me(state);
     if (!p) return;
-    q('profile-role').textContent = ROLE_LABELS[p.role] ?? p.role;
+    setText(q('profile-role'), ROLE_LABELS[p.role] ?? p.role);
     for (const f of ['name', 'attendance', 'organisation']) show(profile(f), `me.${f}`, p[f]);
   }
 
@@ -302,7 +290,7 @@ export function createMeetingView(send, now) {
       badge(`att-${p.attendance}`, 'participant-attendance', ATTENDANCE_LABELS[p.attendance] ?? p.attendance),
       badge(`role-${p.role}`, 'participant-role', ROLE_LABELS[p.role] ?? p.role)))));
     const online = m.participants.filter((p) => p.online).length;
-    q('participant-count').textContent = `${online} of ${m.participants.length} online`;
+    setText(q('participant-count'), `${online} of ${m.participants.length} online`);
   }
 
   const joinUrl = q('meeting-join-url');
@@ -311,9 +299,8 @@ export function createMeetingView(send, now) {
   return {
     render,
     setConnStatus(status) {
-      const el = q('conn-status');
-      el.dataset.state = status;
-      el.textContent = CONN_LABELS[status] ?? status;
+      q('conn-status').dataset.state = status;
+      setText(q('conn-status'), CONN_LABELS[status] ?? status);
     },
     useTexts(sync) { texts = sync; },
     textChanged,

@@ -1,5 +1,5 @@
-// The Votes area: the form to open a vote, and a card per vote updated in place. Its one write
-// to the model: the viewer's own ballot once acked (setOwnBallot).
+// The Votes area: the form to open a vote and a card per vote, updated in place. Its one write to
+// the model: the viewer's own ballot once acked (setOwnBallot).
 
 import { h, byTestId, field, onSubmit, renderList, runCommand, setText, showText, syncRows, toast } from './dom.js';
 import { ITEM_STATUSES, STATUS_LABELS, canFacilitate } from './state.js';
@@ -29,12 +29,11 @@ function dotInputs(vote, testid) {
 
 export function createVotesView(root, send, now) {
   const q = (testid) => byTestId(testid, root);
-  const cards = new Map(); // voteId and cardKey -> card
+  const cards = new Map(); // `${voteId} ${cardKey}` -> card
   let state = null;
   let ticker = null;
   const run = (command, box, onAck) => runCommand(send, command, box, onAck);
 
-  // The facilitator's form to open a vote.
   const openBox = q('vote-open');
   const form = q('vote-open-form');
   const method = form.elements.method;
@@ -230,21 +229,14 @@ export function createVotesView(root, send, now) {
       : by ? 'The facilitator recorded your ballot.' : canVote(state, vote) ? 'You have not voted yet.' : '');
 
     const tallies = shownTallies(vote);
-    const sig = JSON.stringify([tallies, titles]);
-    if (c.results.dataset.sig !== sig) {
-      c.results.dataset.sig = sig;
-      c.results.replaceChildren(...resultNodes(vote, tallies, titleOf));
-    }
+    renderList(c.results, [[tallies, titles]], () => resultNodes(vote, tallies, titleOf));
 
-    const outcome = [];
-    if (vote.closed) {
-      outcome.push(['reason', CLOSED[vote.closed.reason] ?? 'Closed.']);
-      if (vote.quorum) {
-        outcome.push(['quorum', vote.closed.quorumMet ? `Quorum of ${vote.quorum} met.`
-          : `Quorum not met: ${vote.voted} of ${vote.quorum} ballots.`, vote.closed.quorumMet]);
-      }
-    }
-    if (vote.resolved) outcome.push(['resolved', `Accepted: the item is now ${STATUS_LABELS[vote.resolved.status]}.`]);
+    const { closed, quorum } = vote;
+    const outcome = [
+      closed && ['reason', CLOSED[closed.reason] ?? 'Closed.'],
+      closed && quorum && ['quorum', closed.quorumMet ? `Quorum of ${quorum} met.` : `Quorum not met: ${vote.voted} of ${quorum} ballots.`, closed.quorumMet],
+      vote.resolved && ['resolved', `Accepted: the item is now ${STATUS_LABELS[vote.resolved.status]}.`],
+    ].filter(Boolean);
     renderList(c.outcome, outcome, ([key, text, met]) =>
       h('span', { testid: `vote-${key}`, 'data-met': met === undefined ? null : String(met) }, text, ' '));
     c.outcome.hidden = !outcome.length;
