@@ -11,7 +11,7 @@ import { session } from './session.js';
 import { byTestId, showScreen, toast } from './dom.js';
 import { clearUrl, joinUrlFor, pageParams, rememberMeetingInUrl, webSocketUrl } from './urls.js';
 
-// A resume refused for these means the stored token is no use any more.
+// A resume refused for these: the stored token is no use any more.
 const DEAD_TOKEN_CODES = new Set(['bad_token', 'token_expired', 'unknown_meeting']);
 
 const FRIENDLY_REJECTS = {
@@ -25,7 +25,7 @@ const SERVER_ERRORS = { slow_consumer: 'The connection fell behind. Catching up�
 const CONNECTING_TEXT = { connecting: 'Connecting to the meeting…', reconnecting: 'Cannot reach the server yet. Still trying…' };
 const refusal = (msg) => FRIENDLY_REJECTS[msg.code] ?? msg.message ?? msg.code;
 
-let current = null; // the running meeting session: {conn, texts}
+let current = null; // the session: {conn, texts}
 const clock = new ServerClock();
 
 const view = createMeetingView(
@@ -40,26 +40,28 @@ function leaveMeeting() {
   current = null;
 }
 
-// Opens the meeting with `join` (without cid) or resumes the participant of `token`; after the
-// first welcome every reconnect resumes.
+// With `join` (without cid) or resuming the participant of `token`; after the first welcome
+// every reconnect resumes.
 function enterMeeting({ meetingId = null, token = null, join = null }) {
   leaveMeeting();
   const state = createState();
   let id = meetingId;
   let memberToken = token;
-  let resuming = false; // what the last hello was, to read a refusal of it
+  let resuming = false; // the last hello, to read a refusal of it
   let freshSnapshot = false;
   let gapsInARow = 0;
   let entered = false;
 
-  // Their edit_text commands are resent after a reconnect like any command.
+  // Reconnects at once; `fresh`: without lastSeq, so that the server sends a full snapshot.
+  const resync = (fresh) => {
+    freshSnapshot = fresh;
+    conn.resync();
+  };
+  // Their edit_text commands are resent after a reconnect, like any command.
   const texts = new TextSync({
     send: (command) => conn.send(command, { quiet: true }),
     onChange: (key, change) => view.textChanged(key, change),
-    onReload() {
-      freshSnapshot = true;
-      conn.resync();
-    },
+    onReload: () => resync(true),
     onNotice: (message) => toast(message),
     cidPrefix: randomPrefix(),
   });
@@ -68,10 +70,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
   const hello = () => {
     resuming = Boolean(memberToken);
     if (!memberToken) return join;
-    const msg = { type: 'resume', v: 1, token: memberToken };
-    // Without lastSeq the server sends a full snapshot: wanted after a failed catch-up.
-    if (state.meeting && !freshSnapshot) msg.lastSeq = state.version;
-    return msg;
+    return { type: 'resume', v: 1, token: memberToken, lastSeq: state.meeting && !freshSnapshot ? state.version : undefined };
   };
 
   const conn = new Connection(webSocketUrl(), hello, {
@@ -81,12 +80,8 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
     },
     onWelcome(msg) {
       const outcome = applyWelcome(state, msg);
-      if (outcome === 'mismatch') {
-        freshSnapshot = true;
-        conn.resync();
-        return;
-      }
-      // After a resume the missed events follow; a snapshot replaces the texts (keeping typing).
+      if (outcome === 'mismatch') return resync(true);
+      // After a resume the missed events follow; a snapshot replaces the texts (typing kept).
       if (outcome === 'snapshot') texts.snapshot(state.meeting, state.version);
       clock.seed(msg.serverTime);
       freshSnapshot = false;
@@ -109,10 +104,9 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
         texts.event(ev, state.you.participantId);
         view.render(state);
       } else if (outcome === 'gap') {
-        // One gap: catch up from our seq. A second one straight after: take a snapshot.
+        // One gap: catch up from our seq; a second one straight after: a snapshot.
         gapsInARow += 1;
-        freshSnapshot = gapsInARow > 1;
-        conn.resync();
+        resync(gapsInARow > 1);
       }
     },
     onPresence: (msg) => applyPresence(state, msg) && view.render(state),
@@ -130,7 +124,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
   conn.start();
 }
 
-// The stored token no longer works: forget it, offer the way back in this browser still has.
+// The stored token no longer works: forgotten; offers the way back this browser still has.
 function refusedResume(meetingId, msg) {
   if (!DEAD_TOKEN_CODES.has(msg.code)) return backToLanding(refusal(msg));
   session.dropMemberToken(meetingId);
@@ -171,7 +165,7 @@ setupLanding({
   onCreated(created) {
     session.setFacilitatorToken(created.meetingId, created.facilitatorToken);
     session.setJoinCode(created.meetingId, created.joinCode);
-    // From here a reload offers the facilitator join form again instead of the landing page.
+    // A reload offers the facilitator's join form again, not the landing page.
     rememberMeetingInUrl(created.meetingId);
     joinForm.show(created);
   },

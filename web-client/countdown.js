@@ -1,15 +1,15 @@
-// When a countdown redraws: as the server-clock time left crosses a whole second and at zero,
-// not on a free-running interval whose phase differs per screen, so all screens flip together.
-// No DOM: tests/load/timer_spread.mjs runs this very code.
+// A countdown redraws as the server-clock time left crosses a whole second and at zero, not on a
+// free-running interval whose phase differs per screen: all screens flip together. No DOM:
+// tests/load/timer_spread.mjs runs this very code.
 
-// Until the shown second changes (ceil(left / 1000) s shown above zero, floor below).
+// Until the shown second changes (ceil(left / 1000) above zero, floor below).
 export function msToNextSecond(remainingMs) {
   const r = remainingMs % 1000;
   return r > 0 ? r : r + 1000;
 }
 
 export class Countdown {
-  // onTick(remainingMs); `now` gives the server's time.
+  // onTick(remainingMs); now(): the server's time.
   constructor(now, onTick, timers = globalThis) {
     this.now = now;
     this.onTick = onTick;
@@ -18,7 +18,7 @@ export class Countdown {
     this.timer = null;
   }
 
-  // Counts down to `deadline` (server epoch ms), or stops with null.
+  // `deadline`: server epoch ms, or null to stop.
   follow(deadline) {
     if (deadline === this.deadline) return;
     this.deadline = deadline;

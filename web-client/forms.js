@@ -2,7 +2,6 @@
 // (name, attendance, organisation, observer); checked values go to the app.
 
 import { byTestId, copyField, onSubmit, showScreen, showText } from './dom.js';
-import { createMeeting } from './api.js';
 import { session } from './session.js';
 import { joinUrlFor } from './urls.js';
 
@@ -12,6 +11,22 @@ const CODE_PATTERN = /^[A-Z0-9]{4}-[A-Z0-9]{4}$/;
 export function normaliseCode(text) {
   const raw = String(text).toUpperCase().replace(/[^A-Z0-9]/g, '');
   return raw.length === 8 ? `${raw.slice(0, 4)}-${raw.slice(4)}` : raw;
+}
+
+// The client's one REST call (PROTOCOL.md "HTTP"); throws an Error whose message is fit to show.
+async function createMeeting({ title, goal }) {
+  let res;
+  try {
+    res = await fetch('/api/meetings', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ title, goal }),
+    });
+  } catch {
+    throw new Error('Could not reach the server. Check the connection and try again.');
+  }
+  const body = await res.json().catch(() => null); // reported below with the status
+  if (!res.ok) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
+  if (!body?.meetingId || !body.facilitatorToken) throw new Error('The server gave an unexpected answer.');
+  return body;
 }
 
 function setBusy(button, busyText) {

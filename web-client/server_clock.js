@@ -1,12 +1,12 @@
 // The server's clock as estimated here (PROTOCOL.md "The client's clock"), so that all screens
-// count down alike. A `clock` answer was read between sending (t) and receipt (t2): its midpoint
+// count down alike. A `clock` answer was read between sending (t) and receipt (t2): the midpoint
 // is off by at most half the round trip, so the shortest round trip wins.
 
 const KEEP = 5; // recent samples only: the local clock drifts, or is reset
 
 export class ServerClock {
   samples = []; // {rtt, offset}, oldest first
-  seeded = 0; // from the welcome's serverTime, until samples arrive
+  seeded = 0; // from the welcome's serverTime, until samples come
 
   constructor(localNow = () => Date.now()) {
     this.localNow = localNow;
@@ -22,7 +22,7 @@ export class ServerClock {
     return true;
   }
 
-  // Server time minus local time, in ms.
+  // Server minus local time, ms.
   offset() {
     return this.samples.length ? this.samples.reduce((a, b) => (b.rtt < a.rtt ? b : a)).offset : this.seeded;
   }

@@ -1,6 +1,6 @@
 // One shared text: text_client.js's state machine, the server's copy, and the user's unsaved
-// edits kept across snapshots (versions are meeting seqs). A change returns what the user sees
-// change as an op on the previous `text` (or null), so that the caret keeps its place.
+// edits kept across snapshots (versions are meeting seqs). Changes return the op the user sees
+// (on the previous `text`, or null): the caret keeps its place.
 
 import { TextDocumentClient } from './text_client.js';
 import { apply, codePointLength, compose, diff, transform } from './text_ot.js';
@@ -15,9 +15,9 @@ export function replaceAllOp(oldText, newText) {
   return op;
 }
 
-// Pending edits `local` (on `base`, or null) moved onto `server`, a text replaced under them:
-// {send: edits on `server`, show: the op to display}. With no ops known, base → server is one
-// replaced range: the others' text stays whole, the user's inserts survive.
+// Pending edits `local` (on `base`, or null) onto `server`, a text replaced under them, as {send,
+// show}. With no ops known, base → server is one replaced range: the others' text stays whole,
+// the user's inserts survive.
 export function rebase(base, local, server) {
   const theirs = diff(base, server);
   if (!local?.length) return { send: null, show: theirs };
@@ -45,13 +45,10 @@ export class SharedText {
     this.sentCid = null; // once the op in flight went out
   }
 
-  // The server's text with the user's pending edits on top.
   get text() { return this.recovery ? this.recovery.local.text : this.client.text; }
-  // Edits of this user not yet committed.
   get pending() { return this.recovery !== null || this.client.inflight !== null; }
   get wantsToSend() { return !this.recovery && !this.frozen && this.client.inflight !== null && this.sentCid === null; }
 
-  // False when not taken.
   edit(after, caret) {
     const before = this.text;
     if (this.frozen || after === before) return false;
@@ -61,7 +58,7 @@ export class SharedText {
     return true;
   }
 
-  // {cid, version, op} to send now, or null; the cid names this op only.
+  // The cid names this op only.
   takeCommand() {
     const { client } = this;
     // Keystrokes made while the op waited to be sent (TextSync's spacing) join it.
@@ -87,7 +84,7 @@ export class SharedText {
     return this.remote(ev.data.op, ev.seq);
   }
 
-  // A whole-field set (item_updated title/notes, goal_set) at `seq`.
+  // item_updated title/notes, goal_set.
   replaced(newText, seq) {
     const op = replaceAllOp(this.confirmed, newText);
     this.confirmed = newText;
@@ -150,8 +147,7 @@ export class SharedText {
     return this.adopt(r.base, r.local.buffer);
   }
 
-  // To edit_text `cid`: {show, outcome: 'none', 'reset' (the server's text again) or 'reload'
-  // (frozen until a snapshot)}.
+  // outcome: 'none', 'reset' (the server's text again) or 'reload' (frozen until a snapshot).
   answered(cid, reply) {
     const refused = reply.type !== 'ack';
     const r = this.recovery;

@@ -1,21 +1,21 @@
-// The shared texts of one meeting session (goal, items' titles and notes), a SharedText each,
-// fed from snapshots and events, sending their edit_text commands; the view hears onChange.
+// The shared texts of one meeting session (goal, items' titles and notes), a SharedText each, fed
+// from snapshots and events, sending their edit_text commands; the view hears onChange.
 
 import { SharedText } from './shared_text.js';
 
-export function textKey(field, itemId) {
-  return field === 'goal' ? 'goal' : `${itemId}.${field}`;
-}
+export const ITEM_TEXTS = ['title', 'notes'];
+
+export const textKey = (field, itemId) => (field === 'goal' ? 'goal' : `${itemId}.${field}`);
 
 const LABELS = { goal: 'the goal', title: 'the action item', notes: 'the notes' };
 
-// Spacing of edit_text: keeps a fast typist on a fast link under the server's 20 commands a second.
+// Keeps a fast typist on a fast link under the server's 20 commands a second.
 const MIN_SEND_INTERVAL_MS = 80;
 
 export class TextSync {
   // onChange(key, change): text `key` changed not by the user's typing ({op, before, after}), or
-  // only its pending/frozen status outside an event (null). onReload(): fetch a snapshot (a text
-  // is frozen until then); onNotice(message): an edit was refused. now/setTimer/clearTimer: tests.
+  // only its pending/frozen status (null). onReload(): fetch a snapshot (a text is frozen until
+  // then). onNotice(message): an edit was refused. now/setTimer/clearTimer: for tests.
   constructor({ send, onChange, onReload, onNotice, cidPrefix, minIntervalMs = MIN_SEND_INTERVAL_MS,
     now = () => Date.now(), setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (t) => clearTimeout(t) }) {
     Object.assign(this, { sendCommand: send, onChange, onReload, onNotice, minIntervalMs, now, setTimer, clearTimer });
@@ -35,14 +35,10 @@ export class TextSync {
     return { pending: Boolean(shared?.pending), frozen: Boolean(shared?.frozen) };
   }
 
-  // After the model took a welcome's snapshot.
   snapshot(meeting, version) {
     const present = new Set();
     this.add('goal', null, meeting.goal, version, present);
-    for (const item of meeting.items) {
-      this.add('title', item.id, item.title, version, present);
-      this.add('notes', item.id, item.notes ?? '', version, present);
-    }
+    for (const item of meeting.items) for (const f of ITEM_TEXTS) this.add(f, item.id, item[f] ?? '', version, present);
     for (const key of [...this.fields.keys()]) if (!present.has(key)) this.fields.delete(key); // the item is gone
     this.flush();
   }
@@ -61,20 +57,16 @@ export class TextSync {
     const acts = new Map(); // key -> what the event does to that text
     switch (ev.kind) {
       case 'item_added':
-        this.add('title', d.itemId, d.title ?? '', ev.seq);
-        this.add('notes', d.itemId, d.notes ?? '', ev.seq);
+        for (const f of ITEM_TEXTS) this.add(f, d.itemId, d[f] ?? '', ev.seq);
         break;
       case 'item_deleted':
-        this.fields.delete(textKey('title', d.itemId));
-        this.fields.delete(textKey('notes', d.itemId));
+        for (const f of ITEM_TEXTS) this.fields.delete(textKey(f, d.itemId));
         break;
       case 'text_edited':
         acts.set(textKey(d.field, d.itemId), (s) => s.edited(ev, you));
         break;
       case 'item_updated':
-        for (const field of ['title', 'notes']) {
-          if (typeof d[field] === 'string') acts.set(textKey(field, d.itemId), (s) => s.replaced(d[field], ev.seq));
-        }
+        for (const f of ITEM_TEXTS) if (typeof d[f] === 'string') acts.set(textKey(f, d.itemId), (s) => s.replaced(d[f], ev.seq));
         break;
       case 'goal_set':
         acts.set('goal', (s) => s.replaced(d.goal, ev.seq));
@@ -92,7 +84,7 @@ export class TextSync {
     try {
       if (!f.shared.edit(after, caret)) return false;
     } catch (err) {
-      // Text the protocol cannot carry (a lone surrogate): the field goes back to the text.
+      // Text the protocol cannot carry (a lone surrogate).
       console.error(err);
       return false;
     }
@@ -100,8 +92,8 @@ export class TextSync {
     return true;
   }
 
-  // Runs a change and reports what the user sees change. A throw (the copies drifted apart)
-  // freezes the text until a reload.
+  // Reports what the user sees change. A throw (the copies drifted apart) freezes the text until
+  // a reload.
   update(key, f, change) {
     const before = f.shared.text;
     let op;

@@ -1,5 +1,5 @@
-// Partner updates and the agenda's order in the model (meeting.updates, meeting.sections) and
-// pure helpers for the view; `now` is the server's time (server_clock.js).
+// Partner updates and the agenda's order in the model (meeting.updates, meeting.sections) and pure
+// helpers for the view; `now` is the server's time (server_clock.js).
 
 const WARNING_AT = 0.8; // share of the budget used from which a slot warns
 const TIME_SIGNAL_MS = 3000; // how long "Time" shows before the overrun counter
@@ -10,22 +10,22 @@ export const canStart = (u, s) => (s.state === 'pending' || s.state === 'skipped
 export const budgetMs = (s) => (s.seconds + (s.extendedSeconds || 0)) * 1000;
 export const copyUpdates = (u) => ({ autoAdvance: Boolean(u?.autoAdvance), slots: structuredClone(u?.slots || []) });
 
-// Puts `entry` at `index` (clamped), out of wherever it was: what every list index means.
+// `entry` at `index` (clamped), out of wherever it was: what every list index means.
 export function place(list, entry, index) {
   const rest = list.filter((x) => x !== entry);
   rest.splice(Math.max(0, Math.min(Number.isInteger(index) ? index : rest.length, rest.length)), 0, entry);
   return rest;
 }
 
-// Sets a slot's fields; undefined deletes one (a slot has deadline only while running,
-// remainingMs only while paused, the results only once ended).
+// Undefined deletes a field: a slot has deadline only while running, remainingMs only while
+// paused, the results only once ended.
 function set(m, d, fields) {
   const s = findSlot(m, d.slotId);
   for (const [k, v] of Object.entries(s ? fields : {})) if (v === undefined) delete s[k]; else s[k] = v;
   return s;
 }
 
-// Handlers (meeting, data, event), merged into state.js's; `set` returns the slot or undefined.
+// Handlers (meeting, data, event), merged into state.js's.
 export const UPDATE_EVENTS = {
   slot_added(m, d) {
     const slot = {
@@ -68,7 +68,7 @@ export const UPDATE_EVENTS = {
   },
 };
 
-// Ms left of an active slot, negative once over; null when not active.
+// Negative once over; null when not active.
 export function remainingMs(s, now) {
   if (s.state === 'running') return s.deadline - now;
   return s.state === 'paused' ? s.remainingMs : null;
@@ -82,8 +82,8 @@ export function slotPhase(s, now) {
   return left > -TIME_SIGNAL_MS ? 'time' : 'overrun';
 }
 
-// What a screen reader is told when the time left goes from `before` to `after` ms, or null:
-// only the two crossings, so that the live region is not chatty.
+// What a screen reader is told as the time left goes from `before` to `after` ms, or null: only
+// the two crossings, so that the live region is not chatty.
 export function announcement(before, after) {
   if (before === null || after === null) return null;
   if (before > 0 && after <= 0) return 'Time';
@@ -97,8 +97,8 @@ export function formatDuration(ms) {
   return `${two(Math.floor(s / 60))}:${two(s % 60)}`;
 }
 
-// Partner updates before the action items is a common mistake: updates fill whatever time they
-// get, and the decisions on the items are squeezed into the last minutes.
+// A common mistake: updates fill whatever time they get, and the decisions on the items are
+// squeezed into the last minutes.
 export function partnerUpdatesBeforeItems(sections) {
   const ids = sections.map((s) => s.id);
   const updates = ids.indexOf('partner_updates');

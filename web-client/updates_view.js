@@ -1,6 +1,6 @@
 // The Partner updates section: the slots, the active one's countdown (its deadline minus the
 // server's time, redrawn on whole seconds by countdown.js: no event is awaited to say "Time"),
-// the facilitator's controls, and the warning when partner updates come before the action items.
+// the facilitator's controls, and the warning when updates come before the action items.
 
 import { h, byTestId, moveButtons, onSubmit, runCommand, setText, showText, syncRows } from './dom.js';
 import { Countdown } from './countdown.js';
@@ -26,7 +26,7 @@ export function createUpdatesView(root, send, now) {
   const rows = new Map(); // slotId -> row
   let state = null;
   const clock = new Countdown(now, () => tick());
-  let last = null; // {id, left} at the previous tick, for the announcements
+  let last = null; // {id, left} at the previous tick
   let audio = null;
   const run = (command, onAck) => runCommand(send, command, error, onAck);
   const slots = () => state.meeting.updates.slots;
@@ -56,14 +56,13 @@ export function createUpdatesView(root, send, now) {
     setText(submit, id ? 'Save the update' : 'Add the update');
   };
   form.addEventListener('reset', () => editing(null));
+  const f = form.elements;
   function edit(s) {
-    const f = form.elements;
     [f.organisation.value, f.speaker.value, f.minutes.value, f.seconds.value] = [s.organisation, s.speaker, Math.floor(s.seconds / 60), s.seconds % 60];
     editing(s.id);
     f.organisation.focus();
   }
   onSubmit(form, () => {
-    const f = form.elements;
     const organisation = f.organisation.value.trim();
     const seconds = Number(f.minutes.value || 0) * 60 + Number(f.seconds.value || 0);
     const slot = { organisation, speaker: f.speaker.value.trim(), seconds };
@@ -82,7 +81,8 @@ export function createUpdatesView(root, send, now) {
 
   function createRow(s) {
     const tool = (label, type, cls) => h('button', { class: cls, onclick: () => run({ type, slotId: s.id }) }, label);
-    const [up, down] = moveButtons('slot', () => slots().findIndex((x) => x.id === s.id), (index) => run({ type: 'move_slot', slotId: s.id, index }));
+    const index = () => slots().findIndex((x) => x.id === s.id);
+    const [up, down] = moveButtons('slot', index, (to) => run({ type: 'move_slot', slotId: s.id, index: to }));
     const row = {
       up, down,
       org: h('strong', { testid: 'slot-organisation' }),
@@ -90,12 +90,12 @@ export function createUpdatesView(root, send, now) {
       time: h('span', { class: 'badge', testid: 'slot-time' }),
       state: h('span', { class: 'badge', testid: 'slot-state' }),
       result: h('p', { testid: 'slot-result' }),
-      edit: h('button', { onclick: () => edit(slots().find((x) => x.id === s.id)) }, 'Edit'),
+      edit: h('button', { onclick: () => edit(slots()[index()]) }, 'Edit'),
       start: tool('Start', 'start_slot'),
       skip: tool('Skip', 'skip_slot'),
       remove: tool('Remove', 'remove_slot', 'danger'),
     };
-    row.tools = h('div', { class: 'item-tools' }, row.up, row.down, row.edit, row.start, row.skip, row.remove);
+    row.tools = h('div', { class: 'item-tools' }, up, down, row.edit, row.start, row.skip, row.remove);
     row.li = h('li', { class: 'item slot', testid: 'slot', 'data-slot-id': s.id },
       h('div', { class: 'item-head' }, row.org, row.speaker, row.time, row.state), row.result, row.tools);
     return row;

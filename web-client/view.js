@@ -9,7 +9,7 @@ import {
   ATTENDANCE_LABELS, ITEM_STATUSES, PHASES, STATUS_LABELS, canEditItems, canFacilitate, editorsOf, isFacilitator, me, role,
 } from './state.js';
 import { bindSharedText, showTextChange, syncControl } from './text_controls.js';
-import { textKey } from './text_sync.js';
+import { ITEM_TEXTS, textKey } from './text_sync.js';
 import { joinUrlFor } from './urls.js';
 import { createUpdatesView } from './updates_view.js';
 import { createVotesView } from './vote_view.js';
@@ -18,9 +18,7 @@ const PHASE_LABELS = { lobby: 'Lobby', live: 'Live', ended: 'Ended' };
 const ROLE_LABELS = { facilitator: 'Facilitator', member: 'Member', observer: 'Observer' };
 const CONN_LABELS = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', stopped: 'Disconnected' };
 const DELETE_CONFIRM_MS = 4000;
-// An item's shared texts, and its fields set whole.
-const TEXTS = ['title', 'notes'];
-const FIELDS = ['owner', 'due', 'status'];
+const FIELDS = ['owner', 'due', 'status']; // an item's fields set whole
 
 // send(command, options): the session's Connection.send; now(): the server's time.
 export function createMeetingView(send, now) {
@@ -37,8 +35,8 @@ export function createMeetingView(send, now) {
   const updates = createUpdatesView(root, send, now);
   const queue = createQueueView(root, send);
 
-  // Tells the others which text this user is in ({field, itemId}) or none (null). A refusal
-  // (an item deleted meanwhile) matters to no one, so it stays quiet.
+  // Which text this user is in ({field, itemId} or null). A refusal (an item deleted meanwhile)
+  // matters to no one: quiet.
   function sendFocus(target) {
     if (texts) send({ type: 'focus', field: target?.field, itemId: target?.itemId ?? undefined }, { quiet: true });
   }
@@ -57,7 +55,7 @@ export function createMeetingView(send, now) {
     syncControl(entry.control, texts, key);
   }
 
-  // After a reconnect the server has forgotten the user's focus: announced again.
+  // After a reconnect the server has forgotten the user's focus.
   function announceFocus() {
     for (const { control, target } of textControls.values()) {
       if (document.activeElement === control) sendFocus(target);
@@ -87,8 +85,8 @@ export function createMeetingView(send, now) {
     q('observer-notice').hidden = role(state) !== 'observer';
   }
 
-  // Shows the model's value unless the user is in the control or has an edit of it outstanding;
-  // the render after its blur catches it up.
+  // Unless the user is in the control or has an edit of it outstanding; the render after its blur
+  // catches it up.
   function show(control, key, value) {
     const edit = ownEdits.get(key);
     if (edit?.seq != null && state.version >= edit.seq) ownEdits.delete(key);
@@ -99,7 +97,7 @@ export function createMeetingView(send, now) {
     const edit = { seq: null };
     ownEdits.set(key, edit);
     send(command).then((reply) => {
-      if (ownEdits.get(key) === edit) { // else a newer edit of the field took over
+      if (ownEdits.get(key) === edit) { // else a newer edit took over
         if (reply.type === 'ack') edit.seq = reply.seq;
         else ownEdits.delete(key);
       }
@@ -192,34 +190,34 @@ export function createMeetingView(send, now) {
     addTitle.focus();
   });
 
-  const indexOf = (itemId) => state.meeting.items.findIndex((i) => i.id === itemId);
-
   function createRow(id) {
     const markers = (testid) => h('span', { class: 'editing-markers', testid, hidden: true });
-    const title = h('input', {
-      class: 'item-title', testid: 'item-title', maxlength: '200', 'aria-label': 'Action item',
-      placeholder: 'Untitled action item', autocomplete: 'off',
-    });
-    const titleMarkers = markers('title-editors');
-    const notes = h('textarea', { class: 'item-notes', testid: 'item-notes', maxlength: '5000', rows: '3', placeholder: 'Notes' });
-    const notesMarkers = markers('notes-editors');
-    const owner = h('input', { testid: 'item-owner', maxlength: '100', autocomplete: 'off' });
-    const due = h('input', { testid: 'item-due', type: 'date' });
-    const status = h('select', { testid: 'item-status' }, ITEM_STATUSES.map((s) => h('option', { value: s }, STATUS_LABELS[s])));
-    const [up, down] = moveButtons('item', () => indexOf(id), (index) => send({ type: 'move_item', itemId: id, index }));
+    const row = {
+      title: h('input', {
+        class: 'item-title', testid: 'item-title', maxlength: '200', 'aria-label': 'Action item',
+        placeholder: 'Untitled action item', autocomplete: 'off',
+      }),
+      titleMarkers: markers('title-editors'),
+      notes: h('textarea', { class: 'item-notes', testid: 'item-notes', maxlength: '5000', rows: '3', placeholder: 'Notes' }),
+      notesMarkers: markers('notes-editors'),
+      owner: h('input', { testid: 'item-owner', maxlength: '100', autocomplete: 'off' }),
+      due: h('input', { testid: 'item-due', type: 'date' }),
+      status: h('select', { testid: 'item-status' }, ITEM_STATUSES.map((s) => h('option', { value: s }, STATUS_LABELS[s]))),
+    };
+    [row.up, row.down] = moveButtons('item', () => state.meeting.items.findIndex((i) => i.id === id),
+      (index) => send({ type: 'move_item', itemId: id, index }));
     const del = h('button', { class: 'danger', testid: 'item-delete' }, 'Delete');
-    const tools = h('div', { class: 'item-tools' }, up, down, del);
-    const li = h('li', { class: 'item', testid: 'item', 'data-item-id': id },
-      h('div', { class: 'item-head' }, title, titleMarkers),
-      h('div', { class: 'item-fields' }, field('Owner', owner), field('Due', due), field('Status', status)),
-      field(['Notes', notesMarkers], notes, { class: 'field item-notes-field' }),
-      tools);
+    row.tools = h('div', { class: 'item-tools' }, row.up, row.down, del);
+    row.li = h('li', { class: 'item', testid: 'item', 'data-item-id': id },
+      h('div', { class: 'item-head' }, row.title, row.titleMarkers),
+      h('div', { class: 'item-fields' }, field('Owner', row.owner), field('Due', row.due), field('Status', row.status)),
+      field(['Notes', row.notesMarkers], row.notes, { class: 'field item-notes-field' }),
+      row.tools);
 
-    bindText(title, 'title', id);
-    bindText(notes, 'notes', id);
-    onTextCommit(owner, `${id}.owner`, (v) => ({ type: 'update_item', itemId: id, owner: v }));
-    for (const [control, f] of [[due, 'due'], [status, 'status']]) {
-      control.addEventListener('change', () => commit(`${id}.${f}`, { type: 'update_item', itemId: id, [f]: control.value }));
+    for (const f of ITEM_TEXTS) bindText(row[f], f, id);
+    onTextCommit(row.owner, `${id}.owner`, (owner) => ({ type: 'update_item', itemId: id, owner }));
+    for (const f of ['due', 'status']) {
+      row[f].addEventListener('change', () => commit(`${id}.${f}`, { type: 'update_item', itemId: id, [f]: row[f].value }));
     }
 
     // Deleting cannot be undone, so it takes a second click; a dialog would block the page.
@@ -236,24 +234,24 @@ export function createMeetingView(send, now) {
       if (armed) send({ type: 'delete_item', itemId: id });
     });
 
-    return { li, title, titleMarkers, notes, notesMarkers, owner, due, status, tools, up, down };
+    return row;
   }
 
   function renderItems(m) {
     const editable = canEditItems(state);
     const update = (row, item, index) => {
-      for (const f of TEXTS) {
+      for (const f of ITEM_TEXTS) {
         syncControl(row[f], texts, textKey(f, item.id));
         renderMarkers(row[`${f}Markers`], row[f], editorsOf(state, f, item.id));
       }
       for (const f of FIELDS) show(row[f], `${item.id}.${f}`, item[f]);
       row.li.dataset.status = item.status;
-      for (const f of [...TEXTS, ...FIELDS]) row[f].disabled = !editable;
+      for (const f of [...ITEM_TEXTS, ...FIELDS]) row[f].disabled = !editable;
       row.tools.hidden = !canFacilitate(state);
       row.up.disabled = index === 0;
       row.down.disabled = index === m.items.length - 1;
     };
-    const onDrop = (id) => TEXTS.forEach((f) => textControls.delete(textKey(f, id)));
+    const onDrop = (id) => ITEM_TEXTS.forEach((f) => textControls.delete(textKey(f, id)));
     syncRows(q('item-list'), rows, m.items, { key: (i) => i.id, make: (i) => createRow(i.id), update, onDrop });
     q('item-empty').hidden = m.items.length > 0;
     addForm.hidden = !editable;

@@ -91,16 +91,15 @@ export function createVotesView(root, send, now) {
         },
       };
     }
-    const choose = (choice, label, ballot, props) => h('button', {
-      class: 'choice-btn', testid: `${who}-${choice}`, 'data-choice': choice, onclick: () => give(ballot()), ...props,
-    }, label);
+    const choose = (choice, label, ballot, props) =>
+      h('button', { testid: `${who}-${choice}`, 'data-choice': choice, onclick: () => give(ballot()), ...props }, label);
     let buttons;
     let reasonField;
     if (vote.method === 'consent') {
       buttons = CONSENT_CHOICES.slice(0, 3).map((ch) => choose(ch, choiceLabel(ch), () => ({ choice: ch })));
       if (vote.allowBlock) {
         const reason = h('input', { testid: `${who}-block-reason`, maxlength: '280', autocomplete: 'off' });
-        buttons.push(choose('block', 'Block', () => ({ choice: 'block', reason: reason.value.trim() }), { class: 'choice-btn danger' }));
+        buttons.push(choose('block', 'Block', () => ({ choice: 'block', reason: reason.value.trim() }), { class: 'danger' }));
         reasonField = field('Reason to block', reason);
       }
     } else {

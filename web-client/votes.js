@@ -1,6 +1,6 @@
-// Live votes in the model (PROTOCOL.md "Live votes"): events folded into meeting.votes and pure
-// helpers for the view. Voters, ballots, tallies only as sent: `eligibleCount`, the server's,
-// may exceed the known `eligible` keys (an anonymous vote's recorded guests are never named).
+// Live votes in the model (PROTOCOL.md "Live votes"), meeting.votes, and pure helpers for the view.
+// Voters, ballots, tallies only as sent: the server's `eligibleCount` may exceed the known
+// `eligible` keys (an anonymous vote's recorded guests are never named).
 
 export const CONSENT_CHOICES = ['agree', 'disagree', 'abstain', 'block'];
 export const FIST_VALUES = [0, 1, 2, 3, 4, 5];
@@ -15,7 +15,7 @@ export function copyVotes(list) {
   return (list || []).map((v) => ({ itemIds: [], eligible: [], voted: 0, ...clone(v) }));
 }
 
-// The counts of ballot_cast and vote_closed (`eligible`: a count or a list).
+// Of ballot_cast and vote_closed (`eligible`: a count or a list).
 function counted(m, d) {
   const vote = findVote(m, d.voteId);
   if (!vote) return null;
@@ -54,7 +54,7 @@ export const VOTE_EVENTS = {
       openedAt: ev.at, eligible: [...(d.eligible || [])], voted: 0,
     };
     for (const k of ['dotBudget', 'dotsPerItem', 'quorum', 'deadline']) if (d[k] !== undefined) vote[k] = d[k];
-    // No ballots yet: an open vote names its voters from here on.
+    // An open vote names its voters from here on.
     if (vote.visibility !== 'anonymous') {
       vote.voters = [];
       if (vote.results === 'live') vote.ballots = [];
@@ -95,7 +95,7 @@ export const VOTE_EVENTS = {
   },
 };
 
-// The viewer's ballot once its cast_ballot is acked (an anonymous ballot_cast names no one).
+// Once cast_ballot is acked (an anonymous ballot_cast names no one).
 export function setOwnBallot(state, voteId, ballot) {
   const vote = findVote(state.meeting, voteId);
   if (!vote) return false;
@@ -106,7 +106,7 @@ export function setOwnBallot(state, voteId, ballot) {
 
 export const eligibleCount = (v) => (Number.isInteger(v.eligibleCount) ? v.eligibleCount : v.eligible.length);
 
-// Keys of the eligible who have not voted; null when the vote does not say (anonymous).
+// Null when the vote does not say (anonymous).
 export const notVoted = (v) => (v.voters ? v.eligible.filter((k) => !v.voters.includes(k)) : null);
 
 export const isGuest = (key) => key.startsWith('guest:');
@@ -122,13 +122,13 @@ export function canResolve(state, vote) {
     !vote.resolved && state.meeting?.phase !== 'ended';
 }
 
-// Whole seconds to the deadline, 0 once past; `now` (an estimate) not before the opening.
+// 0 once past; `now` (an estimate) not before the opening.
 export const secondsLeft = (v, now) => Math.max(0, Math.ceil((v.deadline - Math.max(now, v.openedAt || 0)) / 1000));
 
-// The tallies, {} (zeros) for a live vote nobody voted in yet, null while hidden.
+// {} (zeros) for a live vote nobody voted in yet, null while hidden.
 export const shownTallies = (v) => v.tallies ?? (v.results === 'live' && isOpen(v) ? {} : null);
 
-// Rows [{key, count}] in a fixed order (block only when allowed or counted).
+// [{key, count}] in a fixed order (block only when allowed or counted).
 export function tallyRows(vote, t) {
   if (vote.method === 'consent') {
     return CONSENT_CHOICES.filter((c) => c !== 'block' || vote.allowBlock || t.block > 0)
@@ -140,7 +140,7 @@ export function tallyRows(vote, t) {
 
 export const choiceLabel = (c) => c.charAt(0).toUpperCase() + c.slice(1);
 
-// A ballot in words; titleOf(itemId) names a dot-voted item.
+// titleOf(itemId) names a dot-voted item.
 export function describeBallot(vote, b, titleOf) {
   if (vote.method === 'consent') return b.choice === 'block' ? `Block: “${b.reason}”` : choiceLabel(b.choice);
   if (vote.method === 'fist') return `${b.fist} of 5`;
@@ -150,7 +150,7 @@ export function describeBallot(vote, b, titleOf) {
 export const dotsPerItem = (vote) => vote.dotsPerItem ?? vote.dotBudget;
 export const dotsUsed = (b) => Object.values(b?.dots || {}).reduce((a, n) => a + n, 0);
 
-// Why the server would refuse a ballot (bad_ballot), or null.
+// Why the server would refuse the ballot (bad_ballot), or null.
 export function checkBallot(vote, b) {
   if (vote.method === 'consent') return b.choice === 'block' && !b.reason ? 'A block needs a reason.' : null;
   if (vote.method !== 'dots') return null;
@@ -160,8 +160,7 @@ export function checkBallot(vote, b) {
   return used < 1 || used > vote.dotBudget ? `Place 1 to ${vote.dotBudget} dots in all.` : null;
 }
 
-// The open-vote form as {command} (the method's settings, no defaults; the server checks the
-// ranges) or {error}.
+// The form as {command} (the method's settings, no defaults; the server checks ranges) or {error}.
 export function buildOpenVote(f) {
   const command = { type: 'open_vote', method: f.method };
   const question = String(f.question ?? '').trim();
