@@ -127,7 +127,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
 // The stored token no longer works: forgotten; offers the way back this browser still has.
 function refusedResume(meetingId, msg) {
   if (!DEAD_TOKEN_CODES.has(msg.code)) return backToLanding(refusal(msg));
-  session.dropMemberToken(meetingId);
+  session.setMemberToken(meetingId, null);
   if (msg.code === 'unknown_meeting') return backToLanding('That meeting no longer exists.');
   offerJoin(meetingId, refusal(msg));
 }

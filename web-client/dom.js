@@ -84,7 +84,6 @@ let toastTimer = null;
 // In the page's live region: screen readers announce it too.
 export function toast(text, kind = 'error') {
   const box = byTestId('toast');
-  if (!box) return;
   box.textContent = text;
   box.dataset.kind = kind;
   box.hidden = false;

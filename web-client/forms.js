@@ -74,6 +74,10 @@ export function setupJoin({ onJoin, onBack }) {
   const error = byTestId('join-error');
   const submit = byTestId('join-submit');
   let target = null;
+  const fail = (message) => {
+    error.textContent = message;
+    setBusy(submit, null);
+  };
 
   copyField(byTestId('join-url-display'), byTestId('join-url-copy'));
 
@@ -112,13 +116,9 @@ export function setupJoin({ onJoin, onBack }) {
         if (!input.value && remembered[f]) input.value = remembered[f];
       }
       if (remembered.attendance === 'remote') byTestId('join-attendance-remote').checked = true;
-      error.textContent = message;
-      setBusy(submit, null);
+      fail(message);
       showScreen('join');
     },
-    fail(message) {
-      error.textContent = message;
-      setBusy(submit, null);
-    },
+    fail,
   };
 }

@@ -4,22 +4,21 @@
 import { moveSelection } from './text_client.js';
 import { toCodePointIndex } from './text_ot.js';
 
-// Wires `control` to text `key`. texts(): the session's TextSync or null; focus(target or null).
+// texts(): the session's TextSync or null; focus(target or null).
 export function bindSharedText(control, key, target, { texts, focus }) {
   control.addEventListener('input', () => {
     const sync = texts();
     if (!sync?.has(key)) return;
     const caret = toCodePointIndex(control.value, control.selectionEnd ?? control.value.length);
     sync.localEdit(key, control.value, caret);
-    // Refused (frozen until a reload) or not taken: the field shows the shared text again.
+    // Refused (frozen until a reload) or not taken: the shared text again.
     syncControl(control, sync, key);
   });
   control.addEventListener('focus', () => focus(target));
   control.addEventListener('blur', () => focus(null));
 }
 
-// Shows the shared text and its status; the value is set only when it differs (after a missed
-// change), which keeps the caret of a user in it.
+// The value is set only when it differs (after a missed change): the caret of a user in it stays.
 export function syncControl(control, sync, key) {
   if (!sync?.has(key)) return;
   const text = sync.text(key);
@@ -30,14 +29,14 @@ export function syncControl(control, sync, key) {
   control.readOnly = frozen;
 }
 
-// Shows a change {op, before, after} that someone else (or a reload) made to the text.
+// A change {op, before, after} that someone else (or a reload) made.
 export function showTextChange(control, change) {
   const { op, before, after } = change;
   if (document.activeElement !== control || control.value !== before) {
     control.value = after;
     return;
   }
-  // Setting the value puts the caret at the end and may scroll: both are put back.
+  // Setting the value puts the caret at the end and may scroll: both put back.
   const { scrollTop, scrollLeft, selectionDirection } = control;
   const moved = moveSelection(before, control.selectionStart, control.selectionEnd, op);
   control.value = moved.text;
