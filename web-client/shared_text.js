@@ -45,6 +45,7 @@ export class SharedText {
     this.sentCid = null; // once the op in flight went out
   }
 
+  // The server's text with the user's pending edits on top.
   get text() { return this.recovery ? this.recovery.local.text : this.client.text; }
   get pending() { return this.recovery !== null || this.client.inflight !== null; }
   get wantsToSend() { return !this.recovery && !this.frozen && this.client.inflight !== null && this.sentCid === null; }

@@ -35,6 +35,7 @@ export class TextSync {
     return { pending: Boolean(shared?.pending), frozen: Boolean(shared?.frozen) };
   }
 
+  // After the model took the welcome's snapshot.
   snapshot(meeting, version) {
     const present = new Set();
     this.add('goal', null, meeting.goal, version, present);
