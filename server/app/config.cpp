@@ -38,6 +38,10 @@ const std::vector<Option>& options() {
        [](Config& c, std::string_view v) { return c.data_dir = v, !v.empty(); }},
       {"--web-root", "ROUNDTABLE_WEB_ROOT", "DIR", "the web client's files (default ./web-client)",
        [](Config& c, std::string_view v) { return c.web_root = v, !v.empty(); }},
+      {"--away-after", "ROUNDTABLE_AWAY_AFTER", "S",
+       "seconds a participant must be gone before the minutes record them as having left; "
+       "shorter absences (a closed lid, a network blip) are not leaving (default 60)",
+       [](Config& c, std::string_view v) { return set_int(c.away_after_s, v, 1, 3600); }},
       {"--threads", "ROUNDTABLE_THREADS", "N", "I/O threads; 0 means one per core (default 0)",
        [](Config& c, std::string_view v) { return set_int(c.threads, v, 0, 256); }},
       {"--allowed-origin", "ROUNDTABLE_ALLOWED_ORIGIN", "ORIGIN",

@@ -14,7 +14,8 @@ struct Config {
   std::string redis_url;  // empty: start an embedded redis-server
   std::string data_dir = "./data";
   std::string web_root = "./web-client";
-  int threads = 0;  // 0: one per core
+  int threads = 0;        // 0: one per core
+  int away_after_s = 60;  // a participant gone this long is logged as having left
   std::vector<std::string> allowed_origins;
   std::string log_level = "info";
   std::string secret;  // empty: shared secret kept in Redis

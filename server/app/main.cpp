@@ -135,7 +135,10 @@ int main(int argc, char** argv) {
     secret = *s;
   }
 
-  net::ServerContext ctx{ioc, store, metrics, registry, secret, cfg.allowed_origins, cfg.web_root};
+  net::ServerContext ctx{ioc,          store,
+                         metrics,      registry,
+                         secret,       cfg.allowed_origins,
+                         cfg.web_root, std::chrono::seconds(cfg.away_after_s)};
   registry.bind(ctx);
   std::shared_ptr<net::Listener> listener;
   try {

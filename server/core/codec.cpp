@@ -159,7 +159,8 @@ ResumeRequest decode_resume(Fields& f, std::string cid) {
 
 VoteSettings decode_vote_settings(Fields& f) {
   VoteSettings s;
-  auto method = f.optional_enum<VoteMethod>("method", parse_vote_method, "consent, fist, dots");
+  auto method =
+      f.optional_enum<VoteMethod>("method", parse_vote_method, "consent, fist, dots, stage");
   if (!method) refuse("bad_message", "open_vote needs the field 'method'");
   s.method = *method;
   s.question = f.optional_text("question", 0, limits::kVoteQuestion).value_or("");
@@ -318,6 +319,7 @@ Command decode_command(Fields& f, const std::string& type) {
   }
   if (type == "move_section")
     return MoveSection{f.text("section", 1, limits::kId), f.count("index")};
+  if (type == "enter_section") return EnterSection{f.text("section", 1, limits::kId)};
   if (auto slot = decode_slot_command(f, type)) return *slot;
   if (auto queue = decode_queue_command(f, type)) return *queue;
   refuse("unknown_type", "unknown message type '" + type + "'");

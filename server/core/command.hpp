@@ -102,11 +102,24 @@ struct MoveSection {
   uint64_t index = 0;
 };
 
+// The facilitator moves the meeting on to a section (section_entered).
+struct EnterSection {
+  std::string section;
+};
+
+// The server's own record that a participant left (their last connection closed at `since`
+// and they stayed away) or came back after that: never decoded from a client.
+struct MarkPresence {
+  std::string participant_id;
+  bool online = false;
+  int64_t since = 0;  // when they left, epoch ms
+};
+
 // Partner-update slots and the speaking queue are families of commands decided by their
 // own modules (partner_updates.hpp, speaking_queue.hpp).
 using Command =
     std::variant<Join, SetTitle, SetGoal, SetPhase, AddItem, UpdateItem, MoveItem, DeleteItem,
                  UpdateProfile, EditText, OpenVote, CastBallot, RecordBallot, CloseVote,
-                 ResolveVote, MoveSection, SlotCommand, QueueCommand>;
+                 ResolveVote, MoveSection, EnterSection, MarkPresence, SlotCommand, QueueCommand>;
 
 }  // namespace rt::core

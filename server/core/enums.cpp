@@ -24,8 +24,10 @@ constexpr Names<ItemStatus, 5> kStatuses{{{ItemStatus::proposed, "proposed"},
 constexpr Names<TextField, 3> kTextFields{
     {{TextField::goal, "goal"}, {TextField::title, "title"}, {TextField::notes, "notes"}}};
 
-constexpr Names<VoteMethod, 3> kVoteMethods{
-    {{VoteMethod::consent, "consent"}, {VoteMethod::fist, "fist"}, {VoteMethod::dots, "dots"}}};
+constexpr Names<VoteMethod, 4> kVoteMethods{{{VoteMethod::consent, "consent"},
+                                             {VoteMethod::fist, "fist"},
+                                             {VoteMethod::dots, "dots"},
+                                             {VoteMethod::stage, "stage"}}};
 constexpr Names<VoteVisibility, 2> kVoteVisibilities{
     {{VoteVisibility::open, "open"}, {VoteVisibility::anonymous, "anonymous"}}};
 constexpr Names<VoteResults, 2> kVoteResults{

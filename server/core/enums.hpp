@@ -14,7 +14,8 @@ enum class ItemStatus { proposed, agreed, in_progress, done, dropped };
 // The text fields edited collaboratively: the goal, and each item's title and notes.
 enum class TextField { goal, title, notes };
 // Live votes (vote.hpp).
-enum class VoteMethod { consent, fist, dots };
+// stage: the anonymous check-in "which stage is our collaboration at?" (stages.hpp).
+enum class VoteMethod { consent, fist, dots, stage };
 enum class VoteVisibility { open, anonymous };
 enum class VoteResults { live, hidden };
 // Partner-update slots (partner_updates.hpp) and the speaking queue (speaking_queue.hpp).

@@ -118,12 +118,14 @@ std::string wire_form(const std::string& stored) {
 }
 
 Event meeting_created(const std::string& meeting_id, const std::string& title,
-                      const std::string& goal, const std::string& join_code, int64_t now_ms) {
+                      const std::string& goal, const std::string& join_code, int64_t now_ms,
+                      const std::optional<PreviousMeeting>& previous) {
   Event e;
   e.seq = 1;
   e.at = now_ms;
   e.kind = "meeting_created";
   e.data = {{"meetingId", meeting_id}, {"title", title}, {"goal", goal}, {"joinCode", join_code}};
+  if (previous) e.data["previous"] = previous_json(*previous);
   return e;
 }
 
@@ -139,6 +141,7 @@ void apply(Meeting& m, const Event& e) {
     m.goal = d.at("goal").get<std::string>();
     m.join_code = d.at("joinCode").get<std::string>();
     m.created_at = e.at;
+    if (d.contains("previous")) m.previous = previous_from_json(d["previous"]);
   } else if (e.kind == "participant_joined") {
     Participant p;
     p.id = d.at("participantId").get<std::string>();
@@ -161,12 +164,19 @@ void apply(Meeting& m, const Event& e) {
     if (d.contains("attendance")) {
       p->attendance = enum_field<Attendance>(d, "attendance", parse_attendance);
     }
+  } else if (e.kind == "participant_left" || e.kind == "participant_returned") {
+    // Who is online now is not state (meeting.hpp); who stayed away is, for the minutes.
+    Participant* p = m.find_participant(d.at("participantId").get<std::string>());
+    if (!p) throw std::logic_error("event names an unknown participant");
+    p->away = e.kind == "participant_left";
   } else if (e.kind == "title_set") {
     m.title = d.at("title").get<std::string>();
   } else if (e.kind == "goal_set") {
     set_text(m, "goal", e.seq, m.goal, d.at("goal").get<std::string>());
   } else if (e.kind == "phase_set") {
     m.phase = enum_field<Phase>(d, "phase", parse_phase);
+    // Going live starts on the agenda's first section after the goal.
+    if (m.phase == Phase::live && m.current_section.empty()) m.current_section = m.sections.at(1);
   } else if (e.kind == "item_added") {
     ActionItem item;
     item.id = d.at("itemId").get<std::string>();
@@ -176,6 +186,7 @@ void apply(Meeting& m, const Event& e) {
     item.due = d.at("due").get<std::string>();
     item.status = enum_field<ItemStatus>(d, "status", parse_item_status);
     item.created_by = e.actor;
+    item.carried_from = carried_from_json(d);
     // Nothing before its creation can be transformed into this item's texts.
     m.text_history[text_key(TextField::title, item.id)].floor = e.seq;
     m.text_history[text_key(TextField::notes, item.id)].floor = e.seq;
@@ -247,8 +258,15 @@ void apply(Meeting& m, const Event& e) {
     // Never above the goal, whatever the log says.
     move_within(m.sections, static_cast<size_t>(from - m.sections.begin()),
                 std::max<size_t>(1, d.at("index").get<size_t>()));
-  } else if (!apply_slot_event(m.updates, e.kind, d, e.at) &&
-             !apply_queue_event(m.queue, e.kind, d, e.at)) {
+  } else if (e.kind == "section_entered") {
+    auto id = d.at("section").get<std::string>();
+    if (!find_section(id)) throw std::logic_error("event enters an unknown section");
+    m.current_section = std::move(id);
+  } else if (apply_slot_event(m.updates, e.kind, d, e.at)) {
+    // A partner update that starts puts the meeting on partner updates, so the time report
+    // counts it there even when the facilitator did not click through the agenda.
+    if (e.kind == "slot_started") m.current_section = "partner_updates";
+  } else if (!apply_queue_event(m.queue, e.kind, d, e.at)) {
     throw std::logic_error("unknown event kind " + e.kind);
   }
   m.version = e.seq;

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "core/meeting.hpp"
@@ -39,9 +40,10 @@ Event event_from_json(const nlohmann::json& j);
 // The client form of a stored event.
 std::string wire_form(const std::string& stored);
 
-// The first event of every meeting (seq 1).
+// The first event of every meeting (seq 1); `previous` when it is the next of a series.
 Event meeting_created(const std::string& meeting_id, const std::string& title,
-                      const std::string& goal, const std::string& join_code, int64_t now_ms);
+                      const std::string& goal, const std::string& join_code, int64_t now_ms,
+                      const std::optional<PreviousMeeting>& previous = std::nullopt);
 
 // Folds one event into the state. Events come from decide() or from our own log, so they
 // are trusted; seq must be version + 1. Throws std::logic_error otherwise, or on an event

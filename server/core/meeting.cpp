@@ -23,14 +23,38 @@ nlohmann::json participant_json(const Participant& p) {
 }
 
 nlohmann::json item_json(const ActionItem& i) {
-  return {{"id", i.id},
-          {"title", i.title},
-          {"notes", i.notes},
-          {"owner", i.owner},
-          {"due", i.due},
-          {"status", name_of(i.status)},
-          {"createdBy", i.created_by}};
+  nlohmann::json j = {{"id", i.id},
+                      {"title", i.title},
+                      {"notes", i.notes},
+                      {"owner", i.owner},
+                      {"due", i.due},
+                      {"status", name_of(i.status)},
+                      {"createdBy", i.created_by}};
+  if (i.carried_from) {
+    j["carriedFrom"] = {{"meetingId", i.carried_from->meeting_id},
+                        {"itemId", i.carried_from->item_id}};
+  }
+  return j;
 }
+
+}  // namespace
+
+nlohmann::json previous_json(const PreviousMeeting& p) {
+  return {{"meetingId", p.id}, {"title", p.title}, {"createdAt", p.created_at}};
+}
+
+PreviousMeeting previous_from_json(const nlohmann::json& j) {
+  return {j.at("meetingId").get<std::string>(), j.at("title").get<std::string>(),
+          j.at("createdAt").get<int64_t>()};
+}
+
+std::optional<CarriedFrom> carried_from_json(const nlohmann::json& item) {
+  auto it = item.find("carriedFrom");
+  if (it == item.end()) return std::nullopt;
+  return CarriedFrom{it->at("meetingId").get<std::string>(), it->at("itemId").get<std::string>()};
+}
+
+namespace {
 
 // What the client snapshot and the stored state have in common; each adds its own fields
 // to every participant (presence for clients, remembered cids for the store).
@@ -45,16 +69,19 @@ nlohmann::json shared_json(
   }
   nlohmann::json items = nlohmann::json::array();
   for (const auto& i : m.items) items.push_back(item_json(i));
-  return {{"id", m.id},
-          {"title", m.title},
-          {"goal", m.goal},
-          {"phase", name_of(m.phase)},
-          {"joinCode", m.join_code},
-          {"createdAt", m.created_at},
-          {"participants", std::move(participants)},
-          {"items", std::move(items)},
-          {"updates", updates_json(m.updates)},
-          {"queue", queue_json(m.queue)}};
+  nlohmann::json j = {{"id", m.id},
+                      {"title", m.title},
+                      {"goal", m.goal},
+                      {"phase", name_of(m.phase)},
+                      {"joinCode", m.join_code},
+                      {"createdAt", m.created_at},
+                      {"participants", std::move(participants)},
+                      {"items", std::move(items)},
+                      {"updates", updates_json(m.updates)},
+                      {"queue", queue_json(m.queue)},
+                      {"currentSection", m.current_section}};
+  if (m.previous) j["previous"] = previous_json(*m.previous);
+  return j;
 }
 
 }  // namespace
@@ -115,6 +142,7 @@ nlohmann::json state_to_json(const Meeting& m) {
     nlohmann::json cids = nlohmann::json::array();
     for (const auto& [cid, seq] : p.recent_cids) cids.push_back({cid, seq});
     pj["recentCids"] = std::move(cids);
+    if (p.away) pj["away"] = true;
   });
   j["version"] = m.version;
   j["sectionOrder"] = m.sections;
@@ -139,6 +167,8 @@ Meeting state_from_json(const nlohmann::json& j) {
   m.join_code = j.at("joinCode").get<std::string>();
   m.phase = parse_or_throw<Phase>(j.at("phase"), parse_phase);
   m.created_at = j.at("createdAt").get<int64_t>();
+  if (auto it = j.find("previous"); it != j.end()) m.previous = previous_from_json(*it);
+  m.current_section = j.value("currentSection", "");
   m.version = j.at("version").get<uint64_t>();
   for (const auto& pj : j.at("participants")) {
     Participant p;
@@ -147,6 +177,7 @@ Meeting state_from_json(const nlohmann::json& j) {
     p.role = parse_or_throw<Role>(pj.at("role"), parse_role);
     p.attendance = parse_or_throw<Attendance>(pj.at("attendance"), parse_attendance);
     p.organisation = pj.at("organisation").get<std::string>();
+    p.away = pj.value("away", false);
     for (const auto& c : pj.at("recentCids")) {
       p.recent_cids.emplace_back(c.at(0).get<std::string>(), c.at(1).get<uint64_t>());
     }
@@ -161,6 +192,7 @@ Meeting state_from_json(const nlohmann::json& j) {
     i.due = ij.at("due").get<std::string>();
     i.status = parse_or_throw<ItemStatus>(ij.at("status"), parse_item_status);
     i.created_by = ij.at("createdBy").get<std::string>();
+    i.carried_from = carried_from_json(ij);
     m.items.push_back(std::move(i));
   }
   for (const auto& [key, hj] : j.at("textHistory").items()) {

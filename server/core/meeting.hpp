@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,8 +27,15 @@ struct Participant {
   Role role = Role::member;
   Attendance attendance = Attendance::remote;
   std::string organisation;
+  bool away = false;  // participant_left is the last word on them (for the minutes)
   // (cid, seq of the last event it produced), newest last: the at-most-once memory.
   std::deque<std::pair<std::string, uint64_t>> recent_cids;
+};
+
+// Where an action item carried over from an earlier meeting of the series came from.
+struct CarriedFrom {
+  std::string meeting_id;
+  std::string item_id;
 };
 
 struct ActionItem {
@@ -38,6 +46,14 @@ struct ActionItem {
   std::string due;    // YYYY-MM-DD or empty
   ItemStatus status = ItemStatus::proposed;
   std::string created_by;
+  std::optional<CarriedFrom> carried_from;
+};
+
+// The meeting this one follows in a series (series.hpp).
+struct PreviousMeeting {
+  std::string id;
+  std::string title;
+  int64_t created_at = 0;
 };
 
 // The agenda sections, in shared-agenda order: the goal on top, the action items as the
@@ -70,12 +86,17 @@ struct Meeting {
   std::string join_code;
   Phase phase = Phase::lobby;
   int64_t created_at = 0;
+  std::optional<PreviousMeeting> previous;
   uint64_t version = 0;  // seq of the last applied event
   std::vector<Participant> participants;
   std::vector<ActionItem> items;                                // in agenda order
   std::map<std::string, TextHistory> text_history;              // by text_key()
   std::vector<Vote> votes;                                      // oldest first
   std::vector<std::string> sections = default_section_order();  // section ids, goal first
+  // The section the meeting is on, empty before it first goes live: the minutes' time report
+  // is the time spent in each. Going live starts on the first section after the goal, a
+  // partner update that starts moves to partner updates, and section_entered anywhere.
+  std::string current_section;
   PartnerUpdates updates;
   SpeakingQueue queue;
 
@@ -102,5 +123,11 @@ nlohmann::json public_snapshot(const Meeting& m, const IsOnline& is_online,
 // nlohmann::json::exception on a malformed document.
 nlohmann::json state_to_json(const Meeting& m);
 Meeting state_from_json(const nlohmann::json& j);
+
+// The series links as events and states carry them ({"meetingId","title","createdAt"} and an
+// item's optional "carriedFrom": {"meetingId","itemId"}).
+nlohmann::json previous_json(const PreviousMeeting& p);
+PreviousMeeting previous_from_json(const nlohmann::json& j);
+std::optional<CarriedFrom> carried_from_json(const nlohmann::json& item);
 
 }  // namespace rt::core

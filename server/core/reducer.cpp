@@ -46,6 +46,11 @@ class Decider {
   }
   Drafts operator()(const SetPhase& c) const {
     require_role(self(), Role::facilitator, "start or end the meeting");
+    // The end is final: its minutes stay the same file; the plan goes on in a next meeting.
+    if (m_.phase == Phase::ended) {
+      refuse("meeting_ended",
+             "the meeting has ended and cannot be reopened; start the next meeting of the series");
+    }
     Drafts out = event("phase_set", {{"phase", name_of(c.phase)}});
     // What runs at the end stops with it, so its outcome belongs to this meeting: open votes
     // close, the active partner update ends with its time used, hands come down.
@@ -235,6 +240,27 @@ class Decider {
     }
     uint64_t last = m_.sections.size() - 1;
     return event("section_moved", {{"section", c.section}, {"index", std::min(c.index, last)}});
+  }
+  Drafts operator()(const EnterSection& c) const {
+    require_role(self(), Role::facilitator, "move the meeting on");
+    if (!find_section(c.section)) {
+      refuse("invalid_value", "there is no agenda section '" + c.section +
+                                  "'; the sections are goal, action_items, partner_updates, "
+                                  "wrap_up");
+    }
+    if (m_.phase != Phase::live) {
+      refuse("bad_state", "start the meeting before moving through its agenda");
+    }
+    if (c.section == m_.current_section) return {};
+    return event("section_entered", {{"section", c.section}});
+  }
+  Drafts operator()(const MarkPresence& c) const {
+    if (self_) refuse("forbidden", "presence is recorded by the server");
+    const Participant* p = m_.find_participant(c.participant_id);
+    if (!p) refuse("not_found", "there is no participant " + c.participant_id);
+    if (p->away != c.online) return {};  // already recorded so
+    if (c.online) return event("participant_returned", {{"participantId", p->id}});
+    return event("participant_left", {{"participantId", p->id}, {"since", c.since}});
   }
   Drafts operator()(const SlotCommand& c) const {
     // Only the server's clock expires a slot; everything else is the facilitator's.

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "core/limits.hpp"
+#include "core/stages.hpp"
 #include "core/text.hpp"
 
 namespace rt::core {
@@ -57,6 +58,18 @@ nlohmann::json check_fist(const nlohmann::json& ballot) {
     bad_ballot("a fist-of-five ballot needs 'fist': a whole number from 0 to 5");
   }
   return {{"fist", fist->get<uint64_t>()}};
+}
+
+nlohmann::json check_stage(const nlohmann::json& ballot) {
+  expect_only(ballot, {"stage"}, "stage check-in");
+  auto stage = ballot.find("stage");
+  if (stage == ballot.end() || !stage->is_string() ||
+      !stage_index(stage->get_ref<const std::string&>())) {
+    bad_ballot(
+        "a stage check-in ballot needs 'stage': isolation, communication, coordination, "
+        "collaboration or integration");
+  }
+  return {{"stage", *stage}};
 }
 
 nlohmann::json check_dots(const VoteSettings& s, const nlohmann::json& ballot) {
@@ -131,12 +144,17 @@ void check_settings(const VoteSettings& s) {
     if (s.dots_per_item < 1 || s.dots_per_item > s.dot_budget) {
       invalid("dotsPerItem must be 1 to the dotBudget");
     }
+  } else if (s.method == VoteMethod::stage) {
+    // About the collaboration, not an item; anonymous so that people answer honestly.
+    if (!s.item_ids.empty()) invalid("a stage check-in is about the collaboration, not an item");
+    if (s.visibility != VoteVisibility::anonymous) invalid("a stage check-in is anonymous");
+    if (s.dot_budget || s.dots_per_item) invalid("dotBudget and dotsPerItem are for dot votes");
   } else {
     if (s.item_ids.size() > 1) invalid("a consent or fist-of-five vote is on at most one item");
     if (s.dot_budget || s.dots_per_item) invalid("dotBudget and dotsPerItem are for dot votes");
   }
   if (s.allow_block && s.method != VoteMethod::consent) invalid("allowBlock is for consent votes");
-  if (s.item_ids.empty() && s.question.empty()) {
+  if (s.item_ids.empty() && s.question.empty() && s.method != VoteMethod::stage) {
     invalid("a vote needs a question or an action item");
   }
   for (size_t i = 0; i < s.item_ids.size(); ++i) {
@@ -164,6 +182,8 @@ nlohmann::json check_ballot(const VoteSettings& s, const nlohmann::json& ballot)
       return check_fist(ballot);
     case VoteMethod::dots:
       return check_dots(s, ballot);
+    case VoteMethod::stage:
+      return check_stage(ballot);
   }
   bad_ballot("unknown method");
 }
@@ -197,6 +217,15 @@ nlohmann::json tallies_json(const Vote& v) {
         }
       }
       return {{"dots", std::move(dots)}};
+    }
+    case VoteMethod::stage: {
+      nlohmann::json stages = nlohmann::json::object();
+      for (const auto& stage : kStages) stages[std::string(stage.id)] = 0;
+      for (const auto& [key, b] : v.ballots) {
+        auto& n = stages[b.ballot.at("stage").get<std::string>()];
+        n = n.get<uint64_t>() + 1;
+      }
+      return {{"stages", std::move(stages)}};
     }
   }
   return nullptr;

@@ -1,73 +1,114 @@
 #include "net/http_routes.hpp"
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/codec.hpp"
 #include "core/event.hpp"
+#include "core/replay.hpp"
+#include "core/series.hpp"
 #include "core/token.hpp"
 #include "net/ids.hpp"
+#include "net/minutes_download.hpp"
 #include "net/static_files.hpp"
+#include "support/log.hpp"
 
 namespace rt::net {
 namespace http = boost::beast::http;
 
 namespace {
 
-// Inline script and style are refused, so injected markup cannot run.
-constexpr const char* kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-
 // Creating a meeting draws fresh ids; on the rare collision, draw again a few times.
 constexpr int kCreateAttempts = 3;
 
-HttpResponse make_response(const HttpRequest& req, http::status status, std::string body,
-                           std::string_view content_type) {
-  HttpResponse res{status, req.version()};
-  res.set(http::field::server, "roundtable");
-  res.set(http::field::content_type, content_type);
-  res.set(http::field::cache_control, "no-store");
-  res.set("X-Content-Type-Options", "nosniff");
-  res.set("Referrer-Policy", "no-referrer");
-  res.set("Content-Security-Policy", kContentSecurityPolicy);
-  res.keep_alive(req.keep_alive());
-  res.body() = std::move(body);
-  res.prepare_payload();
-  return res;
-}
+// A meeting to create: its title and goal, and the meeting it follows in a series.
+struct Creation {
+  std::shared_ptr<const HttpRequest> req;
+  std::string title;
+  std::string goal;
+  std::shared_ptr<const core::Meeting> previous;
+};
 
-HttpResponse json_response(const HttpRequest& req, http::status status, const nlohmann::json& j) {
-  return make_response(req, status, j.dump(), "application/json");
-}
-
-void create_attempt(ServerContext& ctx, std::shared_ptr<const HttpRequest> req, std::string title,
-                    std::string goal, int attempts_left, Respond respond) {
+void create_attempt(ServerContext& ctx, Creation c, int attempts_left, Respond respond) {
   std::string id = new_meeting_id();
   std::string code = new_join_code();
-  auto first = core::meeting_created(id, title, goal, code, now_ms());
+  int64_t now = now_ms();
+  std::vector<core::Event> first =
+      c.previous ? core::next_meeting_events(*c.previous, {id, c.title, c.goal, code, now})
+                 : std::vector<core::Event>{core::meeting_created(id, c.title, c.goal, code, now)};
+  store::MeetingStore::Events events;
+  for (const auto& e : first)
+    events.push_back(std::make_shared<const std::string>(core::to_stored(e)));
+  size_t carried = 0;
+  for (const auto& e : first) carried += e.kind == "item_added";
   ctx.store.create_meeting(
-      id, code, core::to_json(first).dump(),
-      [&ctx, req, id, code, title = std::move(title), goal = std::move(goal), attempts_left,
+      id, code, std::move(events),
+      [&ctx, c = std::move(c), id, code, carried, attempts_left,
        respond = std::move(respond)](store::StoreStatus status) mutable {
+        const HttpRequest& req = *c.req;
         if (status == store::StoreStatus::taken && attempts_left > 1) {
-          return create_attempt(ctx, req, std::move(title), std::move(goal), attempts_left - 1,
-                                std::move(respond));
+          return create_attempt(ctx, std::move(c), attempts_left - 1, std::move(respond));
         }
         if (status != store::StoreStatus::ok) {
-          return respond(json_error(*req, http::status::service_unavailable, "unavailable",
+          return respond(json_error(req, http::status::service_unavailable, "unavailable",
                                     "the meeting store cannot be reached; try again"));
         }
         core::TokenClaims claims{id, "", core::Role::facilitator,
                                  now_ms() + core::kFacilitatorTokenLifetimeMs};
-        std::string host(req->base()[http::field::host]);
-        bool https = req->base()["X-Forwarded-Proto"] == "https";
-        respond(json_response(
-            *req, http::status::created,
-            {{"meetingId", id},
-             {"joinCode", code},
-             {"facilitatorToken", core::sign_token(claims, ctx.secret)},
-             {"joinUrl", (https ? "https://" : "http://") + host + "/?join=" + code}}));
+        std::string host(req.base()[http::field::host]);
+        bool https = req.base()["X-Forwarded-Proto"] == "https";
+        nlohmann::json body = {
+            {"meetingId", id},
+            {"joinCode", code},
+            {"facilitatorToken", core::sign_token(claims, ctx.secret)},
+            {"joinUrl", (https ? "https://" : "http://") + host + "/?join=" + code}};
+        if (c.previous) {
+          body["previousMeetingId"] = c.previous->id;
+          body["carriedOver"] = carried;
+        }
+        respond(json_response(req, http::status::created, body));
       });
+}
+
+// The next meeting of a series: the facilitator of the earlier one loads it, and the new
+// one inherits its title and goal unless the request gives new ones.
+void create_next_meeting(ServerContext& ctx, Creation c, const std::string& previous_id,
+                         std::optional<std::string> title, std::optional<std::string> goal,
+                         Respond respond) {
+  auto auth = authorize(ctx, *c.req, previous_id, true);
+  if (auto* refusal = std::get_if<HttpResponse>(&auth)) return respond(std::move(*refusal));
+  ctx.store.load(previous_id, [&ctx, c = std::move(c), previous_id, title = std::move(title),
+                               goal = std::move(goal),
+                               respond = std::move(respond)](store::LoadedMeeting loaded) mutable {
+    const HttpRequest& req = *c.req;
+    if (loaded.status == store::StoreStatus::not_found) {
+      return respond(json_error(req, http::status::not_found, "not_found",
+                                "there is no meeting to follow with that id"));
+    }
+    if (loaded.status != store::StoreStatus::ok) {
+      return respond(json_error(req, http::status::service_unavailable, "unavailable",
+                                "the meeting store cannot be reached; try again"));
+    }
+    std::shared_ptr<const core::Meeting> previous;
+    try {
+      previous =
+          std::make_shared<const core::Meeting>(core::replay(loaded.snapshot_state, loaded.events));
+    } catch (const std::exception& e) {
+      log::error("meeting log unreadable", {{"meeting", previous_id}, {"error", e.what()}});
+      return respond(json_error(req, http::status::internal_server_error, "unreadable_log",
+                                "the earlier meeting's log cannot be read; the operator is told"));
+    }
+    c.title = title.value_or(previous->title);
+    c.goal = goal.value_or(previous->goal);
+    for (auto problem : {core::check_meeting_title(c.title), core::check_goal(c.goal)}) {
+      if (problem) {
+        return respond(json_error(req, http::status::bad_request, problem->code, problem->message));
+      }
+    }
+    c.previous = std::move(previous);
+    create_attempt(ctx, std::move(c), kCreateAttempts, std::move(respond));
+  });
 }
 
 void create_meeting(ServerContext& ctx, const HttpRequest& req, Respond respond) {
@@ -76,26 +117,40 @@ void create_meeting(ServerContext& ctx, const HttpRequest& req, Respond respond)
     return respond(json_error(req, http::status::bad_request, "bad_json",
                               "the body must be a JSON object {\"title\", \"goal\"}"));
   }
+  std::map<std::string, std::optional<std::string>> fields = {
+      {"title", std::nullopt}, {"goal", std::nullopt}, {"previousMeetingId", std::nullopt}};
   for (const auto& [key, value] : body.items()) {
-    if (key != "title" && key != "goal") {
-      return respond(json_error(req, http::status::bad_request, "bad_request",
-                                "unknown field '" + key + "'; expected title and goal"));
+    auto field = fields.find(key);
+    if (field == fields.end()) {
+      return respond(json_error(
+          req, http::status::bad_request, "bad_request",
+          "unknown field '" + key + "'; expected title, goal and optionally previousMeetingId"));
     }
+    if (!value.is_string()) {
+      return respond(json_error(req, http::status::bad_request, "bad_request",
+                                "the field '" + key + "' must be a string"));
+    }
+    field->second = value.get<std::string>();
+  }
+  Creation c{std::make_shared<const HttpRequest>(req), "", "", nullptr};
+  if (auto previous = fields["previousMeetingId"]) {
+    return create_next_meeting(ctx, std::move(c), *previous, fields["title"], fields["goal"],
+                               std::move(respond));
   }
   for (const char* field : {"title", "goal"}) {
-    if (!body.contains(field) || !body[field].is_string()) {
+    if (!fields[field]) {
       return respond(json_error(req, http::status::bad_request, "bad_request",
                                 std::string("the field '") + field + "' must be a string"));
     }
   }
-  std::string title = body["title"], goal = body["goal"];
-  for (auto problem : {core::check_meeting_title(title), core::check_goal(goal)}) {
+  c.title = *fields["title"];
+  c.goal = *fields["goal"];
+  for (auto problem : {core::check_meeting_title(c.title), core::check_goal(c.goal)}) {
     if (problem) {
       return respond(json_error(req, http::status::bad_request, problem->code, problem->message));
     }
   }
-  create_attempt(ctx, std::make_shared<const HttpRequest>(req), std::move(title), std::move(goal),
-                 kCreateAttempts, std::move(respond));
+  create_attempt(ctx, std::move(c), kCreateAttempts, std::move(respond));
 }
 
 void health(ServerContext& ctx, const HttpRequest& req, Respond respond) {
@@ -109,11 +164,6 @@ void health(ServerContext& ctx, const HttpRequest& req, Respond respond) {
 }
 
 }  // namespace
-
-HttpResponse json_error(const HttpRequest& req, http::status status, const std::string& code,
-                        const std::string& message) {
-  return json_response(req, status, {{"error", {{"code", code}, {"message", message}}}});
-}
 
 void handle_http(ServerContext& ctx, const HttpRequest& req, Respond respond) {
   ctx.metrics.http_requests++;
@@ -140,6 +190,10 @@ void handle_http(ServerContext& ctx, const HttpRequest& req, Respond respond) {
       respond(
           make_response(req, http::status::ok, ctx.metrics.render(), "text/plain; version=0.0.4"));
     }
+    return;
+  }
+  if (auto minutes_of = minutes_meeting_id(path)) {
+    if (only(http::verb::get)) download_minutes(ctx, req, *minutes_of, std::move(respond));
     return;
   }
   if (path.substr(0, 5) == "/api/") {

@@ -42,6 +42,7 @@ MeetingRoom::MeetingRoom(ServerContext& ctx, core::Meeting state, std::vector<Fr
       id_(state.id),
       state_(std::move(state)),
       snapshot_version_(state_.version - tail.size()),
+      away_timer_(strand_),
       deadline_timer_(strand_) {
   uint64_t seq = snapshot_version_;
   for (auto& f : tail) remember(++seq, std::move(f));
@@ -257,10 +258,11 @@ void MeetingRoom::complete(std::vector<Outcome>& outcomes) {
 }
 
 void MeetingRoom::reject(const Pending& p, const core::Rejection& r) {
-  if (p.from_clock) {
-    // Our own clock: already done by someone else (another instance, a facilitator) is
-    // fine; anything else is retried by on_deadlines while the deadline stays unmet.
-    log::debug("clock duty not applied", {{"meeting", id_}, {"duty", p.cid}, {"code", r.code}});
+  if (p.from_server) {
+    // A clock duty already done by someone else (another instance, a facilitator) is fine;
+    // anything else is retried by on_deadlines while the deadline stays unmet. A presence
+    // record Redis could not take is lost: the minutes then show a visit as longer.
+    log::debug("server duty not applied", {{"meeting", id_}, {"duty", p.cid}, {"code", r.code}});
     return;
   }
   ctx_.metrics.commands_rejected.inc(r.code);
@@ -305,7 +307,47 @@ void MeetingRoom::subscribe(const std::shared_ptr<Connection>& conn,
   subscribers_.push_back({conn, conn.get(), participant_id});
   if (++connections_of_[participant_id] == 1) {
     broadcast(frame_of(core::encode_presence(participant_id, true)), conn.get());
+    // Back soon enough, nothing to record; back after being logged as gone, a return.
+    const core::Participant* p = state_.find_participant(participant_id);
+    if (!gone_since_.erase(participant_id) && p && p->away) {
+      record_presence(participant_id, true, 0);
+    }
   }
+}
+
+void MeetingRoom::record_presence(const std::string& participant_id, bool online, int64_t since) {
+  // Not once the meeting has ended: the reducer would refuse it, and the minutes are final.
+  if (state_.phase == core::Phase::ended) return;
+  std::string cid = "presence:" + std::to_string(++presence_records_);
+  queue_.push_back(
+      {{}, "", std::move(cid), core::MarkPresence{participant_id, online, since}, true});
+  pump();
+}
+
+void MeetingRoom::on_away_timer() {
+  int64_t now = now_ms();
+  auto away_ms = static_cast<int64_t>(ctx_.away_after.count());
+  for (auto it = gone_since_.begin(); it != gone_since_.end();) {
+    if (it->second + away_ms > now) {
+      ++it;
+      continue;
+    }
+    record_presence(it->first, false, it->second);
+    it = gone_since_.erase(it);
+  }
+  arm_away_timer();
+}
+
+void MeetingRoom::arm_away_timer() {
+  if (gone_since_.empty()) return;
+  int64_t first = gone_since_.begin()->second;
+  for (const auto& [pid, since] : gone_since_) first = std::min(first, since);
+  auto due = first + static_cast<int64_t>(ctx_.away_after.count());
+  away_timer_.expires_after(std::chrono::milliseconds(std::max<int64_t>(0, due - now_ms())));
+  away_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (ec) return;  // cancelled: re-armed or shutting down
+    if (auto self = weak.lock()) self->on_away_timer();
+  });
 }
 
 void MeetingRoom::unsubscribe(const Connection* conn) {
@@ -317,6 +359,8 @@ void MeetingRoom::unsubscribe(const Connection* conn) {
       connections_of_.erase(pid);
       broadcast(frame_of(core::encode_presence(pid, false)));
       if (editing_.erase(pid)) broadcast(frame_of(core::encode_editing(pid, core::FocusRequest{})));
+      gone_since_[pid] = now_ms();
+      arm_away_timer();
     }
     return;
   }
@@ -348,7 +392,7 @@ constexpr std::chrono::milliseconds kDeadlineRetry{1000};
 
 void MeetingRoom::on_deadlines() {
   auto queued = [&](const std::string& cid) {
-    auto is_it = [&](const Pending& p) { return p.from_clock && p.cid == cid; };
+    auto is_it = [&](const Pending& p) { return p.from_server && p.cid == cid; };
     if (std::any_of(queue_.begin(), queue_.end(), is_it)) return true;
     return inflight_ && std::any_of(inflight_->outcomes.begin(), inflight_->outcomes.end(),
                                     [&](const Outcome& o) { return is_it(o.pending); });

@@ -62,7 +62,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     std::string participant_id;  // empty for a join
     std::string cid;
     core::Command command;
-    bool from_clock = false;  // a duty of the server's clock (core/clock_duties.hpp)
+    // The server's own: a duty of its clock (core/clock_duties.hpp) or a presence record.
+    bool from_server = false;
   };
   struct Outcome {
     Pending pending;
@@ -90,6 +91,11 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void welcome(const std::shared_ptr<Connection>& conn, const std::string& cid,
                const std::string& participant_id, std::optional<uint64_t> resume_from);
   void subscribe(const std::shared_ptr<Connection>& conn, const std::string& participant_id);
+  // Logs that a participant left (gone since `since`) or came back, for the minutes.
+  void record_presence(const std::string& participant_id, bool online, int64_t since);
+  // Logs as having left those gone for ctx_.away_after, and waits for the next one.
+  void on_away_timer();
+  void arm_away_timer();
   void unsubscribe(const Connection* conn);
   void broadcast(const Frame& frame, const Connection* except = nullptr);
   void remember(uint64_t seq, Frame frame);
@@ -111,7 +117,12 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   bool needs_reload_ = false;
   uint64_t snapshot_version_ = 0;
   std::vector<Subscriber> subscribers_;
-  std::unordered_map<std::string, int> connections_of_;          // participant -> open connections
+  std::unordered_map<std::string, int> connections_of_;  // participant -> open connections
+  // Participants whose last connection closed, and when: not logged as having left until
+  // they stay away for ctx_.away_after (a closed lid or a network blip is not leaving).
+  std::unordered_map<std::string, int64_t> gone_since_;
+  uint64_t presence_records_ = 0;  // numbers the cids of presence records
+  boost::asio::steady_timer away_timer_;
   std::unordered_map<std::string, core::FocusRequest> editing_;  // participant -> what they edit
   boost::asio::steady_timer deadline_timer_;
 };

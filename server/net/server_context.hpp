@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,6 +24,8 @@ struct ServerContext {
   std::string secret;                        // token-signing key
   std::vector<std::string> allowed_origins;  // empty: same origin only
   std::string web_root;
+  // How long a participant must be gone to be logged as having left (MeetingRoom).
+  std::chrono::milliseconds away_after{60'000};
 };
 
 int64_t now_ms();  // wall clock, epoch ms: event times and token expiry

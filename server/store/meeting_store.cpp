@@ -43,6 +43,16 @@ end
 return out
 )lua";
 
+// KEYS: ver, log. Returns nil when the meeting does not exist, else every event in seq order.
+constexpr const char* kLogScript = R"lua(
+if not redis.call('GET', KEYS[1]) then return false end
+local out = {}
+for _, entry in ipairs(redis.call('XRANGE', KEYS[2], '-', '+')) do
+  out[#out + 1] = entry[2][2]
+end
+return out
+)lua";
+
 // KEYS: snap. ARGV: version, state. Never replaces a newer snapshot with an older one.
 constexpr const char* kSnapshotScript = R"lua(
 local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
@@ -70,13 +80,12 @@ bool failed(const std::optional<RedisReply>& r, const char* what) {
 MeetingStore::MeetingStore(std::shared_ptr<RedisClient> redis) : redis_(std::move(redis)) {}
 
 void MeetingStore::create_meeting(const std::string& meeting_id, const std::string& join_code,
-                                  std::string first_event, std::function<void(StoreStatus)> done) {
+                                  Events first_events, std::function<void(StoreStatus)> done) {
   redis_->command({"SET", code_key(join_code), meeting_id, "NX"},
-                  [this, meeting_id, first_event = std::move(first_event),
+                  [this, meeting_id, events = std::move(first_events),
                    done = std::move(done)](std::optional<RedisReply> r) mutable {
                     if (failed(r, "claim join code")) return done(StoreStatus::unavailable);
                     if (r->type == RedisReply::Type::nil) return done(StoreStatus::taken);
-                    Events events{std::make_shared<const std::string>(std::move(first_event))};
                     commit(meeting_id, 0, events, [done = std::move(done)](CommitResult c) {
                       done(c.status == StoreStatus::conflict ? StoreStatus::taken : c.status);
                     });
@@ -127,6 +136,21 @@ void MeetingStore::load(const std::string& meeting_id, std::function<void(Loaded
                       out.events.push_back(std::move(r->elements[i].str));
                     }
                     done(std::move(out));
+                  });
+}
+
+void MeetingStore::read_log(const std::string& meeting_id,
+                            std::function<void(StoreStatus, std::vector<std::string>)> done) {
+  redis_->command({"EVAL", kLogScript, "2", key(meeting_id, "ver"), key(meeting_id, "log")},
+                  [done = std::move(done)](std::optional<RedisReply> r) {
+                    if (failed(r, "read log")) return done(StoreStatus::unavailable, {});
+                    if (r->type != RedisReply::Type::array) {
+                      return done(StoreStatus::not_found, {});
+                    }
+                    std::vector<std::string> events;
+                    events.reserve(r->elements.size());
+                    for (auto& e : r->elements) events.push_back(std::move(e.str));
+                    done(StoreStatus::ok, std::move(events));
                   });
 }
 

@@ -46,15 +46,19 @@ class MeetingStore {
 
   bool available() const { return redis_->connected(); }
 
-  // Claims the join code, then commits the first event at version 0.
+  // Claims the join code, then commits the first events (meeting_created, and what a
+  // meeting of a series inherits) at version 0.
   // taken: the code or the id is already used (the caller draws new ones).
   void create_meeting(const std::string& meeting_id, const std::string& join_code,
-                      std::string first_event, std::function<void(StoreStatus)> done);
+                      Events first_events, std::function<void(StoreStatus)> done);
   void find_meeting_by_code(const std::string& join_code,
                             std::function<void(StoreStatus, std::string meeting_id)> done);
   void commit(const std::string& meeting_id, uint64_t expected_version, const Events& events,
               std::function<void(CommitResult)> done);
   void load(const std::string& meeting_id, std::function<void(LoadedMeeting)> done);
+  // The whole log, from seq 1 (the minutes read it all).
+  void read_log(const std::string& meeting_id,
+                std::function<void(StoreStatus, std::vector<std::string> events)> done);
   // Best effort: a lost snapshot only makes the next load read more of the log.
   void save_snapshot(const std::string& meeting_id, uint64_t version, std::string state);
   // The secret already stored, or `candidate` if there was none (first instance wins).

@@ -151,7 +151,7 @@ TEST_F(ReducerTest, Facilitator_SetsTitleGoalAndPhase) {
   EXPECT_EQ(f.m.phase, Phase::live);
 }
 
-TEST_F(ReducerTest, EndedMeeting_RefusesChangesButNotPhaseOrProfile) {
+TEST_F(ReducerTest, EndedMeeting_RefusesChangesAndReopeningButNotProfile) {
   f.ok(f.fac, "end", SetPhase{Phase::ended});
   std::vector<Command> refused = {AddItem{"x", "", "", ItemStatus::proposed},
                                   UpdateItem{"i5", {}, {}, {}, ItemStatus::done},
@@ -161,8 +161,9 @@ TEST_F(ReducerTest, EndedMeeting_RefusesChangesButNotPhaseOrProfile) {
                                   SetGoal{"x"}};
   for (const auto& c : refused) EXPECT_EQ(rejection_code(f.run(f.fac, "late", c)), "meeting_ended");
   f.ok(f.member, "prof", UpdateProfile{std::string("Ana R."), {}, {}});
-  f.ok(f.fac, "reopen", SetPhase{Phase::live});
-  f.ok(f.member, "again", AddItem{"x", "", "", ItemStatus::proposed});
+  // The end is final, so its minutes are: the plan goes on in the next meeting of the series.
+  EXPECT_EQ(rejection_code(f.run(f.fac, "reopen", SetPhase{Phase::live})), "meeting_ended");
+  EXPECT_EQ(rejection_code(f.run(f.fac, "lobby", SetPhase{Phase::lobby})), "meeting_ended");
 }
 
 TEST_F(ReducerTest, DuplicateCid_IsNotAppliedTwiceAndAnswersTheOriginalSeq) {

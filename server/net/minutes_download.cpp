@@ -1,0 +1,163 @@
+#include "net/minutes_download.hpp"
+
+#include <charconv>
+#include <memory>
+#include <vector>
+
+#include "minutes/render.hpp"
+#include "support/log.hpp"
+
+namespace rt::net {
+namespace http = boost::beast::http;
+
+namespace {
+
+// Earlier meetings of a series read for the stage chart: a year of monthly meetings.
+constexpr int kSeriesChartMeetings = 12;
+
+// The stage check-in chart only tells the story; no page serves scripts.
+constexpr std::string_view kMinutesPagePolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
+    "base-uri 'none'; form-action 'none'";
+
+struct Format {
+  std::string_view name;
+  std::string_view extension;
+  std::string_view content_type;
+};
+constexpr Format kFormats[] = {
+    {"md", "md", "text/markdown; charset=utf-8"},
+    {"html", "html", "text/html; charset=utf-8"},
+    {"json", "json", "application/json"},
+    {"csv", "csv", "text/csv; charset=utf-8; header=present"},
+    {"ics", "ics", "text/calendar; charset=utf-8"},
+};
+
+// One download in progress: the minutes so far and the earlier meetings' check-ins.
+struct Download {
+  std::shared_ptr<const HttpRequest> req;
+  Respond respond;
+  const Format* format = nullptr;
+  minutes::TimeZone tz;
+  minutes::Minutes minutes;
+  std::vector<minutes::StageCheckIn> earlier;  // newest first
+};
+
+void respond_unavailable(Download& d) {
+  d.respond(json_error(*d.req, http::status::service_unavailable, "unavailable",
+                       "the meeting store cannot be reached; try again"));
+}
+
+std::optional<minutes::Minutes> project_or_log(const std::string& meeting_id,
+                                               const std::vector<std::string>& log) {
+  try {
+    return minutes::project(log, now_ms());
+  } catch (const std::exception& e) {
+    log::error("meeting log unreadable for minutes",
+               {{"meeting", meeting_id}, {"error", e.what()}});
+    return std::nullopt;
+  }
+}
+
+void finish(Download& d) {
+  auto& m = d.minutes;
+  m.stage_history.insert(m.stage_history.begin(), d.earlier.rbegin(), d.earlier.rend());
+  std::string body;
+  std::string_view format = d.format->name;
+  if (format == "md") body = minutes::to_markdown(m, d.tz);
+  if (format == "html") body = minutes::to_html(m, d.tz);
+  if (format == "json") body = minutes::to_json(m).dump(2) + "\n";
+  if (format == "csv") body = minutes::to_csv(m);
+  if (format == "ics") body = minutes::to_ics(m);
+  auto res = make_response(*d.req, http::status::ok, std::move(body), d.format->content_type,
+                           format == "html" ? kMinutesPagePolicy : kClientPolicy);
+  res.set(http::field::content_disposition, "attachment; filename=\"minutes-" + m.meeting_id + "." +
+                                                std::string(d.format->extension) + "\"");
+  d.respond(std::move(res));
+}
+
+// Reads the meeting before `previous_id` ... back to kSeriesChartMeetings, then finishes.
+void collect_stages(ServerContext& ctx, std::shared_ptr<Download> d, std::string previous_id,
+                    int left) {
+  if (left == 0) return finish(*d);
+  ctx.store.read_log(previous_id, [&ctx, d, previous_id, left](store::StoreStatus status,
+                                                               std::vector<std::string> log) {
+    if (status == store::StoreStatus::unavailable) return respond_unavailable(*d);
+    // An earlier meeting that is gone or unreadable ends the chart, not the minutes.
+    auto earlier =
+        status == store::StoreStatus::ok ? project_or_log(previous_id, log) : std::nullopt;
+    if (!earlier) return finish(*d);
+    if (earlier->stage) d->earlier.push_back(*earlier->stage);
+    if (!earlier->previous) return finish(*d);
+    collect_stages(ctx, d, earlier->previous->id, left - 1);
+  });
+}
+
+std::optional<minutes::TimeZone> parse_zone(const std::string& text) {
+  if (text.empty()) return minutes::TimeZone{};
+  int minutes = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), minutes);
+  if (ec != std::errc() || end != text.data() + text.size() ||
+      minutes < -minutes::kMaxZoneOffsetMinutes || minutes > minutes::kMaxZoneOffsetMinutes) {
+    return std::nullopt;
+  }
+  return minutes::TimeZone{minutes};
+}
+
+}  // namespace
+
+std::optional<std::string> minutes_meeting_id(std::string_view path) {
+  constexpr std::string_view kPrefix = "/api/meetings/", kSuffix = "/minutes";
+  if (path.size() <= kPrefix.size() + kSuffix.size() || path.substr(0, kPrefix.size()) != kPrefix ||
+      path.substr(path.size() - kSuffix.size()) != kSuffix) {
+    return std::nullopt;
+  }
+  std::string_view id = path.substr(kPrefix.size(), path.size() - kPrefix.size() - kSuffix.size());
+  if (id.find('/') != std::string_view::npos) return std::nullopt;
+  return std::string(id);
+}
+
+void download_minutes(ServerContext& ctx, const HttpRequest& req, const std::string& meeting_id,
+                      Respond respond) {
+  std::string format = query_param(req.target(), "format");
+  if (format.empty()) format = "html";
+  const Format* chosen = nullptr;
+  for (const auto& f : kFormats) {
+    if (f.name == format) chosen = &f;
+  }
+  if (!chosen) {
+    return respond(json_error(req, http::status::bad_request, "bad_format",
+                              "format must be one of md, html, json, csv, ics"));
+  }
+  auto tz = parse_zone(query_param(req.target(), "tz"));
+  if (!tz) {
+    return respond(json_error(req, http::status::bad_request, "bad_time_zone",
+                              "tz is the reader's offset from UTC in minutes, -840 to 840"));
+  }
+  auto auth = authorize(ctx, req, meeting_id, false);
+  if (auto* refusal = std::get_if<HttpResponse>(&auth)) return respond(std::move(*refusal));
+
+  auto d = std::make_shared<Download>();
+  d->req = std::make_shared<const HttpRequest>(req);
+  d->respond = std::move(respond);
+  d->format = chosen;
+  d->tz = *tz;
+  ctx.store.read_log(meeting_id, [&ctx, d, meeting_id](store::StoreStatus status,
+                                                       std::vector<std::string> log) {
+    if (status == store::StoreStatus::not_found) {
+      return d->respond(
+          json_error(*d->req, http::status::not_found, "not_found", "there is no such meeting"));
+    }
+    if (status != store::StoreStatus::ok) return respond_unavailable(*d);
+    auto projected = project_or_log(meeting_id, log);
+    if (!projected) {
+      return d->respond(json_error(*d->req, http::status::internal_server_error, "unreadable_log",
+                                   "the meeting's log cannot be read; the operator is told"));
+    }
+    d->minutes = std::move(*projected);
+    if (!d->minutes.previous) return finish(*d);
+    collect_stages(ctx, d, d->minutes.previous->id, kSeriesChartMeetings - 1);
+  });
+}
+
+}  // namespace rt::net
