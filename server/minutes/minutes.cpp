@@ -39,7 +39,8 @@ class TimeKeeper {
 
 std::array<uint64_t, core::kStages.size()> stage_counts(const core::Vote& v) {
   std::array<uint64_t, core::kStages.size()> counts{};
-  const auto& stages = core::tallies_json(v).at("stages");
+  const nlohmann::json tallies = core::tallies_json(v);
+  const auto& stages = tallies.at("stages");
   for (size_t i = 0; i < core::kStages.size(); ++i) {
     counts[i] = stages.at(std::string(core::kStages[i].id)).get<uint64_t>();
   }

@@ -10,6 +10,7 @@
 namespace rt::core {
 namespace {
 
+using test::kNow;
 using test::MeetingFixture;
 using test::rejection_code;
 
@@ -164,6 +165,35 @@ TEST_F(ReducerTest, EndedMeeting_RefusesChangesAndReopeningButNotProfile) {
   // The end is final, so its minutes are: the plan goes on in the next meeting of the series.
   EXPECT_EQ(rejection_code(f.run(f.fac, "reopen", SetPhase{Phase::live})), "meeting_ended");
   EXPECT_EQ(rejection_code(f.run(f.fac, "lobby", SetPhase{Phase::lobby})), "meeting_ended");
+}
+
+TEST_F(ReducerTest, CurrentSection_StartsAfterTheGoalFollowsSlotsAndTheFacilitator) {
+  EXPECT_EQ(rejection_code(f.run(f.fac, "early", EnterSection{"wrap_up"})), "bad_state");
+  f.ok(f.fac, "order", MoveSection{"partner_updates", 1});
+  f.ok(f.fac, "live", SetPhase{Phase::live});
+  EXPECT_EQ(f.m.current_section, "partner_updates") << "the first section after the goal";
+  f.ok(f.fac, "items", EnterSection{"action_items"});
+  EXPECT_EQ(f.m.current_section, "action_items");
+  uint64_t version = f.m.version;
+  f.ok(f.fac, "again", EnterSection{"action_items"});
+  EXPECT_EQ(f.m.version, version) << "the same section again changes nothing";
+  f.ok(f.fac, "slot", AddSlot{"Town Library", "", 60});
+  f.ok(f.fac, "start", StartSlot{"u" + std::to_string(f.m.version)});
+  EXPECT_EQ(f.m.current_section, "partner_updates") << "a partner update that starts";
+  EXPECT_EQ(rejection_code(f.run(f.member, "m", EnterSection{"wrap_up"})), "forbidden");
+  EXPECT_EQ(rejection_code(f.run(f.fac, "x", EnterSection{"lunch"})), "invalid_value");
+}
+
+TEST_F(ReducerTest, Presence_IsRecordedOnlyByTheServerAndOnlyWhenItChanges) {
+  EXPECT_EQ(rejection_code(f.run(f.member, "p", MarkPresence{f.member, false, kNow})), "forbidden");
+  EXPECT_TRUE(
+      std::get<Accepted>(f.run("", "presence:0", MarkPresence{f.member, true, 0})).events.empty())
+      << "not away: nothing to record";
+  f.ok("", "presence:1", MarkPresence{f.member, false, kNow - 5000});
+  EXPECT_TRUE(f.m.find_participant(f.member)->away);
+  f.ok("", "presence:2", MarkPresence{f.member, true, 0});
+  EXPECT_FALSE(f.m.find_participant(f.member)->away);
+  EXPECT_EQ(rejection_code(f.run("", "presence:3", MarkPresence{"p99", false, kNow})), "not_found");
 }
 
 TEST_F(ReducerTest, DuplicateCid_IsNotAppliedTwiceAndAnswersTheOriginalSeq) {

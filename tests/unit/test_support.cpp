@@ -7,8 +7,10 @@
 namespace rt::test {
 
 MeetingFixture::MeetingFixture() {
-  core::apply(
-      m, core::meeting_created("m1", "Readiness Council", "Every child ready", "ABCD-EFGH", kNow));
+  auto created =
+      core::meeting_created("m1", "Readiness Council", "Every child ready", "ABCD-EFGH", kNow);
+  core::apply(m, created);
+  log.push_back(core::to_stored(created));
   fac = join("Sam", core::Role::facilitator);
   member = join("Ana", core::Role::member);
   observer = join("Projector", core::Role::observer);
@@ -23,7 +25,10 @@ core::Decision MeetingFixture::run(const std::string& actor, const std::string& 
                                    const core::Command& c, int64_t now) {
   core::Decision d = core::decide(m, actor, cid, c, now);
   if (auto* a = std::get_if<core::Accepted>(&d)) {
-    for (const auto& e : a->events) core::apply(m, e);
+    for (const auto& e : a->events) {
+      core::apply(m, e);
+      log.push_back(core::to_stored(e));
+    }
   }
   return d;
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/command.hpp"
 #include "core/meeting.hpp"
@@ -15,6 +16,7 @@ inline constexpr int64_t kNow = 1'790'000'000'000;
 struct MeetingFixture {
   core::Meeting m;
   std::string fac, member, observer;
+  std::vector<std::string> log;  // every applied event as the Redis log stores it
 
   MeetingFixture();
   // Joins a participant through the reducer; returns its id.

@@ -139,6 +139,39 @@ TEST(Votes, FistOfFiveTakesZeroToFive) {
   EXPECT_EQ(events[0].data["tallies"]["counts"], json({1, 0, 0, 0, 0, 1}));
 }
 
+TEST(Votes, StageCheckInIsAnonymousAboutTheCollaborationAndCountsEachStage) {
+  VoteFixture f;
+  // The codec checks settings (check_settings) before the reducer sees them.
+  auto settings_code = [](const VoteSettings& s) {
+    try {
+      check_settings(s);
+    } catch (const Refused& r) {
+      return r.rejection.code;
+    }
+    return std::string();
+  };
+  VoteSettings s;
+  s.method = VoteMethod::stage;
+  EXPECT_EQ(settings_code(s), "invalid_value") << "open";
+  s.visibility = VoteVisibility::anonymous;
+  s.item_ids = {f.item};
+  EXPECT_EQ(settings_code(s), "invalid_value") << "on an item";
+  s.item_ids.clear();
+  EXPECT_EQ(settings_code(s), "");
+  std::string v = f.open(s);  // no question needed: the question is the stage itself
+  EXPECT_EQ(f.cast_code(f.member, v, {{"stage", "merger"}}), "bad_ballot");
+  EXPECT_EQ(f.cast_code(f.member, v, {{"stage", 3}}), "bad_ballot");
+  EXPECT_EQ(f.cast_code(f.member, v, {{"fist", 3}}), "bad_ballot");
+  auto first = f.cast(f.member, v, {{"stage", "coordination"}});
+  EXPECT_FALSE(first[0].data.contains("voter")) << "anonymous: the event names nobody";
+  auto events = f.cast(f.fac, v, {{"stage", "coordination"}});
+  EXPECT_EQ(events[0].data["tallies"]["stages"], json({{"isolation", 0},
+                                                       {"communication", 0},
+                                                       {"coordination", 2},
+                                                       {"collaboration", 0},
+                                                       {"integration", 0}}));
+}
+
 TEST(Votes, DotsRespectBudgetPerItemLimitAndTheVotesItems) {
   VoteFixture f;
   f.ok(f.member, "add2", AddItem{"Reading night", "", "", ItemStatus::proposed});
