@@ -15,7 +15,7 @@ import { isValid as isValidOp } from '../../web-client/text_ot.js';
 const CLIENT_TYPES = ['join', 'resume', 'set_title', 'set_goal', 'set_phase', 'add_item', 'update_item',
   'edit_text', 'focus', 'move_item', 'delete_item', 'update_profile', 'open_vote', 'cast_ballot', 'record_ballot',
   'close_vote', 'resolve_vote', 'add_slot', 'update_slot', 'move_slot', 'remove_slot', 'start_slot', 'pause_slot',
-  'resume_slot', 'extend_slot', 'next_slot', 'skip_slot', 'set_auto_advance', 'move_section', 'raise_hand', 'lower_hand',
+  'resume_slot', 'extend_slot', 'next_slot', 'skip_slot', 'set_auto_advance', 'move_section', 'enter_section', 'raise_hand', 'lower_hand',
   'call_next', 'clear_queue', 'set_queue_order', 'clock'];
 const SERVER_TYPES = ['welcome', 'event', 'ack', 'reject', 'presence', 'editing', 'error', 'clock'];
 
@@ -642,6 +642,10 @@ test('partner updates, agenda order, speaking queue and clock: client messages',
   bad(c('move_section', { section: 'wrap_up', index: 0 }));
   bad(c('move_section', { section: 'minutes', index: 1 }));
   bad(c('move_section', { section: 'wrap_up' }));
+  ok(c('enter_section', { section: 'goal' }));
+  ok(c('enter_section', { section: 'wrap_up' }));
+  bad(c('enter_section', { section: 'lunch' }));
+  bad(c('enter_section', {}));
   bad(c('move_section', { index: 1 }));
 
   ok(c('raise_hand'));
