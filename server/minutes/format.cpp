@@ -146,8 +146,9 @@ std::vector<std::string> decision_details(const Decision& d) {
       break;
     case core::VoteMethod::fist:
       for (size_t i = 0; i < t.at("counts").size(); ++i) {
-        lines.push_back(std::to_string(i) +
-                        " fingers: " + std::to_string(t.at("counts")[i].get<uint64_t>()));
+        std::string fingers = i == 1 ? " finger: " : " fingers: ";
+        lines.push_back(std::to_string(i) + fingers +
+                        std::to_string(t.at("counts")[i].get<uint64_t>()));
       }
       break;
     case core::VoteMethod::dots:
