@@ -1,31 +1,27 @@
-// One WebSocket that comes back by itself: reconnects with backoff, opens with the app's
-// join/resume and resends each command not yet acked or rejected after the next welcome (a cid
-// is applied at most once, PROTOCOL.md "At most once").
+// One WebSocket that comes back by itself: reconnects with backoff, opens with join/resume and
+// resends the commands not yet answered (applied at most once, PROTOCOL.md "At most once").
 
 const BACKOFF_FIRST_MS = 250;
 const BACKOFF_MAX_MS = 5000;
 // A half-open TCP connection can sit in "connecting" for minutes.
 const WELCOME_TIMEOUT_MS = 10000;
-// Refusals that may not hold a moment later: a hello is retried with the backoff, a command
-// COMMAND_RETRIES times.
+// Refusals that may not hold a moment later: tried again.
 const TRANSIENT_CODES = new Set(['unavailable', 'rate_limited']);
 const COMMAND_RETRIES = 5;
 const COMMAND_RETRY_MS = 1000;
-// Clock samples: a burst after each welcome (a reconnect may reach another server), then one a
-// minute for the local clock's drift.
+// Clock samples: a burst after each welcome (maybe another server), then one a minute (drift).
 const CLOCK_BURST = 5;
 const CLOCK_SPACING_MS = 200;
 const CLOCK_EVERY_MS = 60000;
 const STREAM_HANDLERS = { event: 'onEvent', presence: 'onPresence', editing: 'onEditing' };
 
-// A cid repeated from an earlier page of the participant would get the old ack and apply nothing.
+// A cid from an earlier page of the participant would get its old ack and apply nothing.
 export function randomPrefix() {
   return Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(36).padStart(2, '0')).join('');
 }
 
 export class Connection {
-  // hello(): the join/resume (without cid) to open with, or null to give up. handlers: onWelcome,
-  // onEvent, onPresence, onEditing, onClock(msg, receivedAt), onReject, onHelloRejected, onServerError, onStatus.
+  // hello(): the join/resume (without cid) to open with, or null to give up; handlers: on<What>.
   ws = null;
   status = 'idle';
   everConnected = false;
@@ -39,8 +35,7 @@ export class Connection {
   welcomed = false;
   cidPrefix = randomPrefix();
   cidCounter = 0;
-  // cid -> {msg, resolve, quiet}, in the order to resend.
-  pending = new Map();
+  pending = new Map(); // cid -> {msg, resolve, quiet}, in the order to resend
 
   constructor(url, hello, handlers) {
     Object.assign(this, { url, hello, on: handlers });
@@ -77,8 +72,8 @@ export class Connection {
     this.ws.send(JSON.stringify(msg));
   }
 
-  // Resolves with the `ack` or `reject`, never rejects. A given `cid` is kept (text edits make
-  // theirs); `quiet`: a refusal is the caller's, not onReject's.
+  // Resolves with the `ack` or `reject`. A given `cid` is kept (text edits make theirs); `quiet`:
+  // a refusal is the caller's, not onReject's.
   send(command, { quiet = false } = {}) {
     const msg = { ...command, cid: command.cid ?? this.nextCid() };
     return new Promise((resolve) => {
@@ -87,7 +82,7 @@ export class Connection {
     });
   }
 
-  // After a gap in the events: resume at once on a new connection.
+  // After a gap: resume at once on a new connection.
   resync() {
     if (this.stopped) return;
     this.dropSocket();
@@ -187,7 +182,7 @@ export class Connection {
       case 'clock':
         if (this.clockCids.delete(msg.cid)) this.on.onClock?.(msg, Date.now());
         return;
-      // Stray before the welcome's snapshot or resumeFrom: acting on one (a "gap") would loop.
+      // Stray before the welcome: acting on one (a "gap") would loop.
       case 'event':
       case 'presence':
       case 'editing':
@@ -210,11 +205,11 @@ export class Connection {
         this.on.onServerError?.(msg);
         return;
       default:
-      // A server message type newer than this client: ignored (PROTOCOL.md "Versioning").
+      // A type newer than this client: ignored (PROTOCOL.md "Versioning").
     }
   }
 
-  // Refused as transient, a command was not applied: the same cid goes again, the edit not lost.
+  // Refused as transient: not applied, so the same cid goes again.
   retryLater(cid) {
     const entry = this.pending.get(cid);
     if (!entry) return false;

@@ -1,6 +1,6 @@
 // A countdown redraws as the server-clock time left crosses a whole second and at zero, not on a
-// free-running interval whose phase differs per screen: all screens flip together. No DOM:
-// tests/load/timer_spread.mjs runs this very code.
+// free-running interval whose phase differs per screen: all screens flip together. No DOM (the
+// load tests run it).
 
 // Until the shown second changes (ceil(left / 1000) above zero, floor below).
 export function msToNextSecond(remainingMs) {

@@ -1,7 +1,7 @@
 // DOM nodes without markup strings: user text goes in as text nodes, never as HTML.
 
 // h('button', {class, testid, onclick: fn, ...attributes}, 'Text', node). A button is
-// type=button: it never submits a form it ends up in.
+// type=button: it never submits a form.
 export function h(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   if (tag === 'button') node.type = 'button';
@@ -17,6 +17,9 @@ export function h(tag, props = {}, ...children) {
   return node;
 }
 
+// An id as words: 'in_progress' → 'In progress'.
+export const labelOf = (id) => id.charAt(0).toUpperCase() + id.slice(1).replace('_', ' ');
+
 export const byTestId = (testid, root = document) => root.querySelector(`[data-testid="${testid}"]`);
 
 export const field = (label, control, props) =>
@@ -28,7 +31,7 @@ export const onSubmit = (form, handle) => form.addEventListener('submit', (e) =>
   handle();
 });
 
-// Touches the DOM only on a change: views run this on every render and tick.
+// Touches the DOM only on a change (views run this on every render and tick).
 export function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
@@ -38,7 +41,7 @@ export function showText(el, text) {
   el.hidden = !text;
 }
 
-// Redraws `box` only when `entries` changed; make(entry) gives a node or a list of them.
+// Redraws `box` only when `entries` changed; make(entry) gives a node or a list.
 export function renderList(box, entries, make) {
   const sig = JSON.stringify(entries);
   if (box.dataset.sig === sig) return;
@@ -46,8 +49,8 @@ export function renderList(box, entries, make) {
   box.replaceChildren(...entries.flatMap(make));
 }
 
-// A row ({li, ...}) per entry, in order: made once and updated in place (a control in use
-// survives others' events), moved only when out of place (moving blurs what has focus).
+// A row ({li, ...}) per entry, in order: made once, updated in place (a control in use survives
+// others' events), moved only when out of place (moving blurs it).
 export function syncRows(box, rows, entries, { key, make, update, onDrop }) {
   const present = new Set(entries.map(key));
   for (const [k, row] of rows) {
@@ -72,7 +75,7 @@ export function moveButtons(testid, index, move) {
   return [button('up', '↑', -1), button('down', '↓', 1)];
 }
 
-// Someone else's update must not clobber what the user is typing. False when left alone.
+// Others' updates must not clobber what the user is typing. False when left alone.
 export function setValueUnlessFocused(control, value) {
   if (document.activeElement === control) return false;
   if (control.value !== value) control.value = value;
@@ -91,7 +94,7 @@ export function toast(text, kind = 'error') {
   toastTimer = setTimeout(() => { box.hidden = true; }, 5000);
 }
 
-// A refusal shows the server's message for humans in `box` and as a toast.
+// A refusal shows the server's message in `box` and as a toast.
 export function runCommand(send, command, box, onAck) {
   box.textContent = '';
   return send(command, { quiet: true }).then((reply) => {
@@ -103,8 +106,7 @@ export function runCommand(send, command, box, onAck) {
   });
 }
 
-// Without a secure context (https, localhost) there is no clipboard API: the text is selected
-// for the user to copy.
+// Without a secure context (https, localhost) no clipboard API: the text is selected to copy.
 export function copyField(field, button) {
   const label = button.textContent;
   field.addEventListener('focus', () => field.select());

@@ -2,9 +2,8 @@
 
 import { h, renderList } from './dom.js';
 
-// A hue (0-359) from a participant id: the same colour on every screen, sent by no one. The
-// golden angle per p<seq> keeps people who joined one after another far apart on the colour
-// wheel; any other id is hashed (FNV-1a).
+// A hue (0-359) from a participant id: the same on every screen. The golden angle per p<seq>
+// keeps people who joined one after another far apart; any other id is hashed (FNV-1a).
 const GOLDEN_ANGLE = 137.50776;
 
 export function participantHue(participantId) {
@@ -19,7 +18,7 @@ export function participantHue(participantId) {
   return hash % 360;
 }
 
-// `editors`: state.js editorsOf. Rebuilt only on a change: this runs on anyone's every keystroke.
+// `editors`: state.js editorsOf. Rebuilt only on a change: this runs on every keystroke.
 export function renderMarkers(container, control, editors) {
   renderList(container, editors, (e) => paint(h('span', {
     class: 'editing-marker', testid: 'editing-marker', 'data-participant-id': e.id, title: `${e.name} is editing this`,

@@ -1,5 +1,4 @@
-// The speaking queue in the model (PROTOCOL.md "Speaking queue"): events folded into
-// meeting.queue and the order the view lists the raised hands in.
+// The speaking queue in the model (PROTOCOL.md "Speaking queue"), meeting.queue, and its order.
 
 export const copyQueue = (q) =>
   ({ order: q?.order || 'raised', hands: structuredClone(q?.hands || []), turns: { ...q?.turns }, speaker: q?.speaker ?? null });
@@ -25,8 +24,7 @@ export const QUEUE_EVENTS = {
 export const turnsOf = (q, id) => q.turns[id] || 0;
 export const handUp = (q, id) => q.hands.some((x) => x.participantId === id);
 
-// The hands in the order they will be called: as raised, or with `fewest_turns` those who
-// spoke least first, ties as raised (hands are kept in raise order and the sort is stable).
+// As raised, or who spoke least first, ties as raised (hands are in raise order, sort is stable).
 export function queueOrder(q) {
   const hands = [...q.hands];
   return q.order === 'fewest_turns' ? hands.sort((a, b) => turnsOf(q, a.participantId) - turnsOf(q, b.participantId)) : hands;

@@ -1,5 +1,4 @@
-// The Speaking queue card (PROTOCOL.md "Speaking queue"): who speaks, the hands in the order
-// they will be called, the viewer's own hand, and the facilitator's controls.
+// The Speaking queue card: who speaks, the hands in order, the viewer's hand, the facilitator's tools.
 
 import { h, byTestId, renderList, runCommand, setText } from './dom.js';
 import { ATTENDANCE_LABELS, canFacilitate, findParticipant } from './state.js';
@@ -54,7 +53,7 @@ export function createQueueView(root, send) {
     q('queue-tools').hidden = !facilitates;
     q('queue-next').disabled = !hands.length;
     q('queue-clear').disabled = !hands.length && !queue.speaker;
-    for (const b of q('queue-order').querySelectorAll('button')) b.setAttribute('aria-pressed', String(b.dataset.order === queue.order));
+    for (const b of q('queue-order').querySelectorAll('button')) b.setAttribute('aria-pressed', b.dataset.order === queue.order);
   }
 
   return { render };

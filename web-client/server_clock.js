@@ -1,6 +1,6 @@
-// The server's clock as estimated here (PROTOCOL.md "The client's clock"), so that all screens
-// count down alike. A `clock` answer was read between sending (t) and receipt (t2): the midpoint
-// is off by at most half the round trip, so the shortest round trip wins.
+// The server's clock as estimated here, so that all screens count down alike. A `clock` answer
+// was read between sending (t) and receipt (t2): the midpoint is off by at most half the round
+// trip, so the shortest round trip wins.
 
 const KEEP = 5; // recent samples only: the local clock drifts, or is reset
 

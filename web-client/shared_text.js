@@ -1,12 +1,12 @@
 // One shared text: text_client.js's state machine, the server's copy, and the user's unsaved
 // edits kept across snapshots (versions are meeting seqs). Changes return the op the user sees
-// (on the previous `text`, or null): the caret keeps its place.
+// (or null), so that the caret keeps its place.
 
 import { TextDocumentClient } from './text_client.js';
 import { apply, codePointLength, compose, diff, transform } from './text_ot.js';
 
-// A whole-field set (update_item, set_goal) as the server records it (text_ot.cpp replace_all),
-// so that it transforms pending edits here as there.
+// A whole-field set (update_item, set_goal) as the server records it, to transform pending
+// edits here as there.
 export function replaceAllOp(oldText, newText) {
   const op = [];
   if (newText !== '') op.push(newText);
@@ -16,8 +16,7 @@ export function replaceAllOp(oldText, newText) {
 }
 
 // Pending edits `local` (on `base`, or null) onto `server`, a text replaced under them, as {send,
-// show}. With no ops known, base → server is one replaced range: the others' text stays whole,
-// the user's inserts survive.
+// show}. With no ops known, base → server is one replaced range: both sides' inserts survive.
 export function rebase(base, local, server) {
   const theirs = diff(base, server);
   if (!local?.length) return { send: null, show: theirs };
@@ -31,8 +30,7 @@ export class SharedText {
   recovery = null;
   frozen = false;
 
-  // A new cid prefix whenever the state machine (and its inflightId) starts over: a repeated
-  // cid would not be applied.
+  // A new cid prefix whenever inflightId starts over: a repeated cid would not be applied.
   constructor(text, version, newCidPrefix) {
     this.newCidPrefix = newCidPrefix;
     this.start(text, version);
@@ -59,10 +57,9 @@ export class SharedText {
     return true;
   }
 
-  // The cid names this op only.
   takeCommand() {
     const { client } = this;
-    // Keystrokes made while the op waited to be sent (TextSync's spacing) join it.
+    // Keystrokes made while it waited to be sent (TextSync's spacing) join it.
     if (client.buffer) {
       client.inflight = compose(client.inflight, client.buffer);
       client.buffer = null;
@@ -85,7 +82,6 @@ export class SharedText {
     return this.remote(ev.data.op, ev.seq);
   }
 
-  // item_updated title/notes, goal_set.
   replaced(newText, seq) {
     const op = replaceAllOp(this.confirmed, newText);
     this.confirmed = newText;
@@ -107,8 +103,7 @@ export class SharedText {
   consistent() { return this.pending || this.client.text === this.confirmed; }
 
   // Keeps pending edits: rebased at once if not sent; if sent, only its answer tells whether it
-  // was applied (resent, applied once), so typing meanwhile waits for it (settleRecovery). A
-  // frozen text drops its edits.
+  // was applied, so typing meanwhile waits for it (settleRecovery). A frozen text drops its edits.
   snapshot(text, version) {
     const shown = this.text;
     if (this.frozen) {
@@ -126,7 +121,7 @@ export class SharedText {
     this.start(text, version);
     if (!old.inflight) return this.adopt(confirmed, null);
     if (sentCid === null) return this.adopt(confirmed, old.buffer ? compose(old.inflight, old.buffer) : old.inflight);
-    // Until the outcome is known `local` buffers the user's edits, which are based on `base`.
+    // Until the outcome is known `local` buffers the user's edits (based on `base`).
     this.recovery = { local: old, base: apply(confirmed, old.inflight), cid: sentCid, ackSeq: null, refused: false };
     return null;
   }

@@ -1,21 +1,17 @@
 // One shared field's ot.js / Jupiter state machine: one op in flight, later edits composed in a
-// buffer. The server transforms the op in flight over the ops committed since `version`, this
-// client over the same ops, so both agree. The caller sends with `version` and a cid from
-// `inflightId` (kept on resends) and feeds committed ops in order: its own to serverAck(), others
-// to serverOp(). An op transformed to nothing still counts one version.
+// buffer; server and client transform it over the same committed ops. The caller sends with
+// `version` and a cid from `inflightId` (kept on resends) and feeds committed ops in order: its
+// own to serverAck(), others to serverOp(). An op transformed to nothing still counts one version.
 
 import { apply, check, compose, normalize, toCodePointIndex, toUtf16Index, transform, transformPosition } from './text_ot.js';
 
 export class TextDocumentClient {
   constructor(text, version) {
-    if (typeof text !== 'string') throw new TypeError('text must be a string');
-    if (!Number.isSafeInteger(version) || version < 0) throw new TypeError('version must be an integer >= 0');
     this.text = text;
     this.version = version;
     this.inflight = null;
     this.buffer = null;
-    // Tells a resend from a new op.
-    this.inflightId = 0;
+    this.inflightId = 0; // tells a resend from a new op
   }
 
   get state() {
@@ -64,8 +60,7 @@ export class TextDocumentClient {
   }
 
   // After a reconnect: {op, version, id} to resend, or null. An op reduced to nothing cannot be
-  // sent: the buffer takes its place under a new id (had the server the op, it comes back empty
-  // under an unknown cid).
+  // sent: the buffer takes its place under a new id.
   pendingToResend() {
     if (this.inflight?.length === 0) this.sendBuffer();
     if (!this.inflight) return null;

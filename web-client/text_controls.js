@@ -1,5 +1,5 @@
-// The DOM side of the shared texts (text_sync.js): typing becomes edits, focus is told to the
-// others, and others' edits show without moving the user's caret or selection.
+// The DOM side of the shared texts: typing becomes edits, focus is told to the others, and
+// others' edits show without moving the user's caret or selection.
 
 import { moveSelection } from './text_client.js';
 import { toCodePointIndex } from './text_ot.js';
@@ -18,7 +18,7 @@ export function bindSharedText(control, key, target, { texts, focus }) {
   control.addEventListener('blur', () => focus(null));
 }
 
-// The value is set only when it differs (after a missed change): the caret of a user in it stays.
+// Set only when it differs (after a missed change): the caret of a user in it stays.
 export function syncControl(control, sync, key) {
   if (!sync?.has(key)) return;
   const text = sync.text(key);

@@ -1,7 +1,7 @@
 // Plain-text OT as in `ot-text-unicode`, held to the C++ core's results by protocol/vectors/ot/.
-// An op: N retains, "S" inserts, {"d": N} deletes, in code points; the rest is retained. Inputs
-// and results are normalized (no empty parts, no two adjacent of one kind, no trailing retain, an
-// insert before an adjacent delete), so the tie-break cannot depend on how an op was written.
+// An op: N retains, "S" inserts, {"d": N} deletes, in code points; the rest is retained. Ops are
+// normalized (no empty parts or two adjacent of one kind, no trailing retain, an insert before
+// an adjacent delete): the tie-break cannot depend on how an op was written.
 
 const RETAIN = 'retain';
 const INSERT = 'insert';
@@ -11,14 +11,7 @@ const isHigh = (unit) => unit >= 0xd800 && unit <= 0xdbff;
 const isLow = (unit) => unit >= 0xdc00 && unit <= 0xdfff; // false for NaN, past the end
 
 // Lone surrogates are not UTF-8: the C++ side could not hold them.
-export function isWellFormed(str) {
-  if (typeof str !== 'string') return false;
-  for (let i = 0; i < str.length; i += 1) {
-    if (isLow(str.charCodeAt(i))) return false;
-    if (isHigh(str.charCodeAt(i)) && !isLow(str.charCodeAt(++i))) return false;
-  }
-  return true;
-}
+export const isWellFormed = (str) => typeof str === 'string' && str.isWellFormed();
 
 export function codePointLength(str) {
   let n = 0;
@@ -53,7 +46,7 @@ const kindOf = (c) => (typeof c === 'number' ? RETAIN : typeof c === 'string' ? 
 const sizeOf = (c) => (typeof c === 'number' ? c : typeof c === 'string' ? codePointLength(c) : c.d);
 const isCount = (n) => Number.isSafeInteger(n) && n > 0;
 
-// Why the component is malformed, or null; unknown keys are refused, as all over the protocol.
+// Why the component is malformed, or null; unknown keys are refused.
 function componentProblem(c) {
   if (typeof c === 'number') return isCount(c) ? null : `retain must be a positive integer, got ${String(c)}`;
   if (typeof c === 'string') {
@@ -81,13 +74,7 @@ export function check(op) {
   return op;
 }
 
-export function isValid(op) {
-  try {
-    return Boolean(check(op));
-  } catch {
-    return false;
-  }
-}
+export const isValid = (op) => Array.isArray(op) && op.every((c) => !componentProblem(c));
 
 // Keeps the op normalized, in whatever order transform and compose add pieces.
 class OpBuilder {
@@ -174,7 +161,7 @@ class OpReader {
   }
 }
 
-// A trailing retain is checked too: an op past the end was made on another text (drifted copies).
+// A trailing retain is checked too: an op past the end was made on another text.
 export function apply(doc, op) {
   if (typeof doc !== 'string') throw new TypeError(`a document must be a string, got ${describe(doc)}`);
   if (!isWellFormed(doc)) throw new TypeError('the document contains a lone surrogate');
@@ -209,7 +196,6 @@ export function transform(op, other, side) {
   while (!theirs.done()) {
     const kind = theirs.kind();
     if (kind === INSERT) {
-      // Normalized, `op` has at most one insert at this place.
       if (side === 'left' && mine.kind() === INSERT) out.insert(mine.take());
       out.retain(codePointLength(theirs.take()));
       continue;
@@ -261,7 +247,7 @@ export function compose(a, b) {
 }
 
 // Where a caret at `pos` is after `op`: inserts at it go after it unless `isOwn` (its owner's
-// typing), as transform() would place them.
+// typing), as in transform().
 export function transformPosition(pos, op, isOwn = false) {
   requireIndex(pos, Number.MAX_SAFE_INTEGER, 'caret position');
   let at = 0; // in the document before the op

@@ -1,5 +1,5 @@
-// The shared texts of one meeting session (goal, items' titles and notes), a SharedText each, fed
-// from snapshots and events, sending their edit_text commands; the view hears onChange.
+// The shared texts of a meeting (goal, items' titles and notes), a SharedText each, fed from
+// snapshots and events, sending their edit_text commands.
 
 import { SharedText } from './shared_text.js';
 
@@ -14,8 +14,8 @@ const MIN_SEND_INTERVAL_MS = 80;
 
 export class TextSync {
   // onChange(key, change): text `key` changed not by the user's typing ({op, before, after}), or
-  // only its pending/frozen status (null). onReload(): fetch a snapshot (a text is frozen until
-  // then). onNotice(message): an edit was refused. now/setTimer/clearTimer: for tests.
+  // only its status (null). onReload(): fetch a snapshot (a text is frozen until then).
+  // onNotice(message): an edit was refused. now/setTimer/clearTimer: for tests.
   constructor({ send, onChange, onReload, onNotice, cidPrefix, minIntervalMs = MIN_SEND_INTERVAL_MS,
     now = () => Date.now(), setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (t) => clearTimeout(t) }) {
     Object.assign(this, { sendCommand: send, onChange, onReload, onNotice, minIntervalMs, now, setTimer, clearTimer });
@@ -52,7 +52,7 @@ export class TextSync {
     else this.fields.set(key, { shared: new SharedText(text, version, this.newCidPrefix), field, itemId });
   }
 
-  // After the model applied `ev`; `you`: this participant's id.
+  // After the model applied `ev`.
   event(ev, you) {
     const d = ev.data || {};
     const acts = new Map(); // key -> what the event does to that text
@@ -93,8 +93,7 @@ export class TextSync {
     return true;
   }
 
-  // Reports what the user sees change. A throw (the copies drifted apart) freezes the text until
-  // a reload.
+  // A throw (the copies drifted apart) freezes the text until a reload.
   update(key, f, change) {
     const before = f.shared.text;
     let op;

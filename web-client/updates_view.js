@@ -1,8 +1,7 @@
 // The Partner updates section: the slots, the active one's countdown (its deadline minus the
-// server's time, redrawn on whole seconds by countdown.js: no event is awaited to say "Time"),
-// the facilitator's controls, and the warning when updates come before the action items.
+// server's time: no event is awaited to say "Time"), the facilitator's controls, the order warning.
 
-import { h, byTestId, moveButtons, onSubmit, runCommand, setText, showText, syncRows } from './dom.js';
+import { h, byTestId, labelOf, moveButtons, onSubmit, runCommand, setText, showText, syncRows } from './dom.js';
 import { Countdown } from './countdown.js';
 import { canFacilitate } from './state.js';
 import { session } from './session.js';
@@ -10,7 +9,7 @@ import {
   activeSlot, announcement, canStart, formatDuration, partnerUpdatesBeforeItems, remainingMs, slotPhase, updatesAfterItems,
 } from './updates.js';
 
-const STATE_LABELS = { pending: 'Up next', running: 'Speaking', paused: 'Paused', done: 'Done', skipped: 'Skipped' };
+const STATE_LABELS = { pending: 'Up next', running: 'Speaking' };
 // Said in words as well as in colour.
 const PHASE_LABELS = { normal: 'Time left', warning: 'Almost time', time: 'Time', overrun: 'Over time' };
 
@@ -49,7 +48,7 @@ export function createUpdatesView(root, send, now) {
   // Refused, the box goes back to what the meeting has.
   q('slot-auto').addEventListener('change', (e) => run({ type: 'set_auto_advance', on: e.target.checked }).then(() => render(state)));
 
-  // The same form adds a slot or, after Edit on one that has not run, saves it.
+  // The form adds a slot or, after Edit, saves one.
   const submit = form.querySelector('button.primary');
   const editing = (id) => {
     form.dataset.slotId = id ?? '';
@@ -72,7 +71,7 @@ export function createUpdatesView(root, send, now) {
     else run(slotId ? { type: 'update_slot', slotId, ...slot } : { type: 'add_slot', ...slot }, () => form.reset());
   });
 
-  // Each command names the slot it means, so a double click cannot skip two speakers.
+  // Each names its slot: a double click cannot skip two speakers.
   for (const b of active.querySelectorAll('[data-command]')) {
     b.addEventListener('click', () => run({
       type: b.dataset.command, slotId: activeSlot(state.meeting.updates).id, seconds: Number(b.dataset.seconds) || undefined,
@@ -107,7 +106,7 @@ export function createUpdatesView(root, send, now) {
     setText(row.org, s.organisation);
     setText(row.speaker, s.speaker ? `· ${s.speaker}` : '');
     setText(row.time, formatDuration(s.seconds * 1000) + (s.extendedSeconds ? ` + ${formatDuration(s.extendedSeconds * 1000)}` : ''));
-    setText(row.state, STATE_LABELS[s.state] ?? s.state);
+    setText(row.state, STATE_LABELS[s.state] ?? labelOf(s.state));
     showText(row.result, ended ? result(s) : '');
     row.tools.hidden = !facilitates;
     row.up.disabled = index === 0;
