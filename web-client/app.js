@@ -1,5 +1,5 @@
 // Entry point: the first screen from the address (?join=CODE, ?meeting=ID or neither), and the
-// meeting session: one Connection feeding one model (state.js) drawn by view.js.
+// meeting session: one Connection feeding one model drawn by view.js.
 
 import { Connection, randomPrefix } from './connection.js';
 import { ServerClock } from './server_clock.js';
@@ -31,6 +31,7 @@ const clock = new ServerClock();
 const view = createMeetingView(
   (command, options) => current?.conn.send(command, options) ?? Promise.resolve({ type: 'reject', code: 'stopped', message: 'Not in a meeting.' }),
   () => clock.now(),
+  meetingCreated,
 );
 
 function leaveMeeting() {
@@ -40,24 +41,22 @@ function leaveMeeting() {
   current = null;
 }
 
-// With `join` (without cid) or resuming the participant of `token`; after the first welcome
-// every reconnect resumes.
+// With `join` (without cid) or resuming with `token`; every reconnect resumes.
 function enterMeeting({ meetingId = null, token = null, join = null }) {
   leaveMeeting();
   const state = createState();
   let id = meetingId;
-  let memberToken = token;
+  state.token = token; // then the welcome's
   let resuming = false; // the last hello, to read a refusal of it
   let freshSnapshot = false;
   let gapsInARow = 0;
   let entered = false;
 
-  // Reconnects at once; `fresh`: without lastSeq, so that the server sends a full snapshot.
+  // Reconnects at once; `fresh`: without lastSeq, for a full snapshot.
   const resync = (fresh) => {
     freshSnapshot = fresh;
     conn.resync();
   };
-  // Their edit_text commands are resent after a reconnect, like any command.
   const texts = new TextSync({
     send: (command) => conn.send(command, { quiet: true }),
     onChange: (key, change) => view.textChanged(key, change),
@@ -68,9 +67,9 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
   view.useTexts(texts);
 
   const hello = () => {
-    resuming = Boolean(memberToken);
-    if (!memberToken) return join;
-    return { type: 'resume', v: 1, token: memberToken, lastSeq: state.meeting && !freshSnapshot ? state.version : undefined };
+    resuming = Boolean(state.token);
+    if (!resuming) return join;
+    return { type: 'resume', v: 1, token: state.token, lastSeq: state.meeting && !freshSnapshot ? state.version : undefined };
   };
 
   const conn = new Connection(webSocketUrl(), hello, {
@@ -86,7 +85,6 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
       clock.seed(msg.serverTime);
       freshSnapshot = false;
       id = state.meeting.id;
-      memberToken = msg.token;
       session.setMemberToken(id, msg.token);
       session.setJoinCode(id, state.meeting.joinCode);
       if (!entered) {
@@ -124,7 +122,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
   conn.start();
 }
 
-// The stored token no longer works: forgotten; offers the way back this browser still has.
+// The stored token no longer works: forgotten; offers the way back this browser has.
 function refusedResume(meetingId, msg) {
   if (!DEAD_TOKEN_CODES.has(msg.code)) return backToLanding(refusal(msg));
   session.setMemberToken(meetingId, null);
@@ -161,14 +159,18 @@ const joinForm = setupJoin({
   },
 });
 
+// On the landing page, or as the next of a series.
+function meetingCreated(created) {
+  leaveMeeting();
+  session.setFacilitatorToken(created.meetingId, created.facilitatorToken);
+  session.setJoinCode(created.meetingId, created.joinCode);
+  // A reload offers the facilitator's join form again, not the landing page.
+  rememberMeetingInUrl(created.meetingId);
+  joinForm.show(created);
+}
+
 setupLanding({
-  onCreated(created) {
-    session.setFacilitatorToken(created.meetingId, created.facilitatorToken);
-    session.setJoinCode(created.meetingId, created.joinCode);
-    // A reload offers the facilitator's join form again, not the landing page.
-    rememberMeetingInUrl(created.meetingId);
-    joinForm.show(created);
-  },
+  onCreated: meetingCreated,
   onCode(code) {
     history.replaceState(null, '', joinUrlFor(code));
     joinForm.show({ code });

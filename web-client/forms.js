@@ -1,5 +1,5 @@
 // The screens before the meeting: landing (create a meeting, or enter a join code) and join
-// (name, attendance, organisation, observer); checked values go to the app.
+// (name, attendance, organisation, observer); the HTTP calls.
 
 import { byTestId, copyField, onSubmit, showScreen, showText } from './dom.js';
 import { session } from './session.js';
@@ -13,20 +13,19 @@ export function normaliseCode(text) {
   return raw.length === 8 ? `${raw.slice(0, 4)}-${raw.slice(4)}` : raw;
 }
 
-// The client's one REST call (PROTOCOL.md "HTTP"); throws an Error whose message is fit to show.
-async function createMeeting({ title, goal }) {
+// A GET, or a POST of `body`, with a meeting's `token` if given: a 2xx response, or an Error
+// whose message is fit to show.
+export async function request(path, { body, token } = {}) {
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  if (body) headers['Content-Type'] = 'application/json';
   let res;
   try {
-    res = await fetch('/api/meetings', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ title, goal }),
-    });
+    res = await fetch(path, { method: body && 'POST', headers, body: body && JSON.stringify(body) });
   } catch {
     throw new Error('Could not reach the server. Check the connection and try again.');
   }
-  const body = await res.json().catch(() => null); // reported below with the status
-  if (!res.ok) throw new Error(body?.error?.message ?? `The server answered ${res.status}.`);
-  if (!body?.meetingId || !body.facilitatorToken) throw new Error('The server gave an unexpected answer.');
-  return body;
+  if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? `The server answered ${res.status}.`);
+  return res;
 }
 
 function setBusy(button, busyText) {
@@ -35,24 +34,34 @@ function setBusy(button, busyText) {
   button.textContent = busyText || button.dataset.label;
 }
 
-// onCreated({meetingId, joinCode, facilitatorToken, joinUrl}); onCode(code).
-export function setupLanding({ onCreated, onCode }) {
-  const createError = byTestId('create-error');
-  const createSubmit = byTestId('create-submit');
-  onSubmit(document.getElementById('create-form'), async () => {
-    const title = byTestId('create-title').value.trim();
-    const goal = byTestId('create-goal').value.trim();
-    createError.textContent = title && goal ? '' : 'A meeting needs a title and a goal.';
-    if (createError.textContent) return;
-    setBusy(createSubmit, 'Creating…');
+// The form `name` creates a meeting: read() gives the body ({title, goal}, or {previousMeetingId,
+// title} with token(), that meeting's facilitator token) or an error to show.
+export function createForm(name, read, onCreated, token) {
+  const error = byTestId(`${name}-error`);
+  const submit = byTestId(`${name}-submit`);
+  onSubmit(document.getElementById(`${name}-form`), async () => {
+    const body = read();
+    error.textContent = typeof body === 'string' ? body : '';
+    if (error.textContent) return;
+    setBusy(submit, 'Creating…');
     try {
-      onCreated(await createMeeting({ title, goal }));
+      const created = await (await request('/api/meetings', { body, token: token?.() })).json().catch(() => null);
+      if (!created?.meetingId || !created.facilitatorToken) throw new Error('The server gave an unexpected answer.');
+      onCreated(created);
     } catch (err) {
-      createError.textContent = err.message;
+      error.textContent = err.message;
     } finally {
-      setBusy(createSubmit, null);
+      setBusy(submit, null);
     }
   });
+}
+
+export function setupLanding({ onCreated, onCode }) {
+  createForm('create', () => {
+    const title = byTestId('create-title').value.trim();
+    const goal = byTestId('create-goal').value.trim();
+    return title && goal ? { title, goal } : 'A meeting needs a title and a goal.';
+  }, onCreated);
 
   onSubmit(document.getElementById('code-form'), () => {
     const code = normaliseCode(byTestId('code-input').value);

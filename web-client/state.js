@@ -1,5 +1,5 @@
 // The client's model of one meeting: a `welcome` snapshot plus the events on top, in seq order.
-// Pure (node tests it). Its texts are the server's: the user's uncommitted typing is in text_sync.js.
+// Pure. Its texts are the server's: the user's uncommitted typing is in text_sync.js.
 
 import { apply } from './text_ot.js';
 import { QUEUE_EVENTS, copyQueue } from './queue.js';
@@ -7,7 +7,6 @@ import { UPDATE_EVENTS, copyUpdates, place } from './updates.js';
 import { VOTE_EVENTS, addJoinerToVotes, copyVotes } from './votes.js';
 
 export const ITEM_STATUSES = ['proposed', 'agreed', 'in_progress', 'done', 'dropped'];
-export const STATUS_LABELS = { proposed: 'Proposed', agreed: 'Agreed', in_progress: 'In progress', done: 'Done', dropped: 'Dropped' };
 export const PHASES = ['lobby', 'live', 'ended'];
 export const ATTENDANCE_LABELS = { room: 'In room', remote: 'Remote' };
 const TEXT_FIELDS = ['goal', 'title', 'notes'];
@@ -17,19 +16,20 @@ export function createState() {
     version: 0, // seq of the last event applied
     meeting: null,
     you: null,
-    // A presence can come before its participant_joined: kept for it.
+    // A presence before its participant_joined, kept for it.
     earlyPresence: new Map(),
-    // participant id -> the text {itemId, field} they are in. Not events, like presence.
+    // participant id -> the text {itemId, field} they are in (not events, like presence).
     editing: new Map(),
   };
 }
 
 const copyEach = (list) => (list || []).map((x) => ({ ...x }));
 
-// Returns 'snapshot' (the model replaced), 'resumed' (events follow from the model's version) or
+// 'snapshot' (the model replaced), 'resumed' (events follow from the model's version) or
 // 'mismatch' (resumed from another seq: ask for a fresh snapshot).
 export function applyWelcome(state, welcome) {
   state.you = { ...welcome.you };
+  state.token = welcome.token; // to resume, and to fetch the minutes
   if (welcome.meeting) {
     const m = welcome.meeting;
     state.meeting = {
@@ -52,14 +52,14 @@ export function applyWelcome(state, welcome) {
   return 'mismatch';
 }
 
-// Returns 'applied', 'duplicate' (skipped) or 'gap' (one is missing: resume).
+// 'applied', 'duplicate' (skipped) or 'gap' (one is missing: resume).
 export function applyEvent(state, ev) {
   if (!state.meeting) return 'gap';
   if (ev.seq <= state.version) return 'duplicate';
   if (ev.seq !== state.version + 1) return 'gap';
   const handler = EVENT_HANDLERS[ev.kind];
-  // An unknown kind still takes its seq (the server may add kinds first). An event that does not
-  // fit the model (a text op past the end: false) is a gap: caught up again, failing that a snapshot.
+  // An unknown kind still takes its seq (participant_left...). An event that does not fit the model
+  // (a text op past the end: false) is a gap: caught up again, failing that a snapshot.
   if (handler && handler(state.meeting, ev.data || {}, ev, state) === false) return 'gap';
   state.version = ev.seq;
   return 'applied';
@@ -74,7 +74,7 @@ export function applyPresence(state, msg) {
   }
   let changed = p.online !== Boolean(msg.online);
   p.online = Boolean(msg.online);
-  // The server clears the focus of whoever goes offline, but its `editing` may be lost in a reconnect.
+  // The server clears the focus of whoever goes offline; its `editing` may be lost in a reconnect.
   if (!p.online && state.editing.delete(p.id)) changed = true;
   return changed;
 }
@@ -100,11 +100,10 @@ export function editorsOf(state, field, itemId = null) {
 const compareIds = (a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 export const findParticipant = (state, id) => state.meeting?.participants.find((p) => p.id === id);
-export const findItem = (state, id) => state.meeting?.items.find((i) => i.id === id);
 export const me = (state) => state.you && findParticipant(state, state.you.participantId);
 export const role = (state) => state.you?.role ?? 'observer';
 export const isFacilitator = (state) => role(state) === 'facilitator';
-// The facilitator's controls: an ended meeting takes only set_phase.
+// The facilitator's controls: an ended meeting is final.
 export const canFacilitate = (state) => isFacilitator(state) && state.meeting?.phase !== 'ended';
 
 // The server decides; the UI only avoids offering what would be refused.
@@ -118,7 +117,7 @@ function assignTo(list, data, idKey) {
 
 const EVENT_HANDLERS = {
   meeting_created(m, d) {
-    for (const k of ['title', 'goal', 'joinCode']) if (d[k] !== undefined) m[k] = d[k];
+    for (const k of ['title', 'goal', 'joinCode', 'previous']) if (d[k] !== undefined) m[k] = d[k];
   },
   participant_joined(m, d, ev, state) {
     // Joining happens over a live connection: online unless a presence said otherwise.
@@ -133,11 +132,15 @@ const EVENT_HANDLERS = {
   participant_updated: (m, d) => assignTo(m.participants, d, 'participantId'),
   title_set(m, d) { m.title = d.title; },
   goal_set(m, d) { m.goal = d.goal; },
-  phase_set(m, d) { m.phase = d.phase; },
+  phase_set(m, d) {
+    m.phase = d.phase;
+    // Going live starts on the agenda's first section after the goal.
+    if (d.phase === 'live' && !m.currentSection) m.currentSection = m.sections.find((s) => s.id !== 'goal')?.id ?? '';
+  },
   item_added(m, d, ev) {
     const item = {
       id: d.itemId, title: d.title, notes: d.notes || '', owner: d.owner || '', due: d.due || '',
-      status: d.status || 'proposed', createdBy: ev.actor,
+      status: d.status || 'proposed', createdBy: ev.actor, ...(d.carriedFrom && { carriedFrom: d.carriedFrom }),
     };
     m.items = place(m.items.filter((x) => x.id !== item.id), item, d.index);
   },

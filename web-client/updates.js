@@ -1,5 +1,5 @@
-// Partner updates and the agenda's order in the model (meeting.updates, meeting.sections) and pure
-// helpers for the view; `now` is the server's time (server_clock.js).
+// Partner updates and the agenda in the model (meeting.updates, sections, currentSection) and pure
+// helpers for the view; `now` is the server's time.
 
 const WARNING_AT = 0.8; // share of the budget used from which a slot warns
 const TIME_SIGNAL_MS = 3000; // how long "Time" shows before the overrun counter
@@ -44,9 +44,10 @@ export const UPDATE_EVENTS = {
   },
   slot_removed(m, d) { m.updates.slots = m.updates.slots.filter((s) => s.id !== d.slotId); },
   // Also a skipped slot started again: how it ended no longer holds.
-  slot_started: (m, d) => set(m, d, {
-    state: 'running', deadline: d.deadline, expired: false, remainingMs: undefined, usedMs: undefined, overrunMs: undefined, endReason: undefined,
-  }),
+  slot_started(m, d) {
+    m.currentSection = 'partner_updates';
+    set(m, d, { state: 'running', deadline: d.deadline, expired: false, remainingMs: undefined, usedMs: undefined, overrunMs: undefined, endReason: undefined });
+  },
   slot_paused: (m, d) => set(m, d, { state: 'paused', remainingMs: d.remainingMs, deadline: undefined }),
   slot_resumed: (m, d) => set(m, d, { state: 'running', deadline: d.deadline, remainingMs: undefined }),
   slot_extended(m, d, ev) {
@@ -66,6 +67,7 @@ export const UPDATE_EVENTS = {
     const s = m.sections.find((x) => x.id === d.section);
     if (s) m.sections = place(m.sections, s, d.index);
   },
+  section_entered(m, d) { m.currentSection = d.section; },
 };
 
 // Negative once over; null when not active.
@@ -97,8 +99,7 @@ export function formatDuration(ms) {
   return `${two(Math.floor(s / 60))}:${two(s % 60)}`;
 }
 
-// A common mistake: updates fill whatever time they get, and the decisions on the items are
-// squeezed into the last minutes.
+// A common mistake: updates fill whatever time they get, and the decisions get squeezed.
 export function partnerUpdatesBeforeItems(sections) {
   const ids = sections.map((s) => s.id);
   const updates = ids.indexOf('partner_updates');

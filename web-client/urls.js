@@ -1,4 +1,4 @@
-// The page's query (?join=CODE, ?meeting=ID), the join link, and the WebSocket beside the page.
+// The page's query (?join=CODE, ?meeting=ID), the join link, the WebSocket's address, the minutes.
 
 export function pageParams() {
   const params = new URLSearchParams(location.search);
@@ -14,11 +14,21 @@ export function rememberMeetingInUrl(meetingId) {
 
 export const clearUrl = () => history.replaceState(null, '', pageWithQuery(''));
 
-// The server serves the client and /ws from the same origin (PROTOCOL.md "HTTP").
+// The client and /ws come from the same origin.
 export function webSocketUrl() {
   const url = new URL('/ws', location.href);
   url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.href;
+}
+
+// `tz`: minutes east of UTC, for the times in the minutes.
+export const minutesPath = (meetingId, format, tz = -new Date().getTimezoneOffset()) =>
+  `/api/meetings/${encodeURIComponent(meetingId)}/minutes?format=${format}&tz=${tz}`;
+
+// What file systems accept, and short (80 characters, not cut through an emoji).
+export function minutesFileName(title, format) {
+  const name = [...String(title).replace(/[\\/:*?"<>|\p{Cc}\s]+/gu, ' ').trim()].slice(0, 80).join('').trim();
+  return `minutes-${name || 'meeting'}.${format}`;
 }
 
 function pageWithQuery(search) {

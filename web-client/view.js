@@ -1,31 +1,30 @@
-// The meeting screen: draws the model (state.js) into index.html and turns what the user does
-// into commands. Only the server's events change the model, so every screen shows the same
-// meeting; the goal and the items' titles and notes show the shared texts (text_sync.js).
+// The meeting screen: draws the model into index.html and turns what the user does into
+// commands. Only the server's events change the model, so every screen shows the same meeting.
 
-import { h, byTestId, copyField, field, moveButtons, onSubmit, setText, setValueUnlessFocused, syncRows, toast } from './dom.js';
+import { h, byTestId, copyField, field, labelOf, moveButtons, onSubmit, setText, setValueUnlessFocused, showText, syncRows, toast } from './dom.js';
 import { renderMarkers } from './editing_markers.js';
+import { createForm, request } from './forms.js';
 import { createQueueView } from './queue_view.js';
 import {
-  ATTENDANCE_LABELS, ITEM_STATUSES, PHASES, STATUS_LABELS, canEditItems, canFacilitate, editorsOf, isFacilitator, me, role,
+  ATTENDANCE_LABELS, ITEM_STATUSES, PHASES, canEditItems, canFacilitate, editorsOf, isFacilitator, me, role,
 } from './state.js';
 import { bindSharedText, showTextChange, syncControl } from './text_controls.js';
 import { ITEM_TEXTS, textKey } from './text_sync.js';
-import { joinUrlFor } from './urls.js';
+import { joinUrlFor, minutesFileName, minutesPath } from './urls.js';
 import { createUpdatesView } from './updates_view.js';
 import { createVotesView } from './vote_view.js';
 
-const PHASE_LABELS = { lobby: 'Lobby', live: 'Live', ended: 'Ended' };
-const ROLE_LABELS = { facilitator: 'Facilitator', member: 'Member', observer: 'Observer' };
 const CONN_LABELS = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', stopped: 'Disconnected' };
 const DELETE_CONFIRM_MS = 4000;
 const FIELDS = ['owner', 'due', 'status']; // an item's fields set whole
 
-// send(command, options): the session's Connection.send; now(): the server's time.
-export function createMeetingView(send, now) {
+// send(command, options): the session's Connection.send; now(): the server's time;
+// onNextMeeting(created): the facilitator created the next meeting of the series.
+export function createMeetingView(send, now, onNextMeeting) {
   const root = document.getElementById('screen-meeting');
   const q = (testid) => byTestId(testid, root);
-  // field key -> {seq of the event, once acked}: edits sent that the model does not show yet.
-  // Meanwhile the field keeps the user's value instead of flicking back.
+  // field key -> {seq of the event, once acked}: edits sent that the model does not show yet (the
+  // field keeps the user's value instead of flicking back).
   const ownEdits = new Map();
   const rows = new Map(); // itemId -> row
   let state = null;
@@ -35,8 +34,7 @@ export function createMeetingView(send, now) {
   const updates = createUpdatesView(root, send, now);
   const queue = createQueueView(root, send);
 
-  // Which text this user is in ({field, itemId} or null). A refusal (an item deleted meanwhile)
-  // matters to no one: quiet.
+  // Which text this user is in, or null. Quiet: a refusal (item deleted) matters to no one.
   function sendFocus(target) {
     if (texts) send({ type: 'focus', field: target?.field, itemId: target?.itemId ?? undefined }, { quiet: true });
   }
@@ -68,10 +66,11 @@ export function createMeetingView(send, now) {
     if (!m) return;
     document.title = `${m.title} · Roundtable`;
     setText(q('meeting-title'), m.title);
+    showText(q('follows'), m.previous ? `Follows: ${m.previous.title}` : '');
     setText(q('goal-text'), m.goal);
     setText(q('goal-section-text'), m.goal);
     const badge = q('phase-badge');
-    setText(badge, PHASE_LABELS[m.phase] ?? m.phase);
+    setText(badge, labelOf(m.phase));
     badge.dataset.phase = m.phase;
     renderSections(m);
     renderSettings(m);
@@ -82,11 +81,11 @@ export function createMeetingView(send, now) {
     setText(q('meeting-join-code'), m.joinCode ?? '');
     joinUrl.value = m.joinCode ? joinUrlFor(m.joinCode) : '';
     q('ended-notice').hidden = m.phase !== 'ended';
+    q('next-meeting').hidden = !isFacilitator(state);
     q('observer-notice').hidden = role(state) !== 'observer';
   }
 
-  // Unless the user is in the control or has an edit of it outstanding; the render after its blur
-  // catches it up.
+  // Unless the user is in the control or has an edit of it outstanding (caught up after its blur).
   function show(control, key, value) {
     const edit = ownEdits.get(key);
     if (edit?.seq != null && state.version >= edit.seq) ownEdits.delete(key);
@@ -118,14 +117,18 @@ export function createMeetingView(send, now) {
 
   root.addEventListener('focusout', () => setTimeout(() => render(), 0));
 
-  // The facilitator's buttons to move a section (the goal stays on top: none).
-  const sectionTools = new Map(); // section id -> {box, up, down}
+  // A section's tools: move the meeting to it, and move it (not the goal: it stays on top).
+  const sectionTools = new Map(); // section id -> {box, go, up, down}
   function toolsOf(sec, id) {
     if (!sectionTools.has(id)) {
-      const [up, down] = moveButtons('section', () => state.meeting.sections.findIndex((s) => s.id === id),
-        (index) => send({ type: 'move_section', section: id, index }));
-      sectionTools.set(id, { up, down, box: h('div', { class: 'item-tools' }, up, down) });
-      sec.querySelector('.section-title').after(sectionTools.get(id).box);
+      const t = { go: h('button', { testid: 'section-enter', onclick: () => send({ type: 'enter_section', section: id }) }, 'Move the meeting here') };
+      if (id !== 'goal') {
+        [t.up, t.down] = moveButtons('section', () => state.meeting.sections.findIndex((s) => s.id === id),
+          (index) => send({ type: 'move_section', section: id, index }));
+      }
+      t.box = h('div', { class: 'item-tools' }, t.go, t.up, t.down);
+      sec.querySelector('.section-title').after(t.box);
+      sectionTools.set(id, t);
     }
     return sectionTools.get(id);
   }
@@ -133,24 +136,26 @@ export function createMeetingView(send, now) {
   function renderSections(m) {
     const container = q('sections');
     const arrange = canFacilitate(state);
+    const live = m.phase === 'live';
+    const current = live && m.sections.find((s) => s.id === m.currentSection);
     m.sections.forEach((s, index) => {
       let sec = container.querySelector(`:scope > [data-section="${CSS.escape(s.id)}"]`);
       // A section this client has no body for yet: its title, and empty.
       sec ??= h('section', { class: 'card', 'data-section': s.id },
-        h('h2', { class: 'section-title' }), h('p', { class: 'empty' }, 'Nothing here yet.'));
-      setText(sec.querySelector('.section-title'), s.title);
+        h('h2', { class: 'section-title' }, s.title), h('p', { class: 'empty' }, 'Nothing here yet.'));
       sec.hidden = false;
-      if (s.id !== 'goal') {
-        const t = toolsOf(sec, s.id);
-        t.box.hidden = !arrange;
+      sec.ariaCurrent = s === current ? 'step' : null;
+      const t = toolsOf(sec, s.id);
+      t.go.hidden = s === current || !live;
+      t.box.hidden = !arrange || (t.go.hidden && !t.up);
+      if (t.up) {
         t.up.disabled = index <= 1;
         t.down.disabled = index === m.sections.length - 1;
       }
-      // Moving a node blurs whatever is focused inside it, so move only what is out of place.
+      // Moving a node blurs what is focused in it: only what is out of place.
       const at = container.children[index];
       if (at !== sec) container.insertBefore(sec, at ?? null);
     });
-    // Those after the listed ones are not in the meeting.
     for (const sec of [...container.children].slice(m.sections.length)) sec.hidden = true;
   }
 
@@ -169,9 +174,8 @@ export function createMeetingView(send, now) {
     if (settings.hidden) return;
     show(editTitle, 'meeting.title', m.title);
     syncControl(editGoal, texts, 'goal');
-    // An ended meeting accepts only set_phase.
-    editTitle.disabled = editGoal.disabled = m.phase === 'ended';
-    for (const phase of PHASES) q(`phase-${phase}`).setAttribute('aria-pressed', String(m.phase === phase));
+    editTitle.disabled = editGoal.disabled = q('phase-buttons').hidden = m.phase === 'ended';
+    for (const phase of PHASES) q(`phase-${phase}`).setAttribute('aria-pressed', m.phase === phase);
   }
 
   const addForm = q('item-add-form');
@@ -202,14 +206,15 @@ export function createMeetingView(send, now) {
       notesMarkers: markers('notes-editors'),
       owner: h('input', { testid: 'item-owner', maxlength: '100', autocomplete: 'off' }),
       due: h('input', { testid: 'item-due', type: 'date' }),
-      status: h('select', { testid: 'item-status' }, ITEM_STATUSES.map((s) => h('option', { value: s }, STATUS_LABELS[s]))),
+      status: h('select', { testid: 'item-status' }, ITEM_STATUSES.map((s) => h('option', { value: s }, labelOf(s)))),
     };
     [row.up, row.down] = moveButtons('item', () => state.meeting.items.findIndex((i) => i.id === id),
       (index) => send({ type: 'move_item', itemId: id, index }));
+    row.carried = h('span', { class: 'badge', testid: 'item-carried' }, 'Carried over');
     const del = h('button', { class: 'danger', testid: 'item-delete' }, 'Delete');
     row.tools = h('div', { class: 'item-tools' }, row.up, row.down, del);
     row.li = h('li', { class: 'item', testid: 'item', 'data-item-id': id },
-      h('div', { class: 'item-head' }, row.title, row.titleMarkers),
+      h('div', { class: 'item-head' }, row.title, row.carried, row.titleMarkers),
       h('div', { class: 'item-fields' }, field('Owner', row.owner), field('Due', row.due), field('Status', row.status)),
       field(['Notes', row.notesMarkers], row.notes, { class: 'field item-notes-field' }),
       row.tools);
@@ -220,7 +225,7 @@ export function createMeetingView(send, now) {
       row[f].addEventListener('change', () => commit(`${id}.${f}`, { type: 'update_item', itemId: id, [f]: row[f].value }));
     }
 
-    // Deleting cannot be undone, so it takes a second click; a dialog would block the page.
+    // Deleting cannot be undone: a second click (a dialog would block the page).
     let disarmTimer = null;
     const arm = (on) => {
       clearTimeout(disarmTimer);
@@ -246,6 +251,7 @@ export function createMeetingView(send, now) {
       }
       for (const f of FIELDS) show(row[f], `${item.id}.${f}`, item[f]);
       row.li.dataset.status = item.status;
+      row.carried.hidden = !item.carriedFrom;
       for (const f of [...ITEM_TEXTS, ...FIELDS]) row[f].disabled = !editable;
       row.tools.hidden = !canFacilitate(state);
       row.up.disabled = index === 0;
@@ -267,7 +273,7 @@ export function createMeetingView(send, now) {
   function renderProfile() {
     const p = me(state);
     if (!p) return;
-    setText(q('profile-role'), ROLE_LABELS[p.role] ?? p.role);
+    setText(q('profile-role'), labelOf(p.role));
     for (const f of ['name', 'attendance', 'organisation']) show(profile(f), `me.${f}`, p[f]);
   }
 
@@ -286,10 +292,40 @@ export function createMeetingView(send, now) {
       p.organisation ? h('span', { class: 'org', testid: 'participant-organisation' }, p.organisation) : null),
     h('span', { class: 'badges' },
       badge(`att-${p.attendance}`, 'participant-attendance', ATTENDANCE_LABELS[p.attendance] ?? p.attendance),
-      badge(`role-${p.role}`, 'participant-role', ROLE_LABELS[p.role] ?? p.role)))));
+      badge(`role-${p.role}`, 'participant-role', labelOf(p.role))))));
     const online = m.participants.filter((p) => p.online).length;
     setText(q('participant-count'), `${online} of ${m.participants.length} online`);
   }
+
+  // The minutes: fetched with the token, which a link cannot send, and saved by a temporary link.
+  root.addEventListener('click', async (e) => {
+    const button = e.target.closest('[data-format]');
+    if (!button || !state) return;
+    const { format } = button.dataset;
+    button.disabled = true;
+    try {
+      const res = await request(minutesPath(state.meeting.id, format), { token: state.token });
+      const link = h('a', { href: URL.createObjectURL(await res.blob()), download: minutesFileName(state.meeting.title, format) });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+    } catch (err) {
+      toast(`The minutes could not be downloaded: ${err.message}`);
+    }
+    button.disabled = false;
+  });
+
+  const next = q('next-meeting');
+  const nextTitle = q('next-title');
+  next.addEventListener('toggle', () => { if (next.open) nextTitle.value = state.meeting.title; });
+  createForm('next', () => {
+    const title = nextTitle.value.trim();
+    return title ? { previousMeetingId: state.meeting.id, title } : 'The next meeting needs a title.';
+  }, (created) => {
+    next.open = false;
+    onNextMeeting(created);
+  }, () => state.token);
 
   const joinUrl = q('meeting-join-url');
   copyField(joinUrl, q('meeting-join-url-copy'));

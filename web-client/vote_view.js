@@ -1,14 +1,14 @@
 // The Votes area: the form to open a vote and a card per vote, updated in place. Its one write to
-// the model: the viewer's own ballot once acked (setOwnBallot).
+// the model: the viewer's own ballot once acked.
 
-import { h, byTestId, field, onSubmit, renderList, runCommand, setText, showText, syncRows, toast } from './dom.js';
-import { ITEM_STATUSES, STATUS_LABELS, canFacilitate } from './state.js';
+import { h, byTestId, field, labelOf, onSubmit, renderList, runCommand, setText, showText, syncRows, toast } from './dom.js';
+import { ITEM_STATUSES, canFacilitate } from './state.js';
 import {
-  CONSENT_CHOICES, FIST_VALUES, buildOpenVote, canResolve, canVote, checkBallot, choiceLabel, describeBallot, dotsPerItem,
+  CONSENT_CHOICES, FIST_VALUES, STAGES, buildOpenVote, canResolve, canVote, checkBallot, describeBallot, dotsPerItem,
   dotsUsed, eligibleCount, findVote, isGuest, isOpen, notVoted, secondsLeft, setOwnBallot, shownTallies, tallyRows, voterName,
 } from './votes.js';
 
-const METHOD_LABELS = { consent: 'Consent', fist: 'Fist of five', dots: 'Dot voting' };
+const METHOD_LABELS = { fist: 'Fist of five', dots: 'Dot voting', stage: 'Stage check-in' };
 const CLOSED = { facilitator: 'Closed by the facilitator.', deadline: 'Time was up.', all_voted: 'Everyone voted.', meeting_ended: 'The meeting ended.' };
 
 const itemTitle = (m, id) => (m.items.find((i) => i.id === id)?.title ?? '(deleted)') || '(untitled)';
@@ -17,12 +17,12 @@ const itemTitle = (m, id) => (m.items.find((i) => i.id === id)?.title ?? '(delet
 function dotInputs(vote, testid) {
   const rows = vote.itemIds.map((id) => ({
     id, name: h('span', { class: 'field-label' }),
-    input: h('input', { type: 'number', min: '0', max: String(dotsPerItem(vote)), value: '0', testid, 'data-item-id': id }),
+    input: h('input', { type: 'number', min: '0', max: dotsPerItem(vote), value: '0', testid, 'data-item-id': id }),
   }));
   return {
     node: h('div', { class: 'dot-rows' }, rows.map((r) => h('label', { class: 'field' }, r.name, r.input))),
     read: () => ({ dots: Object.fromEntries(rows.map((r) => [r.id, Number(r.input.value || 0)]).filter(([, n]) => n !== 0)) }),
-    set(b) { for (const r of rows) r.input.value = String(b?.dots?.[r.id] ?? 0); },
+    set(b) { for (const r of rows) r.input.value = b?.dots?.[r.id] ?? 0; },
     label(titleOf) { for (const r of rows) setText(r.name, titleOf(r.id)); },
   };
 }
@@ -64,7 +64,7 @@ export function createVotesView(root, send, now) {
       h('input', { type: 'checkbox', name: 'dotItemIds', value: id, checked: ticked.includes(id), 'data-item-id': id }), t));
   }
 
-  // `who`: 'ballot', the viewer's own, or 'record', a show of hands; a checked ballot goes to onBallot.
+  // `who`: 'ballot', the viewer's own, or 'record', a show of hands.
   function ballotControls(vote, c, who, onBallot) {
     const give = (ballot) => {
       const problem = checkBallot(vote, ballot);
@@ -96,27 +96,29 @@ export function createVotesView(root, send, now) {
     let buttons;
     let reasonField;
     if (vote.method === 'consent') {
-      buttons = CONSENT_CHOICES.slice(0, 3).map((ch) => choose(ch, choiceLabel(ch), () => ({ choice: ch })));
+      buttons = CONSENT_CHOICES.slice(0, 3).map((ch) => choose(ch, labelOf(ch), () => ({ choice: ch })));
       if (vote.allowBlock) {
         const reason = h('input', { testid: `${who}-block-reason`, maxlength: '280', autocomplete: 'off' });
         buttons.push(choose('block', 'Block', () => ({ choice: 'block', reason: reason.value.trim() }), { class: 'danger' }));
         reasonField = field('Reason to block', reason);
       }
+    } else if (vote.method === 'stage') {
+      buttons = STAGES.map((st) => choose(`stage-${st}`, labelOf(st), () => ({ stage: st })));
     } else {
       legend.append(': 0 (against) to 5 (fully for)');
-      buttons = FIST_VALUES.map((n) => choose(`fist-${n}`, String(n), () => ({ fist: n }), { 'aria-label': `${n} of 5` }));
+      buttons = FIST_VALUES.map((n) => choose(`fist-${n}`, n, () => ({ fist: n }), { 'aria-label': `${n} of 5` }));
     }
     return {
       node: box(h('div', { class: 'phase-buttons' }, buttons), reasonField),
       update(v) {
         const b = v.yourBallot;
-        const pick = b ? (vote.method === 'consent' ? b.choice : `fist-${b.fist}`) : null;
-        for (const btn of buttons) btn.setAttribute('aria-pressed', String(btn.dataset.choice === pick));
+        const pick = b && (b.choice ?? (b.stage ? `stage-${b.stage}` : `fist-${b.fist}`));
+        for (const btn of buttons) btn.setAttribute('aria-pressed', btn.dataset.choice === pick);
       },
     };
   }
 
-  // The facilitator records a show of hands: whose hand, then the ballot.
+  // A show of hands: whose hand, then the ballot.
   function recordForm(vote, c) {
     const who = h('select', { testid: 'record-who' });
     const name = h('input', { testid: 'record-name', maxlength: '60', autocomplete: 'off' });
@@ -168,29 +170,29 @@ export function createVotesView(root, send, now) {
       resolve: h('div', { testid: 'vote-resolve' }, h('p', {}, 'Accept as the item’s status:'),
         h('div', { class: 'phase-buttons' }, ITEM_STATUSES.map((s) => h('button', {
           testid: `vote-resolve-${s}`, onclick: () => run({ type: 'resolve_vote', voteId: c.id, status: s }, c.error),
-        }, STATUS_LABELS[s])))),
+        }, labelOf(s))))),
     });
     c.tools = h('div', { class: 'vote-tools', testid: 'vote-tools' }, c.close, c.record.node, c.resolve);
     c.li = h('li', { class: 'item vote', testid: 'vote', 'data-vote-id': vote.id },
-      h('div', { class: 'item-head' }, c.title, h('span', { class: 'badge', testid: 'vote-method' }, METHOD_LABELS[vote.method] ?? vote.method), c.state),
+      h('div', { class: 'item-head' }, c.title, h('span', { class: 'badge', testid: 'vote-method' }, METHOD_LABELS[vote.method] ?? labelOf(vote.method)), c.state),
       c.items, c.settings, c.countdown, c.progress, c.waiting, c.ballot.node, c.mine, c.error,
       c.results, c.outcome, c.ballots, c.tools);
     return c;
   }
 
-  // What a card's controls are built from (settings lock at open).
+  // What a card's controls are built from.
   const cardKey = (v) => JSON.stringify([v.method, v.itemIds, v.allowBlock, v.dotBudget, v.dotsPerItem]);
 
   function resultNodes(vote, t, titleOf) {
     if (!t) return [h('p', { class: 'empty', testid: 'vote-results-hidden' }, 'Results hidden until close.')];
     const rows = tallyRows(vote, t);
     const total = rows.reduce((a, r) => a + r.count, 0) || 1;
-    const label = (key) => (vote.method === 'consent' ? choiceLabel(key) : vote.method === 'fist' ? key : titleOf(key));
+    const label = (key) => (vote.method === 'fist' ? key : vote.method === 'dots' ? titleOf(key) : labelOf(key));
     return [
       h('ul', { class: 'items', testid: 'vote-tallies', 'aria-label': 'Results' }, rows.map((r) =>
-        h('li', { class: 'tally', testid: 'tally', 'data-key': r.key, 'data-count': String(r.count) },
-          h('span', {}, label(r.key)), h('meter', { min: '0', max: String(total), value: String(r.count) }),
-          h('strong', {}, String(r.count))))),
+        h('li', { class: 'tally', testid: 'tally', 'data-key': r.key, 'data-count': r.count },
+          h('span', {}, label(r.key)), h('meter', { min: 0, max: total, value: r.count }),
+          h('strong', {}, r.count)))),
       t.reasons?.length ? h('ul', { testid: 'block-reasons', 'aria-label': 'Reasons for blocking' },
         t.reasons.map((r) => h('li', {}, `Block: ${r}`))) : null,
     ].filter(Boolean);
@@ -201,7 +203,7 @@ export function createVotesView(root, send, now) {
     const titleOf = (id) => itemTitle(m, id);
     c.li.dataset.state = open ? 'open' : 'closed';
     const titles = vote.itemIds.map(titleOf);
-    setText(c.title, vote.question || `Vote on ${titles.map((t) => `“${t}”`).join(', ')}`);
+    setText(c.title, vote.question || (vote.method === 'stage' ? 'Which stage is our collaboration at?' : `Vote on ${titles.map((t) => `“${t}”`).join(', ')}`));
     showText(c.items, vote.question && titles.length ? `On: ${titles.join(' · ')}` : '');
     setText(c.state, open ? 'Open' : 'Closed');
     renderList(c.settings, [
@@ -234,7 +236,7 @@ export function createVotesView(root, send, now) {
     const outcome = [
       closed && ['reason', CLOSED[closed.reason] ?? 'Closed.'],
       closed && quorum && ['quorum', closed.quorumMet ? `Quorum of ${quorum} met.` : `Quorum not met: ${vote.voted} of ${quorum} ballots.`, closed.quorumMet],
-      vote.resolved && ['resolved', `Accepted: the item is now ${STATUS_LABELS[vote.resolved.status]}.`],
+      vote.resolved && ['resolved', `Accepted: the item is now ${labelOf(vote.resolved.status)}.`],
     ].filter(Boolean);
     renderList(c.outcome, outcome, ([key, text, met]) =>
       h('span', { testid: `vote-${key}`, 'data-met': met === undefined ? null : String(met) }, text, ' '));
@@ -254,7 +256,7 @@ export function createVotesView(root, send, now) {
     c.tools.hidden = !live && c.resolve.hidden;
   }
 
-  // Seconds to the deadline by the server's clock; at 0 the ballot waits for vote_closed.
+  // By the server's clock; at 0 the ballot waits for vote_closed.
   function tick() {
     let running = false;
     for (const c of cards.values()) {
@@ -263,7 +265,7 @@ export function createVotesView(root, send, now) {
       running = true;
       const s = secondsLeft(vote, now());
       setText(c.countdown, s > 0 ? `Closes in ${s} s` : 'Time is up.');
-      c.countdown.dataset.seconds = String(s);
+      c.countdown.dataset.seconds = s;
       c.ballot.node.disabled = s === 0;
     }
     if (running) ticker ??= setInterval(tick, 1000);

@@ -1,9 +1,12 @@
-// Live votes in the model (PROTOCOL.md "Live votes"), meeting.votes, and pure helpers for the view.
-// Voters, ballots, tallies only as sent: the server's `eligibleCount` may exceed the known
-// `eligible` keys (an anonymous vote's recorded guests are never named).
+// Live votes in the model and pure helpers for the view. Voters, ballots, tallies only as sent:
+// `eligibleCount` may exceed the `eligible` keys (an anonymous vote's guests are never named).
+
+import { labelOf } from './dom.js';
 
 export const CONSENT_CHOICES = ['agree', 'disagree', 'abstain', 'block'];
 export const FIST_VALUES = [0, 1, 2, 3, 4, 5];
+// A stage check-in: where the partners' work together is, from alone to as one.
+export const STAGES = ['isolation', 'communication', 'coordination', 'collaboration', 'integration'];
 
 const clone = (v) => structuredClone(v);
 const addKey = (list, key) => list.includes(key) || list.push(key);
@@ -41,7 +44,7 @@ export function addJoinerToVotes(m, p) {
 function yours(vote, b) {
   vote.yourBallotRecorded = Boolean(b.recorded);
   if (b.ballot !== undefined) vote.yourBallot = clone(b.ballot);
-  else if (b.recorded) delete vote.yourBallot; // recorded for the viewer; not shown (hidden)
+  else if (b.recorded) delete vote.yourBallot; // recorded for the viewer, hidden
 }
 
 // Handlers (meeting, data, event, state), merged into state.js's.
@@ -125,7 +128,7 @@ export function canResolve(state, vote) {
 // 0 once past; `now` (an estimate) not before the opening.
 export const secondsLeft = (v, now) => Math.max(0, Math.ceil((v.deadline - Math.max(now, v.openedAt || 0)) / 1000));
 
-// {} (zeros) for a live vote nobody voted in yet, null while hidden.
+// {} (zeros) before the first ballot of a live vote, null while hidden.
 export const shownTallies = (v) => v.tallies ?? (v.results === 'live' && isOpen(v) ? {} : null);
 
 // [{key, count}] in a fixed order (block only when allowed or counted).
@@ -135,15 +138,14 @@ export function tallyRows(vote, t) {
       .map((key) => ({ key, count: t[key] ?? 0 }));
   }
   if (vote.method === 'fist') return FIST_VALUES.map((n) => ({ key: String(n), count: t.counts?.[n] ?? 0 }));
+  if (vote.method === 'stage') return STAGES.map((key) => ({ key, count: t.stages?.[key] ?? 0 }));
   return vote.itemIds.map((key) => ({ key, count: t.dots?.[key] ?? 0 }));
 }
 
-export const choiceLabel = (c) => c.charAt(0).toUpperCase() + c.slice(1);
-
-// titleOf(itemId) names a dot-voted item.
 export function describeBallot(vote, b, titleOf) {
-  if (vote.method === 'consent') return b.choice === 'block' ? `Block: “${b.reason}”` : choiceLabel(b.choice);
+  if (vote.method === 'consent') return b.choice === 'block' ? `Block: “${b.reason}”` : labelOf(b.choice);
   if (vote.method === 'fist') return `${b.fist} of 5`;
+  if (vote.method === 'stage') return labelOf(b.stage);
   return Object.entries(b.dots || {}).filter(([, n]) => n > 0).map(([id, n]) => `${titleOf(id)}: ${n}`).join(', ');
 }
 
@@ -161,15 +163,17 @@ export function checkBallot(vote, b) {
 }
 
 // The form as {command} (the method's settings, no defaults; the server checks ranges) or {error}.
+// A stage check-in is on no item, and anonymous: people answer honestly.
 export function buildOpenVote(f) {
   const command = { type: 'open_vote', method: f.method };
+  const stage = f.method === 'stage';
   const question = String(f.question ?? '').trim();
-  const itemIds = f.method === 'dots' ? [...(f.dotItemIds || [])] : f.itemId ? [f.itemId] : [];
+  const itemIds = f.method === 'dots' ? [...(f.dotItemIds || [])] : f.itemId && !stage ? [f.itemId] : [];
   if (f.method === 'dots' && !itemIds.length) return { error: 'Tick the items for the dots.' };
-  if (!question && !itemIds.length) return { error: 'Ask a question or pick an item.' };
+  if (!question && !itemIds.length && !stage) return { error: 'Ask a question or pick an item.' };
   if (question) command.question = question;
   if (itemIds.length) command.itemIds = itemIds;
-  command.visibility = f.visibility === 'anonymous' ? 'anonymous' : 'open';
+  command.visibility = f.visibility === 'anonymous' || stage ? 'anonymous' : 'open';
   command.results = f.results === 'hidden' ? 'hidden' : 'live';
   if (f.method === 'consent' && f.allowBlock) command.allowBlock = true;
   const numbers = f.method === 'dots' ? ['dotBudget', 'dotsPerItem', 'quorum', 'timeLimit'] : ['quorum', 'timeLimit'];

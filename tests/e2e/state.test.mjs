@@ -12,11 +12,12 @@ import {
   canEditItems,
   createState,
   editorsOf,
-  findItem,
   findParticipant,
   isFacilitator,
   me,
 } from '../../web-client/state.js';
+
+const findItem = (state, id) => state.meeting.items.find((i) => i.id === id);
 
 function snapshotWelcome({ version = 3, role = 'member', you = 'p3' } = {}) {
   return {

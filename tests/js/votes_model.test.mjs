@@ -6,13 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { applyEvent, applyWelcome, createState, findItem } from '../../web-client/state.js';
+import { applyEvent, applyWelcome, createState } from '../../web-client/state.js';
 import {
   buildOpenVote, canResolve, canVote, checkBallot, describeBallot, eligibleCount, findVote,
   isOpen, notVoted, secondsLeft, setOwnBallot, shownTallies, tallyRows, voterName,
 } from '../../web-client/votes.js';
 
 const AT = 1795000000000;
+const findItem = (state, id) => state.meeting.items.find((i) => i.id === id);
 
 function welcome({ you = 'p3', role = 'member', votes, version = 10 } = {}) {
   return {
