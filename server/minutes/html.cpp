@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <initializer_list>
 #include <string_view>
 
 #include "minutes/render.hpp"
@@ -32,6 +33,23 @@ std::string esc(std::string_view s) {
     }
   }
   return out;
+}
+
+// A table with a header row; `rows` are <tr> elements already rendered.
+std::string table(std::initializer_list<std::string_view> headers, const std::string& rows) {
+  std::string t = "<table><thead><tr>";
+  for (auto header : headers) t += "<th>" + std::string(header) + "</th>";
+  return t + "</tr></thead><tbody>" + rows + "</tbody></table>";
+}
+
+// One cell of markup that is already safe (escaped user text, or our own words).
+std::string td(const std::string& html, std::string_view attributes = "") {
+  return "<td" + std::string(attributes) + ">" + html + "</td>";
+}
+
+// A row of the time report: its label and its value.
+std::string labelled(std::string_view label, const std::string& value) {
+  return "<tr><th scope=\"row\">" + std::string(label) + "</th>" + td(value) + "</tr>";
 }
 
 // Printed, the page is the document: no backgrounds, links and sections kept whole.
@@ -116,32 +134,30 @@ std::string to_html(const Minutes& m, TimeZone tz) {
   h += "<section><h2>Attendance</h2>";
   if (m.attendees.empty()) h += "<p>Nobody joined.</p>";
   if (!m.attendees.empty()) {
-    h += "<table><thead><tr><th>Name</th><th>Partner</th><th>Role</th><th>Where</th>"
-         "<th>Joined</th><th>Left</th></tr></thead><tbody>";
+    std::string rows;
     for (const auto& a : m.attendees) {
-      h += "<tr><td>" + esc(a.name) + "</td><td>" + esc(a.organisation) + "</td><td>" +
-           std::string(core::name_of(a.role)) + "</td><td>" +
-           (a.attendance == core::Attendance::room ? "in the room" : "remote") + "</td><td>" +
-           format_clock(a.joined_at, tz) + "</td><td>" +
-           (a.left_at ? format_clock(*a.left_at, tz) : "") + "</td></tr>";
+      rows += "<tr>" + td(esc(a.name)) + td(esc(a.organisation)) +
+              td(std::string(core::name_of(a.role))) +
+              td(a.attendance == core::Attendance::room ? "in the room" : "remote") +
+              td(format_clock(a.joined_at, tz)) +
+              td(a.left_at ? format_clock(*a.left_at, tz) : "") + "</tr>";
     }
-    h += "</tbody></table>";
+    h += table({"Name", "Partner", "Role", "Where", "Joined", "Left"}, rows);
   }
   h += "</section>\n";
 
   h += "<section><h2>Action items</h2>";
   if (m.items.empty()) h += "<p>No action items.</p>";
   if (!m.items.empty()) {
-    h += "<table><thead><tr><th>Item</th><th>Owner</th><th>Due</th><th>Status</th></tr></thead>"
-         "<tbody>";
+    std::string rows;
     for (const auto& i : m.items) {
-      h += "<tr><td>" + esc(i.title) +
-           (i.carried_from ? " <span class=\"muted\">(carried over)</span>" : "");
-      if (!i.notes.empty()) h += "<p class=\"notes\">" + esc(i.notes) + "</p>";
-      h += "</td><td>" + esc(i.owner) + "</td><td>" + esc(i.due) + "</td><td>" +
-           status_label(i.status) + "</td></tr>";
+      std::string item = esc(i.title);
+      if (i.carried_from) item += " <span class=\"muted\">(carried over)</span>";
+      if (!i.notes.empty()) item += "<p class=\"notes\">" + esc(i.notes) + "</p>";
+      rows += "<tr>" + td(item) + td(esc(i.owner)) + td(esc(i.due)) + td(status_label(i.status)) +
+              "</tr>";
     }
-    h += "</tbody></table>";
+    h += table({"Item", "Owner", "Due", "Status"}, rows);
   }
   h += "</section>\n";
 
@@ -172,29 +188,26 @@ std::string to_html(const Minutes& m, TimeZone tz) {
   h += "<section><h2>Partner updates</h2>";
   if (m.slots.empty()) h += "<p>No partner updates were planned.</p>";
   if (!m.slots.empty()) {
-    h += "<table><thead><tr><th>Partner</th><th>Speaker</th><th>Allotted</th><th>Used</th>"
-         "<th>Overrun</th><th>Result</th></tr></thead><tbody>";
+    std::string rows;
     for (const auto& s : m.slots) {
-      h += "<tr><td>" + esc(s.organisation) + "</td><td>" + esc(s.speaker) + "</td><td>" +
-           format_duration(s.allotted_ms) + "</td><td>" + format_duration(s.used_ms) + "</td><td" +
-           (s.overrun_ms > 0 ? " class=\"over\"" : "") + ">" +
-           (s.overrun_ms > 0 ? format_duration(s.overrun_ms) : "") + "</td><td>" +
-           esc(slot_result(s)) + "</td></tr>";
+      bool over = s.overrun_ms > 0;
+      rows += "<tr>" + td(esc(s.organisation)) + td(esc(s.speaker)) +
+              td(format_duration(s.allotted_ms)) + td(format_duration(s.used_ms)) +
+              td(over ? format_duration(s.overrun_ms) : "", over ? " class=\"over\"" : "") +
+              td(esc(slot_result(s))) + "</tr>";
     }
-    h += "</tbody></table>";
+    h += table({"Partner", "Speaker", "Allotted", "Used", "Overrun", "Result"}, rows);
   }
   h += "</section>\n";
 
   h += "<section><h2>Time report</h2><table><tbody>";
-  h += "<tr><th scope=\"row\">Action items</th><td>" + format_duration(m.time.action_items_ms) +
-       "</td></tr>";
-  h += "<tr><th scope=\"row\">Partner updates</th><td>" +
-       format_duration(m.time.partner_updates_ms) + " (" +
-       format_share(m.time.partner_update_share()) + " of the meeting)</td></tr>";
-  h += "<tr><th scope=\"row\">Everything else</th><td>" + format_duration(m.time.other_ms) +
-       "</td></tr>";
-  h += "<tr><th scope=\"row\">Total live time</th><td>" + format_duration(m.time.live_ms) +
-       "</td></tr></tbody></table></section>\n";
+  h += labelled("Action items", format_duration(m.time.action_items_ms));
+  h += labelled("Partner updates", format_duration(m.time.partner_updates_ms) + " (" +
+                                       format_share(m.time.partner_update_share()) +
+                                       " of the meeting)");
+  h += labelled("Everything else", format_duration(m.time.other_ms));
+  h += labelled("Total live time", format_duration(m.time.live_ms));
+  h += "</tbody></table></section>\n";
 
   if (!m.stage_history.empty()) {
     h += "<section><h2>Stage of the collaboration</h2><div class=\"stages\">" +
