@@ -6,24 +6,27 @@ namespace rt::minutes {
 namespace {
 
 // User text as inline CommonMark: every character that could open markup is
-// backslash-escaped, and line breaks become spaces, so a title stays one line of text.
+// backslash-escaped, and line breaks become spaces, so a title stays one line of text. At the
+// start of a line "1." would open an ordered list, so a dot after leading digits is escaped too.
 std::string inline_text(std::string_view s) {
   static constexpr std::string_view kSpecial = "\\`*_{}[]<>()#+-!|~&=";
+  size_t digits = s.find_first_not_of("0123456789");
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
     if (c == '\r' || c == '\n' || c == '\t') {
       out += ' ';
     } else {
-      if (kSpecial.find(c) != std::string_view::npos) out += '\\';
+      bool ordinal_dot = c == '.' && i == digits && digits > 0;
+      if (ordinal_dot || kSpecial.find(c) != std::string_view::npos) out += '\\';
       out += c;
     }
   }
   return out;
 }
 
-// Multi-line user text (notes) as a block quote, one escaped line each; "1." at the start of
-// a line would open a list, so its dot is escaped too.
+// Multi-line user text (notes) as a block quote, one escaped line each.
 std::string quoted_block(std::string_view s, const std::string& indent) {
   std::string out;
   size_t start = 0;
@@ -31,8 +34,6 @@ std::string quoted_block(std::string_view s, const std::string& indent) {
     size_t end = s.find('\n', start);
     if (end == std::string_view::npos) end = s.size();
     std::string line = inline_text(s.substr(start, end - start));
-    size_t digits = line.find_first_not_of("0123456789");
-    if (digits != std::string::npos && digits > 0 && line[digits] == '.') line.insert(digits, "\\");
     out += indent + ">" + (line.empty() ? "" : " " + line) + "\n";
     start = end + 1;
   }

@@ -87,7 +87,8 @@ double TimeReport::partner_update_share() const {
   return live_ms > 0 ? static_cast<double>(partner_updates_ms) / static_cast<double>(live_ms) : 0;
 }
 
-Minutes project(const std::vector<std::string>& stored_log, int64_t now_ms) {
+Minutes project(const std::vector<std::string>& stored_log, int64_t now_ms,
+                std::optional<int64_t> until) {
   core::Meeting m;
   Minutes out;
   TimeKeeper time;
@@ -99,6 +100,7 @@ Minutes project(const std::vector<std::string>& stored_log, int64_t now_ms) {
     core::Event e = core::event_from_json(nlohmann::json::parse(stored));
     // What the ending command did is part of the meeting; anything later is not.
     if (end && (e.cid != end->cid || e.actor != end->actor)) break;
+    if (until && e.at > *until) break;
     core::apply(m, e);
     time.observe(m, e.at);
     const auto& d = e.data;
@@ -125,7 +127,7 @@ Minutes project(const std::vector<std::string>& stored_log, int64_t now_ms) {
   }
 
   out.final = out.ended_at.has_value();
-  out.as_of = out.ended_at.value_or(now_ms);
+  out.as_of = out.ended_at.value_or(until ? std::min(now_ms, *until) : now_ms);
   time.advance(out.as_of);
   out.time = time.report();
   out.time.live_ms = out.time.action_items_ms + out.time.partner_updates_ms + out.time.other_ms;

@@ -108,8 +108,11 @@ struct Minutes {
   std::vector<StageCheckIn> stage_history;
 };
 
-// Projects a meeting's log (stored form, seq order, from seq 1) at `now_ms`. Throws like
-// core::apply on a malformed or out-of-order log.
-Minutes project(const std::vector<std::string>& stored_log, int64_t now_ms);
+// Projects a meeting's log (stored form, seq order, from seq 1) at `now_ms`, reading no
+// event after `until` when given (an earlier meeting of a series, as it was when a later one
+// ended, so that the later one's final minutes stay final). Throws like core::apply on a
+// malformed or out-of-order log.
+Minutes project(const std::vector<std::string>& stored_log, int64_t now_ms,
+                std::optional<int64_t> until = std::nullopt);
 
 }  // namespace rt::minutes

@@ -1,5 +1,7 @@
 #include "net/http_support.hpp"
 
+#include <boost/beast/core/string.hpp>
+
 namespace rt::net {
 namespace http = boost::beast::http;
 
@@ -32,9 +34,10 @@ std::variant<core::TokenClaims, HttpResponse> authorize(const ServerContext& ctx
                                                         const HttpRequest& req,
                                                         std::string_view meeting_id,
                                                         bool facilitator_only) {
-  constexpr std::string_view kScheme = "Bearer ";
+  constexpr std::string_view kScheme = "bearer ";
   std::string_view header = req.base()[http::field::authorization];
-  if (header.substr(0, kScheme.size()) != kScheme) {
+  // The scheme's name is case-insensitive (RFC 9110 11.1).
+  if (!boost::beast::iequals(header.substr(0, kScheme.size()), kScheme)) {
     return json_error(req, http::status::unauthorized, "unauthorized",
                       "send the meeting token as 'Authorization: Bearer <token>'");
   }

@@ -49,9 +49,10 @@ void respond_unavailable(Download& d) {
 }
 
 std::optional<minutes::Minutes> project_or_log(const std::string& meeting_id,
-                                               const std::vector<std::string>& log) {
+                                               const std::vector<std::string>& log,
+                                               std::optional<int64_t> until = std::nullopt) {
   try {
-    return minutes::project(log, now_ms());
+    return minutes::project(log, now_ms(), until);
   } catch (const std::exception& e) {
     log::error("meeting log unreadable for minutes",
                {{"meeting", meeting_id}, {"error", e.what()}});
@@ -83,9 +84,11 @@ void collect_stages(ServerContext& ctx, std::shared_ptr<Download> d, std::string
   ctx.store.read_log(previous_id, [&ctx, d, previous_id, left](store::StoreStatus status,
                                                                std::vector<std::string> log) {
     if (status == store::StoreStatus::unavailable) return respond_unavailable(*d);
-    // An earlier meeting that is gone or unreadable ends the chart, not the minutes.
-    auto earlier =
-        status == store::StoreStatus::ok ? project_or_log(previous_id, log) : std::nullopt;
+    // An earlier meeting that is gone or unreadable ends the chart, not the minutes. It is
+    // read as it was at this meeting's end (or now): what it does later is not in these.
+    auto earlier = status == store::StoreStatus::ok
+                       ? project_or_log(previous_id, log, d->minutes.as_of)
+                       : std::nullopt;
     if (!earlier) return finish(*d);
     if (earlier->stage) d->earlier.push_back(*earlier->stage);
     if (!earlier->previous) return finish(*d);

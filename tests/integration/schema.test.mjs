@@ -692,8 +692,9 @@ test('partner updates, agenda order, speaking queue and clock: server messages a
   bad(event('slot_added', { ...added, slotId: 'x7' }));
   bad(event('slot_added', { ...added, speaker: undefined }));
   bad(event('slot_added', { ...added, seconds: 0 }));
-  bad(event('slot_added', added, nobody));
+  ok(event('slot_added', added, nobody)); // a slot a meeting of a series inherited
   ok(event('slot_updated', { slotId: 'u7', speaker: 'Ana' }));
+  bad(event('slot_updated', { slotId: 'u7', speaker: 'Ana' }, nobody));
   bad(event('slot_updated', { slotId: 'u7' }));
   ok(event('slot_moved', { slotId: 'u7', index: 2 }));
   bad(event('slot_moved', { slotId: 'u7' }));

@@ -323,15 +323,9 @@ test('a meeting without a stage check-in has no row in the series chart', { time
   assert.deepEqual(htmlByTag(htmlByTag(doc, 'svg')[0], 'text').length, 2);
 });
 
-// PROTOCOL/SCHEMA BUGS (found by this test): what the server sends for a meeting of a series
-// does not fit the protocol's JSON Schemas:
-// 1. PROTOCOL.md says a meeting of a series starts with one slot_added per inherited slot
-//    "without actor or cid", and the server sends them so, but protocol/schema/server.event.json
-//    (allOf: "everything else of the partner updates ... is a participant's command: actor and
-//    cid") requires actor and cid on every slot_added. (The inherited item_added events pass.)
-// 2. The welcome snapshot gives each carried item "createdBy": "" (nobody made it), but
-//    server.welcome.json requires createdBy to match ^p[0-9]+$.
-test('BUG (schema): the welcome and the events of a meeting of a series fit the protocol schemas', { timeout: 30000 }, async () => {
+// Regression: the slots a meeting of a series inherits come without actor or cid, and its
+// carried items have no creator ("createdBy": ""); the schemas once refused both.
+test('the welcome and the events of a meeting of a series fit the protocol schemas', { timeout: 30000 }, async () => {
   const m1 = await createMeeting(server.baseUrl, { title: 'Schema council', goal: 'Fit the schema' });
   const fac1 = await join(server.wsUrl, { facilitatorToken: m1.facilitatorToken, name: 'Sam' });
   await cmd(fac1, { type: 'add_slot', organisation: 'Town Library', speaker: 'Maria', seconds: 60 });
@@ -345,15 +339,10 @@ test('BUG (schema): the welcome and the events of a meeting of a series fit the 
   assert.deepEqual(problems, [], 'the welcome snapshot and every event of the new meeting fit protocol/schema');
 });
 
-// SERVER BUG (found by this test): the minutes of an ended meeting are supposed to be final
-// (byte-for-byte the same on every later download), but their stage chart reads the earlier
-// meetings of the series as they are NOW. The next meeting may be planned from one that has
-// not ended (POST /api/meetings with previousMeetingId does not require it), so when that
-// earlier meeting later closes a stage check-in, or is renamed, the final minutes of the later
-// meeting change: a row appears in stageHistory / the HTML table, or its title changes.
-// (net/minutes_download.cpp collect_stages projects each earlier log at now_ms(), without
-// stopping at the end of the meeting whose minutes these are.)
-test('BUG: final minutes do not change when an earlier meeting of the series changes afterwards', { timeout: 30000 }, async () => {
+// Regression: the stage chart once read the earlier meetings of the series as they are now, so
+// an earlier meeting still running (a next meeting may be planned before the end) that later
+// closed a check-in or was renamed changed this meeting's final minutes.
+test('final minutes do not change when an earlier meeting of the series changes afterwards', { timeout: 30000 }, async () => {
   const m1 = await createMeeting(server.baseUrl, { title: 'Still running', goal: 'Keep going' });
   const fac1 = await join(server.wsUrl, { facilitatorToken: m1.facilitatorToken, name: 'Sam' });
   const plan = await planNext({ previousMeetingId: m1.meetingId, title: 'Planned early' }, `Bearer ${m1.facilitatorToken}`);

@@ -231,6 +231,23 @@ TEST(Minutes, Markdown_CannotOpenStructureOrLinks) {
   EXPECT_NE(md.find("  > \\<img src\\=x onerror\\=alert\\(1\\)\\>"), std::string::npos);
 }
 
+TEST(Minutes, Markdown_ANumberAndDotAtTheStartOfALineIsNotAList) {
+  test::MeetingFixture f;
+  f.ok("", "j", core::Join{"1. Numbered", core::Attendance::room, "10. Tenth", Role::member});
+  auto md = minutes::to_markdown(minutes::project(f.log, kNow), {});
+  EXPECT_NE(md.find("- 1\\. Numbered, 10\\. Tenth ("), std::string::npos) << md;
+}
+
+TEST(Minutes, AnEarlierMeetingIsReadAsItWasAtACutOff) {
+  ScriptedMeeting s;
+  auto cut = kNow + 20 * kMinute;
+  auto m = minutes::project(s.f.log, s.end_at + kMinute, cut);
+  EXPECT_FALSE(m.final);
+  EXPECT_EQ(m.as_of, cut);
+  EXPECT_FALSE(m.stage) << "its stage check-in closed after the cut-off";
+  EXPECT_EQ(m.time.live_ms, 15 * kMinute);
+}
+
 TEST(Minutes, Csv_NeutralisesFormulasAndQuotesPerRfc4180) {
   HostileMeeting h;
   auto csv = minutes::to_csv(minutes::project(h.f.log, kNow));
