@@ -99,15 +99,27 @@ int main(int argc, char** argv) {
 
   auto redis = std::make_shared<store::RedisClient>(ioc, *endpoint);
   redis->set_state_listener([&metrics](bool up) { metrics.redis_up = up ? 1 : 0; });
-  store::MeetingStore store(redis);
+  // Other instances' commits arrive on a connection of their own (a subscribed connection
+  // takes no other command); after it was down, every meeting reads what it missed.
+  auto subscriber = std::make_shared<store::RedisClient>(ioc, *endpoint);
+  subscriber->set_state_listener([&registry](bool up) {
+    if (up) registry.catch_up();
+  });
+  store::MeetingStore store(redis, subscriber);
+  store.on_published([&registry](const std::string& meeting_id, std::string batch) {
+    registry.published(meeting_id, std::move(batch));
+  });
   redis->start();
+  subscriber->start();
 
   std::vector<std::thread> pool;
   for (int i = 0; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   auto shutdown = [&](int code) {
-    std::promise<void> redis_stopped;
+    std::promise<void> redis_stopped, subscriber_stopped;
     redis->stop([&] { redis_stopped.set_value(); });
+    subscriber->stop([&] { subscriber_stopped.set_value(); });
     redis_stopped.get_future().wait_for(std::chrono::seconds(5));
+    subscriber_stopped.get_future().wait_for(std::chrono::seconds(5));
     work.reset();
     ioc.stop();
     for (auto& t : pool) t.join();

@@ -19,6 +19,9 @@ void MeetingRegistry::open(const std::string& meeting_id, OpenCallback cb) {
     waiting.push_back(std::move(cb));
     if (waiting.size() > 1) return;  // a load is already under way
   }
+  // Following before loading: a commit between the two is either in the load or published
+  // (or both: the room skips what it has).
+  ctx_->store.follow(meeting_id);
   ctx_->store.load(meeting_id, [this, meeting_id](store::LoadedMeeting loaded) {
     if (loaded.status == store::StoreStatus::not_found) {
       return this->loaded(meeting_id, nullptr,
@@ -43,6 +46,26 @@ void MeetingRegistry::open(const std::string& meeting_id, OpenCallback cb) {
                    core::Rejection{"unavailable", "this meeting's stored data cannot be read"});
     }
   });
+}
+
+void MeetingRegistry::published(const std::string& meeting_id, std::string batch) {
+  std::shared_ptr<MeetingRoom> room;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(meeting_id);
+    if (it == rooms_.end()) return;  // still loading: the load has it or a later gap finds it
+    room = it->second;
+  }
+  room->published(std::move(batch));
+}
+
+void MeetingRegistry::catch_up() {
+  std::vector<std::shared_ptr<MeetingRoom>> rooms;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, room] : rooms_) rooms.push_back(room);
+  }
+  for (const auto& room : rooms) room->catch_up();
 }
 
 void MeetingRegistry::loaded(const std::string& meeting_id, std::shared_ptr<MeetingRoom> room,

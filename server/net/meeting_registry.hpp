@@ -1,6 +1,7 @@
 // The meetings live in this process, by id. A meeting is loaded from Redis (snapshot and
 // the tail of its log) the first time a connection asks for it; connections that ask while
-// it loads wait for the same load.
+// it loads wait for the same load. From then on the process follows the meeting's channel,
+// so what other instances commit reaches this one's clients too.
 #pragma once
 
 #include <functional>
@@ -26,6 +27,10 @@ class MeetingRegistry {
 
   void bind(ServerContext& ctx) { ctx_ = &ctx; }
   void open(const std::string& meeting_id, OpenCallback cb);
+  // A batch of events committed to a meeting's log (store::MeetingStore::on_published).
+  void published(const std::string& meeting_id, std::string batch);
+  // Every live meeting reads its log for what it may have missed.
+  void catch_up();
 
  private:
   void loaded(const std::string& meeting_id, std::shared_ptr<MeetingRoom> room,

@@ -122,6 +122,63 @@ void MeetingRoom::focus(std::weak_ptr<Connection> weak, std::string participant_
   });
 }
 
+void MeetingRoom::published(std::string batch) {
+  asio::post(strand_, [self = shared_from_this(), batch = std::move(batch)]() mutable {
+    self->published_.push_back(std::move(batch));
+    self->take_published();
+  });
+}
+
+void MeetingRoom::catch_up() {
+  asio::post(strand_, [self = shared_from_this()] {
+    self->needs_reload_ = true;
+    if (!self->inflight_ && !self->reloading_) self->reload_then_pump();
+  });
+}
+
+void MeetingRoom::take_published() {
+  if (inflight_ || reloading_) return;
+  std::vector<std::string> back_here;  // recorded once the batches are in: that commits
+  for (const auto& batch : std::exchange(published_, {})) {
+    if (needs_reload_) break;  // behind already: the reload reads them from the log
+    auto events = nlohmann::json::parse(batch, nullptr, false);
+    if (!events.is_array()) {
+      log::error("unreadable published batch", {{"meeting", id_}});
+      needs_reload_ = true;
+      break;
+    }
+    for (const auto& j : events) {
+      uint64_t seq = j.is_object() ? j.value("seq", uint64_t{0}) : 0;
+      if (seq != 0 && seq <= state_.version) continue;  // ours, or already read from the log
+      try {
+        // A gap (a message lost while the subscription was down) is filled from the log.
+        if (seq != state_.version + 1) throw std::logic_error("gap in the published events");
+        core::Event e = core::event_from_json(j);
+        core::apply(state_, e);
+        Frame wire = frame_of(core::to_json(e).dump());
+        broadcast(wire);
+        remember(seq, std::move(wire));
+        // Gone from another instance, but connected to this one: not gone.
+        if (e.kind == "participant_left") {
+          auto pid = e.data.at("participantId").get<std::string>();
+          if (connections_of_.count(pid)) back_here.push_back(std::move(pid));
+        }
+      } catch (const std::exception& ex) {
+        log::warn("reading the log after a published batch",
+                  {{"meeting", id_}, {"reason", ex.what()}});
+        needs_reload_ = true;
+        break;
+      }
+    }
+  }
+  if (needs_reload_) {
+    published_.clear();  // the reload reads them from the log
+    return reload_then_pump();
+  }
+  for (const auto& pid : back_here) record_presence(pid, true, 0);
+  arm_deadline_timer(now_ms());
+}
+
 void MeetingRoom::pump() {
   if (inflight_ || reloading_ || queue_.empty()) return;
   if (!ctx_.store.available()) {
@@ -184,6 +241,7 @@ void MeetingRoom::on_committed(store::CommitResult result) {
       complete(batch.outcomes);
       maybe_snapshot();
       arm_deadline_timer(now_ms());
+      take_published();
       break;
     }
     case store::StoreStatus::conflict:
@@ -224,6 +282,7 @@ void MeetingRoom::reload_then_pump() {
           self->state_ = std::move(fresh);
           self->needs_reload_ = false;
           self->arm_deadline_timer(now_ms());
+          self->take_published();
         } catch (const std::exception& e) {
           log::error("meeting log unreadable", {{"meeting", self->id_}, {"error", e.what()}});
         }

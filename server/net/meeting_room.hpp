@@ -55,6 +55,11 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
               core::Command command);
   void leave(const Connection* conn, std::string participant_id);
   void focus(std::weak_ptr<Connection> conn, std::string participant_id, core::FocusRequest focus);
+  // A batch of events committed to this meeting's log, published by whichever instance
+  // committed it (this one's own come back too and are skipped).
+  void published(std::string batch);
+  // Reads the log for anything this process may have missed (the subscription was down).
+  void catch_up();
 
  private:
   struct Pending {
@@ -100,6 +105,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void broadcast(const Frame& frame, const Connection* except = nullptr);
   void remember(uint64_t seq, Frame frame);
   void maybe_snapshot();
+  // Applies the published batches that wait, in seq order, unless a commit or a reload is
+  // under way: its outcome decides which of them are this process' own.
+  void take_published();
   // Submits the clock duties that are due, and sets the timer for the next deadline.
   void on_deadlines();
   void arm_deadline_timer(int64_t now);
@@ -110,6 +118,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   core::Meeting state_;
   std::deque<std::pair<uint64_t, Frame>> recent_;  // the last kRecentEvents events
   std::deque<Pending> queue_;
+  std::vector<std::string> published_;  // batches from the meeting's channel, not yet taken
   std::optional<Inflight> inflight_;
   bool reloading_ = false;
   // After a commit whose outcome is unknown (Redis went away mid-commit), memory may lag

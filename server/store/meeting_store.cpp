@@ -77,7 +77,33 @@ bool failed(const std::optional<RedisReply>& r, const char* what) {
 
 }  // namespace
 
-MeetingStore::MeetingStore(std::shared_ptr<RedisClient> redis) : redis_(std::move(redis)) {}
+MeetingStore::MeetingStore(std::shared_ptr<RedisClient> redis,
+                           std::shared_ptr<RedisClient> subscriber)
+    : redis_(std::move(redis)), subscriber_(std::move(subscriber)) {}
+
+void MeetingStore::on_published(PublishedHandler handler) {
+  if (!subscriber_) return;
+  subscriber_->set_message_handler(
+      [handler = std::move(handler)](const std::string& channel, std::string payload) {
+        // "{m:<id>}:events"
+        constexpr std::string_view kPrefix = "{m:", kSuffix = "}:events";
+        std::string_view c = channel;
+        if (c.size() <= kPrefix.size() + kSuffix.size() || c.substr(0, kPrefix.size()) != kPrefix ||
+            c.substr(c.size() - kSuffix.size()) != kSuffix) {
+          return;
+        }
+        handler(std::string(c.substr(kPrefix.size(), c.size() - kPrefix.size() - kSuffix.size())),
+                std::move(payload));
+      });
+}
+
+void MeetingStore::follow(const std::string& meeting_id) {
+  if (subscriber_) subscriber_->subscribe(key(meeting_id, "events"));
+}
+
+void MeetingStore::unfollow(const std::string& meeting_id) {
+  if (subscriber_) subscriber_->unsubscribe(key(meeting_id, "events"));
+}
 
 void MeetingStore::create_meeting(const std::string& meeting_id, const std::string& join_code,
                                   Events first_events, std::function<void(StoreStatus)> done) {

@@ -41,8 +41,19 @@ struct LoadedMeeting {
 class MeetingStore {
  public:
   using Events = std::vector<std::shared_ptr<const std::string>>;
+  // A batch of events another instance (or this one) committed: the JSON array of their
+  // stored forms, as the commit script published it.
+  using PublishedHandler = std::function<void(const std::string& meeting_id, std::string batch)>;
 
-  explicit MeetingStore(std::shared_ptr<RedisClient> redis);
+  // `subscriber` (optional) is a client of its own for the meetings' channels.
+  explicit MeetingStore(std::shared_ptr<RedisClient> redis,
+                        std::shared_ptr<RedisClient> subscriber = nullptr);
+
+  // Where the followed meetings' commits go; before the subscriber starts.
+  void on_published(PublishedHandler handler);
+  // Starts or stops receiving a meeting's commits (its channel only: no pattern subscription).
+  void follow(const std::string& meeting_id);
+  void unfollow(const std::string& meeting_id);
 
   bool available() const { return redis_->connected(); }
 
@@ -68,6 +79,7 @@ class MeetingStore {
 
  private:
   std::shared_ptr<RedisClient> redis_;
+  std::shared_ptr<RedisClient> subscriber_;
 };
 
 }  // namespace rt::store

@@ -200,6 +200,7 @@ void RedisClient::on_connect(const redisAsyncContext* ac, int status) {
   }
   log::info("redis connected",
             {{"host", self->endpoint_.host}, {"port", std::to_string(self->endpoint_.port)}});
+  for (const auto& channel : self->channels_) self->send_subscription("SUBSCRIBE", channel);
   self->set_up(true);
 }
 
@@ -238,6 +239,46 @@ void RedisClient::command(std::vector<std::string> args, Callback cb) {
                    }
                    self->send(args, std::move(cb));
                  });
+}
+
+void RedisClient::set_message_handler(MessageHandler handler) {
+  message_handler_ = std::move(handler);
+}
+
+void RedisClient::subscribe(const std::string& channel) {
+  asio::dispatch(strand_, [self = shared_from_this(), channel] {
+    if (!self->channels_.insert(channel).second) return;
+    if (self->ac_ && self->connected_) self->send_subscription("SUBSCRIBE", channel);
+  });
+}
+
+void RedisClient::unsubscribe(const std::string& channel) {
+  asio::dispatch(strand_, [self = shared_from_this(), channel] {
+    if (self->channels_.erase(channel) == 0) return;
+    if (self->ac_ && self->connected_) self->send_subscription("UNSUBSCRIBE", channel);
+  });
+}
+
+void RedisClient::send_subscription(const char* verb, const std::string& channel) {
+  // hiredis keeps on_message for the channel and calls it for every message; it is not one
+  // of the replies the watchdog waits for, since messages come whenever others publish.
+  const char* argv[] = {verb, channel.data()};
+  size_t argvlen[] = {std::char_traits<char>::length(verb), channel.size()};
+  redisAsyncCommandArgv(ac_, &RedisClient::on_message, nullptr, 2, argv, argvlen);
+}
+
+void RedisClient::on_message(redisAsyncContext* ac, void* reply, void*) {
+  auto* self = static_cast<RedisClient*>(ac->data);
+  const auto* r = static_cast<const redisReply*>(reply);
+  // Subscribe and unsubscribe confirmations, and NULL when the connection goes, carry no
+  // message.
+  if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 3 || !self->message_handler_) return;
+  const redisReply* kind = r->element[0];
+  if (kind->type != REDIS_REPLY_STRING || std::string_view(kind->str, kind->len) != "message") {
+    return;
+  }
+  self->message_handler_(std::string(r->element[1]->str, r->element[1]->len),
+                         std::string(r->element[2]->str, r->element[2]->len));
 }
 
 void RedisClient::send(const std::vector<std::string>& args, Callback cb) {

@@ -7,6 +7,11 @@
 // When the connection drops, every pending callback gets nullopt (hiredis hands them a
 // NULL reply), new commands fail at once with nullopt, and the client reconnects with
 // exponential backoff until stop().
+//
+// A client is either for commands or a subscriber: Redis takes nothing but (UN)SUBSCRIBE on a
+// connection that subscribed. A subscriber remembers its channels and subscribes again after
+// every reconnect; what was published meanwhile is lost, so its owner catches up from the
+// log when the state listener says it is up again.
 #pragma once
 
 #include <atomic>
@@ -17,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +40,8 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   using Callback = std::function<void(std::optional<RedisReply>)>;
   // Called on the client's strand whenever the connection comes up (true) or goes down.
   using StateListener = std::function<void(bool up)>;
+  // Called on the client's strand with each message published on a subscribed channel.
+  using MessageHandler = std::function<void(const std::string& channel, std::string payload)>;
 
   RedisClient(boost::asio::io_context& ioc, RedisEndpoint endpoint);
   ~RedisClient();
@@ -49,11 +57,20 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   // Thread-safe. The args are one Redis command, binary-safe.
   void command(std::vector<std::string> args, Callback cb);
 
+  // Makes this client a subscriber; before start().
+  void set_message_handler(MessageHandler handler);
+  // Thread-safe; kept across reconnects. Subscribing twice to a channel is subscribing once.
+  void subscribe(const std::string& channel);
+  void unsubscribe(const std::string& channel);
+
  private:
   struct Watcher;
   static void on_connect(const redisAsyncContext* ac, int status);
   static void on_disconnect(const redisAsyncContext* ac, int status);
   static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
+  static void on_message(redisAsyncContext* ac, void* reply, void* privdata);
+  // SUBSCRIBE or UNSUBSCRIBE `channel` now (on the strand, connected).
+  void send_subscription(const char* verb, const std::string& channel);
 
   void connect();
   void send(const std::vector<std::string>& args, Callback cb);  // on the strand, connected
@@ -78,6 +95,8 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   std::chrono::steady_clock::time_point last_progress_;
   boost::asio::steady_timer watchdog_;
   StateListener listener_;
+  MessageHandler message_handler_;
+  std::set<std::string> channels_;  // subscribed, or to subscribe once connected
 };
 
 }  // namespace rt::store

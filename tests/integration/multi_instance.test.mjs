@@ -2,16 +2,13 @@
 // server processes can serve one meeting; each subscribes to the channels of the meetings it
 // serves and fills gaps from the stream. No sticky sessions are needed.").
 //
-// Marked `todo` while cross-instance fan-out is not implemented: node reports the result but a
-// failure does not fail the run. Remove MULTI_INSTANCE_TODO once the server delivers events
-// committed by another instance.
+// Each instance follows the channel of every meeting it serves and applies what the others
+// commit, filling any gap from the log.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startRedis, startServer, createMeeting, join, resume, cleanup } from '../support/harness.mjs';
-
-const MULTI_INSTANCE_TODO = 'cross-instance fan-out (DESIGN §8) is not implemented yet';
 
 after(cleanup);
 
@@ -21,7 +18,7 @@ const short = (v) => {
 };
 
 test('two instances on one Redis: live events cross instances, resume works on either', {
-  timeout: 90000, todo: MULTI_INSTANCE_TODO,
+  timeout: 90000,
 }, async () => {
   const redis = await startRedis();
   const s1 = await startServer({ redisUrl: redis.url });
