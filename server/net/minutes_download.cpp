@@ -1,5 +1,6 @@
 #include "net/minutes_download.hpp"
 
+#include <boost/asio/post.hpp>
 #include <charconv>
 #include <memory>
 #include <vector>
@@ -43,6 +44,18 @@ struct Download {
   std::vector<minutes::StageCheckIn> earlier;  // newest first
 };
 
+// Reads a meeting's log, then goes on on the I/O threads: projecting a long log takes tens of
+// milliseconds (tests/load/minutes_download.mjs), which must not hold up the Redis client's
+// strand, where every meeting's commit replies wait.
+void read_log_then(ServerContext& ctx, const std::string& meeting_id,
+                   std::function<void(store::StoreStatus, std::vector<std::string>)> then) {
+  ctx.store.read_log(meeting_id, [&ctx, then = std::move(then)](store::StoreStatus status,
+                                                                std::vector<std::string> log) {
+    boost::asio::post(
+        ctx.ioc, [then, status, log = std::move(log)]() mutable { then(status, std::move(log)); });
+  });
+}
+
 void respond_unavailable(Download& d) {
   d.respond(json_error(*d.req, http::status::service_unavailable, "unavailable",
                        "the meeting store cannot be reached; try again"));
@@ -81,19 +94,20 @@ void finish(Download& d) {
 void collect_stages(ServerContext& ctx, std::shared_ptr<Download> d, std::string previous_id,
                     int left) {
   if (left == 0) return finish(*d);
-  ctx.store.read_log(previous_id, [&ctx, d, previous_id, left](store::StoreStatus status,
-                                                               std::vector<std::string> log) {
-    if (status == store::StoreStatus::unavailable) return respond_unavailable(*d);
-    // An earlier meeting that is gone or unreadable ends the chart, not the minutes. It is
-    // read as it was at this meeting's end (or now): what it does later is not in these.
-    auto earlier = status == store::StoreStatus::ok
-                       ? project_or_log(previous_id, log, d->minutes.as_of)
-                       : std::nullopt;
-    if (!earlier) return finish(*d);
-    if (earlier->stage) d->earlier.push_back(*earlier->stage);
-    if (!earlier->previous) return finish(*d);
-    collect_stages(ctx, d, earlier->previous->id, left - 1);
-  });
+  read_log_then(
+      ctx, previous_id,
+      [&ctx, d, previous_id, left](store::StoreStatus status, std::vector<std::string> log) {
+        if (status == store::StoreStatus::unavailable) return respond_unavailable(*d);
+        // An earlier meeting that is gone or unreadable ends the chart, not the minutes. It is
+        // read as it was at this meeting's end (or now): what it does later is not in these.
+        auto earlier = status == store::StoreStatus::ok
+                           ? project_or_log(previous_id, log, d->minutes.as_of)
+                           : std::nullopt;
+        if (!earlier) return finish(*d);
+        if (earlier->stage) d->earlier.push_back(*earlier->stage);
+        if (!earlier->previous) return finish(*d);
+        collect_stages(ctx, d, earlier->previous->id, left - 1);
+      });
 }
 
 std::optional<minutes::TimeZone> parse_zone(const std::string& text) {
@@ -145,22 +159,23 @@ void download_minutes(ServerContext& ctx, const HttpRequest& req, const std::str
   d->respond = std::move(respond);
   d->format = chosen;
   d->tz = *tz;
-  ctx.store.read_log(meeting_id, [&ctx, d, meeting_id](store::StoreStatus status,
-                                                       std::vector<std::string> log) {
-    if (status == store::StoreStatus::not_found) {
-      return d->respond(
-          json_error(*d->req, http::status::not_found, "not_found", "there is no such meeting"));
-    }
-    if (status != store::StoreStatus::ok) return respond_unavailable(*d);
-    auto projected = project_or_log(meeting_id, log);
-    if (!projected) {
-      return d->respond(json_error(*d->req, http::status::internal_server_error, "unreadable_log",
+  read_log_then(ctx, meeting_id,
+                [&ctx, d, meeting_id](store::StoreStatus status, std::vector<std::string> log) {
+                  if (status == store::StoreStatus::not_found) {
+                    return d->respond(json_error(*d->req, http::status::not_found, "not_found",
+                                                 "there is no such meeting"));
+                  }
+                  if (status != store::StoreStatus::ok) return respond_unavailable(*d);
+                  auto projected = project_or_log(meeting_id, log);
+                  if (!projected) {
+                    return d->respond(
+                        json_error(*d->req, http::status::internal_server_error, "unreadable_log",
                                    "the meeting's log cannot be read; the operator is told"));
-    }
-    d->minutes = std::move(*projected);
-    if (!d->minutes.previous) return finish(*d);
-    collect_stages(ctx, d, d->minutes.previous->id, kSeriesChartMeetings - 1);
-  });
+                  }
+                  d->minutes = std::move(*projected);
+                  if (!d->minutes.previous) return finish(*d);
+                  collect_stages(ctx, d, d->minutes.previous->id, kSeriesChartMeetings - 1);
+                });
 }
 
 }  // namespace rt::net
