@@ -1,0 +1,126 @@
+#include "options.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <iostream>
+#include <string_view>
+#include <type_traits>
+
+namespace loadgen {
+namespace {
+
+constexpr std::string_view kUsage = R"(usage: roundtable_loadgen [options]
+  --url http://HOST:PORT     the server (default http://127.0.0.1:8080)
+  --clients N                WebSocket clients, spread round-robin over the meetings (20)
+  --meetings R               meetings created for the run (1)
+  --rate X                   commands per second offered in all; 0 = idle connections (100)
+  --seconds S                how long commands are sent, or connections held idle (10)
+  --workload-name NAME       the name printed in the report (custom)
+  --server-pid PID           the server's process (default: whoever listens on the port)
+  --redis-pid PID            also report Redis' CPU time
+  --add-share F              share of commands that add an item (0.05); the rest update one
+  --connect-concurrency N    connections opened at once (200)
+  --drain-seconds S          wait for acks and deliveries after the last send (15)
+Prints one JSON line. Each client sends at most 15 commands/s (the server allows 20/s), so
+--rate may be at most 15 x --clients.
+)";
+
+template <class T>
+bool parse_number(std::string_view text, T& out) {
+  if constexpr (std::is_floating_point_v<T>) {
+    // from_chars for double needs GCC 11+; fine here, and it never depends on the locale.
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size() && std::isfinite(out);
+  } else {
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size();
+  }
+}
+
+// Only the form the suite and the server print: http://HOST:PORT with an optional '/'.
+bool parse_url(std::string_view url, Options& o) {
+  constexpr std::string_view scheme = "http://";
+  if (url.substr(0, scheme.size()) != scheme) return false;
+  url.remove_prefix(scheme.size());
+  if (!url.empty() && url.back() == '/') url.remove_suffix(1);
+  auto colon = url.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  o.host = std::string(url.substr(0, colon));
+  return parse_number(url.substr(colon + 1), o.port) && o.port != 0;
+}
+
+bool fail(std::string_view why) {
+  std::cerr << "roundtable_loadgen: " << why << "\n" << kUsage;
+  return false;
+}
+
+bool check(const Options& o) {
+  if (o.clients < 1) return fail("--clients must be at least 1");
+  if (o.meetings < 1 || o.meetings > o.clients) return fail("--meetings must be 1..clients");
+  // A meeting holds at most 500 participants (core/limits.hpp).
+  if ((o.clients + o.meetings - 1) / o.meetings > 500) {
+    return fail("a meeting holds at most 500 participants: use more --meetings");
+  }
+  if (o.rate < 0 || o.seconds <= 0) return fail("--rate must be >= 0 and --seconds > 0");
+  if (o.rate / o.clients > o.max_rate_per_client) {
+    auto needed = static_cast<long>(std::ceil(o.rate / o.max_rate_per_client));
+    return fail("--rate " + std::to_string(o.rate) + " needs at least " + std::to_string(needed) +
+                " clients: each sends at most 15 commands/s (server limit 20/s)");
+  }
+  if (o.add_share < 0 || o.add_share > 1) return fail("--add-share must be within 0..1");
+  if (o.connect_concurrency < 1) return fail("--connect-concurrency must be at least 1");
+  return true;
+}
+
+}  // namespace
+
+std::optional<Options> parse_options(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      std::cout << kUsage;
+      return std::nullopt;
+    }
+    if (i + 1 >= argc) {
+      fail(std::string(flag) + " needs a value");
+      return std::nullopt;
+    }
+    std::string_view value = argv[++i];
+    bool ok = true;
+    if (flag == "--url") {
+      ok = parse_url(value, o);
+    } else if (flag == "--clients") {
+      ok = parse_number(value, o.clients);
+    } else if (flag == "--meetings") {
+      ok = parse_number(value, o.meetings);
+    } else if (flag == "--rate") {
+      ok = parse_number(value, o.rate);
+    } else if (flag == "--seconds") {
+      ok = parse_number(value, o.seconds);
+    } else if (flag == "--workload-name") {
+      o.workload = std::string(value);
+    } else if (flag == "--server-pid") {
+      ok = parse_number(value, o.server_pid);
+    } else if (flag == "--redis-pid") {
+      ok = parse_number(value, o.redis_pid);
+    } else if (flag == "--add-share") {
+      ok = parse_number(value, o.add_share);
+    } else if (flag == "--connect-concurrency") {
+      ok = parse_number(value, o.connect_concurrency);
+    } else if (flag == "--drain-seconds") {
+      ok = parse_number(value, o.drain_seconds);
+    } else {
+      fail("unknown option " + std::string(flag));
+      return std::nullopt;
+    }
+    if (!ok) {
+      fail("bad value for " + std::string(flag) + ": " + std::string(value));
+      return std::nullopt;
+    }
+  }
+  if (!check(o)) return std::nullopt;
+  return o;
+}
+
+}  // namespace loadgen

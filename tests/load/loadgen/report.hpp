@@ -1,0 +1,47 @@
+// The one JSON line a run prints: everything measured, named with its unit.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "latency_samples.hpp"
+
+namespace loadgen {
+
+struct Figures {
+  std::string workload;
+  int clients = 0;
+  int meetings = 0;
+  double seconds = 0;
+  double offered_commands_per_s = 0;
+
+  // Commands: sent in the window; answered by ack or reject; never answered by the drain.
+  uint64_t sent = 0, acked = 0, rejected = 0, unanswered = 0;
+  std::map<std::string, uint64_t> reject_codes;
+  std::map<std::string, uint64_t> server_errors;  // `error` messages (e.g. slow_consumer)
+  double achieved_commands_per_s = 0;             // acked / time from first send to last ack
+  uint64_t deliveries = 0;                        // command events received by other clients
+  double deliveries_per_s = 0;
+  LatencySummary delivery;  // send -> receipt at every other client of the meeting
+  LatencySummary ack;       // send -> ack at the sender
+  // Every client must see every seq of its meeting once, in order.
+  uint64_t lost_deliveries = 0, duplicated_deliveries = 0;
+  uint64_t disconnects = 0, connect_failures = 0;
+  double send_lag_max_ms = 0;  // how late the generator was against the schedule (its health)
+
+  std::optional<double> server_cpu_s;
+  std::optional<double> redis_cpu_s;
+  double loadgen_cpu_s = 0;
+  std::optional<double> events_per_commit;  // group commit, from the server's /metrics
+
+  std::optional<int64_t> rss_before_connect_kib, rss_after_first_kib, rss_connected_kib,
+      rss_idle_kib, rss_loaded_max_kib;
+  double connect_seconds = 0;
+  std::string error;  // why the run could not be completed, if it could not
+};
+
+std::string to_json_line(const Figures& f);
+
+}  // namespace loadgen

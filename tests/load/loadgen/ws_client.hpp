@@ -1,0 +1,54 @@
+// One simulated participant's WebSocket: async Beast on the generator's single I/O thread
+// (no thread per connection, so 20,000 clients cost sockets and buffers, not stacks).
+// Reads run continuously so the server's pings are answered and receipt times are taken
+// as soon as the frame is read; writes are queued with one in flight, as Beast requires.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/websocket/stream.hpp>
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace loadgen {
+
+using Clock = std::chrono::steady_clock;
+
+class WsClient {
+ public:
+  // Called for each text message with the time it was read; the view dies after the call.
+  using OnMessage = std::function<void(std::string_view text, Clock::time_point received)>;
+  using OnClosed = std::function<void(boost::beast::error_code)>;
+
+  explicit WsClient(boost::asio::io_context& ioc);
+
+  // TCP connect (with TCP_NODELAY: a command must not wait behind Nagle for the previous
+  // one's ACK) and the WebSocket handshake on /ws with Host and Origin set.
+  boost::asio::awaitable<boost::beast::error_code> open(
+      const boost::asio::ip::tcp::endpoint& endpoint, const std::string& host_header,
+      const std::string& origin);
+  // Starts the read loop; `on_closed` is called once when it ends.
+  void start_reading(OnMessage on_message, OnClosed on_closed);
+  // Queues one text frame.
+  void send(std::string text);
+
+ private:
+  void read();
+  void write_next();
+
+  boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws_;
+  boost::beast::flat_buffer buffer_;
+  std::deque<std::string> outbox_;
+  bool writing_ = false;
+  bool closed_ = false;
+  OnMessage on_message_;
+  OnClosed on_closed_;
+};
+
+}  // namespace loadgen

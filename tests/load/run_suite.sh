@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# Runs the standard workloads of issue 7 with the C++ load generator and writes a Markdown
+# table of the results to build/loadgen-results.md (the JSON lines go to stdout and to
+# build/loadgen-results.jsonl).
+#
+#   tests/load/run_suite.sh [workload ...]
+#
+# Workloads (default: all, in this order):
+#   big           1. one big meeting at issue 7's size: 500 clients, 500 commands/s in all
+#   big-scaled    1. the same meeting at the rate a shared 2-core machine sustains (100/s)
+#   many          2. 300 meetings x 10 clients, 1 command/s per client (3,000/s in all)
+#   many-scaled   2. the same meetings at half that rate (1,500/s)
+#   idle          3. idle connections: 19,000 clients in 1,900 meetings, held 10 s
+# The issue's sizes saturate a 2-core machine that also runs Redis and the generator; the
+# scaled runs show the latency below saturation. Both are reported, side by side.
+#
+# Each workload gets a fresh redis-server (AOF on, appendfsync everysec, as deployed) and a
+# fresh build/roundtable on free ports, so one workload's meetings do not weigh on the next
+# one's memory figures. Everything started here is stopped on exit, however it exits.
+#
+# Sizes can be overridden: BIG_CLIENTS, BIG_RATE, BIG_SCALED_RATE, MANY_MEETINGS,
+# MANY_PER_MEETING, MANY_RATE (in all; default 1/s per client), MANY_SCALED_RATE,
+# IDLE_CLIENTS, IDLE_MEETINGS, RUN_SECONDS (not SECONDS: bash owns that name).
+# Needs redis-server, redis-cli, jq, and the build: cd build && ninja roundtable roundtable_loadgen
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BUILD="${BUILD_DIR:-$ROOT/build}"
+SERVER_BIN="${ROUNDTABLE_BIN:-$BUILD/roundtable}"
+LOADGEN_BIN="${LOADGEN_BIN:-$BUILD/roundtable_loadgen}"
+RESULTS_MD="$BUILD/loadgen-results.md"
+RESULTS_JSONL="$BUILD/loadgen-results.jsonl"
+
+SECONDS_PER_RUN="${RUN_SECONDS:-20}"
+BIG_CLIENTS="${BIG_CLIENTS:-500}"
+BIG_RATE="${BIG_RATE:-500}"
+BIG_SCALED_RATE="${BIG_SCALED_RATE:-100}"
+MANY_MEETINGS="${MANY_MEETINGS:-300}"
+MANY_PER_MEETING="${MANY_PER_MEETING:-10}"
+MANY_CLIENTS=$(( MANY_MEETINGS * MANY_PER_MEETING ))
+MANY_RATE="${MANY_RATE:-$MANY_CLIENTS}"
+MANY_SCALED_RATE="${MANY_SCALED_RATE:-$(( MANY_RATE / 2 ))}"
+# 20,000 would need more than the usual hard limit of open files on each side.
+IDLE_CLIENTS="${IDLE_CLIENTS:-19000}"
+IDLE_MEETINGS="${IDLE_MEETINGS:-1900}"
+
+for tool in redis-server redis-cli jq; do
+  command -v "$tool" >/dev/null || { echo "run_suite.sh: needs $tool" >&2; exit 1; }
+done
+for bin in "$SERVER_BIN" "$LOADGEN_BIN"; do
+  [[ -x "$bin" ]] || { echo "run_suite.sh: $bin is not built (ninja roundtable roundtable_loadgen)" >&2; exit 1; }
+done
+
+# Both the server and the generator hold one socket per client.
+ulimit -n "$(ulimit -Hn)"
+if (( $(ulimit -n) < IDLE_CLIENTS + 200 )); then
+  echo "run_suite.sh: open files limit $(ulimit -n) is below IDLE_CLIENTS=$IDLE_CLIENTS (+200)" >&2
+  exit 1
+fi
+
+WORK="$(mktemp -d -t rt-loadgen-XXXXXX)"
+REDIS_PID=""
+SERVER_PID=""
+SERVER_URL=""
+
+stop_stack() {
+  # Only the two processes this script started, by their pid.
+  if [[ -n "$SERVER_PID" ]]; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+  if [[ -n "$REDIS_PID" ]]; then
+    kill -TERM "$REDIS_PID" 2>/dev/null || true
+    wait "$REDIS_PID" 2>/dev/null || true
+    REDIS_PID=""
+  fi
+}
+cleanup() {
+  stop_stack
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A port nobody listens on (racy by nature; redis-server failing to bind is retried).
+free_port() {
+  local port
+  while :; do
+    port=$(( 20000 + RANDOM % 30000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+}
+
+start_stack() {
+  local dir="$WORK/$1" port attempt
+  mkdir -p "$dir"
+  for attempt in 1 2 3 4 5; do
+    port="$(free_port)"
+    redis-server --port "$port" --bind 127.0.0.1 --appendonly yes --appendfsync everysec \
+      --save '' --dir "$dir" --daemonize no >"$dir/redis.log" 2>&1 &
+    REDIS_PID=$!
+    for _ in $(seq 100); do
+      if redis-cli -p "$port" ping 2>/dev/null | grep -q PONG; then break 2; fi
+      kill -0 "$REDIS_PID" 2>/dev/null || break
+      sleep 0.05
+    done
+    kill -TERM "$REDIS_PID" 2>/dev/null || true
+    wait "$REDIS_PID" 2>/dev/null || true
+    REDIS_PID=""
+  done
+  [[ -n "$REDIS_PID" ]] || { echo "run_suite.sh: redis-server did not start" >&2; cat "$dir/redis.log" >&2; exit 1; }
+
+  "$SERVER_BIN" --port 0 --redis "redis://127.0.0.1:$port" --web-root "$ROOT/web-client" \
+    --secret "loadgen-suite-secret-0123456789" --log-level warn >"$dir/server.log" 2>&1 &
+  SERVER_PID=$!
+  SERVER_URL=""
+  for _ in $(seq 200); do
+    SERVER_URL="$(grep -o 'roundtable listening on http://[^ ]*' "$dir/server.log" | head -1 |
+      sed 's|roundtable listening on ||; s|/$||')" || true
+    [[ -n "$SERVER_URL" ]] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  [[ -n "$SERVER_URL" ]] || { echo "run_suite.sh: roundtable did not start" >&2; cat "$dir/server.log" >&2; exit 1; }
+}
+
+# run_workload NAME LOADGEN-ARGS...: one fresh stack, one run, one JSON line.
+run_workload() {
+  local name="$1"; shift
+  start_stack "$name"
+  echo "== $name: $* (server $SERVER_URL, pid $SERVER_PID)" >&2
+  local line status=0
+  line="$("$LOADGEN_BIN" --url "$SERVER_URL" --server-pid "$SERVER_PID" --redis-pid "$REDIS_PID" \
+    --workload-name "$name" --seconds "$SECONDS_PER_RUN" "$@")" || status=$?
+  echo "$line"
+  [[ -n "$line" ]] && echo "$line" >>"$RESULTS_JSONL"
+  (( status == 0 )) || echo "== $name: the load generator exited with $status" >&2
+  stop_stack
+}
+
+workloads=("$@")
+(( ${#workloads[@]} )) || workloads=(big big-scaled many many-scaled idle)
+mkdir -p "$BUILD"
+: >"$RESULTS_JSONL"
+for w in "${workloads[@]}"; do
+  case "$w" in
+    big)
+      run_workload "1 one big meeting" --clients "$BIG_CLIENTS" --meetings 1 --rate "$BIG_RATE"
+      ;;
+    big-scaled)
+      run_workload "1 one big meeting, scaled" --clients "$BIG_CLIENTS" --meetings 1 \
+        --rate "$BIG_SCALED_RATE"
+      ;;
+    many)
+      run_workload "2 many meetings" --clients "$MANY_CLIENTS" --meetings "$MANY_MEETINGS" \
+        --rate "$MANY_RATE"
+      ;;
+    many-scaled)
+      run_workload "2 many meetings, scaled" --clients "$MANY_CLIENTS" \
+        --meetings "$MANY_MEETINGS" --rate "$MANY_SCALED_RATE"
+      ;;
+    idle)
+      run_workload "3 idle connections" --clients "$IDLE_CLIENTS" --meetings "$IDLE_MEETINGS" \
+        --rate 0 --seconds 10
+      ;;
+    *)
+      echo "run_suite.sh: unknown workload $w (big, big-scaled, many, many-scaled, idle)" >&2
+      exit 2
+      ;;
+  esac
+done
+
+# The table: one row per run, the figures issue 7 sets targets for first.
+{
+  echo "# Load generator results"
+  echo
+  echo "\`tests/load/run_suite.sh\` on $(date -u +%Y-%m-%d) ($(nproc) cores; redis-server with"
+  echo "appendonly yes, appendfsync everysec; server, Redis and load generator on one machine)."
+  echo
+  echo "| workload | clients / meetings | offered / achieved cmd/s | deliveries/s | delivery p50 / p95 / p99 / max ms | ack p50 / p99 ms | lost / dup | server CPU s per 1k deliveries | server RSS idle / loaded MiB | RSS per connection KiB (extra conn.) | loadgen CPU s |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  jq -r '
+    def n(x): if x == null then "–" else (x * 100 | round / 100 | tostring) end;
+    def mib(x): if x == null then "–" else (x / 1024 * 10 | round / 10 | tostring) end;
+    "| \(.workload)\(if .error then " (error: \(.error))" else "" end)"
+    + " | \(.clients) / \(.meetings)"
+    + " | \(n(.offered_commands_per_s)) / \(n(.achieved_commands_per_s))"
+    + " | \(n(.deliveries_per_s))"
+    + " | \(n(.delivery_ms.p50)) / \(n(.delivery_ms.p95)) / \(n(.delivery_ms.p99)) / \(n(.delivery_ms.max))"
+    + " | \(n(.ack_ms.p50)) / \(n(.ack_ms.p99))"
+    + " | \(.lost_deliveries) / \(.duplicated_deliveries)"
+    + " | \(if .server_cpu_s_per_1000_deliveries == null then "–" else (.server_cpu_s_per_1000_deliveries | tostring) end)"
+    + " | \(mib(.server_rss_idle_kib)) / \(mib(.server_rss_loaded_max_kib))"
+    + " | \(n(.rss_per_connection_kib)) (\(n(.rss_per_extra_connection_kib)))"
+    + " | \(n(.loadgen_cpu_s)) |"
+  ' "$RESULTS_JSONL"
+} >"$RESULTS_MD"
+echo "results: $RESULTS_MD" >&2
