@@ -181,7 +181,7 @@ done
   echo "\`tests/load/run_suite.sh\` on $(date -u +%Y-%m-%d) ($(nproc) cores; redis-server with"
   echo "appendonly yes, appendfsync everysec; server, Redis and load generator on one machine)."
   echo
-  echo "| workload | clients / meetings | offered / achieved cmd/s | deliveries/s | delivery p50 / p95 / p99 / max ms | ack p50 / p99 ms | lost / dup | server CPU s per 1k deliveries | server RSS idle / loaded MiB | RSS per connection KiB (extra conn.) | loadgen CPU s |"
+  echo "| workload | clients / meetings | offered / achieved cmd/s | deliveries/s | delivery p50 / p95 / p99 / max ms | ack p50 / p99 ms | lost / dup / disconnected | server CPU s per 1k deliveries | server RSS idle / loaded MiB | RSS per connection KiB (extra conn.) | loadgen CPU s |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
   jq -r '
     def n(x): if x == null then "–" else (x * 100 | round / 100 | tostring) end;
@@ -192,7 +192,7 @@ done
     + " | \(n(.deliveries_per_s))"
     + " | \(n(.delivery_ms.p50)) / \(n(.delivery_ms.p95)) / \(n(.delivery_ms.p99)) / \(n(.delivery_ms.max))"
     + " | \(n(.ack_ms.p50)) / \(n(.ack_ms.p99))"
-    + " | \(.lost_deliveries) / \(.duplicated_deliveries)"
+    + " | \(.lost_deliveries) / \(.duplicated_deliveries) / \(.disconnects)"
     + " | \(if .server_cpu_s_per_1000_deliveries == null then "–" else (.server_cpu_s_per_1000_deliveries | tostring) end)"
     + " | \(mib(.server_rss_idle_kib)) / \(mib(.server_rss_loaded_max_kib))"
     + " | \(n(.rss_per_connection_kib)) (\(n(.rss_per_extra_connection_kib)))"

@@ -74,7 +74,6 @@ std::optional<int64_t> LoadRun::server_rss() const {
 }
 
 asio::awaitable<void> LoadRun::run() {
-  const double own_cpu_start = own_cpu_seconds();
   if (!co_await create_meetings_and_members()) co_return;
 
   // Memory before any connection, after each meeting's first client (which also loads the
@@ -137,7 +136,6 @@ asio::awaitable<void> LoadRun::run() {
     figures_.deliveries_per_s =
         static_cast<double>(figures_.deliveries) / seconds_between(load_start_, last_delivery_at_);
   }
-  (void)own_cpu_start;
 }
 
 asio::awaitable<bool> LoadRun::create_meetings_and_members() {
@@ -224,7 +222,10 @@ asio::awaitable<bool> LoadRun::add_own_items() {
                        [](const Member& m) { return m.item_acked && !m.item_id.empty(); });
   };
   const auto deadline = Clock::now() + kSetupDeadline;
-  if (!co_await wait_until([&] { return all_have_items() && settled(); }, deadline)) {
+  // A refused add (limit_reached, unavailable) ends the wait at once rather than at the deadline.
+  if (!co_await wait_until([&] { return setup_rejections_ > 0 || (all_have_items() && settled()); },
+                           deadline) ||
+      setup_rejections_ > 0) {
     fail("not every client's own item was added and seen");
     co_return false;
   }
@@ -366,6 +367,8 @@ void LoadRun::on_message(uint32_t index, std::string_view text, Clock::time_poin
       m.state = State::failed;
       --joining_;
       ++figures_.connect_failures;
+    } else if (!m.setup_cid.empty() && head.cid == m.setup_cid) {
+      ++setup_rejections_;
     }
     return;
   }

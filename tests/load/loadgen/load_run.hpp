@@ -91,6 +91,7 @@ class LoadRun {
 
   LatencySamples delivery_, ack_;
   uint64_t answered_ = 0;
+  uint64_t setup_rejections_ = 0;  // own items the server refused to add
   uint64_t gaps_ = 0;
   Clock::time_point load_start_, last_ack_at_, last_delivery_at_;
   Figures figures_;
