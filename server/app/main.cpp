@@ -31,6 +31,10 @@ namespace {
 
 // How long start-up waits for Redis before giving up (a supervisor restarts us).
 constexpr auto kRedisStartTimeout = std::chrono::seconds(30);
+// A stop finishes within 10 s (what supervisors wait before SIGKILL): commits in flight
+// take milliseconds, a Redis that hangs is dropped by the client's 5 s watchdog.
+constexpr auto kDrainTimeout = std::chrono::seconds(8);
+constexpr auto kCloseGrace = std::chrono::milliseconds(300);
 
 template <class Ready>
 bool wait_until(Ready ready, std::chrono::steady_clock::duration timeout,
@@ -171,7 +175,16 @@ int main(int argc, char** argv) {
                           {"threads", std::to_string(threads)}});
 
   stop_promise.get_future().wait();
+  // Graceful: no new connections; every meeting commits (and acks) what it has, then tells
+  // its clients to reconnect; they resume here once restarted, or on another instance.
   log::info("stopping");
   listener->stop();
+  std::promise<void> drained;
+  registry.drain([&drained] { drained.set_value(); });
+  if (drained.get_future().wait_for(kDrainTimeout) != std::future_status::ready) {
+    log::warn("meetings did not finish their commits in time; stopping anyway");
+  }
+  // The shutting_down frames and close handshakes are queued on the sessions: let them out.
+  std::this_thread::sleep_for(kCloseGrace);
   return shutdown(0);
 }

@@ -1,5 +1,7 @@
 #include "net/meeting_registry.hpp"
 
+#include <atomic>
+
 #include "core/event.hpp"
 #include "core/replay.hpp"
 #include "net/meeting_room.hpp"
@@ -66,6 +68,22 @@ void MeetingRegistry::catch_up() {
     for (const auto& [id, room] : rooms_) rooms.push_back(room);
   }
   for (const auto& room : rooms) room->catch_up();
+}
+
+void MeetingRegistry::drain(std::function<void()> done) {
+  std::vector<std::shared_ptr<MeetingRoom>> rooms;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, room] : rooms_) rooms.push_back(room);
+  }
+  if (rooms.empty()) return done();
+  auto left = std::make_shared<std::atomic<size_t>>(rooms.size());
+  auto finished = std::make_shared<std::function<void()>>(std::move(done));
+  for (const auto& room : rooms) {
+    room->drain([left, finished] {
+      if (--*left == 0) (*finished)();
+    });
+  }
 }
 
 void MeetingRegistry::loaded(const std::string& meeting_id, std::shared_ptr<MeetingRoom> room,

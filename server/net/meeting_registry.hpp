@@ -31,6 +31,9 @@ class MeetingRegistry {
   void published(const std::string& meeting_id, std::string batch);
   // Every live meeting reads its log for what it may have missed.
   void catch_up();
+  // Every live meeting finishes its commits and sends its connections away
+  // (MeetingRoom::drain); `done` runs once all have, on some room's strand.
+  void drain(std::function<void()> done);
 
  private:
   void loaded(const std::string& meeting_id, std::shared_ptr<MeetingRoom> room,

@@ -63,9 +63,33 @@ void MeetingRoom::submit(std::weak_ptr<Connection> conn, std::string participant
 
 void MeetingRoom::enqueue(Pending p) {
   asio::post(strand_, [self = shared_from_this(), p = std::move(p)]() mutable {
+    if (self->draining_) {
+      // Not taken: the client resends it once it resumes on a server that is staying.
+      if (auto conn = p.conn.lock()) conn->shutting_down();
+      return;
+    }
     self->queue_.push_back(std::move(p));
     self->pump();
   });
+}
+
+void MeetingRoom::drain(std::function<void()> done) {
+  asio::post(strand_, [self = shared_from_this(), done = std::move(done)]() mutable {
+    self->draining_ = true;
+    self->drained_ = std::move(done);
+    self->away_timer_.cancel();
+    self->deadline_timer_.cancel();
+    self->pump();
+    self->finish_drain();
+  });
+}
+
+void MeetingRoom::finish_drain() {
+  if (!draining_ || !drained_ || inflight_ || reloading_ || !queue_.empty()) return;
+  for (const auto& s : subscribers_) {
+    if (auto conn = s.conn.lock()) conn->shutting_down();
+  }
+  std::exchange(drained_, nullptr)();
 }
 
 void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
@@ -74,6 +98,7 @@ void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
                        pid = std::move(participant_id), last_seq] {
     auto conn = weak.lock();
     if (!conn) return;
+    if (self->draining_) return conn->shutting_down();
     if (!self->state_.find_participant(pid)) {
       conn->deliver(frame_of(core::encode_reject(
           cid, {"bad_token", "this token's participant is not part of the meeting"})));
@@ -180,13 +205,13 @@ void MeetingRoom::take_published() {
 }
 
 void MeetingRoom::pump() {
-  if (inflight_ || reloading_ || queue_.empty()) return;
+  if (inflight_ || reloading_ || queue_.empty()) return finish_drain();
   if (!ctx_.store.available()) {
     while (!queue_.empty()) {
       reject(queue_.front(), kUnavailable);
       queue_.pop_front();
     }
-    return;
+    return finish_drain();
   }
   if (needs_reload_) return reload_then_pump();
 
@@ -293,7 +318,7 @@ void MeetingRoom::reload_then_pump() {
           self->reject(self->queue_.front(), kUnavailable);
           self->queue_.pop_front();
         }
-        return;
+        return self->finish_drain();
       }
       self->pump();
     });
@@ -376,7 +401,8 @@ void MeetingRoom::subscribe(const std::shared_ptr<Connection>& conn,
 
 void MeetingRoom::record_presence(const std::string& participant_id, bool online, int64_t since) {
   // Not once the meeting has ended: the reducer would refuse it, and the minutes are final.
-  if (state_.phase == core::Phase::ended) return;
+  // Not while the server stops: everyone is leaving at once, which is not leaving.
+  if (state_.phase == core::Phase::ended || draining_) return;
   std::string cid = "presence:" + std::to_string(++presence_records_);
   queue_.push_back(
       {{}, "", std::move(cid), core::MarkPresence{participant_id, online, since}, true});
@@ -450,6 +476,7 @@ constexpr std::chrono::milliseconds kDeadlineRetry{1000};
 }  // namespace
 
 void MeetingRoom::on_deadlines() {
+  if (draining_) return;  // the instance that stays (or this one restarted) takes it
   auto queued = [&](const std::string& cid) {
     auto is_it = [&](const Pending& p) { return p.from_server && p.cid == cid; };
     if (std::any_of(queue_.begin(), queue_.end(), is_it)) return true;

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -60,6 +61,11 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void published(std::string batch);
   // Reads the log for anything this process may have missed (the subscription was down).
   void catch_up();
+  // For a graceful stop: takes no new command, commits (and acks) what is queued and in
+  // flight, then tells every connection the server is going (shutting_down). `done` runs
+  // once, on the room's strand. Commands that arrive meanwhile are not taken: their clients
+  // resend them after they resume elsewhere (at most once, by cid).
+  void drain(std::function<void()> done);
 
  private:
   struct Pending {
@@ -111,6 +117,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   // Submits the clock duties that are due, and sets the timer for the next deadline.
   void on_deadlines();
   void arm_deadline_timer(int64_t now);
+  // When draining and nothing is queued or in flight: the connections go, `drained_` runs.
+  void finish_drain();
 
   ServerContext& ctx_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
@@ -132,6 +140,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   std::unordered_map<std::string, int64_t> gone_since_;
   uint64_t presence_records_ = 0;  // numbers the cids of presence records
   boost::asio::steady_timer away_timer_;
+  bool draining_ = false;
+  std::function<void()> drained_;
   std::unordered_map<std::string, core::FocusRequest> editing_;  // participant -> what they edit
   boost::asio::steady_timer deadline_timer_;
 };

@@ -213,6 +213,27 @@ void WebSocketSession::attached(std::shared_ptr<MeetingRoom> room, std::string p
   });
 }
 
+void WebSocketSession::shutting_down() {
+  asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    self->close_after(frame_of(core::encode_error(
+                          "shutting_down", "the server is restarting; reconnect and resume")),
+                      false, websocket::close_code::going_away, "server restarting");
+  });
+}
+
+void WebSocketSession::close_after(std::shared_ptr<const std::string> last, bool drop_queued,
+                                   websocket::close_code code, const char* reason) {
+  if (closing_) return;
+  if (drop_queued) {
+    while (outbox_.size() > (writing_ ? 1u : 0u)) outbox_.pop_back();
+    outbox_bytes_ = 0;
+  }
+  outbox_.push_back(std::move(last));
+  close_reason_ = websocket::close_reason(code, reason);
+  closing_ = true;
+  if (!writing_) write_next();
+}
+
 void WebSocketSession::entry_refused() {
   asio::post(ws_.get_executor(), [self = shared_from_this()] {
     if (self->stage_ == Stage::entering) self->stage_ = Stage::fresh;
@@ -225,13 +246,10 @@ void WebSocketSession::queue(std::shared_ptr<const std::string> frame) {
     ctx_.metrics.slow_consumer_disconnects++;
     log::info("slow consumer disconnected", {{"participant", participant_id_}});
     // Drop what it could not take; tell it why, then close. It resumes from its last seq.
-    while (outbox_.size() > (writing_ ? 1u : 0u)) outbox_.pop_back();
-    outbox_bytes_ = 0;
-    outbox_.push_back(frame_of(core::encode_error(
-        "slow_consumer", "this connection fell too far behind; reconnect and resume")));
-    closing_ = true;
-    if (!writing_) write_next();
-    return;
+    return close_after(
+        frame_of(core::encode_error("slow_consumer",
+                                    "this connection fell too far behind; reconnect and resume")),
+        true, websocket::close_code::policy_error, "slow consumer");
   }
   outbox_bytes_ += frame->size();
   outbox_.push_back(std::move(frame));
@@ -241,8 +259,7 @@ void WebSocketSession::queue(std::shared_ptr<const std::string> frame) {
 void WebSocketSession::write_next() {
   if (outbox_.empty()) {
     if (closing_ && ws_.is_open()) {
-      ws_.async_close(websocket::close_reason(websocket::close_code::policy_error, "slow consumer"),
-                      [self = shared_from_this()](beast::error_code) {});
+      ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {});
     }
     return;
   }

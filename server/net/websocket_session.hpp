@@ -40,6 +40,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void deliver(std::shared_ptr<const std::string> frame) override;
   void attached(std::shared_ptr<MeetingRoom> room, std::string participant_id) override;
   void entry_refused() override;
+  void shutting_down() override;
 
  private:
   enum class Stage { fresh, entering, joined };
@@ -53,6 +54,10 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
                   std::function<void(std::shared_ptr<MeetingRoom>)> then);
   void reply_reject(const std::optional<std::string>& cid, const core::Rejection& r);
   void queue(std::shared_ptr<const std::string> frame);
+  // Sends `last` after the frame being written (dropping the rest when `drop_queued`), then
+  // closes with `code`.
+  void close_after(std::shared_ptr<const std::string> last, bool drop_queued,
+                   boost::beast::websocket::close_code code, const char* reason);
   void write_next();
 
   ServerContext& ctx_;
@@ -65,6 +70,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   size_t outbox_bytes_ = 0;
   bool writing_ = false;
   bool closing_ = false;  // no more frames are queued once set
+  boost::beast::websocket::close_reason close_reason_;
   Stage stage_ = Stage::fresh;
   std::shared_ptr<MeetingRoom> room_;
   std::string participant_id_;
