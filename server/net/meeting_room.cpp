@@ -8,7 +8,6 @@
 #include "core/codec.hpp"
 #include "core/event.hpp"
 #include "core/reducer.hpp"
-#include "core/replay.hpp"
 #include "core/token.hpp"
 #include "support/log.hpp"
 
@@ -288,41 +287,47 @@ void MeetingRoom::on_committed(store::CommitResult result) {
 
 void MeetingRoom::reload_then_pump() {
   reloading_ = true;
-  ctx_.store.load(id_, [self = shared_from_this()](store::LoadedMeeting loaded) {
-    asio::post(self->strand_, [self, loaded = std::move(loaded)] {
-      self->reloading_ = false;
-      if (loaded.status == store::StoreStatus::ok) {
-        try {
-          core::Meeting fresh = core::replay(loaded.snapshot_state, loaded.events);
-          // Events this process never saw (a commit that landed although its reply was
-          // lost, or another instance's): everyone here gets them now, in order.
-          uint64_t first_in_tail = fresh.version - loaded.events.size() + 1;
-          for (size_t i = 0; i < loaded.events.size(); ++i) {
-            uint64_t seq = first_in_tail + i;
-            if (seq <= self->state_.version) continue;
-            Frame f = frame_of(core::wire_form(loaded.events[i]));
-            self->broadcast(f);
-            self->remember(seq, std::move(f));
+  // The events after ours, not a snapshot and its tail: every missed event must reach the
+  // clients, also those inside a snapshot another instance took meanwhile.
+  ctx_.store.read_log_after(
+      id_, state_.version,
+      [self = shared_from_this()](store::StoreStatus status, std::vector<std::string> events) {
+        asio::post(self->strand_, [self, status, events = std::move(events)] {
+          self->reloading_ = false;
+          if (status == store::StoreStatus::ok) {
+            try {
+              // Events this process never saw (a commit that landed although its reply was
+              // lost, or another instance's): folded, then everyone here gets them, in order.
+              core::Meeting fresh = self->state_;
+              std::vector<Frame> missed;
+              for (const auto& stored : events) {
+                core::apply(fresh, core::event_from_json(nlohmann::json::parse(stored)));
+                missed.push_back(frame_of(core::wire_form(stored)));
+              }
+              uint64_t seq = self->state_.version;
+              for (auto& f : missed) {
+                self->broadcast(f);
+                self->remember(++seq, std::move(f));
+              }
+              self->state_ = std::move(fresh);
+              self->needs_reload_ = false;
+              self->arm_deadline_timer(now_ms());
+              self->take_published();
+            } catch (const std::exception& e) {
+              log::error("meeting log unreadable", {{"meeting", self->id_}, {"error", e.what()}});
+            }
           }
-          self->state_ = std::move(fresh);
-          self->needs_reload_ = false;
-          self->arm_deadline_timer(now_ms());
-          self->take_published();
-        } catch (const std::exception& e) {
-          log::error("meeting log unreadable", {{"meeting", self->id_}, {"error", e.what()}});
-        }
-      }
-      if (self->needs_reload_) {
-        // Still behind: answer what waits rather than let it hang; later commands retry.
-        while (!self->queue_.empty()) {
-          self->reject(self->queue_.front(), kUnavailable);
-          self->queue_.pop_front();
-        }
-        return self->finish_drain();
-      }
-      self->pump();
-    });
-  });
+          if (self->needs_reload_) {
+            // Still behind: answer what waits rather than let it hang; later commands retry.
+            while (!self->queue_.empty()) {
+              self->reject(self->queue_.front(), kUnavailable);
+              self->queue_.pop_front();
+            }
+            return self->finish_drain();
+          }
+          self->pump();
+        });
+      });
 }
 
 void MeetingRoom::complete(std::vector<Outcome>& outcomes) {

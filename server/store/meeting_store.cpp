@@ -43,11 +43,12 @@ end
 return out
 )lua";
 
-// KEYS: ver, log. Returns nil when the meeting does not exist, else every event in seq order.
+// KEYS: ver, log. ARGV: the first entry id wanted. Returns nil when the meeting does not
+// exist, else the events from there on, in seq order.
 constexpr const char* kLogScript = R"lua(
 if not redis.call('GET', KEYS[1]) then return false end
 local out = {}
-for _, entry in ipairs(redis.call('XRANGE', KEYS[2], '-', '+')) do
+for _, entry in ipairs(redis.call('XRANGE', KEYS[2], ARGV[1], '+')) do
   out[#out + 1] = entry[2][2]
 end
 return out
@@ -167,7 +168,13 @@ void MeetingStore::load(const std::string& meeting_id, std::function<void(Loaded
 
 void MeetingStore::read_log(const std::string& meeting_id,
                             std::function<void(StoreStatus, std::vector<std::string>)> done) {
-  redis_->command({"EVAL", kLogScript, "2", key(meeting_id, "ver"), key(meeting_id, "log")},
+  read_log_after(meeting_id, 0, std::move(done));
+}
+
+void MeetingStore::read_log_after(const std::string& meeting_id, uint64_t after,
+                                  std::function<void(StoreStatus, std::vector<std::string>)> done) {
+  redis_->command({"EVAL", kLogScript, "2", key(meeting_id, "ver"), key(meeting_id, "log"),
+                   std::to_string(after + 1) + "-0"},
                   [done = std::move(done)](std::optional<RedisReply> r) {
                     if (failed(r, "read log")) return done(StoreStatus::unavailable, {});
                     if (r->type != RedisReply::Type::array) {

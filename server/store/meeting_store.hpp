@@ -70,6 +70,10 @@ class MeetingStore {
   // The whole log, from seq 1 (the minutes read it all).
   void read_log(const std::string& meeting_id,
                 std::function<void(StoreStatus, std::vector<std::string> events)> done);
+  // The events after seq `after`: what a live meeting missed (each must reach its clients,
+  // so a snapshot taken meanwhile, by another instance, is no substitute).
+  void read_log_after(const std::string& meeting_id, uint64_t after,
+                      std::function<void(StoreStatus, std::vector<std::string> events)> done);
   // Best effort: a lost snapshot only makes the next load read more of the log.
   void save_snapshot(const std::string& meeting_id, uint64_t version, std::string state);
   // The secret already stored, or `candidate` if there was none (first instance wins).

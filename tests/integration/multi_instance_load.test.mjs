@@ -15,11 +15,11 @@
 //    snapshot, so the client gets a full snapshot (not resumeFrom) equal to the fold of the log;
 //    the stream goes on densely after it; the cids remembered for at-most-once and the text
 //    history kept for merging came through the snapshot too.
-// 4, 5. BUG (failing until the server is fixed): an instance that reloads a meeting from Redis
-//    (its subscription was down, or a commit conflicted) while the other instance has stored a
-//    snapshot past its version never hands its clients the events inside that snapshot. Tests
-//    1 and 2 hit the same bug now and then (a gap that ends at the stored snapshot's version,
-//    right after a "commit conflict" logged by that instance); 4 and 5 make it happen every time.
+// 4, 5. Regression: an instance that reloads a meeting from Redis (its subscription was down,
+//    or a commit conflicted) while the other instance has stored a snapshot past its version
+//    once never handed its clients the events inside that snapshot (it reloaded snapshot +
+//    tail; it now reads the log after its own version). Tests 1 and 2 hit it now and then; 4
+//    and 5 make the situation happen every time.
 //
 // Each test logs a JSON summary (commands, events, duration, commit conflicts: /metrics has no
 // counter for them, so the servers' warn lines `msg="commit conflict"` are counted; /metrics
@@ -394,11 +394,11 @@ async function withServerLogs(servers, fn, extra = async () => '') {
 
 // Each instance stores a snapshot when its version passes 200 (both may; the later one stays).
 // A gap in one instance's clients' streams that ends at the version of the other's snapshot,
-// right after a `commit conflict ... found=<that version>` of this instance, is the BUG the
-// last two tests pin down.
+// right after a `commit conflict ... found=<that version>` of this instance, is the regression
+// the last two tests pin down.
 const snapshotNote = (redis, meeting) => async () =>
   `snapshot stored last: version ${await storedSnapshotVersion(redis, meeting.meetingId)} ` +
-  '(a gap ending at a snapshot\'s version after a commit conflict of that instance is the BUG of the last two tests)';
+  '(a gap ending at a snapshot\'s version after a commit conflict of that instance is the regression of the last two tests)';
 
 /** Stops the members' loops when the test ends early (timeout, cancel). */
 function stopOnAbort(t, members) {
@@ -885,7 +885,7 @@ async function commitPastSnapshotWhileStopped({ whileStopped = async () => {} } 
   return { redis, s1, s2, meeting, watcher, ben, from, stored, stoppedResult };
 }
 
-test('BUG: after its channel subscription was down, an instance catching up from a snapshot the other stored skips the events inside it', {
+test('after its channel subscription was down, an instance catching up past a snapshot the other stored hands its clients every event', {
   timeout: 60000,
 }, async () => {
   const t0 = Date.now();
@@ -904,7 +904,7 @@ test('BUG: after its channel subscription was down, an instance catching up from
     await back.client.waitForSeq(more.seq, 10000);
     const resumed = back.welcome.resumeFrom !== undefined ? back.client.events : null;
     console.log(JSON.stringify({
-      test: 'BUG catch-up past a stored snapshot',
+      test: 'catch-up past a stored snapshot',
       watcherFrom: from, storedSnapshot: stored, end: more.seq,
       watcherGot: got.length, expected: more.seq - from,
       missing: more.seq - from - got.length,
@@ -922,7 +922,7 @@ test('BUG: after its channel subscription was down, an instance catching up from
   await redis.stop();
 });
 
-test('BUG: after a commit conflict, an instance reloading from a snapshot the other stored skips the events inside it', {
+test('after a commit conflict, an instance reloading past a snapshot the other stored hands its clients every event', {
   timeout: 60000,
 }, async () => {
   const t0 = Date.now();
@@ -944,7 +944,7 @@ test('BUG: after a commit conflict, an instance reloading from a snapshot the ot
     await ben.client.waitForSeq(end, 5000).catch(() => {}); // asserted below
     const got = watcher.client.eventsBetween(from, end);
     console.log(JSON.stringify({
-      test: 'BUG conflict reload past a stored snapshot',
+      test: 'conflict reload past a stored snapshot',
       watcherFrom: from, storedSnapshot: stored, end, ackSeq: answer.seq,
       watcherGot: got.length, expected: end - from, missing: end - from - got.length,
       s2CommitConflicts: conflictsIn(s2),
