@@ -57,6 +57,14 @@ const std::vector<Option>& options() {
          }
          return true;
        }},
+      {"--durability", "ROUNDTABLE_DURABILITY", "MODE",
+       "the embedded Redis' fsync: everysec (a machine crash may lose about 1 s of acked "
+       "commands) or strict (appendfsync always: none, at a disk flush per commit; default "
+       "everysec)",
+       [](Config& c, std::string_view v) {
+         c.durability = v;
+         return v == "everysec" || v == "strict";
+       }},
       {"--log-level", "ROUNDTABLE_LOG_LEVEL", "LEVEL", "debug, info, warn or error (default info)",
        [](Config& c, std::string_view v) {
          c.log_level = v;

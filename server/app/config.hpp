@@ -13,6 +13,10 @@ struct Config {
   std::string bind = "127.0.0.1";
   std::string redis_url;  // empty: start an embedded redis-server
   std::string data_dir = "./data";
+  // The embedded Redis' fsync policy: "everysec" loses up to about a second of acked
+  // commands if the machine or Redis crashes; "strict" (appendfsync always) loses none and
+  // costs a disk flush per commit.
+  std::string durability = "everysec";
   std::string web_root = "./web-client";
   int threads = 0;        // 0: one per core
   int away_after_s = 60;  // a participant gone this long is logged as having left

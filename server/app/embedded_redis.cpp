@@ -41,7 +41,8 @@ int free_loopback_port() {
 
 }  // namespace
 
-EmbeddedRedis::EmbeddedRedis(const std::string& redis_server, const std::string& data_dir) {
+EmbeddedRedis::EmbeddedRedis(const std::string& redis_server, const std::string& data_dir,
+                             bool fsync_always) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec)
@@ -60,7 +61,7 @@ EmbeddedRedis::EmbeddedRedis(const std::string& redis_server, const std::string&
                                    "--appendonly",
                                    "yes",
                                    "--appendfsync",
-                                   "everysec",
+                                   fsync_always ? "always" : "everysec",
                                    "--save",
                                    "",
                                    "--daemonize",

@@ -13,7 +13,8 @@ namespace rt::app {
 class EmbeddedRedis {
  public:
   // Throws std::runtime_error when the data directory or the child cannot be made.
-  EmbeddedRedis(const std::string& redis_server, const std::string& data_dir);
+  // `fsync_always`: appendfsync always instead of everysec.
+  EmbeddedRedis(const std::string& redis_server, const std::string& data_dir, bool fsync_always);
   ~EmbeddedRedis();
   EmbeddedRedis(const EmbeddedRedis&) = delete;
   EmbeddedRedis& operator=(const EmbeddedRedis&) = delete;

@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   std::string redis_url = cfg.redis_url;
   try {
     if (redis_url.empty()) {
-      embedded.emplace(cfg.redis_server, cfg.data_dir);
+      embedded.emplace(cfg.redis_server, cfg.data_dir, cfg.durability == "strict");
       redis_url = embedded->url();
     }
   } catch (const std::exception& e) {

@@ -78,3 +78,18 @@ TEST(Config, HelpListsEveryFlagAndItsVariable) {
 
 }  // namespace
 }  // namespace rt::app
+
+namespace rt::app {
+namespace {
+
+TEST(Config, DurabilityIsEverysecOrStrict) {
+  EXPECT_EQ(parse({}).config->durability, "everysec");
+  EXPECT_EQ(parse({"--durability", "strict"}).config->durability, "strict");
+  EXPECT_EQ(parse({}, {{"ROUNDTABLE_DURABILITY", "strict"}}).config->durability, "strict");
+  auto bad = parse({"--durability", "always"});
+  EXPECT_FALSE(bad.config);
+  EXPECT_NE(bad.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace rt::app
