@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  startRedis, startServer, createMeeting, join, resume, cleanup, short, sleep, pace, httpRequest,
+  startRedis, startServer, createMeeting, join, resume, cleanup, short, sleep, pace, acked, httpRequest,
 } from '../support/harness.mjs';
 import {
   FORMATS, CONTENT_TYPES, downloadMinutes, parseMarkdown, mdSection, mdListItems, mdNodes,
@@ -38,16 +38,7 @@ after(async () => {
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-const ack = (answer, what) => assert.equal(answer.type, 'ack', `${what}: ${short(answer)}`);
 
-/** Sends a command at a pace the rate limit allows and asserts it is acked. */
-async function cmd(who, command) {
-  const client = who.client ?? who;
-  await pace(client);
-  const answer = await client.command(command);
-  ack(answer, `${client.name}: ${command.type}`);
-  return answer;
-}
 
 /** Sends a command at a pace the rate limit allows; returns the answer, whatever it is. */
 async function send(who, command) {
@@ -70,7 +61,7 @@ function eventOf(who, kind, pred = () => true) {
 
 /** Opens a vote and returns its id (v<seq of vote_opened>). */
 async function openVote(fac, settings) {
-  const answer = await cmd(fac, { type: 'open_vote', ...settings });
+  const answer = await acked(fac, { type: 'open_vote', ...settings });
   return `v${answer.seq}`;
 }
 
@@ -123,14 +114,14 @@ test('a scripted meeting: all five formats, read with real parsers, tell the sam
   const ana = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ana Ruiz', attendance: 'remote', organisation: 'Town Library' });
   const lee = await join(server.wsUrl, { code: meeting.joinCode, name: 'Lee Chen', attendance: 'room', organisation: 'Parks and Recreation' });
 
-  const library = slotIdOf(await cmd(fac, { type: 'add_slot', organisation: 'Town Library', speaker: 'Ana Ruiz', seconds: 1 }));
-  const headStart = slotIdOf(await cmd(fac, { type: 'add_slot', organisation: 'Head Start', seconds: 60 }));
+  const library = slotIdOf(await acked(fac, { type: 'add_slot', organisation: 'Town Library', speaker: 'Ana Ruiz', seconds: 1 }));
+  const headStart = slotIdOf(await acked(fac, { type: 'add_slot', organisation: 'Head Start', seconds: 60 }));
   await sleep(150); // lobby time is not live time
-  await cmd(fac, { type: 'set_phase', phase: 'live' });
+  await acked(fac, { type: 'set_phase', phase: 'live' });
 
   const items = [];
   const addItem = async (fields) => {
-    const id = itemIdOf(await cmd(fac, { type: 'add_item', ...fields }));
+    const id = itemIdOf(await acked(fac, { type: 'add_item', ...fields }));
     const item = { itemId: id, title: fields.title, owner: fields.owner ?? '', due: fields.due ?? '', notes: fields.notes ?? '', status: fields.status ?? 'proposed' };
     items.push(item);
     return item;
@@ -143,30 +134,30 @@ test('a scripted meeting: all five formats, read with real parsers, tell the sam
 
   // A consent vote on the flyer, accepted as agreed; an anonymous fist-of-five on a question.
   const consent = await openVote(fac, { method: 'consent', itemIds: [flyer.itemId], quorum: 2 });
-  await cmd(ana, { type: 'cast_ballot', voteId: consent, ballot: { choice: 'agree' } });
-  await cmd(lee, { type: 'cast_ballot', voteId: consent, ballot: { choice: 'agree' } });
-  await cmd(fac, { type: 'cast_ballot', voteId: consent, ballot: { choice: 'abstain' } });
-  await cmd(fac, { type: 'close_vote', voteId: consent });
-  await cmd(fac, { type: 'resolve_vote', voteId: consent, status: 'agreed' });
+  await acked(ana, { type: 'cast_ballot', voteId: consent, ballot: { choice: 'agree' } });
+  await acked(lee, { type: 'cast_ballot', voteId: consent, ballot: { choice: 'agree' } });
+  await acked(fac, { type: 'cast_ballot', voteId: consent, ballot: { choice: 'abstain' } });
+  await acked(fac, { type: 'close_vote', voteId: consent });
+  await acked(fac, { type: 'resolve_vote', voteId: consent, status: 'agreed' });
   flyer.status = 'agreed';
   const QUESTION = 'How confident are we in the spring timeline?';
   const fist = await openVote(fac, { method: 'fist', question: QUESTION, visibility: 'anonymous', quorum: 3 });
-  await cmd(ana, { type: 'cast_ballot', voteId: fist, ballot: { fist: 4 } });
-  await cmd(lee, { type: 'cast_ballot', voteId: fist, ballot: { fist: 2 } });
-  await cmd(fac, { type: 'close_vote', voteId: fist });
+  await acked(ana, { type: 'cast_ballot', voteId: fist, ballot: { fist: 4 } });
+  await acked(lee, { type: 'cast_ballot', voteId: fist, ballot: { fist: 2 } });
+  await acked(fac, { type: 'close_vote', voteId: fist });
   await sleep(300); // time on the action items
 
   // Lee leaves for good; the partner updates: one slot runs ~1.5 s over its 1 s, one is skipped.
   lee.client.terminate();
-  await cmd(fac, { type: 'start_slot', slotId: library });
-  await cmd(fac, { type: 'skip_slot', slotId: headStart });
+  await acked(fac, { type: 'start_slot', slotId: library });
+  await acked(fac, { type: 'skip_slot', slotId: headStart });
   await sleep(2500);
-  await cmd(fac, { type: 'next_slot', slotId: library });
+  await acked(fac, { type: 'next_slot', slotId: library });
   await fac.client.waitUntil(() => fac.client.events.some((e) => e.kind === 'participant_left'), 5000, 'Lee logged as gone');
   await sleep(300);
-  await cmd(fac, { type: 'enter_section', section: 'wrap_up' });
+  await acked(fac, { type: 'enter_section', section: 'wrap_up' });
   await sleep(300);
-  await cmd(fac, { type: 'set_phase', phase: 'ended' });
+  await acked(fac, { type: 'set_phase', phase: 'ended' });
 
   // The log's own times, which the minutes must add up exactly.
   const liveAt = eventOf(fac, 'phase_set', (e) => e.data.phase === 'live').at;
@@ -459,12 +450,12 @@ test('once ended the minutes are final: byte-for-byte the same after a late join
   const meeting = await createMeeting(server.baseUrl, { title: 'Final council', goal: 'Decide once' });
   const fac = await join(server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Sam', attendance: 'room', organisation: 'School District' });
   const ana = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ana', organisation: 'Town Library' });
-  await cmd(fac, { type: 'set_phase', phase: 'live' });
-  const flyer = itemIdOf(await cmd(ana, { type: 'add_item', title: 'Flyer', owner: 'Ana', due: '2026-12-01' }));
-  const slot = slotIdOf(await cmd(fac, { type: 'add_slot', organisation: 'Town Library', seconds: 60 }));
-  await cmd(fac, { type: 'start_slot', slotId: slot });
+  await acked(fac, { type: 'set_phase', phase: 'live' });
+  const flyer = itemIdOf(await acked(ana, { type: 'add_item', title: 'Flyer', owner: 'Ana', due: '2026-12-01' }));
+  const slot = slotIdOf(await acked(fac, { type: 'add_slot', organisation: 'Town Library', seconds: 60 }));
+  await acked(fac, { type: 'start_slot', slotId: slot });
   const vote = await openVote(fac, { method: 'consent', itemIds: [flyer] });
-  await cmd(ana, { type: 'cast_ballot', voteId: vote, ballot: { choice: 'disagree' } });
+  await acked(ana, { type: 'cast_ballot', voteId: vote, ballot: { choice: 'disagree' } });
 
   // Before the end: not final, as of now, and a running slot counts what it used so far.
   const before1 = await downloadMinutes(server.baseUrl, meeting.meetingId, { token: ana.welcome.token, format: 'json' });
@@ -481,7 +472,7 @@ test('once ended the minutes are final: byte-for-byte the same after a late join
   assert.ok(before2.asOf > open.asOf, 'unfinished minutes move with the clock');
 
   await sleep(200);
-  await cmd(fac, { type: 'set_phase', phase: 'ended' });
+  await acked(fac, { type: 'set_phase', phase: 'ended' });
   const first = await downloadAll(meeting.meetingId, ana.welcome.token);
   const firstWest = await downloadAll(meeting.meetingId, ana.welcome.token, { tz: -300 });
   const ended = JSON.parse(first.json.text);
@@ -495,9 +486,9 @@ test('once ended the minutes are final: byte-for-byte the same after a late join
   // After the end: joining and profile changes are still accepted; nothing else is.
   const late = await join(server.wsUrl, { code: meeting.joinCode, name: 'Latecomer', organisation: 'Head Start' });
   assert.equal(late.welcome.meeting.phase, 'ended');
-  await cmd(ana, { type: 'update_profile', name: 'Ana Ruiz-Lopez', organisation: 'County Library', attendance: 'room' });
-  await cmd(fac, { type: 'update_profile', name: 'Samuel' });
-  await cmd(late, { type: 'update_profile', attendance: 'room' });
+  await acked(ana, { type: 'update_profile', name: 'Ana Ruiz-Lopez', organisation: 'County Library', attendance: 'room' });
+  await acked(fac, { type: 'update_profile', name: 'Samuel' });
+  await acked(late, { type: 'update_profile', attendance: 'room' });
   for (const [who, command] of [[fac, { type: 'set_phase', phase: 'ended' }], [fac, { type: 'set_phase', phase: 'live' }],
     [fac, { type: 'set_title', title: 'Rewritten' }], [ana, { type: 'add_item', title: 'After the fact' }]]) {
     const answer = await send(who, command);
@@ -557,7 +548,7 @@ async function hostileMeeting(strings) {
   const items = [];
   for (const [k, h] of strings.entries()) {
     const due = `2027-01-${String(k + 1).padStart(2, '0')}`;
-    await cmd(prev, { type: 'add_item', title: h, owner: cut(h, 100), notes: h, due });
+    await acked(prev, { type: 'add_item', title: h, owner: cut(h, 100), notes: h, due });
     items.push({ title: h, owner: cut(h, 100), notes: h, due });
   }
   const title = strings.slice(0, 4).join(' ');
@@ -575,12 +566,12 @@ async function hostileMeeting(strings) {
     members.push(await join(server.wsUrl, { code: meeting.joinCode, name: cut(h, 60), organisation: cut(h, 100) }));
   }
   for (const h of strings) {
-    await cmd(fac, { type: 'add_slot', organisation: cut(h, 100), speaker: cut(h, 60), seconds: 60 });
+    await acked(fac, { type: 'add_slot', organisation: cut(h, 100), speaker: cut(h, 60), seconds: 60 });
   }
   const question = cut(strings.join(' '), 300);
   const vote = await openVote(fac, { method: 'consent', question });
-  await cmd(members[0], { type: 'cast_ballot', voteId: vote, ballot: { choice: 'agree' } });
-  await cmd(fac, { type: 'close_vote', voteId: vote });
+  await acked(members[0], { type: 'cast_ballot', voteId: vote, ballot: { choice: 'agree' } });
+  await acked(fac, { type: 'close_vote', voteId: vote });
   const people = [
     { name: cut(strings[0], 60), organisation: strings[1] },
     ...strings.map((h) => ({ name: cut(h, 60), organisation: cut(h, 100) })),
@@ -697,19 +688,19 @@ test('anonymous votes: no format says who voted what', { timeout: 60000 }, async
   const fac = await join(server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Fiona Facilitator', attendance: 'room' });
   const quentin = await join(server.wsUrl, { code: meeting.joinCode, name: 'Quentin Quill', organisation: 'Quill Trust' });
   const roberta = await join(server.wsUrl, { code: meeting.joinCode, name: 'Roberta Rook', attendance: 'room', organisation: 'Rook Fund' });
-  const item = itemIdOf(await cmd(fac, { type: 'add_item', title: 'Budget line', owner: 'Team', due: '2027-02-01' }));
+  const item = itemIdOf(await acked(fac, { type: 'add_item', title: 'Budget line', owner: 'Team', due: '2027-02-01' }));
   const consent = await openVote(fac, { method: 'consent', itemIds: [item], visibility: 'anonymous', allowBlock: true });
-  await cmd(quentin, { type: 'cast_ballot', voteId: consent, ballot: { choice: 'block', reason: 'Too expensive for now' } });
-  await cmd(roberta, { type: 'cast_ballot', voteId: consent, ballot: { choice: 'agree' } });
-  await cmd(fac, { type: 'cast_ballot', voteId: consent, ballot: { choice: 'abstain' } });
-  await cmd(fac, { type: 'close_vote', voteId: consent });
+  await acked(quentin, { type: 'cast_ballot', voteId: consent, ballot: { choice: 'block', reason: 'Too expensive for now' } });
+  await acked(roberta, { type: 'cast_ballot', voteId: consent, ballot: { choice: 'agree' } });
+  await acked(fac, { type: 'cast_ballot', voteId: consent, ballot: { choice: 'abstain' } });
+  await acked(fac, { type: 'close_vote', voteId: consent });
   const fist = await openVote(fac, { method: 'fist', question: 'Ready to sign?', visibility: 'anonymous', results: 'hidden' });
-  await cmd(quentin, { type: 'cast_ballot', voteId: fist, ballot: { fist: 5 } });
-  await cmd(roberta, { type: 'cast_ballot', voteId: fist, ballot: { fist: 1 } });
-  await cmd(fac, { type: 'close_vote', voteId: fist });
+  await acked(quentin, { type: 'cast_ballot', voteId: fist, ballot: { fist: 5 } });
+  await acked(roberta, { type: 'cast_ballot', voteId: fist, ballot: { fist: 1 } });
+  await acked(fac, { type: 'close_vote', voteId: fist });
   const dots = await openVote(fac, { method: 'dots', itemIds: [item], visibility: 'anonymous', dotBudget: 3 });
-  await cmd(quentin, { type: 'cast_ballot', voteId: dots, ballot: { dots: { [item]: 3 } } });
-  await cmd(fac, { type: 'close_vote', voteId: dots });
+  await acked(quentin, { type: 'cast_ballot', voteId: dots, ballot: { dots: { [item]: 3 } } });
+  await acked(fac, { type: 'close_vote', voteId: dots });
 
   const voters = [
     { id: pid(quentin), names: ['Quentin Quill', 'Quentin', 'Quill'] },
@@ -774,7 +765,7 @@ test('presence: gone longer than --away-after is logged as left (and back as ret
   const fac = await join(server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Sam', attendance: 'room' });
   const ana = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ana' });
   const lee = await join(server.wsUrl, { code: meeting.joinCode, name: 'Lee', attendance: 'room' });
-  await cmd(fac, { type: 'set_phase', phase: 'live' });
+  await acked(fac, { type: 'set_phase', phase: 'live' });
   const presenceEvents = () => fac.client.events.filter((e) => e.kind === 'participant_left' || e.kind === 'participant_returned');
 
   // A blip shorter than a second: nothing is logged.
@@ -821,7 +812,7 @@ test('presence: gone longer than --away-after is logged as left (and back as ret
   const again = presenceEvents()[2];
   assert.equal(again.kind, 'participant_left');
   assert.ok(Math.abs(again.data.since - goneAgain) < 500);
-  await cmd(fac, { type: 'set_phase', phase: 'ended' });
+  await acked(fac, { type: 'set_phase', phase: 'ended' });
   j = await minutes();
   assert.deepEqual(j.attendees.map((a) => a.leftAt), [null, null, again.data.since]);
   const doc = parseHtml((await downloadMinutes(server.baseUrl, meeting.meetingId, { token: fac.welcome.token, format: 'html' })).text);
@@ -838,16 +829,16 @@ test('time report: going live starts on the first section after the goal, whiche
   const fac = await join(server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Sam' });
   const notLive = await send(fac, { type: 'enter_section', section: 'wrap_up' });
   assert.equal(notLive.code, 'bad_state', `enter_section before going live: ${short(notLive)}`);
-  await cmd(fac, { type: 'move_section', section: 'partner_updates', index: 1 });
+  await acked(fac, { type: 'move_section', section: 'partner_updates', index: 1 });
   await sleep(200);
-  await cmd(fac, { type: 'set_phase', phase: 'live' });
+  await acked(fac, { type: 'set_phase', phase: 'live' });
   assert.equal((await send(fac, { type: 'enter_section', section: 'nowhere' })).code, 'invalid_value');
   const member = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ana' });
   assert.equal((await send(member, { type: 'enter_section', section: 'wrap_up' })).code, 'forbidden');
   await sleep(400);
-  await cmd(fac, { type: 'enter_section', section: 'action_items' });
+  await acked(fac, { type: 'enter_section', section: 'action_items' });
   await sleep(300);
-  await cmd(fac, { type: 'set_phase', phase: 'ended' });
+  await acked(fac, { type: 'set_phase', phase: 'ended' });
   const liveAt = eventOf(fac, 'phase_set', (e) => e.data.phase === 'live').at;
   const itemsAt = eventOf(fac, 'section_entered', (e) => e.data.section === 'action_items').at;
   const endedAt = eventOf(fac, 'phase_set', (e) => e.data.phase === 'ended').at;
@@ -876,10 +867,10 @@ test('a closed stage check-in is charted in the minutes (and all formats still d
   assert.equal(refused.code, 'invalid_value', `a stage check-in is anonymous: ${short(refused)}`);
   const stage = await openVote(fac, { method: 'stage', visibility: 'anonymous' });
   assert.equal((await send(ana, { type: 'cast_ballot', voteId: stage, ballot: { stage: 'partnership' } })).code, 'bad_ballot');
-  await cmd(ana, { type: 'cast_ballot', voteId: stage, ballot: { stage: 'coordination' } });
-  await cmd(lee, { type: 'cast_ballot', voteId: stage, ballot: { stage: 'collaboration' } });
-  await cmd(fac, { type: 'cast_ballot', voteId: stage, ballot: { stage: 'coordination' } });
-  await cmd(fac, { type: 'close_vote', voteId: stage });
+  await acked(ana, { type: 'cast_ballot', voteId: stage, ballot: { stage: 'coordination' } });
+  await acked(lee, { type: 'cast_ballot', voteId: stage, ballot: { stage: 'collaboration' } });
+  await acked(fac, { type: 'cast_ballot', voteId: stage, ballot: { stage: 'coordination' } });
+  await acked(fac, { type: 'close_vote', voteId: stage });
 
   const files = await downloadAll(meeting.meetingId, ana.welcome.token);
   const j = JSON.parse(files.json.text);

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  startRedis, startServer, createMeeting, join, resume, cleanup, short, pace, httpRequest,
+  startRedis, startServer, createMeeting, join, resume, cleanup, short, acked, httpRequest,
 } from '../support/harness.mjs';
 import {
   downloadMinutes, parseMarkdown, mdSection, mdListItems, parseHtml, htmlByTag, htmlText, htmlAttr,
@@ -32,15 +32,7 @@ after(async () => {
   }
 });
 
-const ack = (answer, what) => assert.equal(answer.type, 'ack', `${what}: ${short(answer)}`);
 
-async function cmd(who, command) {
-  const client = who.client ?? who;
-  await pace(client);
-  const answer = await client.command(command);
-  ack(answer, `${client.name}: ${command.type}`);
-  return answer;
-}
 
 const itemIdOf = (answer) => `i${answer.seq}`;
 const slotIdOf = (answer) => `u${answer.seq}`;
@@ -66,9 +58,9 @@ async function minutes(meetingId, token, format, tz) {
 
 /** A stage check-in: each [who, stage] answers, then the facilitator closes it. */
 async function stageCheckIn(fac, answers) {
-  const voteId = `v${(await cmd(fac, { type: 'open_vote', method: 'stage', visibility: 'anonymous' })).seq}`;
-  for (const [who, stage] of answers) await cmd(who, { type: 'cast_ballot', voteId, ballot: { stage } });
-  await cmd(fac, { type: 'close_vote', voteId });
+  const voteId = `v${(await acked(fac, { type: 'open_vote', method: 'stage', visibility: 'anonymous' })).seq}`;
+  for (const [who, stage] of answers) await acked(who, { type: 'cast_ballot', voteId, ballot: { stage } });
+  await acked(fac, { type: 'close_vote', voteId });
 }
 
 const STAGES = ['isolation', 'communication', 'coordination', 'collaboration', 'integration'];
@@ -132,25 +124,25 @@ test('three meetings in a row: open items and slots carry over, the minutes say 
   const m1 = await createMeeting(server.baseUrl, { title: 'Readiness Council, September', goal: GOAL });
   const fac1 = await join(server.wsUrl, { facilitatorToken: m1.facilitatorToken, name: 'Sam', attendance: 'room' });
   const ana1 = await join(server.wsUrl, { code: m1.joinCode, name: 'Ana' });
-  const library = slotIdOf(await cmd(fac1, { type: 'add_slot', organisation: 'Town Library', speaker: 'Maria', seconds: 300 }));
-  await cmd(fac1, { type: 'add_slot', organisation: 'Head Start', speaker: 'Ben', seconds: 120 });
-  await cmd(fac1, { type: 'set_phase', phase: 'live' });
+  const library = slotIdOf(await acked(fac1, { type: 'add_slot', organisation: 'Town Library', speaker: 'Maria', seconds: 300 }));
+  await acked(fac1, { type: 'add_slot', organisation: 'Head Start', speaker: 'Ben', seconds: 120 });
+  await acked(fac1, { type: 'set_phase', phase: 'live' });
   const A = { title: 'Reading night flyer', owner: 'Ana', due: '2026-10-01', notes: '', status: 'done' };
   const B = { title: 'Book swap', owner: 'Ben', due: '', notes: 'At the spring fair', status: 'agreed' };
   const C = { title: 'Bus tour', owner: 'Lee', due: '2026-10-15', notes: '', status: 'dropped' };
   const D = { title: 'Lunch volunteers', owner: 'Maria', due: '2026-11-01', notes: 'Two per shift\nmornings first', status: 'proposed' };
   for (const item of [A, B, C, D]) {
     const { status, ...fields } = item;
-    item.id1 = itemIdOf(await cmd(ana1, { type: 'add_item', ...fields }));
-    if (status !== 'proposed') await cmd(fac1, { type: 'update_item', itemId: item.id1, status });
+    item.id1 = itemIdOf(await acked(ana1, { type: 'add_item', ...fields }));
+    if (status !== 'proposed') await acked(fac1, { type: 'update_item', itemId: item.id1, status });
   }
-  await cmd(fac1, { type: 'start_slot', slotId: library });
-  await cmd(fac1, { type: 'next_slot', slotId: library }); // starts Head Start
+  await acked(fac1, { type: 'start_slot', slotId: library });
+  await acked(fac1, { type: 'next_slot', slotId: library }); // starts Head Start
   const headStart = fac1.client.events.find((e) => e.kind === 'slot_started' && e.data.slotId !== library).data.slotId;
-  await cmd(fac1, { type: 'next_slot', slotId: headStart });
+  await acked(fac1, { type: 'next_slot', slotId: headStart });
   const stage1 = [[ana1, 'communication'], [fac1, 'isolation']];
   await stageCheckIn(fac1, stage1);
-  await cmd(fac1, { type: 'set_phase', phase: 'ended' });
+  await acked(fac1, { type: 'set_phase', phase: 'ended' });
   const created1 = fac1.welcome.meeting.createdAt;
 
   // --- Meeting 2, planned from meeting 1 with a new title: the goal, B and D, both slots.
@@ -188,13 +180,13 @@ test('three meetings in a row: open items and slots carry over, the minutes say 
 
   // In meeting 2: B gets done, E is new, a check-in, the end.
   const ana2 = await join(server.wsUrl, { code: m2.joinCode, name: 'Ana' });
-  await cmd(fac2, { type: 'set_phase', phase: 'live' });
-  await cmd(ana2, { type: 'update_item', itemId: B.id2, status: 'done' });
+  await acked(fac2, { type: 'set_phase', phase: 'live' });
+  await acked(ana2, { type: 'update_item', itemId: B.id2, status: 'done' });
   const E = { title: 'Summer reading list', owner: 'Ben', due: '2026-12-15', notes: '', status: 'proposed' };
-  E.id2 = itemIdOf(await cmd(ana2, { type: 'add_item', title: E.title, owner: E.owner, due: E.due }));
+  E.id2 = itemIdOf(await acked(ana2, { type: 'add_item', title: E.title, owner: E.owner, due: E.due }));
   const stage2 = [[ana2, 'coordination'], [fac2, 'communication']];
   await stageCheckIn(fac2, stage2);
-  await cmd(fac2, { type: 'set_phase', phase: 'ended' });
+  await acked(fac2, { type: 'set_phase', phase: 'ended' });
 
   const md2 = parseMarkdown(await minutes(m2.meetingId, ana2.welcome.token, 'md'));
   assert.deepEqual(md2.headings.map((h) => h.text), ['Minutes: Readiness Council, October', 'Attendance', 'Action items', 'Since last time',
@@ -233,7 +225,7 @@ test('three meetings in a row: open items and slots carry over, the minutes say 
   D.id3 = snap3.items[0].id;
 
   const ana3 = await join(server.wsUrl, { code: m3.joinCode, name: 'Ana' });
-  await cmd(ana3, { type: 'update_item', itemId: D.id3, status: 'done' });
+  await acked(ana3, { type: 'update_item', itemId: D.id3, status: 'done' });
   const md3 = parseMarkdown(await minutes(m3.meetingId, ana3.welcome.token, 'md'));
   assert.deepEqual(mdListItems(mdSection(md3, 'Since last time')).map((i) => i.text),
     [`${D.title}: done since last time`, `${E.title}: Proposed`]);
@@ -310,7 +302,7 @@ test('a meeting without a stage check-in has no row in the series chart', { time
   const fac1 = await join(server.wsUrl, { facilitatorToken: m1.facilitatorToken, name: 'Sam' });
   const ana1 = await join(server.wsUrl, { code: m1.joinCode, name: 'Ana' });
   await stageCheckIn(fac1, [[ana1, 'integration']]);
-  await cmd(fac1, { type: 'set_phase', phase: 'ended' });
+  await acked(fac1, { type: 'set_phase', phase: 'ended' });
   const m2 = (await planNext({ previousMeetingId: m1.meetingId, title: 'Spring two' }, `Bearer ${m1.facilitatorToken}`)).json;
   await join(server.wsUrl, { facilitatorToken: m2.facilitatorToken, name: 'Sam' }); // no check-in here
   const m3 = (await planNext({ previousMeetingId: m2.meetingId, title: 'Spring three' }, `Bearer ${m2.facilitatorToken}`)).json;
@@ -328,8 +320,8 @@ test('a meeting without a stage check-in has no row in the series chart', { time
 test('the welcome and the events of a meeting of a series fit the protocol schemas', { timeout: 30000 }, async () => {
   const m1 = await createMeeting(server.baseUrl, { title: 'Schema council', goal: 'Fit the schema' });
   const fac1 = await join(server.wsUrl, { facilitatorToken: m1.facilitatorToken, name: 'Sam' });
-  await cmd(fac1, { type: 'add_slot', organisation: 'Town Library', speaker: 'Maria', seconds: 60 });
-  await cmd(fac1, { type: 'add_item', title: 'Open item' });
+  await acked(fac1, { type: 'add_slot', organisation: 'Town Library', speaker: 'Maria', seconds: 60 });
+  await acked(fac1, { type: 'add_item', title: 'Open item' });
   const m2 = (await planNext({ previousMeetingId: m1.meetingId }, `Bearer ${m1.facilitatorToken}`)).json;
   const fac2 = await join(server.wsUrl, { facilitatorToken: m2.facilitatorToken, name: 'Sam' });
   const replay = await resume(server.wsUrl, { token: fac2.welcome.token, lastSeq: 0 });
@@ -349,7 +341,7 @@ test('final minutes do not change when an earlier meeting of the series changes 
   assert.equal(plan.status, 201, `the next meeting can be planned before this one ends: ${plan.text}`);
   const fac2 = await join(server.wsUrl, { facilitatorToken: plan.json.facilitatorToken, name: 'Sam' });
   await stageCheckIn(fac2, [[fac2, 'coordination']]);
-  await cmd(fac2, { type: 'set_phase', phase: 'ended' });
+  await acked(fac2, { type: 'set_phase', phase: 'ended' });
   const formats = ['json', 'html', 'md'];
   const first = {};
   for (const f of formats) first[f] = await downloadMinutes(server.baseUrl, plan.json.meetingId, { token: plan.json.facilitatorToken, format: f });
@@ -357,7 +349,7 @@ test('final minutes do not change when an earlier meeting of the series changes 
 
   // Meeting 1 goes on: a stage check-in and a new title.
   await stageCheckIn(fac1, [[fac1, 'integration']]);
-  await cmd(fac1, { type: 'set_title', title: 'Still running, renamed' });
+  await acked(fac1, { type: 'set_title', title: 'Still running, renamed' });
   for (const f of formats) {
     const again = await downloadMinutes(server.baseUrl, plan.json.meetingId, { token: plan.json.facilitatorToken, format: f });
     assert.equal(again.status, 200);

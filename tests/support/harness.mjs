@@ -8,6 +8,7 @@ import { before, after } from 'node:test';
 // open handles (child processes, sockets) before a file's process exits. As a last resort
 // every tracked child process is SIGKILLed and temp dirs removed on process exit.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -115,6 +116,16 @@ export async function pace(client) {
   }
   b.tokens -= 1;
   client.bucket = b;
+}
+
+/** Sends a command at a pace the rate limit allows (`who`: a client or {client}) and asserts
+ * it is acked; returns the ack. */
+export async function acked(who, command) {
+  const client = who.client ?? who;
+  await pace(client);
+  const answer = await client.command(command);
+  assert.equal(answer.type, 'ack', `${client.name}: ${command.type}: ${short(answer)}`);
+  return answer;
 }
 
 export async function waitFor(fn, { timeoutMs = 10000, intervalMs = 100, what = 'condition' } = {}) {
