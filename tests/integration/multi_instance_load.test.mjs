@@ -566,6 +566,10 @@ test('two instances under concurrent load: one dense order, every command acked 
 
 test('kill -9 of one instance half-way: its members resume on the other, nothing lost, nothing twice', {
   timeout: 60000,
+  // Its kill is timed against a burst of commits; under ASan the server is too slow for the
+  // burst to show within its window. The Release run keeps it; the sanitizers still check
+  // the multi-instance code paths through the other tests of this file.
+  skip: process.env.ROUNDTABLE_SANITIZED === '1' && 'timed against a burst: Release builds only',
 }, async (t) => {
   const t0 = Date.now();
   const { redis, s1, s2, meeting, members, joinedAt, sharedItemId } = await setupMeeting('Kill one instance');
@@ -880,7 +884,13 @@ async function commitPastSnapshotWhileStopped({ whileStopped = async () => {} } 
   } finally {
     s2.proc.kill('SIGCONT');
   }
-  const stored = await storedSnapshotVersion(redis, meeting.meetingId);
+  // The snapshot is saved after the commit that crossed the threshold, best effort: wait
+  // for it (a sanitizer build is several times slower).
+  let stored = 0;
+  for (const until = Date.now() + 15000; Date.now() < until; await sleep(50)) {
+    stored = await storedSnapshotVersion(redis, meeting.meetingId);
+    if (stored > from) break;
+  }
   assert.ok(stored > from, `s1 stored a snapshot (version ${stored}) past the watcher's ${from}`);
   return { redis, s1, s2, meeting, watcher, ben, from, stored, stoppedResult };
 }
