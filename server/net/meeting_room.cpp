@@ -270,6 +270,7 @@ void MeetingRoom::on_committed(store::CommitResult result) {
     }
     case store::StoreStatus::conflict:
       // Another writer moved the log: catch up, then decide the same commands again.
+      ctx_.metrics.commit_conflicts++;
       log::warn("commit conflict", {{"meeting", id_},
                                     {"expected", std::to_string(state_.version)},
                                     {"found", std::to_string(result.version)}});

@@ -76,6 +76,9 @@ std::string Metrics::render() const {
          static_cast<double>(events_committed.load()));
   sample(out, "roundtable_commits_total", "counter", "Group commits to Redis.",
          static_cast<double>(commits.load()));
+  sample(out, "roundtable_commit_conflicts_total", "counter",
+         "Commits refused because another instance committed first; retried after catching up.",
+         static_cast<double>(commit_conflicts.load()));
   sample(out, "roundtable_slow_consumer_disconnects_total", "counter",
          "Connections closed because their send queue overflowed.",
          static_cast<double>(slow_consumer_disconnects.load()));

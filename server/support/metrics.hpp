@@ -46,6 +46,8 @@ struct Metrics {
   LabelledCounter commands_rejected;  // by reject code
   std::atomic<uint64_t> events_committed{0};
   std::atomic<uint64_t> commits{0};
+  // Commits refused because another instance moved the meeting's log first (then retried).
+  std::atomic<uint64_t> commit_conflicts{0};
   std::atomic<uint64_t> slow_consumer_disconnects{0};
   std::atomic<uint64_t> http_requests{0};
   Histogram commit_seconds;

@@ -21,9 +21,9 @@
 //    tail; it now reads the log after its own version). Tests 1 and 2 hit it now and then; 4
 //    and 5 make the situation happen every time.
 //
-// Each test logs a JSON summary (commands, events, duration, commit conflicts: /metrics has no
-// counter for them, so the servers' warn lines `msg="commit conflict"` are counted; /metrics
-// counters of each instance). RT_DEBUG=1 prints the members' progress every 2 s.
+// Each test logs a JSON summary (commands, events, duration, commit conflicts: the servers'
+// warn lines `msg="commit conflict"`, which must equal roundtable_commit_conflicts_total;
+// /metrics counters of each instance). RT_DEBUG=1 prints the members' progress every 2 s.
 
 import { test, after } from 'node:test';
 import fs from 'node:fs';
@@ -553,6 +553,10 @@ test('two instances under concurrent load: one dense order, every command acked 
     // Every event after the meeting's creation was committed by exactly one of the instances
     // (+2 observers' joins in assertFinalState).
     assert.equal(committed, end + 2 - 1, 'events committed by the instances vs the log');
+    // Each conflict an instance logs is counted in its /metrics.
+    for (const [i, server] of [s1, s2].entries()) {
+      assert.equal(metrics[i].roundtable_commit_conflicts_total, conflictsIn(server), `s${i + 1} conflicts`);
+    }
 
     for (const m of members) for (const c of m.conns) {
       assert.deepEqual(c.invalid.slice(0, 3), [], `${c.name} received messages failing the server schemas`);
