@@ -186,7 +186,7 @@ void apply(Meeting& m, const Event& e) {
     item.due = d.at("due").get<std::string>();
     item.status = enum_field<ItemStatus>(d, "status", parse_item_status);
     item.created_by = e.actor;
-    item.carried_from = carried_from_json(d);
+    item.carried_from = carried_from_of(d);
     // Nothing before its creation can be transformed into this item's texts.
     m.text_history[text_key(TextField::title, item.id)].floor = e.seq;
     m.text_history[text_key(TextField::notes, item.id)].floor = e.seq;

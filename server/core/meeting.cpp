@@ -30,10 +30,7 @@ nlohmann::json item_json(const ActionItem& i) {
                       {"due", i.due},
                       {"status", name_of(i.status)},
                       {"createdBy", i.created_by}};
-  if (i.carried_from) {
-    j["carriedFrom"] = {{"meetingId", i.carried_from->meeting_id},
-                        {"itemId", i.carried_from->item_id}};
-  }
+  if (i.carried_from) j["carriedFrom"] = carried_from_json(*i.carried_from);
   return j;
 }
 
@@ -48,7 +45,11 @@ PreviousMeeting previous_from_json(const nlohmann::json& j) {
           j.at("createdAt").get<int64_t>()};
 }
 
-std::optional<CarriedFrom> carried_from_json(const nlohmann::json& item) {
+nlohmann::json carried_from_json(const CarriedFrom& c) {
+  return {{"meetingId", c.meeting_id}, {"itemId", c.item_id}};
+}
+
+std::optional<CarriedFrom> carried_from_of(const nlohmann::json& item) {
   auto it = item.find("carriedFrom");
   if (it == item.end()) return std::nullopt;
   return CarriedFrom{it->at("meetingId").get<std::string>(), it->at("itemId").get<std::string>()};
@@ -192,7 +193,7 @@ Meeting state_from_json(const nlohmann::json& j) {
     i.due = ij.at("due").get<std::string>();
     i.status = parse_or_throw<ItemStatus>(ij.at("status"), parse_item_status);
     i.created_by = ij.at("createdBy").get<std::string>();
-    i.carried_from = carried_from_json(ij);
+    i.carried_from = carried_from_of(ij);
     m.items.push_back(std::move(i));
   }
   for (const auto& [key, hj] : j.at("textHistory").items()) {

@@ -128,6 +128,8 @@ Meeting state_from_json(const nlohmann::json& j);
 // item's optional "carriedFrom": {"meetingId","itemId"}).
 nlohmann::json previous_json(const PreviousMeeting& p);
 PreviousMeeting previous_from_json(const nlohmann::json& j);
-std::optional<CarriedFrom> carried_from_json(const nlohmann::json& item);
+nlohmann::json carried_from_json(const CarriedFrom& c);
+// The "carriedFrom" of an item's JSON (an event's data or a stored item), if it has one.
+std::optional<CarriedFrom> carried_from_of(const nlohmann::json& item);
 
 }  // namespace rt::core

@@ -68,13 +68,7 @@ class Decider {
     if (m_.items.size() >= limits::kItems) {
       refuse_over_limit(limits::kItems, "action items");
     }
-    return event("item_added", {{"itemId", "i" + next_seq()},
-                                {"title", c.title},
-                                {"notes", c.notes},
-                                {"owner", c.owner},
-                                {"due", c.due},
-                                {"status", name_of(c.status)},
-                                {"index", m_.items.size()}});
+    return event("item_added", item_added_data(m_, c));
   }
   Drafts operator()(const UpdateItem& c) const {
     require_role(self(), Role::member, "edit action items");
@@ -323,6 +317,16 @@ bool allowed_after_end(const Command& c) {
 }
 
 }  // namespace
+
+nlohmann::json item_added_data(const Meeting& m, const AddItem& c) {
+  return {{"itemId", "i" + std::to_string(m.version + 1)},
+          {"title", c.title},
+          {"notes", c.notes},
+          {"owner", c.owner},
+          {"due", c.due},
+          {"status", name_of(c.status)},
+          {"index", m.items.size()}};
+}
 
 Decision decide(const Meeting& m, const std::string& actor, const std::string& cid,
                 const Command& command, int64_t now_ms) {

@@ -30,6 +30,10 @@ using Decision = std::variant<Accepted, Duplicate, Rejection>;
 Decision decide(const Meeting& m, const std::string& actor, const std::string& cid,
                 const Command& command, int64_t now_ms);
 
+// The data of the item_added event that appends the item `c` describes to `m`'s items: the
+// reducer's add_item, and each item a meeting of a series carries over (series.cpp).
+nlohmann::json item_added_data(const Meeting& m, const AddItem& c);
+
 // Whether `actor` may say it is editing what `focus` names (it changes no state).
 std::optional<Rejection> check_focus(const Meeting& m, const std::string& actor,
                                      const FocusRequest& focus);

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/partner_updates.hpp"
+#include "core/reducer.hpp"
 
 namespace rt::core {
 namespace {
@@ -38,16 +39,9 @@ std::vector<Event> next_meeting_events(const Meeting& previous, const NextMeetin
   }
   for (const auto& item : previous.items) {
     if (!is_open(item)) continue;
-    append_event(out, draft, next.now_ms,
-                 {"item_added",
-                  {{"itemId", "i" + std::to_string(draft.version + 1)},
-                   {"title", item.title},
-                   {"notes", item.notes},
-                   {"owner", item.owner},
-                   {"due", item.due},
-                   {"status", name_of(item.status)},
-                   {"index", draft.items.size()},
-                   {"carriedFrom", {{"meetingId", previous.id}, {"itemId", item.id}}}}});
+    auto data = item_added_data(draft, {item.title, item.owner, item.due, item.status, item.notes});
+    data["carriedFrom"] = carried_from_json(CarriedFrom{previous.id, item.id});
+    append_event(out, draft, next.now_ms, {"item_added", std::move(data)});
   }
   return out;
 }

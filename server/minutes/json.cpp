@@ -34,10 +34,7 @@ nlohmann::json to_json(const Minutes& m) {
                         {"owner", i.owner},      {"due", i.due},
                         {"notes", i.notes},      {"status", core::name_of(i.status)},
                         {"carriedFrom", nullptr}};
-    if (i.carried_from) {
-      j["carriedFrom"] = {{"meetingId", i.carried_from->meeting_id},
-                          {"itemId", i.carried_from->item_id}};
-    }
+    if (i.carried_from) j["carriedFrom"] = core::carried_from_json(*i.carried_from);
     items.push_back(std::move(j));
   }
   nlohmann::json decisions = nlohmann::json::array();

@@ -51,8 +51,7 @@ void create_attempt(ServerContext& ctx, Creation c, int attempts_left, Respond r
           return create_attempt(ctx, std::move(c), attempts_left - 1, std::move(respond));
         }
         if (status != store::StoreStatus::ok) {
-          return respond(json_error(req, http::status::service_unavailable, "unavailable",
-                                    "the meeting store cannot be reached; try again"));
+          return respond(store_unavailable(req));
         }
         core::TokenClaims claims{id, "", core::Role::facilitator,
                                  now_ms() + core::kFacilitatorTokenLifetimeMs};
@@ -71,6 +70,17 @@ void create_attempt(ServerContext& ctx, Creation c, int attempts_left, Respond r
       });
 }
 
+// Creates the meeting once its title and goal (given or inherited) are within their limits.
+void create_checked(ServerContext& ctx, Creation c, Respond respond) {
+  for (auto problem : {core::check_meeting_title(c.title), core::check_goal(c.goal)}) {
+    if (problem) {
+      return respond(
+          json_error(*c.req, http::status::bad_request, problem->code, problem->message));
+    }
+  }
+  create_attempt(ctx, std::move(c), kCreateAttempts, std::move(respond));
+}
+
 // The next meeting of a series: the facilitator of the earlier one loads it, and the new
 // one inherits its title and goal unless the request gives new ones.
 void create_next_meeting(ServerContext& ctx, Creation c, const std::string& previous_id,
@@ -87,8 +97,7 @@ void create_next_meeting(ServerContext& ctx, Creation c, const std::string& prev
                                 "there is no meeting to follow with that id"));
     }
     if (loaded.status != store::StoreStatus::ok) {
-      return respond(json_error(req, http::status::service_unavailable, "unavailable",
-                                "the meeting store cannot be reached; try again"));
+      return respond(store_unavailable(req));
     }
     std::shared_ptr<const core::Meeting> previous;
     try {
@@ -101,13 +110,8 @@ void create_next_meeting(ServerContext& ctx, Creation c, const std::string& prev
     }
     c.title = title.value_or(previous->title);
     c.goal = goal.value_or(previous->goal);
-    for (auto problem : {core::check_meeting_title(c.title), core::check_goal(c.goal)}) {
-      if (problem) {
-        return respond(json_error(req, http::status::bad_request, problem->code, problem->message));
-      }
-    }
     c.previous = std::move(previous);
-    create_attempt(ctx, std::move(c), kCreateAttempts, std::move(respond));
+    create_checked(ctx, std::move(c), std::move(respond));
   });
 }
 
@@ -145,12 +149,7 @@ void create_meeting(ServerContext& ctx, const HttpRequest& req, Respond respond)
   }
   c.title = *fields["title"];
   c.goal = *fields["goal"];
-  for (auto problem : {core::check_meeting_title(c.title), core::check_goal(c.goal)}) {
-    if (problem) {
-      return respond(json_error(req, http::status::bad_request, problem->code, problem->message));
-    }
-  }
-  create_attempt(ctx, std::move(c), kCreateAttempts, std::move(respond));
+  create_checked(ctx, std::move(c), std::move(respond));
 }
 
 void health(ServerContext& ctx, const HttpRequest& req, Respond respond) {

@@ -30,6 +30,11 @@ HttpResponse json_error(const HttpRequest& req, http::status status, const std::
   return json_response(req, status, {{"error", {{"code", code}, {"message", message}}}});
 }
 
+HttpResponse store_unavailable(const HttpRequest& req) {
+  return json_error(req, http::status::service_unavailable, "unavailable",
+                    "the meeting store cannot be reached; try again");
+}
+
 std::variant<core::TokenClaims, HttpResponse> authorize(const ServerContext& ctx,
                                                         const HttpRequest& req,
                                                         std::string_view meeting_id,

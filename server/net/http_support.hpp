@@ -32,6 +32,9 @@ HttpResponse json_response(const HttpRequest& req, boost::beast::http::status st
 HttpResponse json_error(const HttpRequest& req, boost::beast::http::status status,
                         const std::string& code, const std::string& message);
 
+// 503 unavailable: Redis cannot be reached, nothing was done; the client may retry.
+HttpResponse store_unavailable(const HttpRequest& req);
+
 // The claims of the request's `Authorization: Bearer` token when it is a valid token of
 // meeting `meeting_id` (and, with facilitator_only, a facilitator's); otherwise the answer:
 // 401 without a token or with a bad or expired one, 403 for another meeting or role.

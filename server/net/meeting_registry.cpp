@@ -61,21 +61,19 @@ void MeetingRegistry::published(const std::string& meeting_id, std::string batch
   room->published(std::move(batch));
 }
 
-void MeetingRegistry::catch_up() {
+std::vector<std::shared_ptr<MeetingRoom>> MeetingRegistry::live_rooms() {
+  std::lock_guard lock(mutex_);
   std::vector<std::shared_ptr<MeetingRoom>> rooms;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& [id, room] : rooms_) rooms.push_back(room);
-  }
-  for (const auto& room : rooms) room->catch_up();
+  for (const auto& [id, room] : rooms_) rooms.push_back(room);
+  return rooms;
+}
+
+void MeetingRegistry::catch_up() {
+  for (const auto& room : live_rooms()) room->catch_up();
 }
 
 void MeetingRegistry::drain(std::function<void()> done) {
-  std::vector<std::shared_ptr<MeetingRoom>> rooms;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& [id, room] : rooms_) rooms.push_back(room);
-  }
+  auto rooms = live_rooms();
   if (rooms.empty()) return done();
   auto left = std::make_shared<std::atomic<size_t>>(rooms.size());
   auto finished = std::make_shared<std::function<void()>>(std::move(done));

@@ -36,6 +36,8 @@ class MeetingRegistry {
   void drain(std::function<void()> done);
 
  private:
+  // The rooms loaded now, copied out of the lock so that calling them cannot deadlock.
+  std::vector<std::shared_ptr<MeetingRoom>> live_rooms();
   void loaded(const std::string& meeting_id, std::shared_ptr<MeetingRoom> room,
               std::optional<core::Rejection> rejection);
 

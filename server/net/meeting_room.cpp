@@ -78,8 +78,7 @@ void MeetingRoom::drain(std::function<void()> done) {
     self->drained_ = std::move(done);
     self->away_timer_.cancel();
     self->deadline_timer_.cancel();
-    self->pump();
-    self->finish_drain();
+    self->pump();  // finishes the drain once nothing is queued or in flight
   });
 }
 
@@ -205,13 +204,7 @@ void MeetingRoom::take_published() {
 
 void MeetingRoom::pump() {
   if (inflight_ || reloading_ || queue_.empty()) return finish_drain();
-  if (!ctx_.store.available()) {
-    while (!queue_.empty()) {
-      reject(queue_.front(), kUnavailable);
-      queue_.pop_front();
-    }
-    return finish_drain();
-  }
+  if (!ctx_.store.available()) return reject_queued();
   if (needs_reload_) return reload_then_pump();
 
   Inflight batch{state_, {}, {}, {}, std::chrono::steady_clock::now()};
@@ -318,14 +311,8 @@ void MeetingRoom::reload_then_pump() {
               log::error("meeting log unreadable", {{"meeting", self->id_}, {"error", e.what()}});
             }
           }
-          if (self->needs_reload_) {
-            // Still behind: answer what waits rather than let it hang; later commands retry.
-            while (!self->queue_.empty()) {
-              self->reject(self->queue_.front(), kUnavailable);
-              self->queue_.pop_front();
-            }
-            return self->finish_drain();
-          }
+          // Still behind: answer what waits rather than let it hang; later commands retry.
+          if (self->needs_reload_) return self->reject_queued();
           self->pump();
         });
       });
@@ -345,6 +332,14 @@ void MeetingRoom::complete(std::vector<Outcome>& outcomes) {
       conn->deliver(frame_of(core::encode_ack(o.pending.cid, o.seq)));
     }
   }
+}
+
+void MeetingRoom::reject_queued() {
+  while (!queue_.empty()) {
+    reject(queue_.front(), kUnavailable);
+    queue_.pop_front();
+  }
+  finish_drain();
 }
 
 void MeetingRoom::reject(const Pending& p, const core::Rejection& r) {

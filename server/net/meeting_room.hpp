@@ -99,6 +99,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void reload_then_pump();
   void complete(std::vector<Outcome>& outcomes);
   void reject(const Pending& p, const core::Rejection& r);
+  // Redis cannot take them: every queued command gets `unavailable` (nothing applied).
+  void reject_queued();
   void welcome(const std::shared_ptr<Connection>& conn, const std::string& cid,
                const std::string& participant_id, std::optional<uint64_t> resume_from);
   void subscribe(const std::shared_ptr<Connection>& conn, const std::string& participant_id);

@@ -56,11 +56,6 @@ void read_log_then(ServerContext& ctx, const std::string& meeting_id,
   });
 }
 
-void respond_unavailable(Download& d) {
-  d.respond(json_error(*d.req, http::status::service_unavailable, "unavailable",
-                       "the meeting store cannot be reached; try again"));
-}
-
 std::optional<minutes::Minutes> project_or_log(const std::string& meeting_id,
                                                const std::vector<std::string>& log,
                                                std::optional<int64_t> until = std::nullopt) {
@@ -97,7 +92,8 @@ void collect_stages(ServerContext& ctx, std::shared_ptr<Download> d, std::string
   read_log_then(
       ctx, previous_id,
       [&ctx, d, previous_id, left](store::StoreStatus status, std::vector<std::string> log) {
-        if (status == store::StoreStatus::unavailable) return respond_unavailable(*d);
+        if (status == store::StoreStatus::unavailable)
+          return d->respond(store_unavailable(*d->req));
         // An earlier meeting that is gone or unreadable ends the chart, not the minutes. It is
         // read as it was at this meeting's end (or now): what it does later is not in these.
         auto earlier = status == store::StoreStatus::ok
@@ -165,7 +161,8 @@ void download_minutes(ServerContext& ctx, const HttpRequest& req, const std::str
                     return d->respond(json_error(*d->req, http::status::not_found, "not_found",
                                                  "there is no such meeting"));
                   }
-                  if (status != store::StoreStatus::ok) return respond_unavailable(*d);
+                  if (status != store::StoreStatus::ok)
+                    return d->respond(store_unavailable(*d->req));
                   auto projected = project_or_log(meeting_id, log);
                   if (!projected) {
                     return d->respond(
