@@ -145,6 +145,7 @@ JoinRequest decode_join(Fields& f, std::string cid) {
            "with the facilitator token");
   }
   r.join.role = role.value_or(Role::member);
+  r.batch = f.optional_bool("batch").value_or(false);
   return r;
 }
 
@@ -154,6 +155,7 @@ ResumeRequest decode_resume(Fields& f, std::string cid) {
   check_version(f);
   r.token = f.text("token", 1, limits::kToken);
   r.last_seq = f.optional_count("lastSeq");
+  r.batch = f.optional_bool("batch").value_or(false);
   return r;
 }
 

@@ -22,11 +22,13 @@ struct JoinRequest {
   std::optional<std::string> code;
   std::optional<std::string> facilitator_token;
   Join join;  // role is what was asked for (member/observer); a facilitator token overrides it
+  bool batch = false;  // the client takes several messages in one `batch` frame
 };
 struct ResumeRequest {
   std::string cid;
   std::string token;
   std::optional<uint64_t> last_seq;
+  bool batch = false;
 };
 struct CommandRequest {
   std::string cid;

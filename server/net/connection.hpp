@@ -4,16 +4,24 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace rt::net {
 
 class MeetingRoom;
 
+// One encoded server message, shared by all its receivers.
+using Frame = std::shared_ptr<const std::string>;
+// Messages handed over together, in order (the events of one commit).
+using Frames = std::shared_ptr<const std::vector<Frame>>;
+
 class Connection {
  public:
   virtual ~Connection() = default;
   // Queues one frame for the client.
-  virtual void deliver(std::shared_ptr<const std::string> frame) = 0;
+  virtual void deliver(Frame frame) = 0;
+  // Queues several, in order: one hand-over to the connection's strand instead of one each.
+  virtual void deliver_all(Frames frames) = 0;
   // The connection now speaks for this participant in this room.
   virtual void attached(std::shared_ptr<MeetingRoom> room, std::string participant_id) = 0;
   // Its join or resume was refused (the reject frame is delivered too): it may try again.

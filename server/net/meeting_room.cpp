@@ -109,9 +109,11 @@ void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
     bool can_replay = last_seq && *last_seq <= self->state_.version && *last_seq + 1 >= oldest;
     self->welcome(conn, cid, pid, can_replay ? last_seq : std::nullopt);
     if (can_replay) {
+      auto missed = std::make_shared<std::vector<Frame>>();
       for (const auto& [seq, frame] : self->recent_) {
-        if (seq > *last_seq) conn->deliver(frame);
+        if (seq > *last_seq) missed->push_back(frame);
       }
+      if (!missed->empty()) conn->deliver_all(std::move(missed));
     }
     self->subscribe(conn, pid);
   });
@@ -162,6 +164,8 @@ void MeetingRoom::catch_up() {
 void MeetingRoom::take_published() {
   if (inflight_ || reloading_) return;
   std::vector<std::string> back_here;  // recorded once the batches are in: that commits
+  uint64_t first_seq = state_.version + 1;
+  std::vector<Frame> taken;
   for (const auto& batch : std::exchange(published_, {})) {
     if (needs_reload_) break;  // behind already: the reload reads them from the log
     auto events = nlohmann::json::parse(batch, nullptr, false);
@@ -178,9 +182,7 @@ void MeetingRoom::take_published() {
         if (seq != state_.version + 1) throw std::logic_error("gap in the published events");
         core::Event e = core::event_from_json(j);
         core::apply(state_, e);
-        Frame wire = frame_of(core::to_json(e).dump());
-        broadcast(wire);
-        remember(seq, std::move(wire));
+        taken.push_back(frame_of(core::to_json(e).dump()));
         // Gone from another instance, but connected to this one: not gone.
         if (e.kind == "participant_left") {
           auto pid = e.data.at("participantId").get<std::string>();
@@ -194,6 +196,7 @@ void MeetingRoom::take_published() {
       }
     }
   }
+  fan_out(first_seq, std::move(taken));
   if (needs_reload_) {
     published_.clear();  // the reload reads them from the log
     return reload_then_pump();
@@ -247,14 +250,11 @@ void MeetingRoom::on_committed(store::CommitResult result) {
 
   switch (result.status) {
     case store::StoreStatus::ok: {
-      uint64_t seq = state_.version;
+      uint64_t first_seq = state_.version + 1;
       state_ = std::move(batch.draft);
-      for (auto& frame : batch.wire) {
-        broadcast(frame);
-        remember(++seq, std::move(frame));
-      }
       ctx_.metrics.commits++;
       ctx_.metrics.events_committed += batch.wire.size();
+      fan_out(first_seq, std::move(batch.wire));
       complete(batch.outcomes);
       maybe_snapshot();
       arm_deadline_timer(now_ms());
@@ -298,11 +298,7 @@ void MeetingRoom::reload_then_pump() {
                 core::apply(fresh, core::event_from_json(nlohmann::json::parse(stored)));
                 missed.push_back(frame_of(core::wire_form(stored)));
               }
-              uint64_t seq = self->state_.version;
-              for (auto& f : missed) {
-                self->broadcast(f);
-                self->remember(++seq, std::move(f));
-              }
+              self->fan_out(self->state_.version + 1, std::move(missed));
               self->state_ = std::move(fresh);
               self->needs_reload_ = false;
               self->arm_deadline_timer(now_ms());
@@ -457,6 +453,16 @@ void MeetingRoom::broadcast(const Frame& frame, const Connection* except) {
     if (s.key == except) continue;
     // An expired connection has called leave() on its way out; its entry goes then.
     if (auto conn = s.conn.lock()) conn->deliver(frame);
+  }
+}
+
+void MeetingRoom::fan_out(uint64_t first_seq, std::vector<Frame> events) {
+  if (events.empty()) return;
+  uint64_t seq = first_seq;
+  for (const auto& frame : events) remember(seq++, frame);
+  auto shared = std::make_shared<const std::vector<Frame>>(std::move(events));
+  for (const auto& s : subscribers_) {
+    if (auto conn = s.conn.lock()) conn->deliver_all(shared);
   }
 }
 

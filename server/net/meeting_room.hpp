@@ -29,8 +29,6 @@
 
 namespace rt::net {
 
-using Frame = std::shared_ptr<const std::string>;
-
 // Events kept in memory for resume; a client further behind gets a fresh snapshot.
 inline constexpr size_t kRecentEvents = 1024;
 // Commands in one group commit: bounds one Lua script's run time (Redis is single-threaded).
@@ -111,6 +109,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void arm_away_timer();
   void unsubscribe(const Connection* conn);
   void broadcast(const Frame& frame, const Connection* except = nullptr);
+  // Keeps the events (seqs first_seq, first_seq + 1, ...) for resume and hands them to
+  // every connection at once.
+  void fan_out(uint64_t first_seq, std::vector<Frame> events);
   void remember(uint64_t seq, Frame frame);
   void maybe_snapshot();
   // Applies the published batches that wait, in seq order, unless a commit or a reload is

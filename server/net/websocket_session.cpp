@@ -15,9 +15,12 @@ namespace asio = boost::asio;
 
 namespace {
 
-std::shared_ptr<const std::string> frame_of(std::string s) {
+Frame frame_of(std::string s) {
   return std::make_shared<const std::string>(std::move(s));
 }
+
+constexpr std::string_view kBatchOpen = R"({"type":"batch","messages":[)";
+constexpr std::string_view kBatchClose = "]}";
 
 }  // namespace
 
@@ -114,6 +117,7 @@ void WebSocketSession::handle(std::string_view text) {
 }
 
 void WebSocketSession::enter(core::JoinRequest join) {
+  batches_ = join.batch;
   if (join.facilitator_token) {
     auto verified = core::verify_token(*join.facilitator_token, ctx_.secret, now_ms());
     if (auto* r = std::get_if<core::Rejection>(&verified)) {
@@ -157,6 +161,7 @@ void WebSocketSession::enter(core::JoinRequest join) {
 }
 
 void WebSocketSession::enter(core::ResumeRequest resume) {
+  batches_ = resume.batch;
   auto verified = core::verify_token(resume.token, ctx_.secret, now_ms());
   if (auto* r = std::get_if<core::Rejection>(&verified)) {
     stage_ = Stage::fresh;
@@ -196,9 +201,18 @@ void WebSocketSession::reply_reject(const std::optional<std::string>& cid,
   queue(frame_of(core::encode_reject(cid, r)));
 }
 
-void WebSocketSession::deliver(std::shared_ptr<const std::string> frame) {
+void WebSocketSession::deliver(Frame frame) {
   asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
     self->queue(std::move(frame));
+  });
+}
+
+void WebSocketSession::deliver_all(Frames frames) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), frames = std::move(frames)] {
+    for (const auto& frame : *frames) {
+      if (!self->push(frame)) break;
+    }
+    if (!self->writing_) self->write_next();
   });
 }
 
@@ -221,13 +235,15 @@ void WebSocketSession::shutting_down() {
   });
 }
 
-void WebSocketSession::close_after(std::shared_ptr<const std::string> last, bool drop_queued,
-                                   websocket::close_code code, const char* reason) {
+void WebSocketSession::close_after(Frame last, bool drop_queued, websocket::close_code code,
+                                   const char* reason) {
   if (closing_) return;
   if (drop_queued) {
-    while (outbox_.size() > (writing_ ? 1u : 0u)) outbox_.pop_back();
+    outbox_.resize(in_write_);
     outbox_bytes_ = 0;
+    for (const auto& frame : outbox_) outbox_bytes_ += frame->size();
   }
+  outbox_bytes_ += last->size();
   outbox_.push_back(std::move(last));
   close_reason_ = websocket::close_reason(code, reason);
   closing_ = true;
@@ -240,41 +256,71 @@ void WebSocketSession::entry_refused() {
   });
 }
 
-void WebSocketSession::queue(std::shared_ptr<const std::string> frame) {
-  if (closing_) return;
+void WebSocketSession::queue(Frame frame) {
+  if (push(std::move(frame)) && !writing_) write_next();
+}
+
+bool WebSocketSession::push(Frame frame) {
+  if (closing_) return false;
   if (outbox_.size() >= kMaxQueuedFrames || outbox_bytes_ + frame->size() > kMaxQueuedBytes) {
     ctx_.metrics.slow_consumer_disconnects++;
     log::info("slow consumer disconnected", {{"participant", participant_id_}});
     // Drop what it could not take; tell it why, then close. It resumes from its last seq.
-    return close_after(
-        frame_of(core::encode_error("slow_consumer",
-                                    "this connection fell too far behind; reconnect and resume")),
-        true, websocket::close_code::policy_error, "slow consumer");
+    close_after(frame_of(core::encode_error(
+                    "slow_consumer", "this connection fell too far behind; reconnect and resume")),
+                true, websocket::close_code::policy_error, "slow consumer");
+    return false;
   }
   outbox_bytes_ += frame->size();
   outbox_.push_back(std::move(frame));
-  if (!writing_) write_next();
+  return true;
+}
+
+size_t WebSocketSession::fill_batch() {
+  size_t taken = 0;
+  size_t bytes = kBatchOpen.size() + kBatchClose.size();
+  for (const auto& frame : outbox_) {
+    if (taken > 0 && bytes + frame->size() + 1 > kMaxBatchBytes) break;
+    bytes += frame->size() + 1;
+    ++taken;
+  }
+  if (taken < 2) return taken;
+  batch_.clear();
+  batch_.reserve(bytes);
+  batch_.append(kBatchOpen);
+  for (size_t i = 0; i < taken; ++i) {
+    if (i > 0) batch_.push_back(',');
+    batch_.append(*outbox_[i]);
+  }
+  batch_.append(kBatchClose);
+  return taken;
 }
 
 void WebSocketSession::write_next() {
   if (outbox_.empty()) {
+    // A burst's batch may have been large; an idle connection should not keep it.
+    if (batch_.capacity() > 4096) std::string().swap(batch_);
     if (closing_ && ws_.is_open()) {
       ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {});
     }
     return;
   }
   writing_ = true;
+  in_write_ = batches_ ? fill_batch() : 1;
   ws_.text(true);
-  ws_.async_write(asio::buffer(*outbox_.front()),
-                  [self = shared_from_this()](beast::error_code ec, size_t) {
-                    self->writing_ = false;
-                    if (ec) return;
-                    if (self->outbox_bytes_ >= self->outbox_.front()->size()) {
-                      self->outbox_bytes_ -= self->outbox_.front()->size();
-                    }
-                    self->outbox_.pop_front();
-                    self->write_next();
-                  });
+  const std::string& text = in_write_ > 1 ? batch_ : *outbox_.front();
+  ws_.async_write(asio::buffer(text), [self = shared_from_this()](beast::error_code ec, size_t) {
+    self->writing_ = false;
+    if (ec) {
+      self->in_write_ = 0;  // the connection is gone; on_read ends the session
+      return;
+    }
+    for (; self->in_write_ > 0; --self->in_write_) {
+      self->outbox_bytes_ -= self->outbox_.front()->size();
+      self->outbox_.pop_front();
+    }
+    self->write_next();
+  });
 }
 
 }  // namespace rt::net

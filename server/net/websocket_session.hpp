@@ -2,8 +2,10 @@
 // errors itself, and passes join/resume/commands to the meeting room.
 //
 // Sending is one write in flight and a bounded queue of shared frames (an event is
-// serialized once for all its receivers). A client that falls too far behind is told so
-// and disconnected: it resumes from its last seq, and one slow client never slows a meeting.
+// serialized once for all its receivers). A client that asked for batches gets what queued
+// during a write in one `batch` message: one write, one syscall, however busy the meeting.
+// A client that falls too far behind is told so and disconnected: it resumes from its last
+// seq, and one slow client never slows a meeting.
 #pragma once
 
 #include <boost/beast/core.hpp>
@@ -25,6 +27,9 @@ inline constexpr size_t kMaxFrameBytes = 64 * 1024;
 // is a slow consumer (compare Redis' client-output-buffer-limit).
 inline constexpr size_t kMaxQueuedFrames = 1024;
 inline constexpr size_t kMaxQueuedBytes = 4 * 1024 * 1024;
+// A batch stops growing here: big enough that a busy meeting costs one write per round,
+// small enough that a browser parses it within a frame.
+inline constexpr size_t kMaxBatchBytes = 64 * 1024;
 // Commands per connection: a person types and clicks a few times per second; 20/s
 // sustained with bursts of 40 leaves room for a reconnect's resent backlog.
 inline constexpr double kCommandsPerSecond = 20;
@@ -37,7 +42,8 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
 
   void run(HttpRequest upgrade);
 
-  void deliver(std::shared_ptr<const std::string> frame) override;
+  void deliver(Frame frame) override;
+  void deliver_all(Frames frames) override;
   void attached(std::shared_ptr<MeetingRoom> room, std::string participant_id) override;
   void entry_refused() override;
   void shutting_down() override;
@@ -53,12 +59,17 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void enter_room(const std::string& meeting_id, std::string cid,
                   std::function<void(std::shared_ptr<MeetingRoom>)> then);
   void reply_reject(const std::optional<std::string>& cid, const core::Rejection& r);
-  void queue(std::shared_ptr<const std::string> frame);
-  // Sends `last` after the frame being written (dropping the rest when `drop_queued`), then
+  // Queues and starts writing.
+  void queue(Frame frame);
+  // Queues without starting a write; false once the connection is closing.
+  bool push(Frame frame);
+  // Sends `last` after the frames being written (dropping the rest when `drop_queued`), then
   // closes with `code`.
-  void close_after(std::shared_ptr<const std::string> last, bool drop_queued,
-                   boost::beast::websocket::close_code code, const char* reason);
+  void close_after(Frame last, bool drop_queued, boost::beast::websocket::close_code code,
+                   const char* reason);
   void write_next();
+  // Joins the first queued frames that fit kMaxBatchBytes into batch_; how many it took.
+  size_t fill_batch();
 
   ServerContext& ctx_;
   // Held directly: the destructor may run while the io_context tears down after the
@@ -66,9 +77,12 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   Metrics& metrics_;
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
   boost::beast::flat_buffer buffer_;
-  std::deque<std::shared_ptr<const std::string>> outbox_;
+  std::deque<Frame> outbox_;
   size_t outbox_bytes_ = 0;
   bool writing_ = false;
+  size_t in_write_ = 0;   // frames at the front of outbox_ that the write in flight carries
+  bool batches_ = false;  // the client asked for them at join or resume
+  std::string batch_;     // the batch being written; its capacity is reused
   bool closing_ = false;  // no more frames are queued once set
   boost::beast::websocket::close_reason close_reason_;
   Stage stage_ = Stage::fresh;

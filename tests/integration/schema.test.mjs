@@ -17,7 +17,7 @@ const CLIENT_TYPES = ['join', 'resume', 'set_title', 'set_goal', 'set_phase', 'a
   'close_vote', 'resolve_vote', 'add_slot', 'update_slot', 'move_slot', 'remove_slot', 'start_slot', 'pause_slot',
   'resume_slot', 'extend_slot', 'next_slot', 'skip_slot', 'set_auto_advance', 'move_section', 'enter_section', 'raise_hand', 'lower_hand',
   'call_next', 'clear_queue', 'set_queue_order', 'clock'];
-const SERVER_TYPES = ['welcome', 'event', 'ack', 'reject', 'presence', 'editing', 'error', 'clock'];
+const SERVER_TYPES = ['welcome', 'event', 'ack', 'reject', 'presence', 'editing', 'error', 'clock', 'batch'];
 
 // The agenda sections in shared-agenda order (the default).
 const SECTIONS = [{ id: 'goal', title: 'Goal' }, { id: 'action_items', title: 'Action items' },

@@ -21,6 +21,8 @@
 # Sizes can be overridden: BIG_CLIENTS, BIG_RATE, BIG_SCALED_RATE, MANY_MEETINGS,
 # MANY_PER_MEETING, MANY_RATE (in all; default 1/s per client), MANY_SCALED_RATE,
 # IDLE_CLIENTS, IDLE_MEETINGS, RUN_SECONDS (not SECONDS: bash owns that name).
+# LOADGEN_ARGS is added to every run, e.g. LOADGEN_ARGS="--batch off" for clients that take
+# one message per frame (the default is --batch on, as the web client joins).
 # Needs redis-server, redis-cli, jq, and the build: cd build && ninja roundtable roundtable_loadgen
 set -euo pipefail
 
@@ -135,7 +137,7 @@ run_workload() {
   echo "== $name: $* (server $SERVER_URL, pid $SERVER_PID)" >&2
   local line status=0
   line="$("$LOADGEN_BIN" --url "$SERVER_URL" --server-pid "$SERVER_PID" --redis-pid "$REDIS_PID" \
-    --workload-name "$name" --seconds "$SECONDS_PER_RUN" "$@")" || status=$?
+    --workload-name "$name" --seconds "$SECONDS_PER_RUN" "$@" ${LOADGEN_ARGS:-})" || status=$?
   echo "$line"
   [[ -n "$line" ]] && echo "$line" >>"$RESULTS_JSONL"
   (( status == 0 )) || echo "== $name: the load generator exited with $status" >&2
@@ -181,12 +183,13 @@ done
   echo "\`tests/load/run_suite.sh\` on $(date -u +%Y-%m-%d) ($(nproc) cores; redis-server with"
   echo "appendonly yes, appendfsync everysec; server, Redis and load generator on one machine)."
   echo
-  echo "| workload | clients / meetings | offered / achieved cmd/s | deliveries/s | delivery p50 / p95 / p99 / max ms | ack p50 / p99 ms | lost / dup / disconnected | server CPU s per 1k deliveries | server RSS idle / loaded MiB | RSS per connection KiB (extra conn.) | loadgen CPU s |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| workload | batch | clients / meetings | offered / achieved cmd/s | deliveries/s | delivery p50 / p95 / p99 / max ms | ack p50 / p99 ms | lost / dup / disconnected | server CPU s per 1k deliveries | server RSS idle / loaded MiB | RSS per connection KiB (extra conn.) | loadgen CPU s |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   jq -r '
     def n(x): if x == null then "–" else (x * 100 | round / 100 | tostring) end;
     def mib(x): if x == null then "–" else (x / 1024 * 10 | round / 10 | tostring) end;
     "| \(.workload)\(if .error then " (error: \(.error))" else "" end)"
+    + " | \(if .batch then "on" else "off" end)"
     + " | \(.clients) / \(.meetings)"
     + " | \(n(.offered_commands_per_s)) / \(n(.achieved_commands_per_s))"
     + " | \(n(.deliveries_per_s))"

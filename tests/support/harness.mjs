@@ -470,7 +470,8 @@ export class Client {
   constructor(ws, name) {
     this.ws = ws;
     this.name = name;
-    this.messages = [];      // every message received, in order
+    this.messages = [];      // every message received, in order (a batch's one by one)
+    this.batches = [];       // the size of every `batch` frame received
     this.buffer = [];        // not yet consumed by next()
     this.events = [];        // every `event` message, in order
     this.presence = [];      // every `presence` message, in order
@@ -508,6 +509,18 @@ export class Client {
         msg = { type: '__nonobject', raw: data.toString() };
       }
     }
+    if (msg.type === 'batch') {
+      const check = validateServerMessage(msg);
+      if (!check.valid) this.invalid.push({ message: msg, errors: check.errors });
+      this.batches.push(Array.isArray(msg.messages) ? msg.messages.length : 0);
+      for (const inner of Array.isArray(msg.messages) ? msg.messages : []) this.take(inner);
+      return;
+    }
+    this.take(msg);
+  }
+
+  /** One server message, alone in its frame or out of a batch. */
+  take(msg) {
     this.messages.push(msg);
     const check = validateServerMessage(msg);
     if (!check.valid) this.invalid.push({ message: msg, errors: check.errors });
@@ -669,7 +682,7 @@ function answerError(what, reply) {
  */
 export async function join(wsUrl, {
   code, facilitatorToken, name = 'Tester', attendance = 'remote', organisation = '', role,
-  cid, origin, timeoutMs = 10000,
+  cid, origin, batch, timeoutMs = 10000,
 } = {}) {
   const client = await Client.connect(wsUrl, { origin, name });
   const msg = { type: 'join', v: 1, cid: cid ?? client.nextCid() };
@@ -679,6 +692,7 @@ export async function join(wsUrl, {
   msg.attendance = attendance;
   msg.organisation = organisation;
   if (role !== undefined) msg.role = role;
+  if (batch !== undefined) msg.batch = batch;
   const welcome = await client.request(msg, timeoutMs);
   if (welcome.type !== 'welcome') {
     client.terminate();
@@ -688,10 +702,11 @@ export async function join(wsUrl, {
 }
 
 /** Connects and resumes with a member token. Returns {client, welcome}; throws on reject. */
-export async function resume(wsUrl, { token, lastSeq, cid, origin, name = 'resumer', timeoutMs = 10000 } = {}) {
+export async function resume(wsUrl, { token, lastSeq, cid, origin, batch, name = 'resumer', timeoutMs = 10000 } = {}) {
   const client = await Client.connect(wsUrl, { origin, name });
   const msg = { type: 'resume', v: 1, cid: cid ?? client.nextCid(), token };
   if (lastSeq !== undefined) msg.lastSeq = lastSeq;
+  if (batch !== undefined) msg.batch = batch;
   const welcome = await client.request(msg, timeoutMs);
   if (welcome.type !== 'welcome') {
     client.terminate();

@@ -116,7 +116,21 @@ TEST(Codec, Resume_CarriesTokenAndOptionalLastSeq) {
   auto& r = std::get<ResumeRequest>(std::get<ClientMessage>(d.result));
   EXPECT_EQ(r.token, "t.x");
   EXPECT_EQ(r.last_seq, 42u);
+  EXPECT_FALSE(r.batch);
   EXPECT_EQ(code_of(R"({"type":"resume","v":1,"cid":"r"})"), "bad_message");
+}
+
+TEST(Codec, JoinAndResume_AskForBatchesWithABoolean) {
+  auto join = decode_client_message(
+      R"({"type":"join","v":1,"cid":"j","code":"A","name":"Ana","attendance":"room","batch":true})");
+  EXPECT_TRUE(std::get<JoinRequest>(std::get<ClientMessage>(join.result)).batch);
+  auto resume =
+      decode_client_message(R"({"type":"resume","v":1,"cid":"r","token":"t.x","batch":true})");
+  EXPECT_TRUE(std::get<ResumeRequest>(std::get<ClientMessage>(resume.result)).batch);
+  EXPECT_EQ(code_of(R"({"type":"resume","v":1,"cid":"r","token":"t.x","batch":1})"), "bad_message");
+  EXPECT_EQ(code_of(R"({"type":"join","v":1,"cid":"j","code":"A","name":"Ana",)"
+                    R"("attendance":"room","batch":"yes"})"),
+            "bad_message");
 }
 
 TEST(Codec, Encoders_ProduceTheProtocolShapes) {

@@ -94,4 +94,30 @@ bool scan_head(std::string_view json, MessageHead& head) {
   return sc.eat('}');
 }
 
+bool scan_batch(std::string_view json, std::vector<std::string_view>& messages) {
+  messages.clear();
+  Scanner sc(json);
+  if (!sc.eat('{')) return false;
+  do {
+    std::string_view key, value;
+    bool is_string = false;
+    sc.skip_space();
+    if (!sc.string(key) || !sc.eat(':')) return false;
+    if (key != "messages") {
+      if (!sc.value(value, is_string)) return false;
+      continue;
+    }
+    if (!sc.eat('[')) return false;
+    if (sc.eat(']')) continue;
+    do {
+      if (!sc.value(value, is_string) || is_string || value.empty() || value[0] != '{') {
+        return false;
+      }
+      messages.push_back(value);
+    } while (sc.eat(','));
+    if (!sc.eat(']')) return false;
+  } while (sc.eat(','));
+  return sc.eat('}') && !messages.empty();
+}
+
 }  // namespace loadgen

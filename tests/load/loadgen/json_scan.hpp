@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace loadgen {
 
@@ -22,5 +23,9 @@ struct MessageHead {
 // Fills `head` from the top level of one JSON object; nested objects and arrays are skipped.
 // False when `json` is not an object this scanner can walk.
 bool scan_head(std::string_view json, MessageHead& head);
+
+// The raw text of each message of a `batch` frame ({"type":"batch","messages":[...]}), in
+// order, into `messages` (cleared first). False when the frame is not one.
+bool scan_batch(std::string_view json, std::vector<std::string_view>& messages);
 
 }  // namespace loadgen

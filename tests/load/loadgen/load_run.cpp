@@ -58,6 +58,7 @@ LoadRun::LoadRun(asio::io_context& ioc, Options options, int server_pid)
     : ioc_(ioc), o_(std::move(options)), server_pid_(server_pid) {
   figures_.workload = o_.workload;
   figures_.clients = o_.clients;
+  figures_.batch = o_.batch;
   figures_.meetings = o_.meetings;
   figures_.seconds = o_.seconds;
   figures_.offered_commands_per_s = o_.rate;
@@ -197,13 +198,13 @@ asio::awaitable<void> LoadRun::open_member(uint32_t index) {
     co_return;
   }
   m.ws->start_reading(
-      [this, index](std::string_view text, Clock::time_point at) { on_message(index, text, at); },
+      [this, index](std::string_view text, Clock::time_point at) { on_frame(index, text, at); },
       [this, index](beast::error_code closed_ec) { on_closed(index, closed_ec); });
   m.state = State::joining;
   const std::string id = std::to_string(index);
   m.ws->send(R"({"type":"join","v":1,"cid":"j)" + id + R"(","code":")" +
              meetings_[m.meeting].ticket.join_code + R"(","name":"Load client )" + id +
-             R"(","attendance":"remote"})");
+             R"(","attendance":"remote")" + (o_.batch ? R"(,"batch":true})" : "}"));
 }
 
 asio::awaitable<bool> LoadRun::add_own_items() {
@@ -327,13 +328,31 @@ int64_t LoadRun::send_index(std::string_view cid) const {
   return static_cast<int64_t>(k);
 }
 
-void LoadRun::on_message(uint32_t index, std::string_view text, Clock::time_point received) {
-  Member& m = members_[index];
+void LoadRun::on_frame(uint32_t index, std::string_view text, Clock::time_point received) {
+  ++figures_.frames;
   MessageHead head;
   if (!scan_head(text, head)) {
     ++figures_.server_errors["unparsable message"];
     return;
   }
+  if (head.type != "batch") return on_message(index, text, head, received);
+  ++figures_.batch_frames;
+  if (!scan_batch(text, batch_parts_)) {
+    ++figures_.server_errors["unparsable batch"];
+    return;
+  }
+  for (std::string_view message : batch_parts_) {
+    if (!scan_head(message, head) || head.type == "batch") {
+      ++figures_.server_errors["unparsable message in a batch"];
+      continue;
+    }
+    on_message(index, message, head, received);
+  }
+}
+
+void LoadRun::on_message(uint32_t index, std::string_view text, const MessageHead& head,
+                         Clock::time_point received) {
+  Member& m = members_[index];
   Meeting& meeting = meetings_[m.meeting];
   if (head.type == "event") {
     on_event(m, index, text, head.seq, head.cid, head.actor, received);

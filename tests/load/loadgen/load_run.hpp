@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "json_scan.hpp"
 #include "latency_samples.hpp"
 #include "options.hpp"
 #include "report.hpp"
@@ -65,7 +66,10 @@ class LoadRun {
   boost::asio::awaitable<void> offer_load();
   boost::asio::awaitable<void> sample_rss();
 
-  void on_message(uint32_t index, std::string_view text, Clock::time_point received);
+  // One WebSocket message: a server message, or a batch of them.
+  void on_frame(uint32_t index, std::string_view text, Clock::time_point received);
+  void on_message(uint32_t index, std::string_view text, const MessageHead& head,
+                  Clock::time_point received);
   void on_closed(uint32_t index, boost::beast::error_code ec);
   void on_event(Member& m, uint32_t index, std::string_view text, uint64_t seq,
                 std::string_view cid, std::string_view actor, Clock::time_point received);
@@ -95,6 +99,7 @@ class LoadRun {
   uint64_t gaps_ = 0;
   Clock::time_point load_start_, last_ack_at_, last_delivery_at_;
   Figures figures_;
+  std::vector<std::string_view> batch_parts_;  // reused by on_frame
 };
 
 }  // namespace loadgen

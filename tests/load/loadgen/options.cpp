@@ -21,6 +21,8 @@ constexpr std::string_view kUsage = R"(usage: roundtable_loadgen [options]
   --add-share F              share of commands that add an item (0.05); the rest update one
   --connect-concurrency N    connections opened at once (200)
   --drain-seconds S          wait for acks and deliveries after the last send (15)
+  --batch on|off             join with batch: true (on): the server may put several
+                             messages in one frame when a connection is busy
 Prints one JSON line. Each client sends at most 15 commands/s (the server allows 20/s), so
 --rate may be at most 15 x --clients.
 )";
@@ -110,6 +112,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
       ok = parse_number(value, o.connect_concurrency);
     } else if (flag == "--drain-seconds") {
       ok = parse_number(value, o.drain_seconds);
+    } else if (flag == "--batch") {
+      ok = value == "on" || value == "off";
+      o.batch = value == "on";
     } else {
       fail("unknown option " + std::string(flag));
       return std::nullopt;

@@ -26,6 +26,8 @@ struct Options {
   double drain_seconds = 15;
   // The server allows 20 commands/s per connection (burst 40); stay well under it.
   double max_rate_per_client = 15;
+  // Join with batch: true, as the web client does: several messages per frame when busy.
+  bool batch = true;
 };
 
 // Parses argv; on a bad or missing value prints why (and the usage) and returns nothing.

@@ -55,6 +55,9 @@ std::string to_json_line(const Figures& f) {
   j["commands"] = {
       {"sent", f.sent}, {"acked", f.acked}, {"rejected", f.rejected}, {"unanswered", f.unanswered}};
   j["deliveries"] = f.deliveries;
+  j["batch"] = f.batch;
+  j["frames"] = f.frames;
+  j["batch_frames"] = f.batch_frames;
   if (!f.reject_codes.empty()) j["reject_codes"] = f.reject_codes;
   if (!f.server_errors.empty()) j["server_errors"] = f.server_errors;
   j["disconnects"] = f.disconnects;

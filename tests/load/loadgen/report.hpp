@@ -16,6 +16,8 @@ struct Figures {
   int meetings = 0;
   double seconds = 0;
   double offered_commands_per_s = 0;
+  bool batch = false;
+  uint64_t frames = 0, batch_frames = 0;  // WebSocket messages received; of them, batches
 
   // Commands: sent in the window; answered by ack or reject; never answered by the drain.
   uint64_t sent = 0, acked = 0, rejected = 0, unanswered = 0;
