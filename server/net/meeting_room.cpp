@@ -39,8 +39,8 @@ MeetingRoom::MeetingRoom(ServerContext& ctx, core::Meeting state, std::vector<Fr
     : ctx_(ctx),
       strand_(asio::make_strand(ctx.ioc)),
       id_(state.id),
-      state_(std::move(state)),
-      snapshot_version_(state_.version - tail.size()),
+      staged_(std::move(state)),
+      snapshot_version_(staged_.committed().version - tail.size()),
       away_timer_(strand_),
       deadline_timer_(strand_) {
   uint64_t seq = snapshot_version_;
@@ -97,7 +97,7 @@ void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
     auto conn = weak.lock();
     if (!conn) return;
     if (self->draining_) return conn->shutting_down();
-    if (!self->state_.find_participant(pid)) {
+    if (!self->state().find_participant(pid)) {
       conn->deliver(frame_of(core::encode_reject(
           cid, {"bad_token", "this token's participant is not part of the meeting"})));
       conn->entry_refused();
@@ -105,8 +105,8 @@ void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
     }
     // Replay from memory when every event after last_seq is still held there.
     uint64_t oldest =
-        self->recent_.empty() ? self->state_.version + 1 : self->recent_.front().first;
-    bool can_replay = last_seq && *last_seq <= self->state_.version && *last_seq + 1 >= oldest;
+        self->recent_.empty() ? self->state().version + 1 : self->recent_.front().first;
+    bool can_replay = last_seq && *last_seq <= self->state().version && *last_seq + 1 >= oldest;
     self->welcome(conn, cid, pid, can_replay ? last_seq : std::nullopt);
     if (can_replay) {
       auto missed = std::make_shared<std::vector<Frame>>();
@@ -131,12 +131,12 @@ void MeetingRoom::focus(std::weak_ptr<Connection> weak, std::string participant_
                        pid = std::move(participant_id), focus = std::move(focus)]() mutable {
     auto conn = weak.lock();
     if (!conn) return;
-    if (auto r = core::check_focus(self->state_, pid, focus)) {
+    if (auto r = core::check_focus(self->state(), pid, focus)) {
       self->ctx_.metrics.commands_rejected.inc(r->code);
       conn->deliver(frame_of(core::encode_reject(focus.cid, *r)));
       return;
     }
-    conn->deliver(frame_of(core::encode_ack(focus.cid, self->state_.version)));
+    conn->deliver(frame_of(core::encode_ack(focus.cid, self->state().version)));
     Frame editing = frame_of(core::encode_editing(pid, focus));
     if (focus.field) {
       self->editing_[pid] = std::move(focus);
@@ -164,7 +164,7 @@ void MeetingRoom::catch_up() {
 void MeetingRoom::take_published() {
   if (inflight_ || reloading_) return;
   std::vector<std::string> back_here;  // recorded once the batches are in: that commits
-  uint64_t first_seq = state_.version + 1;
+  uint64_t first_seq = state().version + 1;
   std::vector<Frame> taken;
   for (const auto& batch : std::exchange(published_, {})) {
     if (needs_reload_) break;  // behind already: the reload reads them from the log
@@ -176,12 +176,12 @@ void MeetingRoom::take_published() {
     }
     for (const auto& j : events) {
       uint64_t seq = j.is_object() ? j.value("seq", uint64_t{0}) : 0;
-      if (seq != 0 && seq <= state_.version) continue;  // ours, or already read from the log
+      if (seq != 0 && seq <= state().version) continue;  // ours, or already read from the log
       try {
         // A gap (a message lost while the subscription was down) is filled from the log.
-        if (seq != state_.version + 1) throw std::logic_error("gap in the published events");
+        if (seq != state().version + 1) throw std::logic_error("gap in the published events");
         core::Event e = core::event_from_json(j);
-        core::apply(state_, e);
+        staged_.apply_committed(e);
         taken.push_back(frame_of(core::to_json(e).dump()));
         // Gone from another instance, but connected to this one: not gone.
         if (e.kind == "participant_left") {
@@ -210,24 +210,26 @@ void MeetingRoom::pump() {
   if (!ctx_.store.available()) return reject_queued();
   if (needs_reload_) return reload_then_pump();
 
-  Inflight batch{state_, {}, {}, {}, std::chrono::steady_clock::now()};
+  Inflight batch{{}, {}, {}, {}, std::chrono::steady_clock::now()};
+  core::Meeting& draft = staged_.draft();
   int64_t now = now_ms();
   for (size_t n = 0; n < kMaxBatch && !queue_.empty(); ++n) {
     Pending p = std::move(queue_.front());
     queue_.pop_front();
-    auto decision = core::decide(batch.draft, p.participant_id, p.cid, p.command, now);
+    auto decision = core::decide(draft, p.participant_id, p.cid, p.command, now);
     if (auto* rejection = std::get_if<core::Rejection>(&decision)) {
       reject(p, *rejection);
     } else if (auto* dup = std::get_if<core::Duplicate>(&decision)) {
       batch.outcomes.push_back({std::move(p), dup->seq});
     } else {
       for (auto& e : std::get<core::Accepted>(decision).events) {
-        core::apply(batch.draft, e);
+        core::apply(draft, e);
         Frame wire = frame_of(core::to_json(e).dump());
         batch.stored.push_back(e.has_sealed_part() ? frame_of(core::to_stored(e)) : wire);
         batch.wire.push_back(std::move(wire));
+        batch.events.push_back(std::move(e));
       }
-      batch.outcomes.push_back({std::move(p), batch.draft.version});
+      batch.outcomes.push_back({std::move(p), draft.version});
     }
   }
   if (batch.wire.empty()) {
@@ -236,7 +238,7 @@ void MeetingRoom::pump() {
     return pump();
   }
   inflight_ = std::move(batch);
-  ctx_.store.commit(id_, state_.version, inflight_->stored,
+  ctx_.store.commit(id_, state().version, inflight_->stored,
                     [self = shared_from_this()](store::CommitResult r) {
                       asio::post(self->strand_, [self, r] { self->on_committed(r); });
                     });
@@ -250,8 +252,8 @@ void MeetingRoom::on_committed(store::CommitResult result) {
 
   switch (result.status) {
     case store::StoreStatus::ok: {
-      uint64_t first_seq = state_.version + 1;
-      state_ = std::move(batch.draft);
+      uint64_t first_seq = state().version + 1;
+      staged_.commit(batch.events);
       ctx_.metrics.commits++;
       ctx_.metrics.events_committed += batch.wire.size();
       fan_out(first_seq, std::move(batch.wire));
@@ -263,9 +265,10 @@ void MeetingRoom::on_committed(store::CommitResult result) {
     }
     case store::StoreStatus::conflict:
       // Another writer moved the log: catch up, then decide the same commands again.
+      staged_.abandon();
       ctx_.metrics.commit_conflicts++;
       log::warn("commit conflict", {{"meeting", id_},
-                                    {"expected", std::to_string(state_.version)},
+                                    {"expected", std::to_string(state().version)},
                                     {"found", std::to_string(result.version)}});
       for (auto it = batch.outcomes.rbegin(); it != batch.outcomes.rend(); ++it) {
         queue_.push_front(std::move(it->pending));
@@ -273,6 +276,7 @@ void MeetingRoom::on_committed(store::CommitResult result) {
       needs_reload_ = true;
       break;
     default:
+      staged_.abandon();
       for (const auto& o : batch.outcomes) reject(o.pending, kOutcomeUnknown);
       needs_reload_ = true;
   }
@@ -284,7 +288,7 @@ void MeetingRoom::reload_then_pump() {
   // The events after ours, not a snapshot and its tail: every missed event must reach the
   // clients, also those inside a snapshot another instance took meanwhile.
   ctx_.store.read_log_after(
-      id_, state_.version,
+      id_, state().version,
       [self = shared_from_this()](store::StoreStatus status, std::vector<std::string> events) {
         asio::post(self->strand_, [self, status, events = std::move(events)] {
           self->reloading_ = false;
@@ -292,14 +296,14 @@ void MeetingRoom::reload_then_pump() {
             try {
               // Events this process never saw (a commit that landed although its reply was
               // lost, or another instance's): folded, then everyone here gets them, in order.
-              core::Meeting fresh = self->state_;
+              core::Meeting fresh = self->state();
               std::vector<Frame> missed;
               for (const auto& stored : events) {
                 core::apply(fresh, core::event_from_json(nlohmann::json::parse(stored)));
                 missed.push_back(frame_of(core::wire_form(stored)));
               }
-              self->fan_out(self->state_.version + 1, std::move(missed));
-              self->state_ = std::move(fresh);
+              self->fan_out(self->state().version + 1, std::move(missed));
+              self->staged_.replace(std::move(fresh));
               self->needs_reload_ = false;
               self->arm_deadline_timer(now_ms());
               self->take_published();
@@ -355,7 +359,7 @@ void MeetingRoom::reject(const Pending& p, const core::Rejection& r) {
 
 void MeetingRoom::welcome(const std::shared_ptr<Connection>& conn, const std::string& cid,
                           const std::string& participant_id, std::optional<uint64_t> resume_from) {
-  const core::Participant* p = state_.find_participant(participant_id);
+  const core::Participant* p = state().find_participant(participant_id);
   int64_t now = now_ms();
   core::TokenClaims claims{id_, participant_id, p->role, now + core::kMemberTokenLifetimeMs};
   nlohmann::json j = {
@@ -363,14 +367,14 @@ void MeetingRoom::welcome(const std::shared_ptr<Connection>& conn, const std::st
       {"v", core::kProtocolVersion},
       {"cid", cid},
       {"serverTime", now},
-      {"version", state_.version},
+      {"version", state().version},
       {"you", {{"participantId", participant_id}, {"role", core::name_of(p->role)}}},
       {"token", core::sign_token(claims, ctx_.secret)}};
   if (resume_from) {
     j["resumeFrom"] = *resume_from;
   } else {
     j["meeting"] = core::public_snapshot(
-        state_,
+        state(),
         [&](const std::string& id) {
           return id == participant_id || connections_of_.count(id) > 0;
         },
@@ -389,7 +393,7 @@ void MeetingRoom::subscribe(const std::shared_ptr<Connection>& conn,
   if (++connections_of_[participant_id] == 1) {
     broadcast(frame_of(core::encode_presence(participant_id, true)), conn.get());
     // Back soon enough, nothing to record; back after being logged as gone, a return.
-    const core::Participant* p = state_.find_participant(participant_id);
+    const core::Participant* p = state().find_participant(participant_id);
     if (!gone_since_.erase(participant_id) && p && p->away) {
       record_presence(participant_id, true, 0);
     }
@@ -399,7 +403,7 @@ void MeetingRoom::subscribe(const std::shared_ptr<Connection>& conn,
 void MeetingRoom::record_presence(const std::string& participant_id, bool online, int64_t since) {
   // Not once the meeting has ended: the reducer would refuse it, and the minutes are final.
   // Not while the server stops: everyone is leaving at once, which is not leaving.
-  if (state_.phase == core::Phase::ended || draining_) return;
+  if (state().phase == core::Phase::ended || draining_) return;
   std::string cid = "presence:" + std::to_string(++presence_records_);
   queue_.push_back(
       {{}, "", std::move(cid), core::MarkPresence{participant_id, online, since}, true});
@@ -472,9 +476,9 @@ void MeetingRoom::remember(uint64_t seq, Frame frame) {
 }
 
 void MeetingRoom::maybe_snapshot() {
-  if (state_.version - snapshot_version_ < kSnapshotEvery) return;
-  snapshot_version_ = state_.version;
-  ctx_.store.save_snapshot(id_, state_.version, core::state_to_json(state_).dump());
+  if (state().version - snapshot_version_ < kSnapshotEvery) return;
+  snapshot_version_ = state().version;
+  ctx_.store.save_snapshot(id_, state().version, core::state_to_json(state()).dump());
 }
 
 namespace {
@@ -492,7 +496,7 @@ void MeetingRoom::on_deadlines() {
   };
   // One reading of the clock for both: a deadline not due now is waited for, never retried.
   int64_t now = now_ms();
-  for (auto& duty : core::due_duties(state_, now)) {
+  for (auto& duty : core::due_duties(state(), now)) {
     std::string cid = "clock:" + duty.key;
     if (queued(cid)) continue;
     queue_.push_back({{}, "", std::move(cid), std::move(duty.command), true});
@@ -502,7 +506,7 @@ void MeetingRoom::on_deadlines() {
 }
 
 void MeetingRoom::arm_deadline_timer(int64_t now) {
-  std::optional<int64_t> next = core::next_duty_at(state_);
+  std::optional<int64_t> next = core::next_duty_at(state());
   if (!next) {
     deadline_timer_.cancel();
     return;

@@ -24,6 +24,7 @@
 #include "core/command.hpp"
 #include "core/meeting.hpp"
 #include "core/rejection.hpp"
+#include "core/staged_meeting.hpp"
 #include "net/connection.hpp"
 #include "net/server_context.hpp"
 
@@ -79,9 +80,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     uint64_t seq;  // last event of the command (or of its first application)
   };
   struct Inflight {
-    core::Meeting draft;
-    std::vector<Frame> stored;  // what the log keeps (core::to_stored)
-    std::vector<Frame> wire;    // what clients receive; the same frame unless sealed
+    std::vector<core::Event> events;  // decided on staged_.draft(), in order
+    std::vector<Frame> stored;        // what the log keeps (core::to_stored)
+    std::vector<Frame> wire;          // what clients receive; the same frame unless sealed
     std::vector<Outcome> outcomes;
     std::chrono::steady_clock::time_point started;
   };
@@ -91,6 +92,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     std::string participant_id;
   };
 
+  const core::Meeting& state() const { return staged_.committed(); }
   void enqueue(Pending p);
   void pump();
   void on_committed(store::CommitResult result);
@@ -126,7 +128,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   ServerContext& ctx_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   std::string id_;
-  core::Meeting state_;
+  core::StagedMeeting staged_;
   std::deque<std::pair<uint64_t, Frame>> recent_;  // the last kRecentEvents events
   std::deque<Pending> queue_;
   std::vector<std::string> published_;  // batches from the meeting's channel, not yet taken
