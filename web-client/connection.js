@@ -105,7 +105,7 @@ export class Connection {
       const hello = this.hello();
       if (!hello) return this.stop();
       this.helloCid = this.nextCid();
-      this.transmit({ ...hello, cid: this.helloCid });
+      this.transmit({ ...hello, cid: this.helloCid, batch: true });
     };
     ws.onmessage = (e) => this.receive(e.data);
     ws.onclose = () => this.lose(ws); // also after an error
@@ -163,6 +163,10 @@ export class Connection {
     } catch {
       return;
     }
+    for (const m of msg.type === 'batch' ? msg.messages : [msg]) this.take(m);
+  }
+
+  take(msg) {
     switch (msg.type) {
       case 'welcome':
         if (msg.cid !== this.helloCid) return;

@@ -49,11 +49,16 @@ export async function openPage(browser, role, viewport) {
   context.setDefaultTimeout(UI_TIMEOUT_MS);
   const page = await context.newPage();
   const errors = [];
+  // Server frames that carried several messages (the client joins with batch: true).
+  const frames = { batches: 0 };
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => {
+    if (typeof payload === 'string' && JSON.parse(payload).type === 'batch') frames.batches += 1;
+  }));
   page.on('pageerror', (err) => errors.push(`${role}: ${err.message}`));
   page.on('console', (msg) => {
     if (msg.type() === 'error') console.log(`[${role} console] ${msg.text()}`);
   });
-  return { context, page, errors };
+  return { context, page, errors, frames };
 }
 
 export const itemSelector = (itemId) => `[data-testid="item"][data-item-id="${itemId}"]`;

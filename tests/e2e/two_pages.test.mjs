@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 
 import {
-  ROUNDTABLE_BIN, binaryExists, cleanup, startServer,
+  ROUNDTABLE_BIN, binaryExists, cleanup, join, startServer,
 } from '../support/harness.mjs';
 import {
   ARTIFACTS, createMeetingInUi, item, joinForm as fillJoinForm, openPage as open,
@@ -150,6 +150,31 @@ test('member reloads and resumes as the same participant', { skip }, async () =>
   await item(mem, itemId).getByTestId('item-owner').blur();
   await waitForItemField(fac, itemId, 'item-owner', 'Ana');
 
+  assert.deepEqual([...pages.facilitator.errors, ...pages.member.errors], []);
+});
+
+test('a burst from others arrives whole, several messages to a frame', { skip }, async () => {
+  const fac = pages.facilitator.page;
+  const code = await fac.evaluate(() => document.querySelector('[data-testid="meeting-join-code"]')?.textContent);
+  assert.match(code ?? '', /^[A-Z0-9]{4}-[A-Z0-9]{4}$/, 'the facilitator page shows the join code');
+  const before = await fac.locator('[data-testid="item"]').count();
+  const batchesBefore = pages.facilitator.frames.batches;
+  // Three members who each send 12 items at once: the commits group, the page's queue fills.
+  const members = await Promise.all(['Lee', 'Kim', 'Ola'].map((name) =>
+    join(server.wsUrl, { code, name, attendance: 'room' })));
+  for (const { client } of members) {
+    for (let i = 0; i < 12; i++) {
+      client.send({ type: 'add_item', cid: client.nextCid(), title: `${client.name} burst ${i}` });
+    }
+  }
+  await fac.waitForFunction((n) => document.querySelectorAll('[data-testid="item"]').length === n,
+    before + 36, { timeout: 20000 });
+  const titles = await fac.$$eval('[data-testid="item-title"]', (els) => els.map((e) => e.value));
+  for (const { client } of members) {
+    for (let i = 0; i < 12; i++) assert.ok(titles.includes(`${client.name} burst ${i}`), `${client.name} ${i} shown`);
+    await client.close();
+  }
+  assert.ok(pages.facilitator.frames.batches > batchesBefore, 'the page read batch frames');
   assert.deepEqual([...pages.facilitator.errors, ...pages.member.errors], []);
 });
 
