@@ -24,6 +24,18 @@ bool set_int(int& out, std::string_view v, int min, int max) {
   return true;
 }
 
+// Appends the items of a comma-separated list (a repeated flag appends again).
+bool append_list(std::vector<std::string>& out, std::string_view v) {
+  while (!v.empty()) {
+    auto comma = v.find(',');
+    auto one = v.substr(0, comma);
+    if (!one.empty()) out.emplace_back(one);
+    if (comma == std::string_view::npos) break;
+    v.remove_prefix(comma + 1);
+  }
+  return true;
+}
+
 const std::vector<Option>& options() {
   static const std::vector<Option> kOptions = {
       {"--port", "ROUNDTABLE_PORT", "N", "HTTP/WebSocket port; 0 picks a free one (default 8080)",
@@ -47,16 +59,22 @@ const std::vector<Option>& options() {
       {"--allowed-origin", "ROUNDTABLE_ALLOWED_ORIGIN", "ORIGIN",
        "a page origin allowed to open WebSockets, e.g. https://meet.example.org; repeatable "
        "(env: comma-separated); default: same origin only",
+       [](Config& c, std::string_view v) { return append_list(c.allowed_origins, v); }},
+      {"--meetings-per-ip-hour", "ROUNDTABLE_MEETINGS_PER_IP_HOUR", "N",
+       "meetings one client address may create per hour, N at once; 0: no limit (default 500)",
        [](Config& c, std::string_view v) {
-         while (!v.empty()) {
-           auto comma = v.find(',');
-           auto one = v.substr(0, comma);
-           if (!one.empty()) c.allowed_origins.emplace_back(one);
-           if (comma == std::string_view::npos) break;
-           v.remove_prefix(comma + 1);
-         }
-         return true;
+         return set_int(c.meetings_per_ip_hour, v, 0, 1'000'000);
        }},
+      {"--failed-joins-per-ip-minute", "ROUNDTABLE_FAILED_JOINS_PER_IP_MINUTE", "N",
+       "wrong join codes one client address may try per minute before its joins by code are "
+       "refused (rate_limited) until the minute refills; 0: no limit (default 20)",
+       [](Config& c, std::string_view v) {
+         return set_int(c.failed_joins_per_ip_minute, v, 0, 1'000'000);
+       }},
+      {"--trusted-proxy", "ROUNDTABLE_TRUSTED_PROXY", "ADDR",
+       "a reverse proxy's address (e.g. 127.0.0.1 for nginx on the same host) whose X-Real-IP "
+       "header names the client for the per-address limits; repeatable (env: comma-separated)",
+       [](Config& c, std::string_view v) { return append_list(c.trusted_proxies, v); }},
       {"--durability", "ROUNDTABLE_DURABILITY", "MODE",
        "the embedded Redis' fsync: everysec (a machine crash may lose about 1 s of acked "
        "commands) or strict (appendfsync always: none, at a disk flush per commit; default "
@@ -109,6 +127,7 @@ ParseResult parse_config(int argc, const char* const* argv,
     }
   }
   bool origins_from_flags = false;
+  bool proxies_from_flags = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") return {std::nullopt, 0, usage()};
@@ -131,6 +150,10 @@ ParseResult parse_config(int argc, const char* const* argv,
     if (arg == "--allowed-origin" && !origins_from_flags) {
       config.allowed_origins.clear();  // flags replace the environment's list
       origins_from_flags = true;
+    }
+    if (arg == "--trusted-proxy" && !proxies_from_flags) {
+      config.trusted_proxies.clear();
+      proxies_from_flags = true;
     }
     if (!match->set(config, value)) {
       return bad("invalid value for " + std::string(arg) + ": '" + std::string(value) + "'");

@@ -21,6 +21,9 @@ struct Config {
   int threads = 0;        // 0: one per core
   int away_after_s = 60;  // a participant gone this long is logged as having left
   std::vector<std::string> allowed_origins;
+  int meetings_per_ip_hour = 500;       // 0: no limit
+  int failed_joins_per_ip_minute = 20;  // 0: no limit
+  std::vector<std::string> trusted_proxies;
   std::string log_level = "info";
   std::string secret;  // empty: shared secret kept in Redis
   std::string redis_server = "redis-server";

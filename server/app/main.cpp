@@ -151,10 +151,12 @@ int main(int argc, char** argv) {
     secret = *s;
   }
 
+  net::ClientLimits limits(cfg.meetings_per_ip_hour, cfg.failed_joins_per_ip_minute);
   net::ServerContext ctx{ioc,          store,
                          metrics,      registry,
                          secret,       cfg.allowed_origins,
-                         cfg.web_root, std::chrono::seconds(cfg.away_after_s)};
+                         cfg.web_root, std::chrono::seconds(cfg.away_after_s),
+                         limits,       cfg.trusted_proxies};
   registry.bind(ctx);
   std::shared_ptr<net::Listener> listener;
   try {

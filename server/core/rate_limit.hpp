@@ -13,17 +13,35 @@ class TokenBucket {
 
   // Takes one token if there is one.
   bool take(int64_t now_ms) {
+    if (!available(now_ms)) return false;
+    tokens_ -= 1.0;
+    return true;
+  }
+  // Whether a token is there now, without taking it.
+  bool available(int64_t now_ms) {
+    refill(now_ms);
+    return tokens_ >= 1.0;
+  }
+  // Milliseconds until a token is there (0: now).
+  int64_t wait_ms(int64_t now_ms) {
+    refill(now_ms);
+    return tokens_ >= 1.0 ? 0 : static_cast<int64_t>((1.0 - tokens_) * 1000.0 / rate_) + 1;
+  }
+  // Refilled to the brim: as good as never used.
+  bool full(int64_t now_ms) {
+    refill(now_ms);
+    return tokens_ >= burst_;
+  }
+
+ private:
+  void refill(int64_t now_ms) {
     if (last_ms_ != 0 && now_ms > last_ms_) {
       tokens_ += static_cast<double>(now_ms - last_ms_) * rate_ / 1000.0;
       if (tokens_ > burst_) tokens_ = burst_;
     }
     if (now_ms > last_ms_) last_ms_ = now_ms;
-    if (tokens_ < 1.0) return false;
-    tokens_ -= 1.0;
-    return true;
   }
 
- private:
   double rate_;
   double burst_;
   double tokens_;

@@ -115,7 +115,15 @@ void create_next_meeting(ServerContext& ctx, Creation c, const std::string& prev
   });
 }
 
-void create_meeting(ServerContext& ctx, const HttpRequest& req, Respond respond) {
+void create_meeting(ServerContext& ctx, const HttpRequest& req, const std::string& client,
+                    Respond respond) {
+  if (auto wait_ms = ctx.limits.refuse_meeting(client, now_ms())) {
+    ctx.metrics.client_limit_refusals.inc("meetings_per_hour");
+    auto res = json_error(req, http::status::too_many_requests, "rate_limited",
+                          "this address has created too many meetings this hour; try again later");
+    res.set(http::field::retry_after, std::to_string((*wait_ms + 999) / 1000));
+    return respond(std::move(res));
+  }
   auto body = nlohmann::json::parse(req.body(), nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
     return respond(json_error(req, http::status::bad_request, "bad_json",
@@ -164,7 +172,8 @@ void health(ServerContext& ctx, const HttpRequest& req, Respond respond) {
 
 }  // namespace
 
-void handle_http(ServerContext& ctx, const HttpRequest& req, Respond respond) {
+void handle_http(ServerContext& ctx, const HttpRequest& req, const std::string& client,
+                 Respond respond) {
   ctx.metrics.http_requests++;
   std::string_view target = req.target();
   std::string_view path = target.substr(0, target.find('?'));
@@ -177,7 +186,7 @@ void handle_http(ServerContext& ctx, const HttpRequest& req, Respond respond) {
     return false;
   };
   if (path == "/api/meetings") {
-    if (only(http::verb::post)) create_meeting(ctx, req, std::move(respond));
+    if (only(http::verb::post)) create_meeting(ctx, req, client, std::move(respond));
     return;
   }
   if (path == "/healthz") {

@@ -7,6 +7,8 @@
 namespace rt::net {
 
 // Answers exactly once, possibly later and on another thread (routes that ask Redis).
-void handle_http(ServerContext& ctx, const HttpRequest& req, Respond respond);
+// `client` is the caller's key for the per-address limits (client_key).
+void handle_http(ServerContext& ctx, const HttpRequest& req, const std::string& client,
+                 Respond respond);
 
 }  // namespace rt::net

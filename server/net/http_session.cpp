@@ -48,6 +48,10 @@ void HttpSession::on_read(beast::error_code ec) {
   if (ec) return;  // timeout or reset: nothing to answer
 
   HttpRequest req = parser_->release();
+  boost::system::error_code peer_ec;
+  auto peer = stream_.socket().remote_endpoint(peer_ec);
+  if (peer_ec) return;  // gone already
+  std::string client = client_key(peer.address(), req["X-Real-IP"], ctx_.trusted_proxies);
   if (beast::websocket::is_upgrade(req)) {
     if (req.target() != "/ws") {
       return write(
@@ -60,10 +64,11 @@ void HttpSession::on_read(beast::error_code ec) {
       return write(std::move(res));
     }
     stream_.expires_never();  // the WebSocket stream sets its own timeouts
-    std::make_shared<WebSocketSession>(ctx_, stream_.release_socket())->run(std::move(req));
+    std::make_shared<WebSocketSession>(ctx_, stream_.release_socket(), std::move(client))
+        ->run(std::move(req));
     return;
   }
-  handle_http(ctx_, req, [self = shared_from_this()](HttpResponse res) {
+  handle_http(ctx_, req, client, [self = shared_from_this()](HttpResponse res) {
     asio::post(self->stream_.get_executor(),
                [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
   });

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "net/client_limits.hpp"
 #include "store/meeting_store.hpp"
 #include "support/metrics.hpp"
 
@@ -26,6 +27,9 @@ struct ServerContext {
   std::string web_root;
   // How long a participant must be gone to be logged as having left (MeetingRoom).
   std::chrono::milliseconds away_after{60'000};
+  ClientLimits& limits;
+  // Proxies whose X-Real-IP is believed (ClientLimits count that address, not theirs).
+  std::vector<std::string> trusted_proxies;
 };
 
 int64_t now_ms();  // wall clock, epoch ms: event times and token expiry

@@ -24,8 +24,9 @@ constexpr std::string_view kBatchClose = "]}";
 
 }  // namespace
 
-WebSocketSession::WebSocketSession(ServerContext& ctx, asio::ip::tcp::socket socket)
-    : ctx_(ctx), metrics_(ctx.metrics), ws_(std::move(socket)) {
+WebSocketSession::WebSocketSession(ServerContext& ctx, asio::ip::tcp::socket socket,
+                                   std::string client)
+    : ctx_(ctx), metrics_(ctx.metrics), ws_(std::move(socket)), client_(std::move(client)) {
   metrics_.connections++;
 }
 
@@ -136,6 +137,14 @@ void WebSocketSession::enter(core::JoinRequest join) {
                         room->join(self, std::move(join.cid), std::move(join.join));
                       });
   }
+  // Asked before the lookup: past the limit, a right code and a wrong one look the same.
+  if (!ctx_.limits.may_try_code(client_, now_ms())) {
+    stage_ = Stage::fresh;
+    metrics_.client_limit_refusals.inc("wrong_codes_per_minute");
+    return reply_reject(join.cid, {"rate_limited",
+                                   "too many wrong join codes from this address; wait a minute "
+                                   "and check the code with the facilitator"});
+  }
   std::string code = *join.code;  // read before `join` moves into the callback
   ctx_.store.find_meeting_by_code(
       code, [self = shared_from_this(), join = std::move(join)](store::StoreStatus status,
@@ -144,6 +153,9 @@ void WebSocketSession::enter(core::JoinRequest join) {
                                               join = std::move(join)]() mutable {
           if (status != store::StoreStatus::ok) {
             self->stage_ = Stage::fresh;
+            if (status == store::StoreStatus::not_found) {
+              self->ctx_.limits.wrong_code(self->client_, now_ms());
+            }
             return self->reply_reject(
                 join.cid, status == store::StoreStatus::not_found
                               ? core::Rejection{"bad_code", "no meeting has this join code"}

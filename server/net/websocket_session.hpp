@@ -37,7 +37,8 @@ inline constexpr double kCommandBurst = 40;
 
 class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession> {
  public:
-  WebSocketSession(ServerContext& ctx, boost::asio::ip::tcp::socket socket);
+  // `client`: the peer's key for the per-address limits (client_key).
+  WebSocketSession(ServerContext& ctx, boost::asio::ip::tcp::socket socket, std::string client);
   ~WebSocketSession() override;
 
   void run(HttpRequest upgrade);
@@ -76,6 +77,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   // context object is gone; the metrics outlive the io_context (app/main.cpp).
   Metrics& metrics_;
   boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  std::string client_;
   boost::beast::flat_buffer buffer_;
   std::deque<Frame> outbox_;
   size_t outbox_bytes_ = 0;

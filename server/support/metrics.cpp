@@ -85,6 +85,10 @@ std::string Metrics::render() const {
   sample(out, "roundtable_http_requests_total", "counter", "HTTP requests served.",
          static_cast<double>(http_requests.load()));
   out +=
+      "# HELP roundtable_client_limit_refusals_total Requests refused by a per-address limit.\n"
+      "# TYPE roundtable_client_limit_refusals_total counter\n";
+  client_limit_refusals.render(out, "roundtable_client_limit_refusals_total", "", "limit");
+  out +=
       "# HELP roundtable_commit_seconds Latency of one group commit to Redis.\n"
       "# TYPE roundtable_commit_seconds histogram\n";
   commit_seconds.render(out, "roundtable_commit_seconds");

@@ -50,6 +50,7 @@ struct Metrics {
   std::atomic<uint64_t> commit_conflicts{0};
   std::atomic<uint64_t> slow_consumer_disconnects{0};
   std::atomic<uint64_t> http_requests{0};
+  LabelledCounter client_limit_refusals;  // by limit: meetings_per_hour, wrong_codes_per_minute
   Histogram commit_seconds;
 
   std::string render() const;
