@@ -25,7 +25,7 @@ const SERVER_ERRORS = { slow_consumer: 'The connection fell behind. Catching up�
 const CONNECTING_TEXT = { connecting: 'Connecting to the meeting…', reconnecting: 'Cannot reach the server yet. Still trying…' };
 const refusal = (msg) => FRIENDLY_REJECTS[msg.code] ?? msg.message ?? msg.code;
 
-let current = null; // the session: {conn, texts}
+let current = null;
 const clock = new ServerClock();
 
 const view = createMeetingView(
@@ -59,9 +59,9 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
   };
   const texts = new TextSync({
     send: (command) => conn.send(command, { quiet: true }),
-    onChange: (key, change) => view.textChanged(key, change),
+    onChange: view.textChanged,
     onReload: () => resync(true),
-    onNotice: (message) => toast(message),
+    onNotice: toast,
     cidPrefix: randomPrefix(),
   });
   view.useTexts(texts);
@@ -144,12 +144,12 @@ function offerJoin(meetingId, message) {
 }
 
 const joinForm = setupJoin({
-  onJoin(target, profile) {
-    const join = { type: 'join', v: 1, name: profile.name, attendance: profile.attendance, organisation: profile.organisation };
+  onJoin(target, { name, attendance, organisation, observer }) {
+    const join = { type: 'join', v: 1, name, attendance, organisation };
     if (target.facilitatorToken) join.facilitatorToken = target.facilitatorToken;
     else {
       join.code = target.code;
-      join.role = profile.observer ? 'observer' : 'member';
+      join.role = observer ? 'observer' : 'member';
     }
     enterMeeting({ meetingId: target.meetingId ?? null, join });
   },

@@ -37,14 +37,15 @@ export class Connection {
   cidCounter = 0;
   pending = new Map(); // cid -> {msg, resolve, quiet}, in the order to resend
 
+  // The network may be back (tab visible, browser online): skip the wait.
+  wakeUp = () => {
+    if (this.stopped || this.ws || document.visibilityState === 'hidden') return;
+    clearTimeout(this.retryTimer);
+    this.open();
+  };
+
   constructor(url, hello, handlers) {
     Object.assign(this, { url, hello, on: handlers });
-    // The network may be back (tab visible, browser online): skip the wait.
-    this.wakeUp = () => {
-      if (this.stopped || this.ws || document.visibilityState === 'hidden') return;
-      clearTimeout(this.retryTimer);
-      this.open();
-    };
   }
 
   start() {
@@ -90,7 +91,6 @@ export class Connection {
   }
 
   open() {
-    this.retryTimer = null;
     this.setStatus(this.everConnected || this.attempt > 0 ? 'reconnecting' : 'connecting');
     let ws;
     try {
@@ -99,7 +99,6 @@ export class Connection {
       return this.scheduleRetry();
     }
     this.ws = ws;
-    this.welcomed = false;
     this.welcomeTimer = setTimeout(() => this.lose(ws), WELCOME_TIMEOUT_MS);
     ws.onopen = () => {
       const hello = this.hello();
@@ -228,9 +227,8 @@ export class Connection {
 
   settle(msg) {
     const entry = this.pending.get(msg.cid);
-    if (!entry) return undefined;
     this.pending.delete(msg.cid);
-    entry.resolve(msg);
+    entry?.resolve(msg);
     return entry;
   }
 }

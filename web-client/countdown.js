@@ -9,13 +9,12 @@ export function msToNextSecond(remainingMs) {
 }
 
 export class Countdown {
+  deadline = null;
+  timer = null;
+
   // onTick(remainingMs); now(): the server's time.
   constructor(now, onTick, timers = globalThis) {
-    this.now = now;
-    this.onTick = onTick;
-    this.timers = timers;
-    this.deadline = null;
-    this.timer = null;
+    Object.assign(this, { now, onTick, timers });
   }
 
   // `deadline`: server epoch ms, or null to stop.

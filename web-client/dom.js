@@ -25,7 +25,6 @@ export const byTestId = (testid, root = document) => root.querySelector(`[data-t
 export const field = (label, control, props) =>
   h('label', { class: 'field', ...props }, h('span', { class: 'field-label' }, label), control);
 
-// The page handles the form: the browser never sends it.
 export const onSubmit = (form, handle) => form.addEventListener('submit', (e) => {
   e.preventDefault();
   handle();
@@ -73,13 +72,6 @@ export function moveButtons(testid, index, move) {
   const button = (dir, arrow, step) => h('button', { testid: `${testid}-move-${dir}`, onclick: () => move(Math.max(0, index() + step)) },
     h('span', { 'aria-hidden': 'true' }, `${arrow} `), `Move ${dir}`);
   return [button('up', '↑', -1), button('down', '↓', 1)];
-}
-
-// Others' updates must not clobber what the user is typing. False when left alone.
-export function setValueUnlessFocused(control, value) {
-  if (document.activeElement === control) return false;
-  if (control.value !== value) control.value = value;
-  return true;
 }
 
 let toastTimer = null;

@@ -1,5 +1,4 @@
-// The screens before the meeting: landing (create a meeting, or enter a join code) and join
-// (name, attendance, organisation, observer); the HTTP calls.
+// The screens before the meeting (landing and join) and the HTTP calls.
 
 import { byTestId, copyField, onSubmit, showScreen, showText } from './dom.js';
 import { session } from './session.js';
@@ -18,12 +17,9 @@ export function normaliseCode(text) {
 export async function request(path, { body, token } = {}) {
   const headers = token ? { Authorization: `Bearer ${token}` } : {};
   if (body) headers['Content-Type'] = 'application/json';
-  let res;
-  try {
-    res = await fetch(path, { method: body && 'POST', headers, body: body && JSON.stringify(body) });
-  } catch {
+  const res = await fetch(path, { method: body && 'POST', headers, body: body && JSON.stringify(body) }).catch(() => {
     throw new Error('Could not reach the server. Check the connection and try again.');
-  }
+  });
   if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? `The server answered ${res.status}.`);
   return res;
 }
@@ -120,10 +116,7 @@ export function setupJoin({ onJoin, onBack }) {
       }
       document.getElementById('join-observer-option').hidden = facilitator;
       const remembered = session.profile();
-      for (const f of ['name', 'organisation']) {
-        const input = byTestId(`join-${f}`);
-        if (!input.value && remembered[f]) input.value = remembered[f];
-      }
+      for (const f of ['name', 'organisation']) byTestId(`join-${f}`).value ||= remembered[f] || '';
       if (remembered.attendance === 'remote') byTestId('join-attendance-remote').checked = true;
       fail(message);
       showScreen('join');

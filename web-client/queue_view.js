@@ -1,13 +1,12 @@
-// The Speaking queue card: who speaks, the hands in order, the viewer's hand, the facilitator's tools.
+// The Speaking queue card.
 
-import { h, byTestId, renderList, runCommand, setText } from './dom.js';
+import { h, renderList, runCommand, setText } from './dom.js';
 import { ATTENDANCE_LABELS, canFacilitate, findParticipant } from './state.js';
 import { canRaise, handUp, queueOrder, turnsOf } from './queue.js';
 
 const turnsText = (n) => (n ? `${n} turn${n === 1 ? '' : 's'}` : 'no turns yet');
 
-export function createQueueView(root, send) {
-  const q = (testid) => byTestId(testid, root);
+export function createQueueView(q, send) {
   const error = q('queue-error');
   const hand = q('hand-toggle');
   let state = null;
@@ -17,14 +16,12 @@ export function createQueueView(root, send) {
   hand.addEventListener('click', () => run({ type: handUp(state.meeting.queue, you()) ? 'lower_hand' : 'raise_hand' }));
   q('queue-next').addEventListener('click', () => run({ type: 'call_next' }));
   q('queue-clear').addEventListener('click', () => run({ type: 'clear_queue' }));
-  for (const b of q('queue-order').querySelectorAll('button')) {
-    b.addEventListener('click', () => run({ type: 'set_queue_order', order: b.dataset.order }));
-  }
+  const orders = q('queue-order').querySelectorAll('button');
+  for (const b of orders) b.addEventListener('click', () => run({ type: 'set_queue_order', order: b.dataset.order }));
 
   function render(next) {
     state = next;
-    const m = state.meeting;
-    const queue = m.queue;
+    const { queue } = state.meeting;
     const facilitates = canFacilitate(state);
     const who = (id) => {
       const p = findParticipant(state, id);
@@ -53,7 +50,7 @@ export function createQueueView(root, send) {
     q('queue-tools').hidden = !facilitates;
     q('queue-next').disabled = !hands.length;
     q('queue-clear').disabled = !hands.length && !queue.speaker;
-    for (const b of q('queue-order').querySelectorAll('button')) b.setAttribute('aria-pressed', b.dataset.order === queue.order);
+    for (const b of orders) b.setAttribute('aria-pressed', b.dataset.order === queue.order);
   }
 
   return { render };

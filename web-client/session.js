@@ -1,5 +1,4 @@
-// What this browser remembers: member and facilitator tokens, join codes (to offer the join form
-// again when a token expired), the last profile, the beep's mute.
+// What this browser remembers. The join codes offer the join form again when a token expired.
 
 // Private browsing or a full quota can make localStorage throw: no resume after a reload then.
 function read(key) {

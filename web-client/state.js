@@ -66,17 +66,16 @@ export function applyEvent(state, ev) {
 }
 
 // True if an online flag changed.
-export function applyPresence(state, msg) {
-  const p = state.meeting && findParticipant(state, msg.participantId);
+export function applyPresence(state, { participantId: id, online }) {
+  const p = state.meeting && findParticipant(state, id);
   if (!p) {
-    state.earlyPresence.set(msg.participantId, Boolean(msg.online));
-    return !msg.online && state.editing.delete(msg.participantId);
+    state.earlyPresence.set(id, Boolean(online));
+    return !online && state.editing.delete(id);
   }
-  let changed = p.online !== Boolean(msg.online);
-  p.online = Boolean(msg.online);
+  const changed = p.online !== Boolean(online);
+  p.online = Boolean(online);
   // The server clears the focus of whoever goes offline; its `editing` may be lost in a reconnect.
-  if (!p.online && state.editing.delete(p.id)) changed = true;
-  return changed;
+  return (!online && state.editing.delete(id)) || changed;
 }
 
 // An `editing` message or snapshot entry; true if what the participant edits changed.

@@ -6,12 +6,12 @@
 import { apply, check, compose, normalize, toCodePointIndex, toUtf16Index, transform, transformPosition } from './text_ot.js';
 
 export class TextDocumentClient {
+  inflight = null;
+  buffer = null;
+  inflightId = 0; // tells a resend from a new op
+
   constructor(text, version) {
-    this.text = text;
-    this.version = version;
-    this.inflight = null;
-    this.buffer = null;
-    this.inflightId = 0; // tells a resend from a new op
+    Object.assign(this, { text, version });
   }
 
   get state() {
@@ -44,16 +44,13 @@ export class TextDocumentClient {
   // the server's op is 'left': committed text stays first, as on the server.
   serverOp(op) {
     let incoming = normalize(op);
-    if (this.inflight) {
-      const inflight = transform(this.inflight, incoming, 'right');
-      incoming = transform(incoming, this.inflight, 'left');
-      this.inflight = inflight;
+    for (const pending of ['inflight', 'buffer']) {
+      const mine = this[pending];
+      if (!mine) continue;
+      this[pending] = transform(mine, incoming, 'right');
+      incoming = transform(incoming, mine, 'left');
     }
-    if (this.buffer) {
-      const buffer = transform(this.buffer, incoming, 'right');
-      incoming = transform(incoming, this.buffer, 'left');
-      this.buffer = buffer.length > 0 ? buffer : null;
-    }
+    if (this.buffer?.length === 0) this.buffer = null;
     this.text = apply(this.text, incoming);
     this.version += 1;
     return incoming;

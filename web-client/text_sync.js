@@ -13,18 +13,19 @@ const LABELS = { goal: 'the goal', title: 'the action item', notes: 'the notes' 
 const MIN_SEND_INTERVAL_MS = 80;
 
 export class TextSync {
+  fields = new Map(); // key -> {shared, field, itemId}
+  lastSentAt = -Infinity;
+  timer = null;
+  disposed = false;
+
   // onChange(key, change): text `key` changed not by the user's typing ({op, before, after}), or
   // only its status (null). onReload(): fetch a snapshot (a text is frozen until then).
   // onNotice(message): an edit was refused. now/setTimer/clearTimer: for tests.
   constructor({ send, onChange, onReload, onNotice, cidPrefix, minIntervalMs = MIN_SEND_INTERVAL_MS,
     now = () => Date.now(), setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (t) => clearTimeout(t) }) {
     Object.assign(this, { sendCommand: send, onChange, onReload, onNotice, minIntervalMs, now, setTimer, clearTimer });
-    this.fields = new Map(); // key -> {shared, field, itemId}
     let prefixes = 0;
     this.newCidPrefix = () => `${cidPrefix}.t${(prefixes += 1)}`;
-    this.lastSentAt = -Infinity;
-    this.timer = null;
-    this.disposed = false;
   }
 
   has(key) { return this.fields.has(key); }
@@ -127,7 +128,7 @@ export class TextSync {
       const { shared } = f;
       const c = shared.takeCommand();
       if (!c) continue;
-      const command = { type: 'edit_text', cid: c.cid, field: f.field, version: c.version, op: c.op };
+      const command = { type: 'edit_text', field: f.field, ...c };
       if (f.field !== 'goal') command.itemId = f.itemId;
       this.sendCommand(command).then((reply) => this.answered(key, shared, c.cid, reply));
     }

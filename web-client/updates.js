@@ -76,7 +76,6 @@ export function remainingMs(s, now) {
   return s.state === 'paused' ? s.remainingMs : null;
 }
 
-// 'normal', 'warning' (WARNING_AT of the budget used), 'time' (just reached zero) or 'overrun'.
 export function slotPhase(s, now) {
   const left = remainingMs(s, now);
   if (left === null || budgetMs(s) - left < budgetMs(s) * WARNING_AT) return 'normal';

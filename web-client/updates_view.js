@@ -1,5 +1,5 @@
-// The Partner updates section: the slots, the active one's countdown (its deadline minus the
-// server's time: no event is awaited to say "Time"), the facilitator's controls, the order warning.
+// The Partner updates section. The active slot's countdown is its deadline minus the server's
+// time: no event is awaited to say "Time".
 
 import { h, byTestId, labelOf, moveButtons, onSubmit, runCommand, setText, showText, syncRows } from './dom.js';
 import { Countdown } from './countdown.js';
@@ -22,7 +22,7 @@ export function createUpdatesView(root, send, now) {
   const q = (testid) => byTestId(testid, root);
   const [list, error, active, countdown, status, announcer, sound, form] =
     ['list', 'error', 'active', 'countdown', 'status', 'announce', 'sound', 'add-form'].map((k) => q(`slot-${k}`));
-  const rows = new Map(); // slotId -> row
+  const rows = new Map();
   let state = null;
   const clock = new Countdown(now, () => tick());
   let last = null; // {id, left} at the previous tick
@@ -114,8 +114,7 @@ export function createUpdatesView(root, send, now) {
     row.start.hidden = !canStart(state.meeting.updates, s);
     row.skip.hidden = s.state !== 'pending';
     // The server keeps a slot that ran (even skipped midway) for the minutes.
-    const ran = !(s.state === 'pending' || (s.state === 'skipped' && !s.usedMs));
-    row.remove.hidden = ran;
+    row.remove.hidden = !(s.state === 'pending' || (s.state === 'skipped' && !s.usedMs));
     row.edit.hidden = s.state !== 'pending' && s.state !== 'skipped';
   }
 

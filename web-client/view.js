@@ -1,14 +1,15 @@
 // The meeting screen: draws the model into index.html and turns what the user does into
 // commands. Only the server's events change the model, so every screen shows the same meeting.
 
-import { h, byTestId, copyField, field, labelOf, moveButtons, onSubmit, setText, setValueUnlessFocused, showText, syncRows, toast } from './dom.js';
+import { h, byTestId, copyField, field, labelOf, moveButtons, onSubmit, setText, showText, syncRows, toast } from './dom.js';
 import { renderMarkers } from './editing_markers.js';
 import { createForm, request } from './forms.js';
 import { createQueueView } from './queue_view.js';
 import {
   ATTENDANCE_LABELS, ITEM_STATUSES, PHASES, canEditItems, canFacilitate, editorsOf, isFacilitator, me, role,
 } from './state.js';
-import { bindSharedText, showTextChange, syncControl } from './text_controls.js';
+import { moveSelection } from './text_client.js';
+import { toCodePointIndex } from './text_ot.js';
 import { ITEM_TEXTS, textKey } from './text_sync.js';
 import { joinUrlFor, minutesFileName, minutesPath } from './urls.js';
 import { createUpdatesView } from './updates_view.js';
@@ -18,6 +19,21 @@ const CONN_LABELS = { connecting: 'Connecting…', connected: 'Connected', recon
 const DELETE_CONFIRM_MS = 4000;
 const FIELDS = ['owner', 'due', 'status']; // an item's fields set whole
 
+// Another's change (or a reload's) to a shared text, shown without moving the user's caret.
+function showTextChange(control, { op, before, after }) {
+  if (document.activeElement !== control || control.value !== before) {
+    control.value = after;
+    return;
+  }
+  // Setting the value puts the caret at the end and may scroll: both put back.
+  const { scrollTop, scrollLeft, selectionDirection } = control;
+  const moved = moveSelection(before, control.selectionStart, control.selectionEnd, op);
+  control.value = moved.text;
+  control.setSelectionRange(moved.selectionStart, moved.selectionEnd, selectionDirection ?? 'none');
+  control.scrollTop = scrollTop;
+  control.scrollLeft = scrollLeft;
+}
+
 // send(command, options): the session's Connection.send; now(): the server's time;
 // onNextMeeting(created): the facilitator created the next meeting of the series.
 export function createMeetingView(send, now, onNextMeeting) {
@@ -26,31 +42,50 @@ export function createMeetingView(send, now, onNextMeeting) {
   // field key -> {seq of the event, once acked}: edits sent that the model does not show yet (the
   // field keeps the user's value instead of flicking back).
   const ownEdits = new Map();
-  const rows = new Map(); // itemId -> row
+  const rows = new Map();
   let state = null;
   let texts = null; // the session's TextSync
   const textControls = new Map(); // text key -> {control, target}
-  const votes = createVotesView(root, send, now);
+  const votes = createVotesView(q, send, now);
   const updates = createUpdatesView(root, send, now);
-  const queue = createQueueView(root, send);
+  const queue = createQueueView(q, send);
 
   // Which text this user is in, or null. Quiet: a refusal (item deleted) matters to no one.
   function sendFocus(target) {
     if (texts) send({ type: 'focus', field: target?.field, itemId: target?.itemId ?? undefined }, { quiet: true });
   }
 
+  // A shared text's control: typing becomes edits, focus is told to the others.
   function bindText(control, field, itemId = null) {
     const key = textKey(field, itemId);
     const target = { field, itemId };
     textControls.set(key, { control, target });
-    bindSharedText(control, key, target, { texts: () => texts, focus: sendFocus });
+    control.addEventListener('input', () => {
+      if (!texts?.has(key)) return;
+      texts.localEdit(key, control.value, toCodePointIndex(control.value, control.selectionEnd ?? control.value.length));
+      // Refused (frozen until a reload) or not taken: the shared text again.
+      syncText(control, key);
+    });
+    control.addEventListener('focus', () => sendFocus(target));
+    control.addEventListener('blur', () => sendFocus(null));
+  }
+
+  // Set only when it differs (after a missed change): the caret of a user in it stays.
+  function syncText(control, key) {
+    if (!texts?.has(key)) return;
+    const text = texts.text(key);
+    if (control.value !== text) control.value = text;
+    const { pending, frozen } = texts.status(key);
+    if (pending) control.dataset.pending = 'true';
+    else delete control.dataset.pending;
+    control.readOnly = frozen;
   }
 
   function textChanged(key, change) {
     const entry = textControls.get(key);
     if (!entry) return; // its row is drawn on the next render
     if (change) showTextChange(entry.control, change);
-    syncControl(entry.control, texts, key);
+    syncText(entry.control, key);
   }
 
   // After a reconnect the server has forgotten the user's focus.
@@ -85,11 +120,13 @@ export function createMeetingView(send, now, onNextMeeting) {
     q('observer-notice').hidden = role(state) !== 'observer';
   }
 
-  // Unless the user is in the control or has an edit of it outstanding (caught up after its blur).
+  // Unless the user is in the control (their typing is not clobbered) or has an edit of it
+  // outstanding (caught up after its blur).
   function show(control, key, value) {
     const edit = ownEdits.get(key);
     if (edit?.seq != null && state.version >= edit.seq) ownEdits.delete(key);
-    if (!ownEdits.has(key)) setValueUnlessFocused(control, value ?? '');
+    if (ownEdits.has(key) || document.activeElement === control) return;
+    if (control.value !== (value ?? '')) control.value = value ?? '';
   }
 
   function commit(key, command) {
@@ -117,45 +154,38 @@ export function createMeetingView(send, now, onNextMeeting) {
 
   root.addEventListener('focusout', () => setTimeout(() => render(), 0));
 
-  // A section's tools: move the meeting to it, and move it (not the goal: it stays on top).
-  const sectionTools = new Map(); // section id -> {box, go, up, down}
-  function toolsOf(sec, id) {
-    if (!sectionTools.has(id)) {
-      const t = { go: h('button', { testid: 'section-enter', onclick: () => send({ type: 'enter_section', section: id }) }, 'Move the meeting here') };
-      if (id !== 'goal') {
-        [t.up, t.down] = moveButtons('section', () => state.meeting.sections.findIndex((s) => s.id === id),
-          (index) => send({ type: 'move_section', section: id, index }));
-      }
-      t.box = h('div', { class: 'item-tools' }, t.go, t.up, t.down);
-      sec.querySelector('.section-title').after(t.box);
-      sectionTools.set(id, t);
+  // A section and its tools: move the meeting to it, and move it (not the goal: it stays on top).
+  const sections = new Map();
+  function createSection({ id, title }) {
+    // A section this client has no body for yet: its title, and empty.
+    const sec = q('sections').querySelector(`:scope > [data-section="${CSS.escape(id)}"]`) ??
+      h('section', { class: 'card', 'data-section': id }, h('h2', { class: 'section-title' }, title),
+        h('p', { class: 'empty' }, 'Nothing here yet.'));
+    const t = { li: sec, go: h('button', { testid: 'section-enter', onclick: () => send({ type: 'enter_section', section: id }) }, 'Move the meeting here') };
+    if (id !== 'goal') {
+      [t.up, t.down] = moveButtons('section', () => state.meeting.sections.findIndex((s) => s.id === id),
+        (index) => send({ type: 'move_section', section: id, index }));
     }
-    return sectionTools.get(id);
+    t.box = h('div', { class: 'item-tools' }, t.go, t.up, t.down);
+    sec.querySelector('.section-title').after(t.box);
+    return t;
   }
 
   function renderSections(m) {
     const container = q('sections');
-    const arrange = canFacilitate(state);
     const live = m.phase === 'live';
     const current = live && m.sections.find((s) => s.id === m.currentSection);
-    m.sections.forEach((s, index) => {
-      let sec = container.querySelector(`:scope > [data-section="${CSS.escape(s.id)}"]`);
-      // A section this client has no body for yet: its title, and empty.
-      sec ??= h('section', { class: 'card', 'data-section': s.id },
-        h('h2', { class: 'section-title' }, s.title), h('p', { class: 'empty' }, 'Nothing here yet.'));
-      sec.hidden = false;
-      sec.ariaCurrent = s === current ? 'step' : null;
-      const t = toolsOf(sec, s.id);
+    const update = (t, s, index) => {
+      t.li.hidden = false;
+      t.li.ariaCurrent = s === current ? 'step' : null;
       t.go.hidden = s === current || !live;
-      t.box.hidden = !arrange || (t.go.hidden && !t.up);
+      t.box.hidden = !canFacilitate(state) || (t.go.hidden && !t.up);
       if (t.up) {
         t.up.disabled = index <= 1;
         t.down.disabled = index === m.sections.length - 1;
       }
-      // Moving a node blurs what is focused in it: only what is out of place.
-      const at = container.children[index];
-      if (at !== sec) container.insertBefore(sec, at ?? null);
-    });
+    };
+    syncRows(container, sections, m.sections, { key: (s) => s.id, make: createSection, update });
     for (const sec of [...container.children].slice(m.sections.length)) sec.hidden = true;
   }
 
@@ -173,7 +203,7 @@ export function createMeetingView(send, now, onNextMeeting) {
     settings.hidden = !isFacilitator(state);
     if (settings.hidden) return;
     show(editTitle, 'meeting.title', m.title);
-    syncControl(editGoal, texts, 'goal');
+    syncText(editGoal, 'goal');
     editTitle.disabled = editGoal.disabled = q('phase-buttons').hidden = m.phase === 'ended';
     for (const phase of PHASES) q(`phase-${phase}`).setAttribute('aria-pressed', m.phase === phase);
   }
@@ -183,14 +213,11 @@ export function createMeetingView(send, now, onNextMeeting) {
 
   onSubmit(addForm, () => {
     const title = addTitle.value.trim();
-    if (!title) {
-      toast('Give the action item a title.');
-      addTitle.focus();
-      return;
-    }
-    // Sent even while offline: the connection queues it.
-    send({ type: 'add_item', title, owner: addOwner.value.trim() || undefined, due: addDue.value || undefined });
-    addForm.reset();
+    if (title) {
+      // Sent even while offline: the connection queues it.
+      send({ type: 'add_item', title, owner: addOwner.value.trim() || undefined, due: addDue.value || undefined });
+      addForm.reset();
+    } else toast('Give the action item a title.');
     addTitle.focus();
   });
 
@@ -246,7 +273,7 @@ export function createMeetingView(send, now, onNextMeeting) {
     const editable = canEditItems(state);
     const update = (row, item, index) => {
       for (const f of ITEM_TEXTS) {
-        syncControl(row[f], texts, textKey(f, item.id));
+        syncText(row[f], textKey(f, item.id));
         renderMarkers(row[`${f}Markers`], row[f], editorsOf(state, f, item.id));
       }
       for (const f of FIELDS) show(row[f], `${item.id}.${f}`, item[f]);

@@ -1,7 +1,6 @@
-// The Votes area: the form to open a vote and a card per vote, updated in place. Its one write to
-// the model: the viewer's own ballot once acked.
+// The Votes area. Its one write to the model: the viewer's own ballot once acked.
 
-import { h, byTestId, field, labelOf, onSubmit, renderList, runCommand, setText, showText, syncRows, toast } from './dom.js';
+import { h, field, labelOf, onSubmit, renderList, runCommand, setText, showText, syncRows, toast } from './dom.js';
 import { ITEM_STATUSES, canFacilitate } from './state.js';
 import {
   CONSENT_CHOICES, FIST_VALUES, STAGES, buildOpenVote, canResolve, canVote, checkBallot, describeBallot, dotsPerItem,
@@ -13,31 +12,16 @@ const CLOSED = { facilitator: 'Closed by the facilitator.', deadline: 'Time was 
 
 const itemTitle = (m, id) => (m.items.find((i) => i.id === id)?.title ?? '(deleted)') || '(untitled)';
 
-// A number input per item of a dot vote; read() is the ballot {dots}.
-function dotInputs(vote, testid) {
-  const rows = vote.itemIds.map((id) => ({
-    id, name: h('span', { class: 'field-label' }),
-    input: h('input', { type: 'number', min: '0', max: dotsPerItem(vote), value: '0', testid, 'data-item-id': id }),
-  }));
-  return {
-    node: h('div', { class: 'dot-rows' }, rows.map((r) => h('label', { class: 'field' }, r.name, r.input))),
-    read: () => ({ dots: Object.fromEntries(rows.map((r) => [r.id, Number(r.input.value || 0)]).filter(([, n]) => n !== 0)) }),
-    set(b) { for (const r of rows) r.input.value = b?.dots?.[r.id] ?? 0; },
-    label(titleOf) { for (const r of rows) setText(r.name, titleOf(r.id)); },
-  };
-}
-
-export function createVotesView(root, send, now) {
-  const q = (testid) => byTestId(testid, root);
-  const cards = new Map(); // `${voteId} ${cardKey}` -> card
+// q(testid): an element of the meeting screen.
+export function createVotesView(q, send, now) {
+  const cards = new Map();
   let state = null;
   let ticker = null;
   const run = (command, box, onAck) => runCommand(send, command, box, onAck);
 
   const openBox = q('vote-open');
   const form = q('vote-open-form');
-  const method = form.elements.method;
-  const itemSelect = form.elements.itemId;
+  const { method, itemId: itemSelect } = form.elements;
   const dotItems = document.getElementById('vote-dot-items');
   const showMethodFields = () => {
     for (const el of form.querySelectorAll('[data-for]')) el.hidden = !el.dataset.for.includes(method.value);
@@ -74,18 +58,24 @@ export function createVotesView(root, send, now) {
     const legend = h('legend', {}, who === 'ballot' ? 'Your ballot' : 'Their ballot');
     const box = (...children) => h('fieldset', { class: 'ballot', testid: `vote-${who}` }, legend, ...children);
     if (vote.method === 'dots') {
-      const dots = dotInputs(vote, `${who}-dots`);
+      // A number input per item; read() is the ballot {dots}.
+      const rows = vote.itemIds.map((id) => ({
+        id, name: h('span', { class: 'field-label' }),
+        input: h('input', { type: 'number', min: '0', max: dotsPerItem(vote), value: '0', testid: `${who}-dots`, 'data-item-id': id }),
+      }));
+      const read = () => ({ dots: Object.fromEntries(rows.map((r) => [r.id, Number(r.input.value || 0)]).filter(([, n]) => n !== 0)) });
       const left = h('p', { testid: 'dots-left', 'aria-live': 'polite' });
-      const showLeft = () => setText(left, `${vote.dotBudget - dotsUsed(dots.read())} of ${vote.dotBudget} dots left`);
-      const node = box(dots.node, left, h('button', { testid: `${who}-dots-submit`, onclick: () => give(dots.read()) }, 'Submit the dots'));
+      const showLeft = () => setText(left, `${vote.dotBudget - dotsUsed(read())} of ${vote.dotBudget} dots left`);
+      const node = box(h('div', { class: 'dot-rows' }, rows.map((r) => h('label', { class: 'field' }, r.name, r.input))), left,
+        h('button', { testid: `${who}-dots-submit`, onclick: () => give(read()) }, 'Submit the dots'));
       node.addEventListener('input', showLeft);
       let shown; // the ballot the inputs show: typing stays until it changes
       return {
         node,
         update(v, titleOf) {
-          dots.label(titleOf);
+          for (const r of rows) setText(r.name, titleOf(r.id));
           const mine = JSON.stringify(v.yourBallot ?? null);
-          if (mine !== shown) dots.set(v.yourBallot);
+          if (mine !== shown) for (const r of rows) r.input.value = v.yourBallot?.dots?.[r.id] ?? 0;
           shown = mine;
           showLeft();
         },
@@ -118,7 +108,6 @@ export function createVotesView(root, send, now) {
     };
   }
 
-  // A show of hands: whose hand, then the ballot.
   function recordForm(vote, c) {
     const who = h('select', { testid: 'record-who' });
     const name = h('input', { testid: 'record-name', maxlength: '60', autocomplete: 'off' });

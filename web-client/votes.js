@@ -14,9 +14,7 @@ const addKey = (list, key) => list.includes(key) || list.push(key);
 export const findVote = (m, id) => (m?.votes || []).find((v) => v.id === id);
 export const isOpen = (vote) => vote.state === 'open' && !vote.closed;
 
-export function copyVotes(list) {
-  return (list || []).map((v) => ({ itemIds: [], eligible: [], voted: 0, ...clone(v) }));
-}
+export const copyVotes = (list) => (list || []).map((v) => ({ itemIds: [], eligible: [], voted: 0, ...clone(v) }));
 
 // Of ballot_cast and vote_closed (`eligible`: a count or a list).
 function counted(m, d) {
@@ -116,9 +114,8 @@ export const isGuest = (key) => key.startsWith('guest:');
 
 export const voterName = (m, key) => (isGuest(key) ? key.slice(6) : m.participants.find((p) => p.id === key)?.name ?? key);
 
-export function canVote(state, vote) {
-  return Boolean(state.you) && state.you.role !== 'observer' && isOpen(vote) && state.meeting?.phase !== 'ended';
-}
+export const canVote = (state, vote) =>
+  Boolean(state.you) && state.you.role !== 'observer' && isOpen(vote) && state.meeting?.phase !== 'ended';
 
 export function canResolve(state, vote) {
   return state.you?.role === 'facilitator' && !isOpen(vote) && vote.itemIds.length === 1 &&
