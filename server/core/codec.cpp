@@ -269,6 +269,9 @@ Command decode_command(Fields& f, const std::string& type) {
     }
     return c;
   }
+  if (type == "remove_participant") {
+    return RemoveParticipant{f.text("participantId", 1, limits::kId)};
+  }
   if (type == "move_item") return MoveItem{f.text("itemId", 1, limits::kId), f.count("index")};
   if (type == "delete_item") return DeleteItem{f.text("itemId", 1, limits::kId)};
   if (type == "update_profile") {

@@ -107,6 +107,13 @@ struct EnterSection {
   std::string section;
 };
 
+// The facilitator removes a member or an observer: their connections close, their token
+// stops working, and they cannot join again with it (a new join with the code is a new
+// participant: rotate the code to keep them out).
+struct RemoveParticipant {
+  std::string participant_id;
+};
+
 // The server's own record that a participant left (their last connection closed at `since`
 // and they stayed away) or came back after that: never decoded from a client.
 struct MarkPresence {
@@ -117,9 +124,9 @@ struct MarkPresence {
 
 // Partner-update slots and the speaking queue are families of commands decided by their
 // own modules (partner_updates.hpp, speaking_queue.hpp).
-using Command =
-    std::variant<Join, SetTitle, SetGoal, SetPhase, AddItem, UpdateItem, MoveItem, DeleteItem,
-                 UpdateProfile, EditText, OpenVote, CastBallot, RecordBallot, CloseVote,
-                 ResolveVote, MoveSection, EnterSection, MarkPresence, SlotCommand, QueueCommand>;
+using Command = std::variant<Join, SetTitle, SetGoal, SetPhase, AddItem, UpdateItem, MoveItem,
+                             DeleteItem, UpdateProfile, EditText, OpenVote, CastBallot,
+                             RecordBallot, CloseVote, ResolveVote, MoveSection, EnterSection,
+                             MarkPresence, RemoveParticipant, SlotCommand, QueueCommand>;
 
 }  // namespace rt::core

@@ -15,11 +15,13 @@ E parse_or_throw(const nlohmann::json& j, Parse parse) {
 }
 
 nlohmann::json participant_json(const Participant& p) {
-  return {{"id", p.id},
-          {"name", p.name},
-          {"role", name_of(p.role)},
-          {"attendance", name_of(p.attendance)},
-          {"organisation", p.organisation}};
+  nlohmann::json j = {{"id", p.id},
+                      {"name", p.name},
+                      {"role", name_of(p.role)},
+                      {"attendance", name_of(p.attendance)},
+                      {"organisation", p.organisation}};
+  if (p.removed) j["removed"] = true;
+  return j;
 }
 
 nlohmann::json item_json(const ActionItem& i) {
@@ -179,6 +181,7 @@ Meeting state_from_json(const nlohmann::json& j) {
     p.attendance = parse_or_throw<Attendance>(pj.at("attendance"), parse_attendance);
     p.organisation = pj.at("organisation").get<std::string>();
     p.away = pj.value("away", false);
+    p.removed = pj.value("removed", false);
     for (const auto& c : pj.at("recentCids")) {
       p.recent_cids.emplace_back(c.at(0).get<std::string>(), c.at(1).get<uint64_t>());
     }

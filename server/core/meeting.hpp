@@ -27,7 +27,8 @@ struct Participant {
   Role role = Role::member;
   Attendance attendance = Attendance::remote;
   std::string organisation;
-  bool away = false;  // participant_left is the last word on them (for the minutes)
+  bool away = false;     // participant_left is the last word on them (for the minutes)
+  bool removed = false;  // by the facilitator: may no longer act, resume or be counted
   // (cid, seq of the last event it produced), newest last: the at-most-once memory.
   std::deque<std::pair<std::string, uint64_t>> recent_cids;
 };

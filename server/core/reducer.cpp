@@ -263,6 +263,22 @@ class Decider {
     }
     return decide_slot(m_.updates, c, now_ms_, m_.version + 1);
   }
+  Drafts operator()(const RemoveParticipant& c) const {
+    require_role(self(), Role::facilitator, "remove participants");
+    const Participant* p = m_.find_participant(c.participant_id);
+    if (!p || p->removed) {
+      refuse("not_found", "there is no participant " + c.participant_id + " to remove");
+    }
+    if (p->role == Role::facilitator) {
+      refuse("forbidden", "a facilitator cannot be removed");
+    }
+    Drafts out = event("participant_removed", {{"participantId", p->id}});
+    // A removed person's raised hand comes down with them.
+    if (m_.queue.has_hand(p->id)) {
+      append(out, decide_queue(m_.queue, self().id, true, LowerHand{p->id}));
+    }
+    return out;
+  }
   Drafts operator()(const QueueCommand& c) const {
     require_role(self(), Role::member, "raise a hand");
     return decide_queue(m_.queue, self().id, self().role == Role::facilitator, c);
@@ -334,6 +350,9 @@ Decision decide(const Meeting& m, const std::string& actor, const std::string& c
   if (!actor.empty() && !self) {
     return Rejection{"bad_token", "participant " + actor + " is not part of this meeting"};
   }
+  if (self && self->removed) {
+    return Rejection{"removed", "the facilitator removed you from this meeting"};
+  }
   if (self) {
     for (const auto& [seen, seq] : self->recent_cids) {
       if (seen == cid) return Duplicate{seq};
@@ -374,6 +393,7 @@ std::optional<Rejection> check_focus(const Meeting& m, const std::string& actor,
                                      const FocusRequest& focus) {
   const Participant* self = m.find_participant(actor);
   if (!self) return Rejection{"bad_token", "participant " + actor + " is not part of this meeting"};
+  if (self->removed) return Rejection{"removed", "the facilitator removed you from this meeting"};
   if (self->role == Role::observer) {
     return Rejection{"forbidden", "observers cannot edit, so they have no focus"};
   }

@@ -29,6 +29,9 @@ class Connection {
   // The server is going away: after what is queued, an `error` shutting_down, then the close.
   // The client reconnects (to this server restarted, or another) and resumes.
   virtual void shutting_down() = 0;
+  // Its participant was removed from the meeting: after what is queued, an `error` removed,
+  // then the close. The client must not come back (its token no longer works).
+  virtual void removed() = 0;
 };
 
 }  // namespace rt::net

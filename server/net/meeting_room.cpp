@@ -25,6 +25,11 @@ Frame frame_of(std::string s) {
   return std::make_shared<const std::string>(std::move(s));
 }
 
+// The participants an event removes (participant_removed), added to `out`.
+void note_removal(const core::Event& e, std::vector<std::string>& out) {
+  if (e.kind == "participant_removed") out.push_back(e.data.at("participantId").get<std::string>());
+}
+
 const core::Rejection kUnavailable{
     "unavailable", "the meeting store cannot be reached; nothing was applied, try again"};
 // Sent when a commit was under way as Redis went away: it may or may not have landed.
@@ -97,9 +102,12 @@ void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
     auto conn = weak.lock();
     if (!conn) return;
     if (self->draining_) return conn->shutting_down();
-    if (!self->state().find_participant(pid)) {
+    const core::Participant* p = self->state().find_participant(pid);
+    if (!p || p->removed) {
       conn->deliver(frame_of(core::encode_reject(
-          cid, {"bad_token", "this token's participant is not part of the meeting"})));
+          cid, p ? core::Rejection{"removed", "the facilitator removed you from this meeting"}
+                 : core::Rejection{"bad_token",
+                                   "this token's participant is not part of the meeting"})));
       conn->entry_refused();
       return;
     }
@@ -166,6 +174,7 @@ void MeetingRoom::take_published() {
   std::vector<std::string> back_here;  // recorded once the batches are in: that commits
   uint64_t first_seq = state().version + 1;
   std::vector<Frame> taken;
+  std::vector<std::string> removed;
   for (const auto& batch : std::exchange(published_, {})) {
     if (needs_reload_) break;  // behind already: the reload reads them from the log
     auto events = nlohmann::json::parse(batch, nullptr, false);
@@ -183,6 +192,7 @@ void MeetingRoom::take_published() {
         core::Event e = core::event_from_json(j);
         staged_.apply_committed(e);
         taken.push_back(frame_of(core::to_json(e).dump()));
+        note_removal(e, removed);
         // Gone from another instance, but connected to this one: not gone.
         if (e.kind == "participant_left") {
           auto pid = e.data.at("participantId").get<std::string>();
@@ -197,6 +207,7 @@ void MeetingRoom::take_published() {
     }
   }
   fan_out(first_seq, std::move(taken));
+  expel(removed);
   if (needs_reload_) {
     published_.clear();  // the reload reads them from the log
     return reload_then_pump();
@@ -257,6 +268,9 @@ void MeetingRoom::on_committed(store::CommitResult result) {
       ctx_.metrics.commits++;
       ctx_.metrics.events_committed += batch.wire.size();
       fan_out(first_seq, std::move(batch.wire));
+      std::vector<std::string> removed;
+      for (const auto& e : batch.events) note_removal(e, removed);
+      expel(removed);
       complete(batch.outcomes);
       maybe_snapshot();
       arm_deadline_timer(now_ms());
@@ -298,11 +312,15 @@ void MeetingRoom::reload_then_pump() {
               // lost, or another instance's): folded, then everyone here gets them, in order.
               core::Meeting fresh = self->state();
               std::vector<Frame> missed;
+              std::vector<std::string> removed;
               for (const auto& stored : events) {
-                core::apply(fresh, core::event_from_json(nlohmann::json::parse(stored)));
+                core::Event e = core::event_from_json(nlohmann::json::parse(stored));
+                core::apply(fresh, e);
+                note_removal(e, removed);
                 missed.push_back(frame_of(core::wire_form(stored)));
               }
               self->fan_out(self->state().version + 1, std::move(missed));
+              self->expel(removed);
               self->staged_.replace(std::move(fresh));
               self->needs_reload_ = false;
               self->arm_deadline_timer(now_ms());
@@ -467,6 +485,15 @@ void MeetingRoom::fan_out(uint64_t first_seq, std::vector<Frame> events) {
   auto shared = std::make_shared<const std::vector<Frame>>(std::move(events));
   for (const auto& s : subscribers_) {
     if (auto conn = s.conn.lock()) conn->deliver_all(shared);
+  }
+}
+
+void MeetingRoom::expel(const std::vector<std::string>& participant_ids) {
+  for (const auto& pid : participant_ids) {
+    for (const auto& s : subscribers_) {
+      if (s.participant_id != pid) continue;
+      if (auto conn = s.conn.lock()) conn->removed();
+    }
   }
 }
 

@@ -247,6 +247,14 @@ void WebSocketSession::shutting_down() {
   });
 }
 
+void WebSocketSession::removed() {
+  asio::post(ws_.get_executor(), [self = shared_from_this()] {
+    self->close_after(
+        frame_of(core::encode_error("removed", "the facilitator removed you from this meeting")),
+        false, websocket::close_code::policy_error, "removed from the meeting");
+  });
+}
+
 void WebSocketSession::close_after(Frame last, bool drop_queued, websocket::close_code code,
                                    const char* reason) {
   if (closing_) return;

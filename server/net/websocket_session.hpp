@@ -48,6 +48,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void attached(std::shared_ptr<MeetingRoom> room, std::string participant_id) override;
   void entry_refused() override;
   void shutting_down() override;
+  void removed() override;
 
  private:
   enum class Stage { fresh, entering, joined };
