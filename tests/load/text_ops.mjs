@@ -15,13 +15,12 @@
 //
 // Usage:
 //   node tests/load/text_ops.mjs [--mode both|throughput|latency] [--seconds 10] [--editors 20]
-//     [--keystroke-ms 5] [--rate 1000] [--latency-editors 60] [--length 300]
+//     [--keystroke-ms 5] [--rate 1000] [--latency-editors 60] [--length 300] [--batch on|off]
 // Uses build/roundtable (or ROUNDTABLE_BIN) and a redis-server it starts on a free port. The
 // load generator (one node process, every editor doing real OT) shares the machine with the
 // server and Redis: read the figures as lower bounds of throughput and upper bounds of latency.
-import WebSocket from 'ws';
 import { startRedis, startServer, createMeeting, cleanup } from '../support/harness.mjs';
-import { percentile, round, open, metric } from './load_support.mjs';
+import { percentile, round, open, metric, messagesOf, batchFlag } from './load_support.mjs';
 import { TextDocumentClient } from '../../web-client/text_client.js';
 import { codePointLength } from '../../web-client/text_ot.js';
 
@@ -29,6 +28,7 @@ const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
 );
 const mode = args.mode ?? 'both';
+const batch = batchFlag(args);
 const seconds = Number(args.seconds ?? 10);
 const throughputEditors = Number(args.editors ?? 20);
 const keystrokeMs = Number(args['keystroke-ms'] ?? 5);
@@ -127,7 +127,10 @@ class Editor {
 
   onMessage(data) {
     const now = performance.now();
-    const m = JSON.parse(data);
+    for (const m of messagesOf(data)) this.take(m, now);
+  }
+
+  take(m, now) {
     if (m.type === 'event') {
       if (m.seq <= this.appliedSeq) return;
       if (m.seq !== this.appliedSeq + 1) throw new Error(`editor ${this.index}: gap ${this.appliedSeq} -> ${m.seq}`);
@@ -150,7 +153,7 @@ class Editor {
         this.tokens = 0;
         this.trySend();
       } else {
-        throw new Error(`editor ${this.index}: ${data}`);
+        throw new Error(`editor ${this.index}: ${JSON.stringify(m)}`);
       }
     }
   }
@@ -158,11 +161,14 @@ class Editor {
 
 async function setup(server, meeting, count, notes) {
   const fac = await open(server.wsUrl, {
-    type: 'join', v: 1, cid: 'j', facilitatorToken: meeting.facilitatorToken, name: 'Fac', attendance: 'room',
+    type: 'join', v: 1, cid: 'j', facilitatorToken: meeting.facilitatorToken, name: 'Fac', attendance: 'room', batch,
   });
   fac.ws.send(JSON.stringify({ type: 'add_item', cid: 'item', title: 'Hot notes', notes }));
   const ack = await new Promise((resolve) => {
-    const on = (d) => { const x = JSON.parse(d); if (x.cid === 'item' && x.type !== 'event') { fac.ws.off('message', on); resolve(x); } };
+    const on = (d) => {
+      const x = messagesOf(d).find((y) => y.cid === 'item' && y.type !== 'event');
+      if (x) { fac.ws.off('message', on); resolve(x); }
+    };
     fac.ws.on('message', on);
   });
   if (ack.type !== 'ack') throw new Error(`add_item: ${JSON.stringify(ack)}`);
@@ -170,7 +176,7 @@ async function setup(server, meeting, count, notes) {
   const conns = [];
   for (let i = 0; i < count; i++) {
     conns.push(await open(server.wsUrl, {
-      type: 'join', v: 1, cid: `j${i}`, code: meeting.joinCode, name: `E${i}`, attendance: 'remote',
+      type: 'join', v: 1, cid: `j${i}`, code: meeting.joinCode, name: `E${i}`, attendance: 'remote', batch,
     }));
   }
   // Every editor starts from a snapshot that already includes every join (resuming makes no
@@ -178,7 +184,7 @@ async function setup(server, meeting, count, notes) {
   for (const c of conns) c.ws.close();
   const editors = [];
   for (let i = 0; i < count; i++) {
-    const c = await open(server.wsUrl, { type: 'resume', v: 1, cid: `r${i}`, token: conns[i].welcome.token });
+    const c = await open(server.wsUrl, { type: 'resume', v: 1, cid: `r${i}`, token: conns[i].welcome.token, batch });
     editors.push(c);
   }
   return { fac, itemId, conns: editors };
@@ -232,8 +238,9 @@ async function runMode(server, name, count, drive) {
   let committed = 0;
   let firstSeq = null;
   fac.ws.on('message', (d) => {
-    const m = JSON.parse(d);
-    if (m.type === 'event' && m.kind === 'text_edited') { committed += 1; if (firstSeq === null) firstSeq = m.seq; }
+    for (const m of messagesOf(d)) {
+      if (m.type === 'event' && m.kind === 'text_edited') { committed += 1; if (firstSeq === null) firstSeq = m.seq; }
+    }
   });
   const commitsBefore = await metric(server.baseUrl, 'roundtable_commits_total');
   const eventsBefore = await metric(server.baseUrl, 'roundtable_events_committed_total');
@@ -269,7 +276,7 @@ async function runMode(server, name, count, drive) {
 
 const redis = await startRedis();
 const server = await startServer({ redisUrl: redis.url });
-const out = { benchmark: 'text_ops', cores: (await import('node:os')).cpus().length };
+const out = { benchmark: 'text_ops', cores: (await import('node:os')).cpus().length, batch };
 try {
   if (mode === 'both' || mode === 'throughput') {
     out.throughput = await runMode(server, 'throughput', throughputEditors, async (editors) => {

@@ -4,13 +4,13 @@
 // on each screen (every member's connection), and ballot ack latency. Prints one JSON line.
 // Usage:
 //   node tests/load/vote_close.mjs [--members 499] [--rounds 10] [--results live|hidden]
-//                                  [--visibility open|anonymous]
+//                                  [--visibility open|anonymous] [--batch on|off]
 // 499 members + the facilitator = 500 voters (a meeting holds at most 500 participants).
 // The load generator shares the 2 cores with the server and Redis: figures are upper bounds.
 import { performance } from 'node:perf_hooks';
 
 import { startRedis, startServer, createMeeting, cleanup, sleep } from '../support/harness.mjs';
-import { percentile, round, open } from './load_support.mjs';
+import { percentile, round, open, batchFlag } from './load_support.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
@@ -19,9 +19,10 @@ const memberCount = Number(args.members ?? 499);
 const rounds = Number(args.rounds ?? 10);
 const results = args.results ?? 'live';
 const visibility = args.visibility ?? 'open';
+const batch = batchFlag(args);
 
 // The generator runs 500 clients in one process: it looks at the raw bytes of a frame
-// (no decode, no parse) unless the frame answers one of its own requests.
+// (no decode, no parse) unless the frame answers one of its own requests or is a batch.
 // The seq a frame carries: events and acks have "seq" (a JSON key cannot occur unescaped
 // inside a string).
 const SEQ = Buffer.from('"seq":');
@@ -34,18 +35,19 @@ function seqOf(buf) {
 }
 const VOTE_CLOSED = Buffer.from('"vote_closed"');
 const ANSWER = Buffer.from('{"cid"');
+const BATCH = Buffer.from('{"type":"batch"');
 
 const redis = await startRedis();
 const server = await startServer({ redisUrl: redis.url });
 try {
   const meeting = await createMeeting(server.baseUrl, { title: 'Town hall', goal: 'Decide together' });
   const fac = await open(server.wsUrl, {
-    type: 'join', v: 1, cid: 'j', facilitatorToken: meeting.facilitatorToken, name: 'Fac', attendance: 'room',
+    type: 'join', v: 1, cid: 'j', facilitatorToken: meeting.facilitatorToken, name: 'Fac', attendance: 'room', batch,
   });
   const voters = [fac];
   for (let i = 0; i < memberCount; i++) {
     voters.push(await open(server.wsUrl, {
-      type: 'join', v: 1, cid: `j${i}`, code: meeting.joinCode, name: `m${i}`, attendance: i % 2 ? 'room' : 'remote',
+      type: 'join', v: 1, cid: `j${i}`, code: meeting.joinCode, name: `m${i}`, attendance: i % 2 ? 'room' : 'remote', batch,
     }));
   }
   let closeSentAt = 0;
@@ -54,6 +56,16 @@ try {
     v.lastSeq = v.welcome.version;
     v.answers = new Map();  // cid -> resolve
     v.ws.on('message', (data) => {
+      if (data.subarray(0, BATCH.length).equals(BATCH)) {
+        for (const m of JSON.parse(data.toString()).messages) {
+          if (typeof m.seq === 'number') v.lastSeq = Math.max(v.lastSeq, m.seq);
+          if (closingVote && m.kind === 'vote_closed' && m.data?.voteId === closingVote) {
+            v.closedAt = performance.now() - closeSentAt;
+          }
+          if (m.type === 'ack' || m.type === 'reject') v.answers.get(m.cid)?.(m);
+        }
+        return;
+      }
       v.lastSeq = Math.max(v.lastSeq, seqOf(data));
       if (closingVote && data.includes(VOTE_CLOSED) && data.includes(`"${closingVote}"`)) {
         v.closedAt = performance.now() - closeSentAt;
@@ -115,6 +127,7 @@ try {
     rounds,
     results,
     visibility,
+    batch,
     close_to_every_screen_ms: { p50: round(percentile(last, 50)), p99: round(percentile(last, 99)), max: round(last.at(-1)) },
     close_to_one_screen_ms: { p50: round(percentile(each, 50)), p99: round(percentile(each, 99)) },
     ballot_ack_ms: { p50: round(percentile(acks, 50)), p99: round(percentile(acks, 99)), max: round(acks.at(-1)) },
