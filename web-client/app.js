@@ -19,6 +19,7 @@ const FRIENDLY_REJECTS = {
   limit_reached: 'This meeting is full.',
   token_expired: 'Your place in this meeting has expired. Please join again.',
   bad_token: 'This browser’s pass for the meeting is no longer valid. Please join again.',
+  removed: 'The facilitator removed you from this meeting.',
 };
 
 const SERVER_ERRORS = { slow_consumer: 'The connection fell behind. Catching up…', shutting_down: 'The server is restarting. Reconnecting…' };
@@ -111,7 +112,11 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
     onEditing: (msg) => applyEditing(state, msg) && view.render(state),
     onClock: (msg, receivedAt) => clock.sample(msg.t, msg.serverTime, receivedAt),
     onReject: (msg) => toast(msg.message || msg.code),
-    onServerError: (msg) => toast(SERVER_ERRORS[msg.code] ?? msg.message ?? msg.code, 'info'),
+    onServerError(msg) {
+      if (msg.code !== 'removed') return toast(SERVER_ERRORS[msg.code] ?? msg.message ?? msg.code, 'info');
+      leaveMeeting();
+      refusedResume(id, msg);
+    },
     onHelloRejected(msg) {
       leaveMeeting();
       if (resuming) refusedResume(id, msg);
@@ -124,6 +129,8 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
 
 // The stored token no longer works: forgotten; offers the way back this browser has.
 function refusedResume(meetingId, msg) {
+  // Removed: the address stays, so a reload says so again.
+  if (msg.code === 'removed') return showLanding(refusal(msg));
   if (!DEAD_TOKEN_CODES.has(msg.code)) return backToLanding(refusal(msg));
   session.setMemberToken(meetingId, null);
   if (msg.code === 'unknown_meeting') return backToLanding('That meeting no longer exists.');

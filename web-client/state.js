@@ -129,6 +129,11 @@ const EVENT_HANDLERS = {
     addJoinerToVotes(m, p);
   },
   participant_updated: (m, d) => assignTo(m.participants, d, 'participantId'),
+  // Kept for the record (names in votes and minutes), hidden from the list.
+  participant_removed(m, d, ev, state) {
+    assignTo(m.participants, { participantId: d.participantId, removed: true }, 'participantId');
+    state.editing.delete(d.participantId);
+  },
   title_set(m, d) { m.title = d.title; },
   goal_set(m, d) { m.goal = d.goal; },
   phase_set(m, d) {

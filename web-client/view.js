@@ -307,7 +307,8 @@ export function createMeetingView(send, now, onNextMeeting) {
   function renderParticipants(m) {
     const youId = state.you?.participantId;
     const badge = (cls, testid, text) => h('span', { class: `badge ${cls}`, testid }, text);
-    q('participant-list').replaceChildren(...m.participants.map((p) => h('li', {
+    const people = m.participants.filter((p) => !p.removed);
+    q('participant-list').replaceChildren(...people.map((p) => h('li', {
       class: 'person', testid: 'participant', 'data-participant-id': p.id, 'data-online': String(Boolean(p.online)),
       'data-you': p.id === youId ? 'true' : null,
     },
@@ -319,9 +320,13 @@ export function createMeetingView(send, now, onNextMeeting) {
       p.organisation ? h('span', { class: 'org', testid: 'participant-organisation' }, p.organisation) : null),
     h('span', { class: 'badges' },
       badge(`att-${p.attendance}`, 'participant-attendance', ATTENDANCE_LABELS[p.attendance] ?? p.attendance),
-      badge(`role-${p.role}`, 'participant-role', labelOf(p.role))))));
-    const online = m.participants.filter((p) => p.online).length;
-    setText(q('participant-count'), `${online} of ${m.participants.length} online`);
+      badge(`role-${p.role}`, 'participant-role', labelOf(p.role))),
+    canFacilitate(state) && p.role !== 'facilitator' && h('button', {
+      class: 'danger', testid: 'participant-remove', 'aria-label': `Remove ${p.name}`,
+      onclick: () => confirm(`Remove ${p.name} from the meeting?`) && send({ type: 'remove_participant', participantId: p.id }),
+    }, 'Remove'))));
+    const online = people.filter((p) => p.online).length;
+    setText(q('participant-count'), `${online} of ${people.length} online`);
   }
 
   // The minutes: fetched with the token, which a link cannot send, and saved by a temporary link.

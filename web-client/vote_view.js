@@ -127,7 +127,7 @@ export function createVotesView(q, send, now) {
       update(m, titleOf) {
         ballot.update({}, titleOf);
         const before = who.options.length ? who.value : null; // at first: the first one
-        const people = m.participants.filter((p) => p.role === 'member' && p.attendance === 'room');
+        const people = m.participants.filter((p) => p.role === 'member' && p.attendance === 'room' && !p.removed);
         renderList(who, [...people.map((p) => [p.id, p.name]), ['', 'Someone else, by name']],
           ([id, label]) => h('option', { value: id }, label));
         if ([...who.options].some((o) => o.value === before)) who.value = before;
