@@ -269,6 +269,7 @@ Command decode_command(Fields& f, const std::string& type) {
     }
     return c;
   }
+  if (type == "rotate_join_code") return RotateJoinCode{};
   if (type == "remove_participant") {
     return RemoveParticipant{f.text("participantId", 1, limits::kId)};
   }

@@ -22,6 +22,8 @@ struct Join {
   Attendance attendance = Attendance::remote;
   std::string organisation;
   Role role = Role::member;
+  // The join code it came with (none with the facilitator token): a replaced code is refused.
+  std::optional<std::string> code = std::nullopt;
 };
 struct SetTitle {
   std::string title;
@@ -114,6 +116,12 @@ struct RemoveParticipant {
   std::string participant_id;
 };
 
+// The facilitator replaces the join code: the old one stops working at once. `code` is
+// drawn and claimed by the server (net/meeting_room), never sent by the client.
+struct RotateJoinCode {
+  std::string code;
+};
+
 // The server's own record that a participant left (their last connection closed at `since`
 // and they stayed away) or came back after that: never decoded from a client.
 struct MarkPresence {
@@ -124,9 +132,10 @@ struct MarkPresence {
 
 // Partner-update slots and the speaking queue are families of commands decided by their
 // own modules (partner_updates.hpp, speaking_queue.hpp).
-using Command = std::variant<Join, SetTitle, SetGoal, SetPhase, AddItem, UpdateItem, MoveItem,
-                             DeleteItem, UpdateProfile, EditText, OpenVote, CastBallot,
-                             RecordBallot, CloseVote, ResolveVote, MoveSection, EnterSection,
-                             MarkPresence, RemoveParticipant, SlotCommand, QueueCommand>;
+using Command =
+    std::variant<Join, SetTitle, SetGoal, SetPhase, AddItem, UpdateItem, MoveItem, DeleteItem,
+                 UpdateProfile, EditText, OpenVote, CastBallot, RecordBallot, CloseVote,
+                 ResolveVote, MoveSection, EnterSection, MarkPresence, RemoveParticipant,
+                 RotateJoinCode, SlotCommand, QueueCommand>;
 
 }  // namespace rt::core

@@ -156,6 +156,8 @@ void apply(Meeting& m, const Event& e) {
       }
     }
     m.participants.push_back(std::move(p));
+  } else if (e.kind == "join_code_set") {
+    m.join_code = d.at("joinCode").get<std::string>();
   } else if (e.kind == "participant_removed") {
     Participant* p = m.find_participant(d.at("participantId").get<std::string>());
     if (!p) throw std::logic_error("event names an unknown participant");

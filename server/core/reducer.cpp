@@ -1,6 +1,7 @@
 #include "core/reducer.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <type_traits>
 
 #include "core/limits.hpp"
@@ -27,6 +28,9 @@ class Decider {
       : m_(m), self_(self), now_ms_(now_ms) {}
 
   Drafts operator()(const Join& c) const {
+    if (c.code && *c.code != m_.join_code) {
+      refuse("bad_code", "this join code has been replaced; ask the facilitator for the new one");
+    }
     if (m_.participants.size() >= limits::kParticipants) {
       refuse_over_limit(limits::kParticipants, "participants");
     }
@@ -262,6 +266,11 @@ class Decider {
       require_role(self(), Role::facilitator, "run the partner updates");
     }
     return decide_slot(m_.updates, c, now_ms_, m_.version + 1);
+  }
+  Drafts operator()(const RotateJoinCode& c) const {
+    require_role(self(), Role::facilitator, "replace the join code");
+    if (c.code.empty()) throw std::logic_error("the server draws the new join code");
+    return event("join_code_set", {{"joinCode", c.code}});
   }
   Drafts operator()(const RemoveParticipant& c) const {
     require_role(self(), Role::facilitator, "remove participants");

@@ -9,6 +9,7 @@
 #include "core/event.hpp"
 #include "core/reducer.hpp"
 #include "core/token.hpp"
+#include "net/ids.hpp"
 #include "support/log.hpp"
 
 namespace rt::net {
@@ -29,6 +30,9 @@ Frame frame_of(std::string s) {
 void note_removal(const core::Event& e, std::vector<std::string>& out) {
   if (e.kind == "participant_removed") out.push_back(e.data.at("participantId").get<std::string>());
 }
+
+// A fresh join code is one of 8.5 x 10^11: a taken one is drawn again a few times.
+constexpr int kCodeAttempts = 3;
 
 const core::Rejection kUnavailable{
     "unavailable", "the meeting store cannot be reached; nothing was applied, try again"};
@@ -62,7 +66,37 @@ void MeetingRoom::join(std::weak_ptr<Connection> conn, std::string cid, core::Jo
 
 void MeetingRoom::submit(std::weak_ptr<Connection> conn, std::string participant_id,
                          std::string cid, core::Command command) {
-  enqueue({std::move(conn), std::move(participant_id), std::move(cid), std::move(command)});
+  Pending p{std::move(conn), std::move(participant_id), std::move(cid), std::move(command)};
+  if (std::holds_alternative<core::RotateJoinCode>(p.command)) {
+    return asio::post(strand_, [self = shared_from_this(), p = std::move(p)]() mutable {
+      self->claim_new_code(std::move(p), kCodeAttempts);
+    });
+  }
+  enqueue(std::move(p));
+}
+
+void MeetingRoom::claim_new_code(Pending p, int attempts_left) {
+  // Only a facilitator's draws a code: nobody else can fill Redis with claimed codes. The
+  // reducer checks again when the command is decided.
+  const core::Participant* self = state().find_participant(p.participant_id);
+  if (!self || self->role != core::Role::facilitator) {
+    return enqueue(std::move(p));  // decided, and refused, like any other command
+  }
+  std::string code = new_join_code();
+  ctx_.store.claim_join_code(
+      code, id_,
+      [self = shared_from_this(), p = std::move(p), code,
+       attempts_left](store::StoreStatus status) mutable {
+        asio::post(self->strand_, [self, p = std::move(p), code = std::move(code), status,
+                                   attempts_left]() mutable {
+          if (status == store::StoreStatus::taken && attempts_left > 1) {
+            return self->claim_new_code(std::move(p), attempts_left - 1);
+          }
+          if (status != store::StoreStatus::ok) return self->reject(p, kUnavailable);
+          std::get<core::RotateJoinCode>(p.command).code = std::move(code);
+          self->enqueue(std::move(p));
+        });
+      });
 }
 
 void MeetingRoom::enqueue(Pending p) {
@@ -264,7 +298,9 @@ void MeetingRoom::on_committed(store::CommitResult result) {
   switch (result.status) {
     case store::StoreStatus::ok: {
       uint64_t first_seq = state().version + 1;
+      std::string code_before = state().join_code;
       staged_.commit(batch.events);
+      if (state().join_code != code_before) ctx_.store.release_join_code(code_before);
       ctx_.metrics.commits++;
       ctx_.metrics.events_committed += batch.wire.size();
       fan_out(first_seq, std::move(batch.wire));

@@ -94,6 +94,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
 
   const core::Meeting& state() const { return staged_.committed(); }
   void enqueue(Pending p);
+  // Draws a join code and claims it in Redis, then queues the rotation with it.
+  void claim_new_code(Pending p, int attempts_left);
   void pump();
   void on_committed(store::CommitResult result);
   void reload_then_pump();

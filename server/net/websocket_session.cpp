@@ -145,6 +145,7 @@ void WebSocketSession::enter(core::JoinRequest join) {
                                    "too many wrong join codes from this address; wait a minute "
                                    "and check the code with the facilitator"});
   }
+  join.join.code = join.code;     // the room refuses a code the facilitator has replaced
   std::string code = *join.code;  // read before `join` moves into the callback
   ctx_.store.find_meeting_by_code(
       code, [self = shared_from_this(), join = std::move(join)](store::StoreStatus status,

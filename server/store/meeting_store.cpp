@@ -108,15 +108,28 @@ void MeetingStore::unfollow(const std::string& meeting_id) {
 
 void MeetingStore::create_meeting(const std::string& meeting_id, const std::string& join_code,
                                   Events first_events, std::function<void(StoreStatus)> done) {
-  redis_->command({"SET", code_key(join_code), meeting_id, "NX"},
+  claim_join_code(join_code, meeting_id,
                   [this, meeting_id, events = std::move(first_events),
-                   done = std::move(done)](std::optional<RedisReply> r) mutable {
-                    if (failed(r, "claim join code")) return done(StoreStatus::unavailable);
-                    if (r->type == RedisReply::Type::nil) return done(StoreStatus::taken);
+                   done = std::move(done)](StoreStatus claimed) mutable {
+                    if (claimed != StoreStatus::ok) return done(claimed);
                     commit(meeting_id, 0, events, [done = std::move(done)](CommitResult c) {
                       done(c.status == StoreStatus::conflict ? StoreStatus::taken : c.status);
                     });
                   });
+}
+
+void MeetingStore::claim_join_code(const std::string& join_code, const std::string& meeting_id,
+                                   std::function<void(StoreStatus)> done) {
+  redis_->command({"SET", code_key(join_code), meeting_id, "NX"},
+                  [done = std::move(done)](std::optional<RedisReply> r) {
+                    if (failed(r, "claim join code")) return done(StoreStatus::unavailable);
+                    done(r->type == RedisReply::Type::nil ? StoreStatus::taken : StoreStatus::ok);
+                  });
+}
+
+void MeetingStore::release_join_code(const std::string& join_code) {
+  redis_->command({"DEL", code_key(join_code)},
+                  [](std::optional<RedisReply> r) { failed(r, "release join code"); });
 }
 
 void MeetingStore::find_meeting_by_code(const std::string& join_code,

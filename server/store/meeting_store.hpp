@@ -62,6 +62,12 @@ class MeetingStore {
   // taken: the code or the id is already used (the caller draws new ones).
   void create_meeting(const std::string& meeting_id, const std::string& join_code,
                       Events first_events, std::function<void(StoreStatus)> done);
+  // Points the join code at the meeting unless it is taken (by any meeting).
+  void claim_join_code(const std::string& join_code, const std::string& meeting_id,
+                       std::function<void(StoreStatus)> done);
+  // Forgets a join code the meeting no longer uses (best effort: a left-over one is refused
+  // by the meeting anyway).
+  void release_join_code(const std::string& join_code);
   void find_meeting_by_code(const std::string& join_code,
                             std::function<void(StoreStatus, std::string meeting_id)> done);
   void commit(const std::string& meeting_id, uint64_t expected_version, const Events& events,

@@ -16,7 +16,7 @@ const CLIENT_TYPES = ['join', 'resume', 'set_title', 'set_goal', 'set_phase', 'a
   'edit_text', 'focus', 'move_item', 'delete_item', 'update_profile', 'open_vote', 'cast_ballot', 'record_ballot',
   'close_vote', 'resolve_vote', 'add_slot', 'update_slot', 'move_slot', 'remove_slot', 'start_slot', 'pause_slot',
   'resume_slot', 'extend_slot', 'next_slot', 'skip_slot', 'set_auto_advance', 'move_section', 'enter_section', 'raise_hand', 'lower_hand',
-  'call_next', 'clear_queue', 'set_queue_order', 'remove_participant', 'clock'];
+  'call_next', 'clear_queue', 'set_queue_order', 'remove_participant', 'rotate_join_code', 'clock'];
 const SERVER_TYPES = ['welcome', 'event', 'ack', 'reject', 'presence', 'editing', 'error', 'clock', 'batch'];
 
 // The agenda sections in shared-agenda order (the default).
