@@ -15,7 +15,7 @@ import { clearUrl, joinUrlFor, pageParams, rememberMeetingInUrl, webSocketUrl } 
 const DEAD_TOKEN_CODES = new Set(['bad_token', 'token_expired', 'unknown_meeting']);
 
 const FRIENDLY_REJECTS = {
-  bad_code: 'No meeting has this code. Check it and try again.',
+  bad_code: 'No meeting has this code (it may have been replaced). Ask the facilitator for the current one.',
   limit_reached: 'This meeting is full.',
   token_expired: 'Your place in this meeting has expired. Please join again.',
   bad_token: 'This browser’s pass for the meeting is no longer valid. Please join again.',
@@ -101,6 +101,8 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
       if (outcome === 'applied') {
         gapsInARow = 0;
         texts.event(ev, state.you.participantId);
+        // A re-join from this browser uses the new code.
+        if (ev.kind === 'join_code_set') session.setJoinCode(id, state.meeting.joinCode);
         view.render(state);
       } else if (outcome === 'gap') {
         // One gap: catch up from our seq; a second one straight after: a snapshot.

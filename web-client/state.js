@@ -135,6 +135,7 @@ const EVENT_HANDLERS = {
     state.editing.delete(d.participantId);
   },
   title_set(m, d) { m.title = d.title; },
+  join_code_set(m, d) { m.joinCode = d.joinCode; },
   goal_set(m, d) { m.goal = d.goal; },
   phase_set(m, d) {
     m.phase = d.phase;

@@ -115,6 +115,7 @@ export function createMeetingView(send, now, onNextMeeting) {
     renderParticipants(m);
     setText(q('meeting-join-code'), m.joinCode ?? '');
     joinUrl.value = m.joinCode ? joinUrlFor(m.joinCode) : '';
+    q('rotate-join-code').hidden = !canFacilitate(state);
     q('ended-notice').hidden = m.phase !== 'ended';
     q('next-meeting').hidden = !isFacilitator(state);
     q('observer-notice').hidden = role(state) !== 'observer';
@@ -361,6 +362,8 @@ export function createMeetingView(send, now, onNextMeeting) {
 
   const joinUrl = q('meeting-join-url');
   copyField(joinUrl, q('meeting-join-url-copy'));
+  q('rotate-join-code').onclick = () => confirm('Replace the join code? The old code and link stop working for new people; everyone here stays.')
+    && send({ type: 'rotate_join_code' });
 
   return {
     render,
