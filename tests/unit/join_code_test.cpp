@@ -20,6 +20,8 @@ TEST(JoinCode, OnlyTheFacilitatorReplacesIt) {
   MeetingFixture f;
   EXPECT_EQ(rejection_code(f.run(f.member, "m1", RotateJoinCode{"NEWC-ODE1"})), "forbidden");
   EXPECT_EQ(rejection_code(f.run(f.observer, "o1", RotateJoinCode{"NEWC-ODE1"})), "forbidden");
+  EXPECT_EQ(rejection_code(f.run(f.fac, "f0", RotateJoinCode{""})), "bad_message")
+      << "a code the server did not draw is refused, never a crash";
   std::string old = f.m.join_code;
   f.ok(f.fac, "f1", RotateJoinCode{"NEWC-ODE1"});
   EXPECT_EQ(f.m.join_code, "NEWC-ODE1");
