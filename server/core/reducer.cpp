@@ -175,7 +175,7 @@ class Decider {
     for (const auto& item : c.settings.item_ids) require_item(item);
     std::vector<std::string> eligible;
     for (const auto& p : m_.participants) {
-      if (p.role != Role::observer) eligible.push_back(p.id);
+      if (p.role != Role::observer && !p.removed) eligible.push_back(p.id);
     }
     nlohmann::json data = settings_json(c.settings);
     data["voteId"] = "v" + next_seq();
@@ -193,7 +193,7 @@ class Decider {
     require_role(self(), Role::facilitator, "record a show of hands");
     if (c.name) return ballot(c.vote_id, guest_key(*c.name), c.ballot, true);
     const Participant* p = m_.find_participant(*c.participant_id);
-    if (!p) refuse("not_found", "there is no participant " + *c.participant_id);
+    if (!p || p->removed) refuse("not_found", "there is no participant " + *c.participant_id);
     if (p->role == Role::observer || p->attendance != Attendance::room) {
       refuse("invalid_value", p->name +
                                   " is not an in-room member; a show of hands is recorded only "

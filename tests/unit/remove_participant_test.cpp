@@ -5,6 +5,7 @@
 #include "core/event.hpp"
 #include "core/reducer.hpp"
 #include "core/replay.hpp"
+#include "core/vote.hpp"
 #include "test_support.hpp"
 
 namespace rt::core {
@@ -40,6 +41,23 @@ TEST(RemoveParticipant, TheRemovedCanDoNothingMore) {
   EXPECT_EQ(check_focus(f.m, f.member, focus)->code, "removed");
   // The others go on.
   f.ok(f.fac, "f2", AddItem{"Still here", "", "", ItemStatus::proposed});
+}
+
+TEST(RemoveParticipant, VotesOpenedAfterwardsDoNotCountThem) {
+  MeetingFixture f;
+  f.ok(f.fac, "f1", RemoveParticipant{f.member});
+  VoteSettings s;
+  s.method = VoteMethod::consent;
+  s.question = "Go ahead?";
+  f.ok(f.fac, "f2", OpenVote{s});
+  const Vote& v = f.m.votes.back();
+  EXPECT_FALSE(v.is_eligible(f.member));
+  EXPECT_TRUE(v.is_eligible(f.fac));
+  RecordBallot hands;
+  hands.vote_id = v.id;
+  hands.participant_id = f.member;
+  hands.ballot = {{"choice", "agree"}};
+  EXPECT_EQ(rejection_code(f.run(f.fac, "f3", hands)), "not_found");
 }
 
 TEST(RemoveParticipant, ARaisedHandComesDownWithThem) {
