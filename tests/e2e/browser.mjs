@@ -2,9 +2,10 @@
 // pages as separate people, and the steps and waits every test needs on the meeting screen.
 
 import fs from 'node:fs';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
-import { freePort, startRedis, startServer } from '../support/harness.mjs';
+import { cleanup, freePort, startRedis, startServer } from '../support/harness.mjs';
 
 export const ARTIFACTS = process.env.ROUNDTABLE_ARTIFACTS || 'test-artifacts';
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -20,6 +21,20 @@ export async function startStack() {
   const browser = await launchBrowser();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   return { redis, serverArgs, server, browser };
+}
+
+// startStack() before a file's first test (unless `skip`), everything closed after its last;
+// the returned object's redis, server and browser are set once the hook has run.
+export function stackForFile(skip) {
+  const stack = {};
+  before(async () => {
+    if (!skip) Object.assign(stack, await startStack());
+  });
+  after(async () => {
+    if (stack.browser) await stack.browser.close();
+    await cleanup();
+  });
+  return stack;
 }
 
 export function launchBrowser() {

@@ -3,36 +3,25 @@
 // "New join code" button; it asks first. Every screen then shows the new code and link, the
 // old link refuses newcomers, the new one lets them in, and everyone already in stays.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { ROUNDTABLE_BIN, binaryExists, cleanup, sleep } from '../support/harness.mjs';
-import { facilitatorAndMember, joinForm, openPage, startStack, waitForConnected, waitForParticipant } from './browser.mjs';
+import { ROUNDTABLE_BIN, binaryExists, sleep } from '../support/harness.mjs';
+import { facilitatorAndMember, joinForm, openPage, stackForFile, waitForConnected, waitForParticipant } from './browser.mjs';
 
 const skip = binaryExists() ? false : `roundtable binary not built (${ROUNDTABLE_BIN})`;
 
 const GOAL = 'Every child in town ready for kindergarten';
 const ASK = 'Replace the join code? The old code and link stop working for new people; everyone here stays.';
 
-let server;
-let browser;
-
-before(async () => {
-  if (skip) return;
-  ({ server, browser } = await startStack());
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  await cleanup();
-});
+const stack = stackForFile(skip);
 
 const shownCode = async (page) => (await page.getByTestId('meeting-join-code').textContent()).trim();
 
 test('the facilitator replaces the join code: the old link stops working, the new one joins', { skip }, async () => {
-  const fac = await openPage(browser, 'facilitator', { width: 1280, height: 800 });
-  const mem = await openPage(browser, 'member', { width: 390, height: 740 });
-  const { code, joinUrl, meetingId } = await facilitatorAndMember(server.baseUrl, fac.page, mem.page, { goal: GOAL, facName: 'Sam Okafor', memName: 'Ana Ruiz' });
+  const fac = await openPage(stack.browser, 'facilitator', { width: 1280, height: 800 });
+  const mem = await openPage(stack.browser, 'member', { width: 390, height: 740 });
+  const { code, joinUrl, meetingId } = await facilitatorAndMember(stack.server.baseUrl, fac.page, mem.page, { goal: GOAL, facName: 'Sam Okafor', memName: 'Ana Ruiz' });
   assert.equal(await shownCode(fac.page), code);
   assert.equal(await shownCode(mem.page), code);
 
@@ -65,7 +54,7 @@ test('the facilitator replaces the join code: the old link stops working, the ne
   }
 
   // A newcomer with the old link is refused, and told so.
-  const late = await openPage(browser, 'newcomer', { width: 390, height: 740 });
+  const late = await openPage(stack.browser, 'newcomer', { width: 390, height: 740 });
   await late.page.goto(joinUrl);
   await late.page.getByTestId('join-name').fill('Lee Park');
   await late.page.getByTestId('join-attendance-remote').check();

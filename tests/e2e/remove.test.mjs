@@ -4,12 +4,12 @@
 // The removed member's page says so and stops: no reconnect, no new welcome, not after a
 // reload either, and the facilitator's list no longer shows them.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 
-import { ROUNDTABLE_BIN, binaryExists, cleanup, sleep } from '../support/harness.mjs';
-import { ARTIFACTS, facilitatorAndMember, openPage, startStack } from './browser.mjs';
+import { ROUNDTABLE_BIN, binaryExists, sleep } from '../support/harness.mjs';
+import { ARTIFACTS, facilitatorAndMember, openPage, stackForFile } from './browser.mjs';
 
 const skip = binaryExists() ? false : `roundtable binary not built (${ROUNDTABLE_BIN})`;
 
@@ -18,18 +18,7 @@ const FAC = 'Sam Okafor';
 const MEM = 'Ana Ruiz';
 const REMOVED = 'The facilitator removed you from this meeting.';
 
-let server;
-let browser;
-
-before(async () => {
-  if (skip) return;
-  ({ server, browser } = await startStack());
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  await cleanup();
-});
+const stack = stackForFile(skip);
 
 // Counts the WebSockets `page` opens and the welcomes it receives (alone or in a batch).
 function watchSockets(page) {
@@ -47,10 +36,10 @@ function watchSockets(page) {
 const row = (page, name) => page.locator('[data-testid="participant"]', { hasText: name });
 
 test('the facilitator removes a member, who is shown out and stays out', { skip }, async () => {
-  const fac = await openPage(browser, 'facilitator', { width: 1280, height: 800 });
-  const mem = await openPage(browser, 'member', { width: 390, height: 740 });
+  const fac = await openPage(stack.browser, 'facilitator', { width: 1280, height: 800 });
+  const mem = await openPage(stack.browser, 'member', { width: 390, height: 740 });
   const memSeen = watchSockets(mem.page);
-  const { meetingId } = await facilitatorAndMember(server.baseUrl, fac.page, mem.page, { goal: GOAL, facName: FAC, memName: MEM });
+  const { meetingId } = await facilitatorAndMember(stack.server.baseUrl, fac.page, mem.page, { goal: GOAL, facName: FAC, memName: MEM });
   await row(mem.page, FAC).waitFor();
   const memberId = await mem.page.locator('[data-testid="participant"][data-you="true"]').getAttribute('data-participant-id');
 
