@@ -353,15 +353,17 @@ nlohmann::json item_added_data(const Meeting& m, const AddItem& c) {
           {"index", m.items.size()}};
 }
 
+Rejection removed_rejection() {
+  return {"removed", "the facilitator removed you from this meeting"};
+}
+
 Decision decide(const Meeting& m, const std::string& actor, const std::string& cid,
                 const Command& command, int64_t now_ms) {
   const Participant* self = actor.empty() ? nullptr : m.find_participant(actor);
   if (!actor.empty() && !self) {
     return Rejection{"bad_token", "participant " + actor + " is not part of this meeting"};
   }
-  if (self && self->removed) {
-    return Rejection{"removed", "the facilitator removed you from this meeting"};
-  }
+  if (self && self->removed) return removed_rejection();
   if (self) {
     for (const auto& [seen, seq] : self->recent_cids) {
       if (seen == cid) return Duplicate{seq};
@@ -402,7 +404,7 @@ std::optional<Rejection> check_focus(const Meeting& m, const std::string& actor,
                                      const FocusRequest& focus) {
   const Participant* self = m.find_participant(actor);
   if (!self) return Rejection{"bad_token", "participant " + actor + " is not part of this meeting"};
-  if (self->removed) return Rejection{"removed", "the facilitator removed you from this meeting"};
+  if (self->removed) return removed_rejection();
   if (self->role == Role::observer) {
     return Rejection{"forbidden", "observers cannot edit, so they have no focus"};
   }

@@ -34,6 +34,9 @@ Decision decide(const Meeting& m, const std::string& actor, const std::string& c
 // reducer's add_item, and each item a meeting of a series carries over (series.cpp).
 nlohmann::json item_added_data(const Meeting& m, const AddItem& c);
 
+// What a removed participant gets for anything they try: a command, a focus, a resume.
+Rejection removed_rejection();
+
 // Whether `actor` may say it is editing what `focus` names (it changes no state).
 std::optional<Rejection> check_focus(const Meeting& m, const std::string& actor,
                                      const FocusRequest& focus);

@@ -139,7 +139,7 @@ void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
     const core::Participant* p = self->state().find_participant(pid);
     if (!p || p->removed) {
       conn->deliver(frame_of(core::encode_reject(
-          cid, p ? core::Rejection{"removed", "the facilitator removed you from this meeting"}
+          cid, p ? core::removed_rejection()
                  : core::Rejection{"bad_token",
                                    "this token's participant is not part of the meeting"})));
       conn->entry_refused();
@@ -240,8 +240,7 @@ void MeetingRoom::take_published() {
       }
     }
   }
-  fan_out(first_seq, std::move(taken));
-  expel(removed);
+  fan_out(first_seq, std::move(taken), removed);
   if (needs_reload_) {
     published_.clear();  // the reload reads them from the log
     return reload_then_pump();
@@ -303,10 +302,9 @@ void MeetingRoom::on_committed(store::CommitResult result) {
       if (state().join_code != code_before) ctx_.store.release_join_code(code_before);
       ctx_.metrics.commits++;
       ctx_.metrics.events_committed += batch.wire.size();
-      fan_out(first_seq, std::move(batch.wire));
       std::vector<std::string> removed;
       for (const auto& e : batch.events) note_removal(e, removed);
-      expel(removed);
+      fan_out(first_seq, std::move(batch.wire), removed);
       complete(batch.outcomes);
       maybe_snapshot();
       arm_deadline_timer(now_ms());
@@ -355,8 +353,7 @@ void MeetingRoom::reload_then_pump() {
                 note_removal(e, removed);
                 missed.push_back(frame_of(core::wire_form(stored)));
               }
-              self->fan_out(self->state().version + 1, std::move(missed));
-              self->expel(removed);
+              self->fan_out(self->state().version + 1, std::move(missed), removed);
               self->staged_.replace(std::move(fresh));
               self->needs_reload_ = false;
               self->arm_deadline_timer(now_ms());
@@ -514,21 +511,19 @@ void MeetingRoom::broadcast(const Frame& frame, const Connection* except) {
   }
 }
 
-void MeetingRoom::fan_out(uint64_t first_seq, std::vector<Frame> events) {
+void MeetingRoom::fan_out(uint64_t first_seq, std::vector<Frame> events,
+                          const std::vector<std::string>& removed) {
   if (events.empty()) return;
   uint64_t seq = first_seq;
   for (const auto& frame : events) remember(seq++, frame);
   auto shared = std::make_shared<const std::vector<Frame>>(std::move(events));
   for (const auto& s : subscribers_) {
-    if (auto conn = s.conn.lock()) conn->deliver_all(shared);
-  }
-}
-
-void MeetingRoom::expel(const std::vector<std::string>& participant_ids) {
-  for (const auto& pid : participant_ids) {
-    for (const auto& s : subscribers_) {
-      if (s.participant_id != pid) continue;
-      if (auto conn = s.conn.lock()) conn->removed();
+    auto conn = s.conn.lock();
+    if (!conn) continue;
+    conn->deliver_all(shared);
+    // After the events, so the removed see their removal before the close.
+    if (std::find(removed.begin(), removed.end(), s.participant_id) != removed.end()) {
+      conn->removed();
     }
   }
 }

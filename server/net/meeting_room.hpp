@@ -114,10 +114,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void unsubscribe(const Connection* conn);
   void broadcast(const Frame& frame, const Connection* except = nullptr);
   // Keeps the events (seqs first_seq, first_seq + 1, ...) for resume and hands them to
-  // every connection at once.
-  void fan_out(uint64_t first_seq, std::vector<Frame> events);
-  // Closes the connections of removed participants (after their removal event reached them).
-  void expel(const std::vector<std::string>& participant_ids);
+  // every connection at once; then closes the connections of the participants they removed.
+  void fan_out(uint64_t first_seq, std::vector<Frame> events,
+               const std::vector<std::string>& removed);
   void remember(uint64_t seq, Frame frame);
   void maybe_snapshot();
   // Applies the published batches that wait, in seq order, unless a commit or a reload is

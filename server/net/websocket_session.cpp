@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 
+#include "core/reducer.hpp"
 #include "core/token.hpp"
 #include "net/meeting_registry.hpp"
 #include "net/meeting_room.hpp"
@@ -242,23 +243,22 @@ void WebSocketSession::attached(std::shared_ptr<MeetingRoom> room, std::string p
 
 void WebSocketSession::shutting_down() {
   asio::post(ws_.get_executor(), [self = shared_from_this()] {
-    self->close_after(frame_of(core::encode_error(
-                          "shutting_down", "the server is restarting; reconnect and resume")),
-                      false, websocket::close_code::going_away, "server restarting");
+    self->close_after({"shutting_down", "the server is restarting; reconnect and resume"}, false,
+                      websocket::close_code::going_away, "server restarting");
   });
 }
 
 void WebSocketSession::removed() {
   asio::post(ws_.get_executor(), [self = shared_from_this()] {
-    self->close_after(
-        frame_of(core::encode_error("removed", "the facilitator removed you from this meeting")),
-        false, websocket::close_code::policy_error, "removed from the meeting");
+    self->close_after(core::removed_rejection(), false, websocket::close_code::policy_error,
+                      "removed from the meeting");
   });
 }
 
-void WebSocketSession::close_after(Frame last, bool drop_queued, websocket::close_code code,
-                                   const char* reason) {
+void WebSocketSession::close_after(const core::Rejection& why, bool drop_queued,
+                                   websocket::close_code code, const char* reason) {
   if (closing_) return;
+  Frame last = frame_of(core::encode_error(why.code, why.message));
   if (drop_queued) {
     outbox_.resize(in_write_);
     outbox_bytes_ = 0;
@@ -287,8 +287,7 @@ bool WebSocketSession::push(Frame frame) {
     ctx_.metrics.slow_consumer_disconnects++;
     log::info("slow consumer disconnected", {{"participant", participant_id_}});
     // Drop what it could not take; tell it why, then close. It resumes from its last seq.
-    close_after(frame_of(core::encode_error(
-                    "slow_consumer", "this connection fell too far behind; reconnect and resume")),
+    close_after({"slow_consumer", "this connection fell too far behind; reconnect and resume"},
                 true, websocket::close_code::policy_error, "slow consumer");
     return false;
   }

@@ -65,10 +65,10 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void queue(Frame frame);
   // Queues without starting a write; false once the connection is closing.
   bool push(Frame frame);
-  // Sends `last` after the frames being written (dropping the rest when `drop_queued`), then
-  // closes with `code`.
-  void close_after(Frame last, bool drop_queued, boost::beast::websocket::close_code code,
-                   const char* reason);
+  // Sends an `error` saying `why` after the frames being written (dropping the rest when
+  // `drop_queued`), then closes with `code`.
+  void close_after(const core::Rejection& why, bool drop_queued,
+                   boost::beast::websocket::close_code code, const char* reason);
   void write_next();
   // Joins the first queued frames that fit kMaxBatchBytes into batch_; how many it took.
   size_t fill_batch();

@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 
 import { startRedis, startServer, createMeeting, cleanup, sleep } from '../support/harness.mjs';
-import { percentile, round, open, batchFlag } from './load_support.mjs';
+import { percentile, round, open, batchFlag, messagesOf } from './load_support.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((pairs, a, i, all) => (a.startsWith('--') ? [...pairs, [a.slice(2), all[i + 1]]] : pairs), []),
@@ -57,7 +57,7 @@ try {
     v.answers = new Map();  // cid -> resolve
     v.ws.on('message', (data) => {
       if (data.subarray(0, BATCH.length).equals(BATCH)) {
-        for (const m of JSON.parse(data.toString()).messages) {
+        for (const m of messagesOf(data)) {
           if (typeof m.seq === 'number') v.lastSeq = Math.max(v.lastSeq, m.seq);
           if (closingVote && m.kind === 'vote_closed' && m.data?.voteId === closingVote) {
             v.closedAt = performance.now() - closeSentAt;
