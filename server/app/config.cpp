@@ -77,12 +77,18 @@ const std::vector<Option>& options() {
        [](Config& c, std::string_view v) { return append_list(c.trusted_proxies, v); }},
       {"--durability", "ROUNDTABLE_DURABILITY", "MODE",
        "the embedded Redis' fsync: everysec (a machine crash may lose about 1 s of acked "
-       "commands) or strict (appendfsync always: none, at a disk flush per commit; default "
-       "everysec)",
+       "commands) or strict (appendfsync always: none, at a disk flush per commit); none "
+       "writes nothing to disk and is for benchmarks only (default everysec)",
        [](Config& c, std::string_view v) {
          c.durability = v;
-         return v == "everysec" || v == "strict";
+         return v == "everysec" || v == "strict" || v == "none";
        }},
+      {"--tls-cert", "ROUNDTABLE_TLS_CERT", "FILE",
+       "serve HTTPS and WSS with this PEM certificate chain (with --tls-key); default: plain "
+       "HTTP, e.g. behind a TLS-terminating nginx",
+       [](Config& c, std::string_view v) { return c.tls_cert = v, !v.empty(); }},
+      {"--tls-key", "ROUNDTABLE_TLS_KEY", "FILE", "the PEM private key of --tls-cert",
+       [](Config& c, std::string_view v) { return c.tls_key = v, !v.empty(); }},
       {"--log-level", "ROUNDTABLE_LOG_LEVEL", "LEVEL", "debug, info, warn or error (default info)",
        [](Config& c, std::string_view v) {
          c.log_level = v;
@@ -158,6 +164,9 @@ ParseResult parse_config(int argc, const char* const* argv,
     if (!match->set(config, value)) {
       return bad("invalid value for " + std::string(arg) + ": '" + std::string(value) + "'");
     }
+  }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    return bad("--tls-cert and --tls-key go together: give both or neither");
   }
   return {config, 0, ""};
 }

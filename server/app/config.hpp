@@ -15,7 +15,8 @@ struct Config {
   std::string data_dir = "./data";
   // The embedded Redis' fsync policy: "everysec" loses up to about a second of acked
   // commands if the machine or Redis crashes; "strict" (appendfsync always) loses none and
-  // costs a disk flush per commit.
+  // costs a disk flush per commit; "none" (benchmarks only) writes nothing to disk, so that the
+  // load generator can show what durability costs.
   std::string durability = "everysec";
   std::string web_root = "./web-client";
   int threads = 0;        // 0: one per core
@@ -24,6 +25,9 @@ struct Config {
   int meetings_per_ip_hour = 500;       // 0: no limit
   int failed_joins_per_ip_minute = 20;  // 0: no limit
   std::vector<std::string> trusted_proxies;
+  // Both set: serve HTTPS and WSS with this PEM certificate chain and private key.
+  std::string tls_cert;
+  std::string tls_key;
   std::string log_level = "info";
   std::string secret;  // empty: shared secret kept in Redis
   std::string redis_server = "redis-server";

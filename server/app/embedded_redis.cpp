@@ -42,7 +42,7 @@ int free_loopback_port() {
 }  // namespace
 
 EmbeddedRedis::EmbeddedRedis(const std::string& redis_server, const std::string& data_dir,
-                             bool fsync_always) {
+                             Persistence persistence) {
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
   if (ec)
@@ -59,9 +59,9 @@ EmbeddedRedis::EmbeddedRedis(const std::string& redis_server, const std::string&
                                    "--dir",
                                    dir,
                                    "--appendonly",
-                                   "yes",
+                                   persistence == Persistence::none ? "no" : "yes",
                                    "--appendfsync",
-                                   fsync_always ? "always" : "everysec",
+                                   persistence == Persistence::always ? "always" : "everysec",
                                    "--save",
                                    "",
                                    "--daemonize",

@@ -10,11 +10,18 @@
 
 namespace rt::app {
 
+// What the embedded Redis writes to disk (--durability).
+enum class Persistence {
+  none,      // nothing: benchmarks only, to show what durability costs; a restart loses all
+  everysec,  // AOF, fsync once a second
+  always,    // AOF, fsync before each reply
+};
+
 class EmbeddedRedis {
  public:
   // Throws std::runtime_error when the data directory or the child cannot be made.
-  // `fsync_always`: appendfsync always instead of everysec.
-  EmbeddedRedis(const std::string& redis_server, const std::string& data_dir, bool fsync_always);
+  EmbeddedRedis(const std::string& redis_server, const std::string& data_dir,
+                Persistence persistence);
   ~EmbeddedRedis();
   EmbeddedRedis(const EmbeddedRedis&) = delete;
   EmbeddedRedis& operator=(const EmbeddedRedis&) = delete;

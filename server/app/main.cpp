@@ -19,6 +19,7 @@
 #include "net/listener.hpp"
 #include "net/meeting_registry.hpp"
 #include "net/server_context.hpp"
+#include "net/tls.hpp"
 #include "store/meeting_store.hpp"
 #include "store/redis_client.hpp"
 #include "support/log.hpp"
@@ -65,11 +66,26 @@ int main(int argc, char** argv) {
               {{"web_root", cfg.web_root}});
   }
 
+  // Read before anything starts: a certificate that cannot be used stops the server here,
+  // it never falls back to plain HTTP.
+  std::unique_ptr<asio::ssl::context> tls;
+  if (!cfg.tls_cert.empty()) {
+    try {
+      tls = net::make_tls_context(cfg.tls_cert, cfg.tls_key);
+    } catch (const std::exception& e) {
+      log::error("cannot start TLS", {{"error", e.what()}});
+      return 1;
+    }
+  }
+
   std::optional<app::EmbeddedRedis> embedded;
   std::string redis_url = cfg.redis_url;
   try {
     if (redis_url.empty()) {
-      embedded.emplace(cfg.redis_server, cfg.data_dir, cfg.durability == "strict");
+      auto persistence = cfg.durability == "strict" ? app::Persistence::always
+                         : cfg.durability == "none" ? app::Persistence::none
+                                                    : app::Persistence::everysec;
+      embedded.emplace(cfg.redis_server, cfg.data_dir, persistence);
       redis_url = embedded->url();
     }
   } catch (const std::exception& e) {
@@ -157,6 +173,7 @@ int main(int argc, char** argv) {
                          secret,       cfg.allowed_origins,
                          cfg.web_root, std::chrono::seconds(cfg.away_after_s),
                          limits,       cfg.trusted_proxies};
+  ctx.tls = tls.get();
   registry.bind(ctx);
   std::shared_ptr<net::Listener> listener;
   try {
@@ -169,12 +186,14 @@ int main(int argc, char** argv) {
     return shutdown(1);
   }
   listener->run();
-  std::printf("roundtable listening on http://%s:%u/\n", cfg.bind.c_str(), listener->port());
+  std::printf("roundtable listening on %s://%s:%u/\n", tls ? "https" : "http", cfg.bind.c_str(),
+              listener->port());
   std::fflush(stdout);
   log::info("listening", {{"bind", cfg.bind},
                           {"port", std::to_string(listener->port())},
                           {"redis", redis_url},
-                          {"threads", std::to_string(threads)}});
+                          {"threads", std::to_string(threads)},
+                          {"tls", tls ? "on" : "off"}});
 
   stop_promise.get_future().wait();
   // Graceful: no new connections; every meeting commits (and acks) what it has, then tells

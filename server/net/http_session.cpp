@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "net/websocket_session.hpp"
+#include "support/log.hpp"
 
 namespace rt::net {
 namespace beast = boost::beast;
@@ -15,29 +16,69 @@ namespace asio = boost::asio;
 namespace {
 // A client has this long to send a whole request (slowloris guard) and to read a reply.
 constexpr auto kRequestTimeout = std::chrono::seconds(30);
+
+std::variant<PlainStream, TlsStream> stream_for(ServerContext& ctx, asio::ip::tcp::socket socket) {
+  if (ctx.tls) return TlsStream(std::move(socket), *ctx.tls);
+  return PlainStream(std::move(socket));
+}
 }  // namespace
 
 HttpSession::HttpSession(ServerContext& ctx, asio::ip::tcp::socket socket)
-    : ctx_(ctx), stream_(std::move(socket)) {}
+    : ctx_(ctx), stream_(stream_for(ctx, std::move(socket))) {}
+
+PlainStream& HttpSession::tcp() {
+  return std::visit([](auto& s) -> PlainStream& { return beast::get_lowest_layer(s); }, stream_);
+}
 
 void HttpSession::run() {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  asio::dispatch(tcp().get_executor(), [self = shared_from_this()] {
+    if (std::holds_alternative<TlsStream>(self->stream_)) {
+      self->handshake();
+    } else {
+      self->read();
+    }
+  });
+}
+
+void HttpSession::handshake() {
+  // Same budget as a request: a peer that opens TLS and stalls is dropped like a slow request.
+  tcp().expires_after(kRequestTimeout);
+  std::get<TlsStream>(stream_).async_handshake(
+      asio::ssl::stream_base::server, [self = shared_from_this()](beast::error_code ec) {
+        if (ec) {
+          self->ctx_.metrics.tls_handshake_failures++;
+          log::debug("tls handshake failed", {{"error", ec.message()}});
+          return;
+        }
+        self->read();
+      });
 }
 
 void HttpSession::read() {
   parser_.emplace();
   parser_->body_limit(kMaxRequestBody);
-  stream_.expires_after(kRequestTimeout);
-  http::async_read(
-      stream_, buffer_, *parser_,
-      [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+  tcp().expires_after(kRequestTimeout);
+  std::visit(
+      [&](auto& stream) {
+        http::async_read(
+            stream, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+      },
+      stream_);
+}
+
+void HttpSession::close() {
+  if (auto* tls = std::get_if<TlsStream>(&stream_)) {
+    tcp().expires_after(kRequestTimeout);
+    tls->async_shutdown([self = shared_from_this()](beast::error_code) {});
+    return;
+  }
+  beast::error_code ignored;
+  tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
 }
 
 void HttpSession::on_read(beast::error_code ec) {
-  if (ec == http::error::end_of_stream) {
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-    return;
-  }
+  if (ec == http::error::end_of_stream) return close();
   if (ec == http::error::body_limit) {
     HttpRequest head{parser_->get().method(), parser_->get().target(), parser_->get().version()};
     auto res = json_error(head, http::status::payload_too_large, "payload_too_large",
@@ -49,7 +90,7 @@ void HttpSession::on_read(beast::error_code ec) {
 
   HttpRequest req = parser_->release();
   boost::system::error_code peer_ec;
-  auto peer = stream_.socket().remote_endpoint(peer_ec);
+  auto peer = tcp().socket().remote_endpoint(peer_ec);
   if (peer_ec) return;  // gone already
   std::string client = client_key(peer.address(), req["X-Real-IP"], ctx_.trusted_proxies);
   if (beast::websocket::is_upgrade(req)) {
@@ -63,29 +104,30 @@ void HttpSession::on_read(beast::error_code ec) {
       res.keep_alive(false);
       return write(std::move(res));
     }
-    stream_.expires_never();  // the WebSocket stream sets its own timeouts
-    std::make_shared<WebSocketSession>(ctx_, stream_.release_socket(), std::move(client))
-        ->run(std::move(req));
+    tcp().expires_never();  // the WebSocket stream sets its own timeouts
+    auto ws = std::visit([](auto& stream) { return WebSocketStream(std::move(stream)); }, stream_);
+    std::make_shared<WebSocketSession>(ctx_, std::move(ws), std::move(client))->run(std::move(req));
     return;
   }
   handle_http(ctx_, req, client, [self = shared_from_this()](HttpResponse res) {
-    asio::post(self->stream_.get_executor(),
+    asio::post(self->tcp().get_executor(),
                [self, res = std::move(res)]() mutable { self->write(std::move(res)); });
   });
 }
 
 void HttpSession::write(HttpResponse res) {
   auto shared = std::make_shared<HttpResponse>(std::move(res));
-  stream_.expires_after(kRequestTimeout);
-  http::async_write(stream_, *shared,
-                    [self = shared_from_this(), shared](beast::error_code ec, size_t) {
-                      if (ec) return;
-                      if (!shared->keep_alive()) {
-                        self->stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-                        return;
-                      }
-                      self->read();
-                    });
+  tcp().expires_after(kRequestTimeout);
+  std::visit(
+      [&](auto& stream) {
+        http::async_write(stream, *shared,
+                          [self = shared_from_this(), shared](beast::error_code ec, size_t) {
+                            if (ec) return;
+                            if (!shared->keep_alive()) return self->close();
+                            self->read();
+                          });
+      },
+      stream_);
 }
 
 // Cross-site WebSocket hijacking guard: a browser always sends Origin, and a page on

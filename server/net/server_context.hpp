@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -30,6 +31,8 @@ struct ServerContext {
   ClientLimits& limits;
   // Proxies whose X-Real-IP is believed (ClientLimits count that address, not theirs).
   std::vector<std::string> trusted_proxies;
+  // Set when the server speaks TLS (--tls-cert, --tls-key): every connection is then TLS.
+  boost::asio::ssl::context* tls = nullptr;
 };
 
 int64_t now_ms();  // wall clock, epoch ms: event times and token expiry

@@ -25,9 +25,8 @@ constexpr std::string_view kBatchClose = "]}";
 
 }  // namespace
 
-WebSocketSession::WebSocketSession(ServerContext& ctx, asio::ip::tcp::socket socket,
-                                   std::string client)
-    : ctx_(ctx), metrics_(ctx.metrics), ws_(std::move(socket)), client_(std::move(client)) {
+WebSocketSession::WebSocketSession(ServerContext& ctx, WebSocketStream ws, std::string client)
+    : ctx_(ctx), metrics_(ctx.metrics), ws_(std::move(ws)), client_(std::move(client)) {
   metrics_.connections++;
 }
 

@@ -18,6 +18,7 @@
 #include "core/rate_limit.hpp"
 #include "net/connection.hpp"
 #include "net/http_routes.hpp"
+#include "net/websocket_stream.hpp"
 
 namespace rt::net {
 
@@ -38,7 +39,7 @@ inline constexpr double kCommandBurst = 40;
 class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession> {
  public:
   // `client`: the peer's key for the per-address limits (client_key).
-  WebSocketSession(ServerContext& ctx, boost::asio::ip::tcp::socket socket, std::string client);
+  WebSocketSession(ServerContext& ctx, WebSocketStream ws, std::string client);
   ~WebSocketSession() override;
 
   void run(HttpRequest upgrade);
@@ -77,7 +78,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   // Held directly: the destructor may run while the io_context tears down after the
   // context object is gone; the metrics outlive the io_context (app/main.cpp).
   Metrics& metrics_;
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  WebSocketStream ws_;
   std::string client_;
   boost::beast::flat_buffer buffer_;
   std::deque<Frame> outbox_;

@@ -84,6 +84,9 @@ std::string Metrics::render() const {
          static_cast<double>(slow_consumer_disconnects.load()));
   sample(out, "roundtable_http_requests_total", "counter", "HTTP requests served.",
          static_cast<double>(http_requests.load()));
+  sample(out, "roundtable_tls_handshake_failures_total", "counter",
+         "TLS handshakes that failed or timed out.",
+         static_cast<double>(tls_handshake_failures.load()));
   out +=
       "# HELP roundtable_client_limit_refusals_total Requests refused by a per-address limit.\n"
       "# TYPE roundtable_client_limit_refusals_total counter\n";

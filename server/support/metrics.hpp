@@ -50,6 +50,8 @@ struct Metrics {
   std::atomic<uint64_t> commit_conflicts{0};
   std::atomic<uint64_t> slow_consumer_disconnects{0};
   std::atomic<uint64_t> http_requests{0};
+  // TLS handshakes that failed or timed out (plain HTTP to a TLS port, scanners, bad clients).
+  std::atomic<uint64_t> tls_handshake_failures{0};
   LabelledCounter client_limit_refusals;  // by limit: meetings_per_hour, wrong_codes_per_minute
   Histogram commit_seconds;
 

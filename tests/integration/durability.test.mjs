@@ -1,5 +1,6 @@
 // --durability: the embedded redis-server runs with appendfsync everysec by default and
-// appendfsync always with --durability strict (what README "Durability" promises).
+// appendfsync always with --durability strict (what README "Durability" promises);
+// --durability none (benchmarks only) keeps nothing on disk.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,14 +45,18 @@ function redisCommand(port, ...args) {
   });
 }
 
-for (const [flag, expected] of [[[], 'everysec'], [['--durability', 'strict'], 'always']]) {
-  test(`embedded Redis with ${flag.join(' ') || 'the default'}: appendfsync ${expected}`, { timeout: 60000 }, async () => {
+for (const [flag, expected, aof] of [
+  [[], 'everysec', 'yes'],
+  [['--durability', 'strict'], 'always', 'yes'],
+  [['--durability', 'none'], 'everysec', 'no'], // benchmarks only: nothing on disk
+]) {
+  test(`embedded Redis with ${flag.join(' ') || 'the default'}: appendonly ${aof}, appendfsync ${expected}`, { timeout: 60000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-durability-'));
     const server = await startServer({ args: ['--data-dir', dir, ...flag] });
     try {
       const port = embeddedRedisPort(server.proc.pid);
       assert.deepEqual(await redisCommand(port, 'CONFIG', 'GET', 'appendfsync'), ['appendfsync', expected]);
-      assert.deepEqual(await redisCommand(port, 'CONFIG', 'GET', 'appendonly'), ['appendonly', 'yes']);
+      assert.deepEqual(await redisCommand(port, 'CONFIG', 'GET', 'appendonly'), ['appendonly', aof]);
       const meeting = await createMeeting(server.baseUrl);
       assert.ok(meeting.meetingId);
     } finally {

@@ -11,16 +11,22 @@
 #   many          2. 300 meetings x 10 clients, 1 command/s per client (3,000/s in all)
 #   many-scaled   2. the same meetings at half that rate (1,500/s)
 #   idle          3. idle connections: 19,000 clients in 1,900 meetings, held 10 s
+#   durability    4. the cost of durability: one workload (100 meetings x 10 clients,
+#                    1,000 commands/s) three times, on the server's embedded Redis with
+#                    --durability none (benchmark-only: nothing on disk, the bare relay),
+#                    everysec (the default) and strict (fsync before every reply); the
+#                    table gives each against none as a ratio
 # The issue's sizes saturate a 2-core machine that also runs Redis and the generator; the
 # scaled runs show the latency below saturation. Both are reported, side by side.
 #
-# Each workload gets a fresh redis-server (AOF on, appendfsync everysec, as deployed) and a
-# fresh build/roundtable on free ports, so one workload's meetings do not weigh on the next
+# Each workload gets a fresh redis-server (AOF on, appendfsync everysec, as deployed; for
+# durability, the server's embedded one in each mode) and a fresh build/roundtable on free ports, so one workload's meetings do not weigh on the next
 # one's memory figures. Everything started here is stopped on exit, however it exits.
 #
 # Sizes can be overridden: BIG_CLIENTS, BIG_RATE, BIG_SCALED_RATE, MANY_MEETINGS,
 # MANY_PER_MEETING, MANY_RATE (in all; default 1/s per client), MANY_SCALED_RATE,
-# IDLE_CLIENTS, IDLE_MEETINGS, RUN_SECONDS (not SECONDS: bash owns that name).
+# IDLE_CLIENTS, IDLE_MEETINGS, DURABILITY_MEETINGS, DURABILITY_PER_MEETING, DURABILITY_RATE,
+# RUN_SECONDS (not SECONDS: bash owns that name).
 # LOADGEN_ARGS is added to every run, e.g. LOADGEN_ARGS="--batch off" for clients that take
 # one message per frame (the default is --batch on, as the web client joins).
 # Needs redis-server, redis-cli, jq, and the build: cd build && ninja roundtable roundtable_loadgen
@@ -45,6 +51,9 @@ MANY_SCALED_RATE="${MANY_SCALED_RATE:-$(( MANY_RATE / 2 ))}"
 # 20,000 would need more than the usual hard limit of open files on each side.
 IDLE_CLIENTS="${IDLE_CLIENTS:-19000}"
 IDLE_MEETINGS="${IDLE_MEETINGS:-1900}"
+DURABILITY_MEETINGS="${DURABILITY_MEETINGS:-100}"
+DURABILITY_PER_MEETING="${DURABILITY_PER_MEETING:-10}"
+DURABILITY_RATE="${DURABILITY_RATE:-1000}"
 
 for tool in redis-server redis-cli jq; do
   command -v "$tool" >/dev/null || { echo "run_suite.sh: needs $tool" >&2; exit 1; }
@@ -62,6 +71,7 @@ fi
 
 WORK="$(mktemp -d -t rt-loadgen-XXXXXX)"
 REDIS_PID=""
+EMBEDDED_REDIS=0  # 1: REDIS_PID is the server's own, stopped by the server
 SERVER_PID=""
 SERVER_URL=""
 
@@ -71,6 +81,10 @@ stop_stack() {
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=""
+  fi
+  if (( EMBEDDED_REDIS )); then
+    REDIS_PID=""
+    EMBEDDED_REDIS=0
   fi
   if [[ -n "$REDIS_PID" ]]; then
     kill -TERM "$REDIS_PID" 2>/dev/null || true
@@ -97,9 +111,18 @@ free_port() {
   done
 }
 
+# start_stack NAME [DURABILITY]: with DURABILITY (none, everysec, strict) the server starts its
+# embedded Redis in that mode; without it, a redis-server of ours as deployed.
 start_stack() {
-  local dir="$WORK/$1" port attempt
+  local dir="$WORK/$1" durability="${2:-}" port attempt
   mkdir -p "$dir"
+  if [[ -n "$durability" ]]; then
+    start_server "$dir" --durability "$durability" --data-dir "$dir/data"
+    REDIS_PID="$(pgrep -P "$SERVER_PID" -x redis-server | head -1)" || true
+    [[ -n "$REDIS_PID" ]] || { echo "run_suite.sh: no embedded redis-server" >&2; exit 1; }
+    EMBEDDED_REDIS=1
+    return
+  fi
   for attempt in 1 2 3 4 5; do
     port="$(free_port)"
     redis-server --port "$port" --bind 127.0.0.1 --appendonly yes --appendfsync everysec \
@@ -115,8 +138,13 @@ start_stack() {
     REDIS_PID=""
   done
   [[ -n "$REDIS_PID" ]] || { echo "run_suite.sh: redis-server did not start" >&2; cat "$dir/redis.log" >&2; exit 1; }
+  start_server "$dir" --redis "redis://127.0.0.1:$port"
+}
 
-  "$SERVER_BIN" --port 0 --redis "redis://127.0.0.1:$port" --web-root "$ROOT/web-client" \
+# start_server DIR ARGS...: build/roundtable on a free port; sets SERVER_PID and SERVER_URL.
+start_server() {
+  local dir="$1"; shift
+  "$SERVER_BIN" --port 0 "$@" --web-root "$ROOT/web-client" \
     --secret "loadgen-suite-secret-0123456789" --log-level warn --meetings-per-ip-hour 0 >"$dir/server.log" 2>&1 &
   SERVER_PID=$!
   SERVER_URL=""
@@ -131,9 +159,10 @@ start_stack() {
 }
 
 # run_workload NAME LOADGEN-ARGS...: one fresh stack, one run, one JSON line.
+# DURABILITY=MODE in the environment of the call: the embedded Redis in that mode.
 run_workload() {
   local name="$1"; shift
-  start_stack "$name"
+  start_stack "$name" "${DURABILITY:-}"
   echo "== $name: $* (server $SERVER_URL, pid $SERVER_PID)" >&2
   local line status=0
   line="$("$LOADGEN_BIN" --url "$SERVER_URL" --server-pid "$SERVER_PID" --redis-pid "$REDIS_PID" \
@@ -169,8 +198,15 @@ for w in "${workloads[@]}"; do
       run_workload "3 idle connections" --clients "$IDLE_CLIENTS" --meetings "$IDLE_MEETINGS" \
         --rate 0 --seconds 10
       ;;
+    durability)
+      for mode in none everysec strict; do
+        DURABILITY=$mode run_workload "4 durability $mode" \
+          --clients $(( DURABILITY_MEETINGS * DURABILITY_PER_MEETING )) \
+          --meetings "$DURABILITY_MEETINGS" --rate "$DURABILITY_RATE"
+      done
+      ;;
     *)
-      echo "run_suite.sh: unknown workload $w (big, big-scaled, many, many-scaled, idle)" >&2
+      echo "run_suite.sh: unknown workload $w (big, big-scaled, many, many-scaled, idle, durability)" >&2
       exit 2
       ;;
   esac
@@ -201,5 +237,27 @@ done
     + " | \(n(.rss_per_connection_kib)) (\(n(.rss_per_extra_connection_kib)))"
     + " | \(n(.loadgen_cpu_s)) |"
   ' "$RESULTS_JSONL"
+  # Workload 4: each durability mode against none (the bare relay: Redis in memory only).
+  if jq -e -s 'map(select(.workload == "4 durability none")) | length > 0' "$RESULTS_JSONL" >/dev/null; then
+    echo
+    echo "## Cost of durability (workload 4, against --durability none)"
+    echo
+    echo "| durability | achieved cmd/s | ack p50 / p99 ms | delivery p99 ms | server + Redis CPU ms per command | ack p50 ratio | ack p99 ratio | CPU ratio |"
+    echo "|---|---|---|---|---|---|---|---|"
+    jq -r -s '
+      def r(x): x * 100 | round / 100;
+      def cpu(w): ((w.server_cpu_s // 0) + (w.redis_cpu_s // 0)) * 1000 / ([w.commands.acked, 1] | max);
+      (map(select(.workload == "4 durability none")) | .[0]) as $base
+      | map(select(.workload | startswith("4 durability ")))[]
+      | "| \(.workload | ltrimstr("4 durability "))"
+        + " | \(r(.achieved_commands_per_s))"
+        + " | \(r(.ack_ms.p50)) / \(r(.ack_ms.p99))"
+        + " | \(r(.delivery_ms.p99))"
+        + " | \(cpu(.) * 1000 | round / 1000)"
+        + " | \(r(.ack_ms.p50 / $base.ack_ms.p50))"
+        + " | \(r(.ack_ms.p99 / $base.ack_ms.p99))"
+        + " | \(r(cpu(.) / cpu($base))) |"
+    ' "$RESULTS_JSONL"
+  fi
 } >"$RESULTS_MD"
 echo "results: $RESULTS_MD" >&2

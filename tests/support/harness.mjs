@@ -307,7 +307,7 @@ export function binaryExists() {
 
 /**
  * Spawns the roundtable binary on an ephemeral port. Resolves once it printed
- * `roundtable listening on http://127.0.0.1:PORT/`.
+ * `roundtable listening on http://127.0.0.1:PORT/` (https:// when started with TLS).
  * Returns {baseUrl, wsUrl, port, proc, stdout(), stderr(), stop(), kill9(), exited}.
  */
 export async function startServer({ redisUrl, args = [], env = {}, secret = TEST_SECRET, timeoutMs = 20000 } = {}) {
@@ -333,8 +333,8 @@ export async function startServer({ redisUrl, args = [], env = {}, secret = TEST
   });
   const spawnError = new Promise((resolve) => proc.once('error', (e) => resolve(e)));
 
-  const port = await new Promise((resolve, reject) => {
-    const re = /roundtable listening on http:\/\/127\.0\.0\.1:(\d+)\//;
+  const { scheme, port } = await new Promise((resolve, reject) => {
+    const re = /roundtable listening on (https?):\/\/127\.0\.0\.1:(\d+)\//;
     const timer = setTimeout(() => {
       proc.kill('SIGKILL');
       reject(new Error(`roundtable did not report listening within ${timeoutMs} ms\n` +
@@ -343,7 +343,7 @@ export async function startServer({ redisUrl, args = [], env = {}, secret = TEST
     proc.stdout.on('data', (d) => {
       out += d.toString();
       const m = re.exec(out);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      if (m) { clearTimeout(timer); resolve({ scheme: m[1], port: Number(m[2]) }); }
     });
     exitPromise.then(({ code, signal }) => {
       clearTimeout(timer);
@@ -358,8 +358,8 @@ export async function startServer({ redisUrl, args = [], env = {}, secret = TEST
 
   const server = {
     port,
-    baseUrl: `http://127.0.0.1:${port}`,
-    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    baseUrl: `${scheme}://127.0.0.1:${port}`,
+    wsUrl: `${scheme === 'https' ? 'wss' : 'ws'}://127.0.0.1:${port}/ws`,
     proc,
     stdout: () => out,
     stderr: () => err,
@@ -426,12 +426,15 @@ function describe(msg) {
 export class Client {
   /**
    * Opens a WebSocket. `origin` defaults to the server's own origin (what a browser on the
-   * served page sends); pass `origin: null` to send no Origin header.
+   * served page sends); pass `origin: null` to send no Origin header. `ca`: the certificate
+   * to trust for a wss:// URL (a test's self-signed one).
    */
-  static async connect(wsUrl, { origin, name = 'client', timeoutMs = 10000 } = {}) {
+  static async connect(wsUrl, { origin, name = 'client', timeoutMs = 10000, ca } = {}) {
     const u = new URL(wsUrl);
-    const hdrOrigin = origin === undefined ? `http://${u.host}` : origin;
+    const pageScheme = u.protocol === 'wss:' ? 'https' : 'http';
+    const hdrOrigin = origin === undefined ? `${pageScheme}://${u.host}` : origin;
     const opts = { handshakeTimeout: timeoutMs, maxPayload: 16 * 1024 * 1024 };
+    if (ca !== undefined) opts.ca = ca;
     if (hdrOrigin !== null) opts.origin = hdrOrigin;
     const ws = new WebSocket(wsUrl, opts);
     const client = new Client(ws, name);
@@ -682,9 +685,9 @@ function answerError(what, reply) {
  */
 export async function join(wsUrl, {
   code, facilitatorToken, name = 'Tester', attendance = 'remote', organisation = '', role,
-  cid, origin, batch, timeoutMs = 10000,
+  cid, origin, batch, ca, timeoutMs = 10000,
 } = {}) {
-  const client = await Client.connect(wsUrl, { origin, name });
+  const client = await Client.connect(wsUrl, { origin, name, ca });
   const msg = { type: 'join', v: 1, cid: cid ?? client.nextCid() };
   if (facilitatorToken !== undefined) msg.facilitatorToken = facilitatorToken;
   if (code !== undefined) msg.code = code;

@@ -82,13 +82,27 @@ TEST(Config, HelpListsEveryFlagAndItsVariable) {
 namespace rt::app {
 namespace {
 
-TEST(Config, DurabilityIsEverysecOrStrict) {
+TEST(Config, DurabilityIsEverysecStrictOrNone) {
   EXPECT_EQ(parse({}).config->durability, "everysec");
   EXPECT_EQ(parse({"--durability", "strict"}).config->durability, "strict");
+  EXPECT_EQ(parse({"--durability", "none"}).config->durability, "none");
   EXPECT_EQ(parse({}, {{"ROUNDTABLE_DURABILITY", "strict"}}).config->durability, "strict");
   auto bad = parse({"--durability", "always"});
   EXPECT_FALSE(bad.config);
   EXPECT_NE(bad.exit_code, 0);
+}
+
+TEST(Config, TlsNeedsBothCertificateAndKey) {
+  auto both = parse({"--tls-cert", "c.pem"}, {{"ROUNDTABLE_TLS_KEY", "k.pem"}});
+  ASSERT_TRUE(both.config);
+  EXPECT_EQ(both.config->tls_cert, "c.pem");
+  EXPECT_EQ(both.config->tls_key, "k.pem");
+  EXPECT_TRUE(parse({}).config->tls_cert.empty());
+  for (auto half : {parse({"--tls-cert", "c.pem"}), parse({"--tls-key", "k.pem"})}) {
+    EXPECT_FALSE(half.config);
+    EXPECT_EQ(half.exit_code, 2);
+    EXPECT_NE(half.output.find("--tls-cert and --tls-key go together"), std::string::npos);
+  }
 }
 
 }  // namespace

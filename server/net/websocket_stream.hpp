@@ -1,0 +1,73 @@
+// A server WebSocket over plain TCP or over TLS (net/tls.hpp), with the operations a session
+// uses. One std::visit per call picks the transport; the session's logic does not know which.
+#pragma once
+
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <utility>
+#include <variant>
+
+#include "net/tls.hpp"
+
+namespace rt::net {
+
+class WebSocketStream {
+  // Defined before its users: they deduce their return types from it.
+  template <class F>
+  decltype(auto) visit(F&& f) {
+    return std::visit(std::forward<F>(f), ws_);
+  }
+
+ public:
+  using executor_type = PlainStream::executor_type;
+
+  explicit WebSocketStream(PlainStream&& stream) : ws_(std::in_place_index<0>, std::move(stream)) {}
+  explicit WebSocketStream(TlsStream&& stream) : ws_(std::in_place_index<1>, std::move(stream)) {}
+
+  executor_type get_executor() {
+    return visit([](auto& ws) { return ws.get_executor(); });
+  }
+  template <class Option>
+  void set_option(Option&& option) {
+    visit([&](auto& ws) { ws.set_option(std::forward<Option>(option)); });
+  }
+  void read_message_max(std::size_t bytes) {
+    visit([&](auto& ws) { ws.read_message_max(bytes); });
+  }
+  void auto_fragment(bool on) {
+    visit([&](auto& ws) { ws.auto_fragment(on); });
+  }
+  void text(bool on) {
+    visit([&](auto& ws) { ws.text(on); });
+  }
+  bool got_text() const {
+    return std::visit([](const auto& ws) { return ws.got_text(); }, ws_);
+  }
+  bool is_open() const {
+    return std::visit([](const auto& ws) { return ws.is_open(); }, ws_);
+  }
+
+  template <class Request, class Handler>
+  void async_accept(const Request& upgrade, Handler&& handler) {
+    visit([&](auto& ws) { ws.async_accept(upgrade, std::forward<Handler>(handler)); });
+  }
+  template <class Buffer, class Handler>
+  void async_read(Buffer& buffer, Handler&& handler) {
+    visit([&](auto& ws) { ws.async_read(buffer, std::forward<Handler>(handler)); });
+  }
+  template <class Buffers, class Handler>
+  void async_write(const Buffers& buffers, Handler&& handler) {
+    visit([&](auto& ws) { ws.async_write(buffers, std::forward<Handler>(handler)); });
+  }
+  template <class Handler>
+  void async_close(const boost::beast::websocket::close_reason& reason, Handler&& handler) {
+    visit([&](auto& ws) { ws.async_close(reason, std::forward<Handler>(handler)); });
+  }
+
+ private:
+  std::variant<boost::beast::websocket::stream<PlainStream>,
+               boost::beast::websocket::stream<TlsStream>>
+      ws_;
+};
+
+}  // namespace rt::net
