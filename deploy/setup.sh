@@ -11,7 +11,8 @@ want_tests=0
 
 run_packages=(build-essential cmake ninja-build ccache pkg-config libboost1.81-dev
               nlohmann-json3-dev libhiredis-dev libssl-dev redis-server)
-test_packages=(libgtest-dev libgmock-dev nodejs npm chromium python3 jq openssl)
+test_packages=(libgtest-dev libgmock-dev nodejs npm chromium python3 jq openssl
+               clang-14 libclang-rt-14-dev)
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 

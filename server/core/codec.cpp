@@ -345,7 +345,18 @@ std::optional<Rejection> check_text(const std::string& s, const char* what, size
 
 Decoded decode_client_message(std::string_view frame) {
   Decoded out;
-  nlohmann::json obj = nlohmann::json::parse(frame, nullptr, /*allow_exceptions=*/false);
+  // Containers nested too deep are left out unbuilt, and the message is refused below (with
+  // its cid, which sits at the top).
+  bool too_deep = false;
+  auto depth_guard = [&too_deep](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+    if (depth >= limits::kMessageNesting && (event == nlohmann::json::parse_event_t::object_start ||
+                                             event == nlohmann::json::parse_event_t::array_start)) {
+      too_deep = true;
+      return false;
+    }
+    return true;
+  };
+  nlohmann::json obj = nlohmann::json::parse(frame, depth_guard, /*allow_exceptions=*/false);
   if (obj.is_discarded() || !obj.is_object()) {
     out.result = Rejection{"bad_json", "a message must be one JSON object"};
     return out;
@@ -359,6 +370,11 @@ Decoded decode_client_message(std::string_view frame) {
                                 std::to_string(limits::kCid) + " characters");
     }
     out.cid = cid_it->get<std::string>();
+    if (too_deep) {
+      refuse("bad_message", "arrays and objects nest at most " +
+                                std::to_string(limits::kMessageNesting) +
+                                " levels deep in a message");
+    }
     auto type_it = obj.find("type");
     if (type_it == obj.end() || !type_it->is_string()) {
       refuse("bad_message", "every message needs a 'type' string");

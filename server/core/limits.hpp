@@ -22,6 +22,11 @@ inline constexpr size_t kCid = 64;
 // Ids and tokens are server-made; these only bound what a client can make us parse.
 inline constexpr size_t kId = 64;
 inline constexpr size_t kToken = 1024;
+// Levels of arrays and objects in one client message, itself included. A valid one has 3
+// at most (a dot ballot, an op's delete). Parsing is iterative, but copying a value (a
+// ballot) recurses once per level, and a 64 KiB frame of brackets is 32,000 levels: enough
+// to overflow an I/O thread's stack.
+inline constexpr int kMessageNesting = 16;
 
 // Ops kept per text field for transforming late edits: at a brisk 10 keystrokes a second
 // that is 20 s of typing by others, far more than a connection lags before it resumes.

@@ -94,10 +94,18 @@ std::variant<TextOp, Rejection> text_op_from_json(const nlohmann::json& j) {
   auto bad = [](std::string why) { return Rejection{"bad_op", std::move(why)}; };
   if (!j.is_array()) return bad("an op must be an array of components");
   TextOp op;
+  // What the op reads (retains and deletes) is bounded like each count: summed unchecked, a
+  // few thousand large counts would wrap around and pass for a short op.
+  uint64_t reads = 0;
+  auto read = [&reads](size_t n) {
+    reads += n;  // both at most 2^53 - 1: no overflow
+    return reads <= kMaxCount;
+  };
   for (const auto& c : j) {
     if (c.is_number()) {
       auto n = positive_count(c);
       if (!n) return bad("a retain must be a positive whole number below 2^53");
+      if (!read(*n)) return bad("an op must read fewer than 2^53 characters");
       append(op, retain(*n));
     } else if (c.is_string()) {
       const auto& s = c.get_ref<const std::string&>();
@@ -106,6 +114,7 @@ std::variant<TextOp, Rejection> text_op_from_json(const nlohmann::json& j) {
     } else if (c.is_object() && c.size() == 1 && c.contains("d")) {
       auto n = positive_count(c["d"]);
       if (!n) return bad("a delete must be {\"d\": N} with N a positive whole number below 2^53");
+      if (!read(*n)) return bad("an op must read fewer than 2^53 characters");
       append(op, remove(*n));
     } else {
       return bad("a component is a retain count, an insert string, or {\"d\": N}");

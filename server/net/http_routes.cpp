@@ -56,7 +56,8 @@ void create_attempt(ServerContext& ctx, Creation c, int attempts_left, Respond r
         core::TokenClaims claims{id, "", core::Role::facilitator,
                                  now_ms() + core::kFacilitatorTokenLifetimeMs};
         std::string host(req.base()[http::field::host]);
-        bool https = req.base()["X-Forwarded-Proto"] == "https";
+        // Served over TLS by this server, or by a proxy in front that says so.
+        bool https = ctx.tls != nullptr || req.base()["X-Forwarded-Proto"] == "https";
         nlohmann::json body = {
             {"meetingId", id},
             {"joinCode", code},

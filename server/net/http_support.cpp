@@ -39,6 +39,13 @@ std::variant<core::TokenClaims, HttpResponse> authorize(const ServerContext& ctx
                                                         const HttpRequest& req,
                                                         std::string_view meeting_id,
                                                         bool facilitator_only) {
+  return authorize(req, meeting_id, facilitator_only, ctx.secret, now_ms());
+}
+
+std::variant<core::TokenClaims, HttpResponse> authorize(const HttpRequest& req,
+                                                        std::string_view meeting_id,
+                                                        bool facilitator_only,
+                                                        std::string_view secret, int64_t now) {
   constexpr std::string_view kScheme = "bearer ";
   std::string_view header = req.base()[http::field::authorization];
   // The scheme's name is case-insensitive (RFC 9110 11.1).
@@ -46,7 +53,7 @@ std::variant<core::TokenClaims, HttpResponse> authorize(const ServerContext& ctx
     return json_error(req, http::status::unauthorized, "unauthorized",
                       "send the meeting token as 'Authorization: Bearer <token>'");
   }
-  auto verified = core::verify_token(header.substr(kScheme.size()), ctx.secret, now_ms());
+  auto verified = core::verify_token(header.substr(kScheme.size()), secret, now);
   if (auto* r = std::get_if<core::Rejection>(&verified)) {
     return json_error(req, http::status::unauthorized, r->code, r->message);
   }

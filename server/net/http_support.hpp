@@ -42,6 +42,11 @@ std::variant<core::TokenClaims, HttpResponse> authorize(const ServerContext& ctx
                                                         const HttpRequest& req,
                                                         std::string_view meeting_id,
                                                         bool facilitator_only);
+// The same, with the token-signing key and the time given (no server needed).
+std::variant<core::TokenClaims, HttpResponse> authorize(const HttpRequest& req,
+                                                        std::string_view meeting_id,
+                                                        bool facilitator_only,
+                                                        std::string_view secret, int64_t now);
 
 // The value of query parameter `name` in the request target ("" when absent).
 std::string query_param(std::string_view target, std::string_view name);

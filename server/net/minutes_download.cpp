@@ -21,12 +21,7 @@ constexpr std::string_view kMinutesPagePolicy =
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'none'";
 
-struct Format {
-  std::string_view name;
-  std::string_view extension;
-  std::string_view content_type;
-};
-constexpr Format kFormats[] = {
+constexpr MinutesFormat kFormats[] = {
     {"md", "md", "text/markdown; charset=utf-8"},
     {"html", "html", "text/html; charset=utf-8"},
     {"json", "json", "application/json"},
@@ -38,8 +33,7 @@ constexpr Format kFormats[] = {
 struct Download {
   std::shared_ptr<const HttpRequest> req;
   Respond respond;
-  const Format* format = nullptr;
-  minutes::TimeZone tz;
+  MinutesRequest request;
   minutes::Minutes minutes;
   std::vector<minutes::StageCheckIn> earlier;  // newest first
 };
@@ -71,18 +65,7 @@ std::optional<minutes::Minutes> project_or_log(const std::string& meeting_id,
 void finish(Download& d) {
   auto& m = d.minutes;
   m.stage_history.insert(m.stage_history.begin(), d.earlier.rbegin(), d.earlier.rend());
-  std::string body;
-  std::string_view format = d.format->name;
-  if (format == "md") body = minutes::to_markdown(m, d.tz);
-  if (format == "html") body = minutes::to_html(m, d.tz);
-  if (format == "json") body = minutes::to_json(m).dump(2) + "\n";
-  if (format == "csv") body = minutes::to_csv(m);
-  if (format == "ics") body = minutes::to_ics(m);
-  auto res = make_response(*d.req, http::status::ok, std::move(body), d.format->content_type,
-                           format == "html" ? kMinutesPagePolicy : kClientPolicy);
-  res.set(http::field::content_disposition, "attachment; filename=\"minutes-" + m.meeting_id + "." +
-                                                std::string(d.format->extension) + "\"");
-  d.respond(std::move(res));
+  d.respond(minutes_response(*d.req, d.request, m));
 }
 
 // Reads the meeting before `previous_id` ... back to kSeriesChartMeetings, then finishes.
@@ -130,31 +113,55 @@ std::optional<std::string> minutes_meeting_id(std::string_view path) {
   return std::string(id);
 }
 
-void download_minutes(ServerContext& ctx, const HttpRequest& req, const std::string& meeting_id,
-                      Respond respond) {
+std::variant<MinutesRequest, HttpResponse> check_minutes_request(const HttpRequest& req,
+                                                                 const std::string& meeting_id,
+                                                                 std::string_view secret,
+                                                                 int64_t now) {
   std::string format = query_param(req.target(), "format");
   if (format.empty()) format = "html";
-  const Format* chosen = nullptr;
+  const MinutesFormat* chosen = nullptr;
   for (const auto& f : kFormats) {
     if (f.name == format) chosen = &f;
   }
   if (!chosen) {
-    return respond(json_error(req, http::status::bad_request, "bad_format",
-                              "format must be one of md, html, json, csv, ics"));
+    return json_error(req, http::status::bad_request, "bad_format",
+                      "format must be one of md, html, json, csv, ics");
   }
   auto tz = parse_zone(query_param(req.target(), "tz"));
   if (!tz) {
-    return respond(json_error(req, http::status::bad_request, "bad_time_zone",
-                              "tz is the reader's offset from UTC in minutes, -840 to 840"));
+    return json_error(req, http::status::bad_request, "bad_time_zone",
+                      "tz is the reader's offset from UTC in minutes, -840 to 840");
   }
-  auto auth = authorize(ctx, req, meeting_id, false);
-  if (auto* refusal = std::get_if<HttpResponse>(&auth)) return respond(std::move(*refusal));
+  auto auth = authorize(req, meeting_id, false, secret, now);
+  if (auto* refusal = std::get_if<HttpResponse>(&auth)) return std::move(*refusal);
+  return MinutesRequest{meeting_id, chosen, *tz, std::get<core::TokenClaims>(std::move(auth))};
+}
+
+HttpResponse minutes_response(const HttpRequest& req, const MinutesRequest& r,
+                              const minutes::Minutes& m) {
+  std::string body;
+  std::string_view format = r.format->name;
+  if (format == "md") body = minutes::to_markdown(m, r.tz);
+  if (format == "html") body = minutes::to_html(m, r.tz);
+  if (format == "json") body = minutes::to_json(m).dump(2) + "\n";
+  if (format == "csv") body = minutes::to_csv(m);
+  if (format == "ics") body = minutes::to_ics(m);
+  auto res = make_response(req, http::status::ok, std::move(body), r.format->content_type,
+                           format == "html" ? kMinutesPagePolicy : kClientPolicy);
+  res.set(http::field::content_disposition, "attachment; filename=\"minutes-" + m.meeting_id + "." +
+                                                std::string(r.format->extension) + "\"");
+  return res;
+}
+
+void download_minutes(ServerContext& ctx, const HttpRequest& req, const std::string& meeting_id,
+                      Respond respond) {
+  auto checked = check_minutes_request(req, meeting_id, ctx.secret, now_ms());
+  if (auto* refusal = std::get_if<HttpResponse>(&checked)) return respond(std::move(*refusal));
 
   auto d = std::make_shared<Download>();
   d->req = std::make_shared<const HttpRequest>(req);
   d->respond = std::move(respond);
-  d->format = chosen;
-  d->tz = *tz;
+  d->request = std::get<MinutesRequest>(std::move(checked));
   read_log_then(ctx, meeting_id,
                 [&ctx, d, meeting_id](store::StoreStatus status, std::vector<std::string> log) {
                   if (status == store::StoreStatus::not_found) {

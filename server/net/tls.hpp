@@ -16,7 +16,8 @@ using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
 // A server-side TLS context: TLS 1.2 and 1.3 only, the certificate chain and private key from
 // PEM files. Throws std::runtime_error naming the file when one cannot be read or the key is
-// not the certificate's (OpenSSL checks that as it loads the key), so the server refuses to start rather than serve without the TLS it was asked for.
+// not the certificate's (OpenSSL checks that as it loads the key), so the server refuses to start
+// rather than serve without the TLS it was asked for.
 std::unique_ptr<boost::asio::ssl::context> make_tls_context(const std::string& cert_chain_file,
                                                             const std::string& private_key_file);
 

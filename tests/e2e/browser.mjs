@@ -59,8 +59,9 @@ export function launchBrowser() {
 // refuses --user-data-dir in launch() args, and launchPersistentContext would mean one whole
 // browser per page), so nothing leaks between test runs either. Returns {context, page,
 // errors}: errors collects the page's uncaught exceptions, for the tests to assert none.
-export async function openPage(browser, role, viewport) {
-  const context = await browser.newContext({ viewport });
+// `contextOptions` go to newContext (e.g. ignoreHTTPSErrors for a self-signed certificate).
+export async function openPage(browser, role, viewport, contextOptions = {}) {
+  const context = await browser.newContext({ viewport, ...contextOptions });
   context.setDefaultTimeout(UI_TIMEOUT_MS);
   const page = await context.newPage();
   const errors = [];

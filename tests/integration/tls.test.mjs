@@ -4,31 +4,19 @@
 // a bad certificate or key stops the server at start-up instead of serving in clear.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import https from 'node:https';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 
 import {
-  startRedis, startServer, cleanup, join, Client, ROUNDTABLE_BIN, TEST_SECRET,
+  startRedis, startServer, cleanup, join, Client, ROUNDTABLE_BIN, TEST_SECRET, selfSignedCertificate,
 } from '../support/harness.mjs';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-tls-'));
-const certFile = path.join(dir, 'cert.pem');
-const keyFile = path.join(dir, 'key.pem');
-const otherKeyFile = path.join(dir, 'other-key.pem');
+let certificate;
+let otherCertificate;
 let ca;
 let redis;
 let server;
-
-function selfSigned(cert, key) {
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert,
-  ], { stdio: 'ignore' });
-}
 
 // One HTTPS request trusting the test's certificate, or (`trustTestCertificate: false`) only
 // the system's CAs (global fetch cannot be given a CA).
@@ -45,11 +33,11 @@ function httpsRequest(url, { method = 'GET', body, headers = {}, trustTestCertif
 }
 
 before(async () => {
-  selfSigned(certFile, keyFile);
-  selfSigned(path.join(dir, 'other-cert.pem'), otherKeyFile);
-  ca = fs.readFileSync(certFile);
+  certificate = selfSignedCertificate();
+  otherCertificate = selfSignedCertificate();
+  ca = certificate.ca;
   redis = await startRedis();
-  server = await startServer({ redisUrl: redis.url, args: ['--tls-cert', certFile, '--tls-key', keyFile] });
+  server = await startServer({ redisUrl: redis.url, args: ['--tls-cert', certificate.cert, '--tls-key', certificate.key] });
 });
 
 after(async () => {
@@ -57,7 +45,6 @@ after(async () => {
     if (server?.running) await server.stop();
   } finally {
     await cleanup();
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
@@ -80,6 +67,8 @@ test('a meeting runs over wss: create, join by code, an item seen by the other m
   });
   assert.equal(created.status, 201, created.text);
   const meeting = JSON.parse(created.text);
+  // The link to share is https (it said http:// before the e2e test opened one in Chromium).
+  assert.equal(meeting.joinUrl, `${server.baseUrl}/?join=${meeting.joinCode}`);
   const sam = await join(server.wsUrl, { facilitatorToken: meeting.facilitatorToken, name: 'Sam', ca });
   const ana = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ana', ca });
   const ack = await sam.client.command({ type: 'add_item', title: 'Reading corner' });
@@ -135,16 +124,16 @@ function startUp(args) {
 }
 
 test('TLS settings that cannot work stop the server at start-up, never a fallback to plain HTTP', () => {
-  const half = startUp(['--tls-cert', certFile]);
+  const half = startUp(['--tls-cert', certificate.cert]);
   assert.equal(half.status, 2);
   assert.match(half.stderr, /--tls-cert and --tls-key go together/);
 
-  const missing = startUp(['--tls-cert', path.join(dir, 'nope.pem'), '--tls-key', keyFile]);
+  const missing = startUp(['--tls-cert', `${certificate.cert}.missing`, '--tls-key', certificate.key]);
   assert.equal(missing.status, 1);
   assert.match(missing.stderr + missing.stdout, /cannot use certificate chain/);
   assert.doesNotMatch(missing.stdout, /listening/);
 
-  const mismatched = startUp(['--tls-cert', certFile, '--tls-key', otherKeyFile]);
+  const mismatched = startUp(['--tls-cert', certificate.cert, '--tls-key', otherCertificate.key]);
   assert.equal(mismatched.status, 1);
   assert.match(mismatched.stderr + mismatched.stdout, /cannot use private key .*mismatch/);
 });

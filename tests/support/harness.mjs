@@ -9,7 +9,7 @@ import { before, after } from 'node:test';
 // every tracked child process is SIGKILLed and temp dirs removed on process exit.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -93,7 +93,7 @@ export function serverForFile() {
 
 // A value as JSON, cut to `max` characters for assertion messages.
 export const short = (v, max = 300) => {
-  const s = JSON.stringify(v);
+  const s = JSON.stringify(v) ?? String(v);  // undefined stringifies to undefined
   return s.length > max ? `${s.slice(0, max)}…` : s;
 };
 
@@ -159,6 +159,19 @@ function makeTempDir(prefix) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   tempDirs.add(dir);
   return dir;
+}
+
+// A self-signed certificate for 127.0.0.1 and localhost made by Debian's openssl, valid for a
+// day, in a temp dir that cleanup() removes. Returns the paths {cert, key} and the PEM {ca}.
+export function selfSignedCertificate() {
+  const dir = makeTempDir('rt-tls-');
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert,
+  ], { stdio: 'ignore' });
+  return { cert, key, ca: fs.readFileSync(cert) };
 }
 
 async function waitExit(proc, timeoutMs = 15000) {

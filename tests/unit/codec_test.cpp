@@ -45,6 +45,28 @@ TEST(Codec, UnknownTypeAndUnknownField_AreRejectedWithTheCid) {
   EXPECT_EQ(code_of(R"({"cid":"c","title":"t"})"), "bad_message");
 }
 
+// Arrays in arrays, `levels` deep.
+std::string nested(size_t levels) {
+  return std::string(levels, '[') + std::string(levels, ']');
+}
+
+TEST(Codec, NestingPastSixteenLevels_IsBadMessageWithTheCid) {
+  // Sixteen levels with the message itself: read (and refused for the unknown field only).
+  auto ok =
+      decode_client_message(R"({"type":"add_item","cid":"c","title":"t","x":)" + nested(15) + "}");
+  EXPECT_NE(std::get<Rejection>(ok.result).message.find("no field 'x'"), std::string::npos);
+  // A ballot kept as sent, 200,000 levels deep: copying it recursively overflowed the stack.
+  for (size_t levels : {16, 200000}) {
+    auto d = decode_client_message(R"({"type":"cast_ballot","cid":"c","voteId":"v1","ballot":)" +
+                                   nested(levels) + "}");
+    auto* r = std::get_if<Rejection>(&d.result);
+    ASSERT_NE(r, nullptr) << levels;
+    EXPECT_EQ(r->code, "bad_message");
+    EXPECT_NE(r->message.find("nest at most 16"), std::string::npos) << r->message;
+    EXPECT_EQ(d.cid, "c");
+  }
+}
+
 TEST(Codec, AddItem_DefaultsAndValues) {
   auto c = command_of<AddItem>(R"({"type":"add_item","cid":"c","title":"Flyer"})");
   EXPECT_EQ(c.title, "Flyer");

@@ -42,6 +42,19 @@ TEST(TextOt, CountsBeyondWhatJavaScriptHoldsExactlyAreBadOp) {
       text_op_from_json(nlohmann::json::parse(R"([{"d":9007199254740992}])"))));
 }
 
+TEST(TextOt, CountsThatSumPastWhatJavaScriptHoldsAreBadOp) {
+  // 2,049 retains of 2^53 - 1 sum past 2^64: unchecked, they wrapped to a short retain.
+  nlohmann::json op = nlohmann::json::array();
+  for (int i = 0; i < 2049; i++)
+    op.push_back(i % 2 ? nlohmann::json{{"d", 9007199254740991}}
+                       : nlohmann::json(9007199254740991));
+  auto v = text_op_from_json(op);
+  ASSERT_TRUE(std::holds_alternative<Rejection>(v));
+  EXPECT_EQ(std::get<Rejection>(v).code, "bad_op");
+  EXPECT_TRUE(std::holds_alternative<Rejection>(
+      text_op_from_json(nlohmann::json::parse("[9007199254740990, 2]"))));
+}
+
 TEST(TextOt, MalformedOpsAreBadOp) {
   for (auto j :
        {nlohmann::json(0), nlohmann::json::parse(R"([0])"), nlohmann::json::parse(R"([-1])"),
