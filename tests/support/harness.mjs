@@ -33,6 +33,11 @@ export const TEST_SECRET = 'test-secret-0123456789';
 const liveProcs = new Set();   // ChildProcess
 const tempDirs = new Set();    // string
 const liveClients = new Set(); // Client
+// The stderr of every server started since the last cleanup(): a sanitizer's report in any of
+// them fails the test file, even when the server went on (TSan reports and continues) or the
+// test did not look at its exit.
+const serverOutputs = [];      // () => string
+const SANITIZER_REPORT = /==\d+==(ERROR|WARNING): \w+Sanitizer|runtime error: /;
 
 function trackProc(proc) {
   liveProcs.add(proc);
@@ -66,6 +71,10 @@ export async function cleanup() {
   for (const dir of [...tempDirs]) {
     try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* ignore */ }
     tempDirs.delete(dir);
+  }
+  const reports = serverOutputs.splice(0).map((stderr) => stderr()).filter((e) => SANITIZER_REPORT.test(e));
+  if (reports.length) {
+    throw new Error(`a sanitizer reported in ${reports.length} server(s):\n${reports[0].slice(0, 6000)}`);
   }
 }
 
@@ -341,6 +350,7 @@ export async function startServer({ redisUrl, args = [], env = {}, secret = TEST
   let out = '';
   let err = '';
   proc.stderr.on('data', (d) => { err += d.toString(); });
+  serverOutputs.push(() => err);
   const exitPromise = new Promise((resolve) => {
     proc.once('exit', (code, signal) => resolve({ code, signal }));
   });
