@@ -80,8 +80,15 @@ const std::vector<Option>& options() {
        "commands) or strict (appendfsync always: none, at a disk flush per commit); none "
        "writes nothing to disk and is for benchmarks only (default everysec)",
        [](Config& c, std::string_view v) {
-         c.durability = v;
-         return v == "everysec" || v == "strict" || v == "none";
+         if (v == "everysec")
+           c.durability = Persistence::everysec;
+         else if (v == "strict")
+           c.durability = Persistence::always;
+         else if (v == "none")
+           c.durability = Persistence::none;
+         else
+           return false;
+         return true;
        }},
       {"--tls-cert", "ROUNDTABLE_TLS_CERT", "FILE",
        "serve HTTPS and WSS with this PEM certificate chain (with --tls-key); default: plain "

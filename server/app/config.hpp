@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "app/embedded_redis.hpp"
+
 namespace rt::app {
 
 struct Config {
@@ -13,11 +15,11 @@ struct Config {
   std::string bind = "127.0.0.1";
   std::string redis_url;  // empty: start an embedded redis-server
   std::string data_dir = "./data";
-  // The embedded Redis' fsync policy: "everysec" loses up to about a second of acked
-  // commands if the machine or Redis crashes; "strict" (appendfsync always) loses none and
-  // costs a disk flush per commit; "none" (benchmarks only) writes nothing to disk, so that the
-  // load generator can show what durability costs.
-  std::string durability = "everysec";
+  // The embedded Redis' fsync policy (--durability everysec, strict or none): everysec loses
+  // up to about a second of acked commands if the machine or Redis crashes; strict
+  // (appendfsync always) loses none and costs a disk flush per commit; none (benchmarks only)
+  // writes nothing to disk, so that the load generator can show what durability costs.
+  Persistence durability = Persistence::everysec;
   std::string web_root = "./web-client";
   int threads = 0;        // 0: one per core
   int away_after_s = 60;  // a participant gone this long is logged as having left

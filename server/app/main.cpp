@@ -82,10 +82,7 @@ int main(int argc, char** argv) {
   std::string redis_url = cfg.redis_url;
   try {
     if (redis_url.empty()) {
-      auto persistence = cfg.durability == "strict" ? app::Persistence::always
-                         : cfg.durability == "none" ? app::Persistence::none
-                                                    : app::Persistence::everysec;
-      embedded.emplace(cfg.redis_server, cfg.data_dir, persistence);
+      embedded.emplace(cfg.redis_server, cfg.data_dir, cfg.durability);
       redis_url = embedded->url();
     }
   } catch (const std::exception& e) {

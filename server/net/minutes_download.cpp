@@ -134,7 +134,7 @@ std::variant<MinutesRequest, HttpResponse> check_minutes_request(const HttpReque
   }
   auto auth = authorize(req, meeting_id, false, secret, now);
   if (auto* refusal = std::get_if<HttpResponse>(&auth)) return std::move(*refusal);
-  return MinutesRequest{meeting_id, chosen, *tz, std::get<core::TokenClaims>(std::move(auth))};
+  return MinutesRequest{chosen, *tz, std::get<core::TokenClaims>(std::move(auth))};
 }
 
 HttpResponse minutes_response(const HttpRequest& req, const MinutesRequest& r,

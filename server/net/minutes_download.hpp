@@ -30,7 +30,6 @@ struct MinutesFormat {
 
 // A download request that passed every check that needs no store.
 struct MinutesRequest {
-  std::string meeting_id;
   const MinutesFormat* format = nullptr;
   minutes::TimeZone tz;
   core::TokenClaims claims;

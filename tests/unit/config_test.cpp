@@ -83,10 +83,11 @@ namespace rt::app {
 namespace {
 
 TEST(Config, DurabilityIsEverysecStrictOrNone) {
-  EXPECT_EQ(parse({}).config->durability, "everysec");
-  EXPECT_EQ(parse({"--durability", "strict"}).config->durability, "strict");
-  EXPECT_EQ(parse({"--durability", "none"}).config->durability, "none");
-  EXPECT_EQ(parse({}, {{"ROUNDTABLE_DURABILITY", "strict"}}).config->durability, "strict");
+  EXPECT_EQ(parse({}).config->durability, Persistence::everysec);
+  EXPECT_EQ(parse({"--durability", "strict"}).config->durability, Persistence::always);
+  EXPECT_EQ(parse({"--durability", "none"}).config->durability, Persistence::none);
+  EXPECT_EQ(parse({}, {{"ROUNDTABLE_DURABILITY", "strict"}}).config->durability,
+            Persistence::always);
   auto bad = parse({"--durability", "always"});
   EXPECT_FALSE(bad.config);
   EXPECT_NE(bad.exit_code, 0);
