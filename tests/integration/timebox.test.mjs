@@ -87,8 +87,11 @@ test('the server records a time-out once, auto-advances, and a restart past the 
   for (const e of byClock) assert.ok(!('actor' in e) && !('cid' in e), `the clock is nobody: ${short(e)}`);
   assert.equal(byClock[1].data.usedMs, 1000, 'auto-advance cuts the slot at its deadline');
   assert.equal(byClock[1].data.overrunMs, 0);
-  const startedSecond = member.client.events.find((e) => e.kind === 'slot_started' && e.data.slotId === second);
-  assert.ok(startedSecond, 'the next slot started by itself');
+  // The clock's one command commits expiry, end and the next start together; they arrive as
+  // separate frames, so wait for the start and check it directly follows the end.
+  const startedSecond = await member.client.waitUntil(
+    () => member.client.events.find((e) => e.kind === 'slot_started' && e.data.slotId === second), 5000, 'the next slot started by itself');
+  assert.equal(startedSecond.seq, byClock[1].seq + 1, 'the next slot starts in the same commit as the end');
 
   // kill -9 while the second slot runs, stay down past its deadline, come back: the restart
   // records the time-out (once) and starts the third slot.
