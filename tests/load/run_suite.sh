@@ -16,6 +16,10 @@
 #                    --durability none (benchmark-only: nothing on disk, the bare relay),
 #                    everysec (the default) and strict (fsync before every reply); the
 #                    table gives each against none as a ratio
+#   vote          issue 4's vote of 500: 500 voters in one meeting, VOTE_ROUNDS rounds of
+#                    ballots within 1 s then the close, timed to the tally on every screen;
+#                    three runs: blind (results hidden until close) open, live open, live
+#                    anonymous (not in the default list: run it by name)
 # The issue's sizes saturate a 2-core machine that also runs Redis and the generator; the
 # scaled runs show the latency below saturation. Both are reported, side by side.
 #
@@ -26,6 +30,7 @@
 # Sizes can be overridden: BIG_CLIENTS, BIG_RATE, BIG_SCALED_RATE, MANY_MEETINGS,
 # MANY_PER_MEETING, MANY_RATE (in all; default 1/s per client), MANY_SCALED_RATE,
 # IDLE_CLIENTS, IDLE_MEETINGS, DURABILITY_MEETINGS, DURABILITY_PER_MEETING, DURABILITY_RATE,
+# VOTE_VOTERS, VOTE_ROUNDS,
 # RUN_SECONDS (not SECONDS: bash owns that name).
 # LOADGEN_ARGS is added to every run, e.g. LOADGEN_ARGS="--batch off" for clients that take
 # one message per frame (the default is --batch on, as the web client joins).
@@ -54,6 +59,8 @@ IDLE_MEETINGS="${IDLE_MEETINGS:-1900}"
 DURABILITY_MEETINGS="${DURABILITY_MEETINGS:-100}"
 DURABILITY_PER_MEETING="${DURABILITY_PER_MEETING:-10}"
 DURABILITY_RATE="${DURABILITY_RATE:-1000}"
+VOTE_VOTERS="${VOTE_VOTERS:-500}"
+VOTE_ROUNDS="${VOTE_ROUNDS:-20}"
 
 for tool in redis-server redis-cli jq; do
   command -v "$tool" >/dev/null || { echo "run_suite.sh: needs $tool" >&2; exit 1; }
@@ -205,8 +212,16 @@ for w in "${workloads[@]}"; do
           --meetings "$DURABILITY_MEETINGS" --rate "$DURABILITY_RATE"
       done
       ;;
+    vote)
+      for kind in "hidden open" "live open" "live anonymous"; do
+        read -r results visibility <<<"$kind"
+        run_workload "5 vote, $results results, $visibility" --scenario vote-close \
+          --clients "$VOTE_VOTERS" --rounds "$VOTE_ROUNDS" --vote-results "$results" \
+          --vote-visibility "$visibility"
+      done
+      ;;
     *)
-      echo "run_suite.sh: unknown workload $w (big, big-scaled, many, many-scaled, idle, durability)" >&2
+      echo "run_suite.sh: unknown workload $w (big, big-scaled, many, many-scaled, idle, durability, vote)" >&2
       exit 2
       ;;
   esac
@@ -221,7 +236,7 @@ done
   echo
   echo "| workload | batch | clients / meetings | offered / achieved cmd/s | deliveries/s | delivery p50 / p95 / p99 / max ms | ack p50 / p99 ms | lost / dup / disconnected | server CPU s per 1k deliveries | server RSS idle / loaded MiB | RSS per connection KiB (extra conn.) | loadgen CPU s |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-  jq -r '
+  jq -r 'select(.scenario != "vote-close") |
     def n(x): if x == null then "–" else (x * 100 | round / 100 | tostring) end;
     def mib(x): if x == null then "–" else (x / 1024 * 10 | round / 10 | tostring) end;
     "| \(.workload)\(if .error then " (error: \(.error))" else "" end)"
@@ -257,6 +272,25 @@ done
         + " | \(r(.ack_ms.p50 / $base.ack_ms.p50))"
         + " | \(r(.ack_ms.p99 / $base.ack_ms.p99))"
         + " | \(r(cpu(.) / cpu($base))) |"
+    ' "$RESULTS_JSONL"
+  fi
+  # Workload 5: the vote of 500 (issue 4's target: close -> tally on every screen p99 <= 50 ms).
+  if jq -e -s 'map(select(.scenario == "vote-close")) | length > 0' "$RESULTS_JSONL" >/dev/null; then
+    echo
+    echo "## A vote of 500 (workload 5)"
+    echo
+    echo "| vote | voters / rounds | close -> every screen p50 / p99 / max ms | close -> one screen p50 / p99 ms | ballot ack p50 / p99 ms | close message bytes | server / loadgen CPU ms per close | lost / dup |"
+    echo "|---|---|---|---|---|---|---|---|"
+    jq -r 'select(.scenario == "vote-close") |
+      def n(x): if x == null then "–" else (x * 100 | round / 100 | tostring) end;
+      "| \(.workload)\(if .error then " (error: \(.error))" else "" end)"
+      + " | \(.voters) / \(.rounds)"
+      + " | \(n(.close_to_every_screen_ms.p50)) / \(n(.close_to_every_screen_ms.p99)) / \(n(.close_to_every_screen_ms.max))"
+      + " | \(n(.close_to_one_screen_ms.p50)) / \(n(.close_to_one_screen_ms.p99))"
+      + " | \(n(.ballot_ack_ms.p50)) / \(n(.ballot_ack_ms.p99))"
+      + " | \(.close_message_bytes)"
+      + " | \(n(.server_cpu_ms_per_close)) / \(n(.loadgen_cpu_ms_per_close))"
+      + " | \(.lost_deliveries) / \(.duplicated_deliveries) |"
     ' "$RESULTS_JSONL"
   fi
 } >"$RESULTS_MD"

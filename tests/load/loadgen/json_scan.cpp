@@ -86,6 +86,8 @@ bool scan_head(std::string_view json, MessageHead& head) {
         head.actor = value;
       else if (key == "code")
         head.code = value;
+      else if (key == "kind")
+        head.kind = value;
     } else if (key == "seq") {
       auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), head.seq);
       head.has_seq = ec == std::errc() && end == value.data() + value.size();

@@ -1,4 +1,4 @@
-// Reads the few top-level members the generator needs (type, seq, cid, actor, code) out of
+// Reads the few top-level members the generator needs (type, seq, cid, actor, code, kind) out of
 // a server message without building a DOM. At 250,000 deliveries/s a full JSON parse of
 // every event would cost the generator a core of its own and its latency figures would
 // measure the generator, not the server. Messages it needs in full (welcome, its own
@@ -16,6 +16,7 @@ struct MessageHead {
   std::string_view cid;    // raw string contents, escapes left as they are
   std::string_view actor;  // (the generator's own cids and ids never need escapes)
   std::string_view code;
+  std::string_view kind;  // an event's
   uint64_t seq = 0;
   bool has_seq = false;
 };

@@ -4,13 +4,13 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "coro_wait.hpp"
 #include "json_scan.hpp"
 #include "proc_stats.hpp"
 
@@ -20,23 +20,6 @@ namespace beast = boost::beast;
 using namespace std::chrono_literals;
 
 namespace {
-
-asio::awaitable<void> sleep_for(Clock::duration d) {
-  asio::steady_timer timer(co_await asio::this_coro::executor, d);
-  co_await timer.async_wait(asio::use_awaitable);
-}
-
-// Polls `done` (the clients' state changes in their read handlers on this same thread)
-// until it holds or `deadline` passes.
-template <class Done>
-asio::awaitable<bool> wait_until(Done done, Clock::time_point deadline,
-                                 Clock::duration poll = 10ms) {
-  while (!done()) {
-    if (Clock::now() >= deadline) co_return false;
-    co_await sleep_for(poll);
-  }
-  co_return true;
-}
 
 double seconds_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();

@@ -13,20 +13,17 @@
 #include "options.hpp"
 #include "proc_stats.hpp"
 #include "report.hpp"
+#include "vote_run.hpp"
 
-int main(int argc, char** argv) {
-  auto options = loadgen::parse_options(argc, argv);
-  if (!options) return 2;
-  int server_pid = options->server_pid;
-  if (server_pid == 0) server_pid = loadgen::pid_listening_on(options->port);
-  if (server_pid == 0) {
-    std::cerr << "roundtable_loadgen: no process found listening on port " << options->port
-              << "; pass --server-pid (CPU and memory figures will be null)\n";
-  }
+namespace {
 
-  // One I/O thread for every client: no locks, and one clock for sends and receipts.
+// Runs one scenario to the end on one I/O thread for every client (no locks, and one clock
+// for sends and receipts), prints its JSON line and exits: 0 when it completed with
+// nothing lost or duplicated.
+template <class Run>
+[[noreturn]] void run_and_report(const loadgen::Options& options, int server_pid) {
   boost::asio::io_context ioc(1);
-  loadgen::LoadRun run(ioc, *options, server_pid);
+  Run run(ioc, options, server_pid);
   std::exception_ptr failure;
   boost::asio::co_spawn(ioc, run.run(), [&](std::exception_ptr e) {
     failure = e;
@@ -34,7 +31,7 @@ int main(int argc, char** argv) {
   });
   ioc.run();
 
-  loadgen::Figures figures = run.figures();
+  auto figures = run.figures();
   if (failure) {
     try {
       std::rethrow_exception(failure);
@@ -49,4 +46,20 @@ int main(int argc, char** argv) {
   // kernel closes them all at exit, which is what the server sees of a crashed client too.
   std::fflush(stdout);
   std::_Exit(clean ? 0 : 1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto options = loadgen::parse_options(argc, argv);
+  if (!options) return 2;
+  int server_pid = options->server_pid;
+  if (server_pid == 0) server_pid = loadgen::pid_listening_on(options->port);
+  if (server_pid == 0) {
+    std::cerr << "roundtable_loadgen: no process found listening on port " << options->port
+              << "; pass --server-pid (CPU and memory figures will be null)\n";
+  }
+
+  if (options->scenario == "vote-close") run_and_report<loadgen::VoteRun>(*options, server_pid);
+  run_and_report<loadgen::LoadRun>(*options, server_pid);
 }

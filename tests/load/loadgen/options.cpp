@@ -23,6 +23,15 @@ constexpr std::string_view kUsage = R"(usage: roundtable_loadgen [options]
   --drain-seconds S          wait for acks and deliveries after the last send (15)
   --batch on|off             join with batch: true (on): the server may put several
                              messages in one frame when a connection is busy
+  --scenario commands|vote-close
+                             commands (default): the offered load above; vote-close: one
+                             meeting of --clients voters (the facilitator is one of them)
+                             votes --rounds times: ballots within 1 s, then the close, timed
+                             to the final tally on every screen
+  --rounds N                 votes in a vote-close run (10)
+  --vote-results live|hidden tallies as ballots come in, or only at close (hidden)
+  --vote-visibility open|anonymous
+                             names with ballots, or tallies only (open)
 Prints one JSON line. Each client sends at most 15 commands/s (the server allows 20/s), so
 --rate may be at most 15 x --clients.
 )";
@@ -71,6 +80,14 @@ bool check(const Options& o) {
   }
   if (o.add_share < 0 || o.add_share > 1) return fail("--add-share must be within 0..1");
   if (o.connect_concurrency < 1) return fail("--connect-concurrency must be at least 1");
+  if (o.scenario == "vote-close") {
+    if (o.meetings != 1 || o.clients < 2) {
+      return fail("a vote-close run is one meeting (--meetings 1) of 2 to 500 --clients");
+    }
+    if (o.rounds < 1) return fail("--rounds must be at least 1");
+  } else if (o.scenario != "commands") {
+    return fail("--scenario is commands or vote-close");
+  }
   return true;
 }
 
@@ -115,6 +132,16 @@ std::optional<Options> parse_options(int argc, char** argv) {
     } else if (flag == "--batch") {
       ok = value == "on" || value == "off";
       o.batch = value == "on";
+    } else if (flag == "--scenario") {
+      o.scenario = std::string(value);
+    } else if (flag == "--rounds") {
+      ok = parse_number(value, o.rounds);
+    } else if (flag == "--vote-results") {
+      ok = value == "live" || value == "hidden";
+      o.vote_results = std::string(value);
+    } else if (flag == "--vote-visibility") {
+      ok = value == "open" || value == "anonymous";
+      o.vote_visibility = std::string(value);
     } else {
       fail("unknown option " + std::string(flag));
       return std::nullopt;

@@ -28,6 +28,13 @@ struct Options {
   double max_rate_per_client = 15;
   // Join with batch: true, as the web client does: several messages per frame when busy.
   bool batch = true;
+
+  // What the run does: "commands" (the offered load above) or "vote-close" (vote_run.hpp:
+  // one meeting of --clients voters, facilitator included, votes `rounds` times).
+  std::string scenario = "commands";
+  int rounds = 10;
+  std::string vote_results = "hidden";   // live | hidden (a blind vote)
+  std::string vote_visibility = "open";  // open | anonymous
 };
 
 // Parses argv; on a bad or missing value prints why (and the usage) and returns nothing.

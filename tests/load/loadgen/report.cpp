@@ -87,4 +87,27 @@ std::string to_json_line(const Figures& f) {
   return j.dump();
 }
 
+std::string to_json_line(const VoteFigures& f) {
+  nlohmann::ordered_json j;
+  j["workload"] = f.workload;
+  j["scenario"] = "vote-close";
+  j["voters"] = f.voters;
+  j["rounds"] = f.rounds;
+  j["results"] = f.results;
+  j["visibility"] = f.visibility;
+  j["batch"] = f.batch;
+  j["close_to_every_screen_ms"] = latency_json(f.close_to_every_screen);
+  j["close_to_one_screen_ms"] = latency_json(f.close_to_one_screen);
+  j["ballot_ack_ms"] = latency_json(f.ballot_ack);
+  j["close_message_bytes"] = f.close_message_bytes;
+  j["server_cpu_ms_per_close"] = optional_json(f.server_cpu_ms_per_close);
+  j["loadgen_cpu_ms_per_close"] = round3(f.loadgen_cpu_ms_per_close);
+  j["lost_deliveries"] = f.lost_deliveries;
+  j["duplicated_deliveries"] = f.duplicated_deliveries;
+  j["disconnects"] = f.disconnects;
+  if (!f.reject_codes.empty()) j["reject_codes"] = f.reject_codes;
+  if (!f.error.empty()) j["error"] = f.error;
+  return j.dump();
+}
+
 }  // namespace loadgen

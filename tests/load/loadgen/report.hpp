@@ -46,4 +46,26 @@ struct Figures {
 
 std::string to_json_line(const Figures& f);
 
+// A vote-close run's figures (vote_run.hpp).
+struct VoteFigures {
+  std::string workload;
+  int voters = 0;
+  int rounds = 0;
+  std::string results, visibility;
+  bool batch = false;
+  LatencySummary close_to_every_screen;  // one sample per round: the last screen
+  LatencySummary close_to_one_screen;    // one sample per screen per round
+  LatencySummary ballot_ack;
+  size_t close_message_bytes = 0;  // the largest vote_closed event received
+  uint64_t lost_deliveries = 0, duplicated_deliveries = 0, disconnects = 0;
+  std::map<std::string, uint64_t> reject_codes;
+  // CPU spent from sending each close to its last screen, averaged over the rounds
+  // (/proc counts in 10 ms ticks: only the mean over many rounds means anything).
+  std::optional<double> server_cpu_ms_per_close;
+  double loadgen_cpu_ms_per_close = 0;
+  std::string error;
+};
+
+std::string to_json_line(const VoteFigures& f);
+
 }  // namespace loadgen
