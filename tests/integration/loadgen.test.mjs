@@ -1,0 +1,90 @@
+// The C++ load generator (tests/load/loadgen) against the real server and Redis, at a size
+// that runs in seconds: both scenarios complete and account for every delivery, and a bad
+// command line is refused. The benchmarks' figures come from this binary, so it is tested.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { startRedis, startServer, cleanup, ROUNDTABLE_BIN } from '../support/harness.mjs';
+
+after(cleanup);
+
+const LOADGEN = process.env.ROUNDTABLE_LOADGEN || path.join(path.dirname(ROUNDTABLE_BIN), 'roundtable_loadgen');
+// The TSan configuration builds only the server and the unit tests.
+const notBuilt = !fs.existsSync(LOADGEN) && `${LOADGEN} is not built in this configuration`;
+
+function loadgen(args) {
+  return new Promise((resolve) => {
+    execFile(LOADGEN, args, { timeout: 120000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? error.code : 0, stdout, stderr });
+    });
+  });
+}
+
+async function serverAndRedis() {
+  const redis = await startRedis();
+  return startServer({ redisUrl: redis.url, args: ['--meetings-per-ip-hour', '0'] });
+}
+
+test('commands: every command answered, every delivery seen once', { skip: notBuilt, timeout: 180000 }, async () => {
+  const server = await serverAndRedis();
+  const run = await loadgen(['--url', server.baseUrl, '--server-pid', String(server.proc.pid), '--clients', '20',
+    '--meetings', '2', '--rate', '40', '--seconds', '2', '--workload-name', 'smoke']);
+  assert.equal(run.code, 0, run.stderr + run.stdout);
+  const r = JSON.parse(run.stdout);
+  assert.equal(r.error, undefined);
+  assert.equal(r.workload, 'smoke');
+  assert.equal(r.commands.sent, 80);
+  assert.equal(r.commands.acked, 80, JSON.stringify(r.commands));
+  // Each command's event reaches the 9 other clients of its meeting.
+  assert.equal(r.deliveries, 80 * 9);
+  assert.equal(r.lost_deliveries, 0);
+  assert.equal(r.duplicated_deliveries, 0);
+  assert.ok(r.delivery_ms.p50 > 0 && r.delivery_ms.p50 <= r.delivery_ms.p99, JSON.stringify(r.delivery_ms));
+  assert.ok(r.server_cpu_s > 0, 'the server\'s CPU time is read from /proc');
+  await server.stop();
+});
+
+test('vote-close: every screen gets each close; a blind close carries the ballots', { skip: notBuilt, timeout: 180000 }, async () => {
+  const server = await serverAndRedis();
+  const voters = 12;
+  const run = async (results) => {
+    const out = await loadgen(['--url', server.baseUrl, '--scenario', 'vote-close', '--clients', String(voters),
+      '--rounds', '2', '--vote-results', results]);
+    assert.equal(out.code, 0, out.stderr + out.stdout);
+    const r = JSON.parse(out.stdout);
+    assert.equal(r.error, undefined);
+    assert.deepEqual([r.scenario, r.voters, r.rounds, r.results], ['vote-close', voters, 2, results]);
+    assert.equal(r.lost_deliveries, 0);
+    assert.equal(r.duplicated_deliveries, 0);
+    assert.equal(r.reject_codes, undefined);
+    for (const key of ['close_to_every_screen_ms', 'close_to_one_screen_ms', 'ballot_ack_ms']) {
+      assert.ok(r[key].p50 > 0 && r[key].p50 <= r[key].max, `${key}: ${JSON.stringify(r[key])}`);
+    }
+    assert.ok(r.close_to_one_screen_ms.max <= r.close_to_every_screen_ms.max);
+    return r;
+  };
+  const blind = await run('hidden');
+  const live = await run('live');
+  // The blind close reveals each voter's ballot with their id; the live one only tallies.
+  assert.ok(blind.close_message_bytes > voters * 40, `blind close ${blind.close_message_bytes} bytes`);
+  assert.ok(live.close_message_bytes < blind.close_message_bytes / 2, `live close ${live.close_message_bytes} bytes`);
+  await server.stop();
+});
+
+test('a bad command line is refused with the reason and exit code 2', { skip: notBuilt }, async () => {
+  for (const [args, why] of [
+    [['--scenario', 'vote-close', '--meetings', '2', '--clients', '10'], /one meeting/],
+    [['--scenario', 'poll'], /--scenario is commands or vote-close/],
+    [['--vote-results', 'sometimes'], /bad value for --vote-results/],
+    [['--rounds'], /needs a value/],
+  ]) {
+    const out = await loadgen(args);
+    assert.equal(out.code, 2, `${args}: ${out.stderr}`);
+    assert.match(out.stderr, why);
+    assert.equal(out.stdout, '');
+  }
+});
