@@ -71,6 +71,11 @@ const std::vector<Option>& options() {
        [](Config& c, std::string_view v) {
          return set_int(c.failed_joins_per_ip_minute, v, 0, 1'000'000);
        }},
+      {"--commands-per-second", "ROUNDTABLE_COMMANDS_PER_SECOND", "N",
+       "commands one connection may send per second, in bursts of 2N; past it a command gets "
+       "rate_limited (default 20: far above a person typing, since the client merges keystrokes "
+       "while one edit is in flight)",
+       [](Config& c, std::string_view v) { return set_int(c.commands_per_second, v, 1, 100'000); }},
       {"--trusted-proxy", "ROUNDTABLE_TRUSTED_PROXY", "ADDR",
        "a reverse proxy's address (e.g. 127.0.0.1 for nginx on the same host) whose X-Real-IP "
        "header names the client for the per-address limits; repeatable (env: comma-separated)",

@@ -26,6 +26,9 @@ struct Config {
   std::vector<std::string> allowed_origins;
   int meetings_per_ip_hour = 500;       // 0: no limit
   int failed_joins_per_ip_minute = 20;  // 0: no limit
+  // Commands per connection: a person types and clicks a few times per second; 20/s
+  // sustained with bursts of 40 leaves room for a reconnect's resent backlog.
+  int commands_per_second = 20;
   std::vector<std::string> trusted_proxies;
   // Both set: serve HTTPS and WSS with this PEM certificate chain and private key.
   std::string tls_cert;

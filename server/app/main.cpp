@@ -171,6 +171,7 @@ int main(int argc, char** argv) {
                          cfg.web_root, std::chrono::seconds(cfg.away_after_s),
                          limits,       cfg.trusted_proxies};
   ctx.tls = tls.get();
+  ctx.commands_per_second = cfg.commands_per_second;
   registry.bind(ctx);
   std::shared_ptr<net::Listener> listener;
   try {

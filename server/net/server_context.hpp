@@ -31,6 +31,8 @@ struct ServerContext {
   ClientLimits& limits;
   // Proxies whose X-Real-IP is believed (ClientLimits count that address, not theirs).
   std::vector<std::string> trusted_proxies;
+  // Commands one connection may send per second, in bursts of twice that (--commands-per-second).
+  double commands_per_second = 20;
   // Set when the server speaks TLS (--tls-cert, --tls-key): every connection is then TLS.
   boost::asio::ssl::context* tls = nullptr;
 };

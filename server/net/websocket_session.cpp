@@ -26,7 +26,11 @@ constexpr std::string_view kBatchClose = "]}";
 }  // namespace
 
 WebSocketSession::WebSocketSession(ServerContext& ctx, WebSocketStream ws, std::string client)
-    : ctx_(ctx), metrics_(ctx.metrics), ws_(std::move(ws)), client_(std::move(client)) {
+    : ctx_(ctx),
+      metrics_(ctx.metrics),
+      ws_(std::move(ws)),
+      client_(std::move(client)),
+      commands_(ctx.commands_per_second, 2 * ctx.commands_per_second) {
   metrics_.connections++;
 }
 

@@ -31,10 +31,6 @@ inline constexpr size_t kMaxQueuedBytes = 4 * 1024 * 1024;
 // A batch stops growing here: big enough that a busy meeting costs one write per round,
 // small enough that a browser parses it within a frame.
 inline constexpr size_t kMaxBatchBytes = 64 * 1024;
-// Commands per connection: a person types and clicks a few times per second; 20/s
-// sustained with bursts of 40 leaves room for a reconnect's resent backlog.
-inline constexpr double kCommandsPerSecond = 20;
-inline constexpr double kCommandBurst = 40;
 
 class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession> {
  public:
@@ -92,7 +88,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   Stage stage_ = Stage::fresh;
   std::shared_ptr<MeetingRoom> room_;
   std::string participant_id_;
-  core::TokenBucket commands_{kCommandsPerSecond, kCommandBurst};
+  core::TokenBucket commands_;  // ctx.commands_per_second, bursts of twice that
 };
 
 }  // namespace rt::net

@@ -1,6 +1,7 @@
 // Per-address limits: meetings created per hour (HTTP 429 with Retry-After) and wrong join
 // codes per minute (then even the right code gets rate_limited, so guessing learns nothing).
-// X-Real-IP counts only from a --trusted-proxy.
+// X-Real-IP counts only from a --trusted-proxy. Commands per connection follow
+// --commands-per-second.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,5 +92,17 @@ test('behind a trusted proxy, each client address has its own limit', { timeout:
   assert.equal(neighbour.code, 'rate_limited', short(neighbour));
   const elsewhere = await joinWithHeaders(server, meeting.joinCode, { 'X-Real-IP': '2001:db8:1:3::1' });
   assert.equal(elsewhere.type, 'welcome', short(elsewhere));
+  await server.stop();
+});
+
+test('--commands-per-second sets each connection\'s command rate, bursts of twice that', { timeout: 30000 }, async () => {
+  const server = await stack(['--commands-per-second', '5']);
+  const meeting = await createMeeting(server.baseUrl, { title: 'Slow lane' });
+  const ana = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ana', attendance: 'remote' });
+  // 20 at once: the join took one of the burst of 10, so 9 pass and 11 are refused.
+  const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => ana.client.command({ type: 'add_item', title: `t${i}` })));
+  const acked = answers.filter((a) => a.type === 'ack').length;
+  assert.ok(acked >= 9 && acked <= 10, `${acked} of 20 acked with a burst of 10`);
+  assert.deepEqual([...new Set(answers.filter((a) => a.type !== 'ack').map((a) => a.code))], ['rate_limited']);
   await server.stop();
 });

@@ -93,6 +93,17 @@ TEST(Config, DurabilityIsEverysecStrictOrNone) {
   EXPECT_NE(bad.exit_code, 0);
 }
 
+TEST(Config, CommandsPerSecondIsAPositiveLimit) {
+  EXPECT_EQ(parse({}).config->commands_per_second, 20);
+  EXPECT_EQ(parse({"--commands-per-second", "500"}).config->commands_per_second, 500);
+  EXPECT_EQ(parse({}, {{"ROUNDTABLE_COMMANDS_PER_SECOND", "5"}}).config->commands_per_second, 5);
+  for (auto bad : {"0", "-3", "100001", "fast"}) {
+    auto r = parse({"--commands-per-second", bad});
+    EXPECT_FALSE(r.config) << bad;
+    EXPECT_EQ(r.exit_code, 2) << bad;
+  }
+}
+
 TEST(Config, TlsNeedsBothCertificateAndKey) {
   auto both = parse({"--tls-cert", "c.pem"}, {{"ROUNDTABLE_TLS_KEY", "k.pem"}});
   ASSERT_TRUE(both.config);
