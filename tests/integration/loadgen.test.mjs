@@ -1,6 +1,6 @@
 // The C++ load generator (tests/load/loadgen) against the real server and Redis, at a size
-// that runs in seconds: both scenarios complete and account for every delivery, and a bad
-// command line is refused. The benchmarks' figures come from this binary, so it is tested.
+// that runs in seconds: each scenario completes and accounts for every delivery, co-editors
+// converge with the server, and a bad command line is refused. The benchmarks' figures come from this binary, so it is tested.
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -75,10 +75,42 @@ test('vote-close: every screen gets each close; a blind close carries the ballot
   await server.stop();
 });
 
+test('coedit: editors on one field converge with the server\'s text, at a rate and flat out', { skip: notBuilt, timeout: 180000 }, async () => {
+  const redis = await startRedis();
+  const server = await startServer({ redisUrl: redis.url, args: ['--meetings-per-ip-hour', '0', '--commands-per-second', '10000'] });
+  for (const rate of ['100', '0']) {
+    const out = await loadgen(['--url', server.baseUrl, '--scenario', 'coedit', '--clients', '4', '--rate', rate,
+      '--seconds', '2', '--text-length', '40']);
+    assert.equal(out.code, 0, out.stderr + out.stdout);
+    const r = JSON.parse(out.stdout);
+    assert.equal(r.error, undefined);
+    assert.equal(r.converged, true, 'every editor and the server end with one text');
+    assert.ok(r.final_length > 0);
+    assert.equal(r.lost_deliveries, 0);
+    assert.equal(r.duplicated_deliveries, 0);
+    assert.equal(r.ops_committed, r.ops_sent, 'every op sent was committed');
+    assert.ok(r.keystrokes >= r.ops_sent, 'an op carries one keystroke or more');
+    // Each op is seen by the 3 other editors.
+    assert.ok(r.seen_by_all_others_ms.p50 > 0 && r.seen_by_all_others_ms.p50 <= r.seen_by_all_others_ms.max);
+    if (rate === '100') assert.equal(r.keystrokes, 200);
+    else assert.ok(r.committed_ops_per_s > 100, `flat out: ${r.committed_ops_per_s} ops/s`);
+  }
+  // At the default limit of 20 commands/s a flat-out editor is refused, and the run says so.
+  const limited = await startServer({ redisUrl: redis.url, args: ['--meetings-per-ip-hour', '0'] });
+  const out = await loadgen(['--url', limited.baseUrl, '--scenario', 'coedit', '--clients', '2', '--rate', '0',
+    '--seconds', '3']);
+  assert.equal(out.code, 1, out.stdout);
+  const r = JSON.parse(out.stdout);
+  assert.match(r.error, /rate_limited/);
+  await limited.stop();
+  await server.stop();
+});
+
 test('a bad command line is refused with the reason and exit code 2', { skip: notBuilt }, async () => {
   for (const [args, why] of [
     [['--scenario', 'vote-close', '--meetings', '2', '--clients', '10'], /one meeting/],
-    [['--scenario', 'poll'], /--scenario is commands or vote-close/],
+    [['--scenario', 'poll'], /--scenario is commands, vote-close or coedit/],
+    [['--scenario', 'coedit', '--clients', '5', '--text-length', '0'], /--text-length/],
     [['--vote-results', 'sometimes'], /bad value for --vote-results/],
     [['--rounds'], /needs a value/],
   ]) {

@@ -20,6 +20,12 @@
 #                    ballots within 1 s then the close, timed to the tally on every screen;
 #                    three runs: blind (results hidden until close) open, live open, live
 #                    anonymous (not in the default list: run it by name)
+#   coedit        issue 3's hot field: COEDIT_EDITORS editors (20) typing into one item's
+#                    notes, each a C++ OT client; two runs: COEDIT_RATE keystrokes/s in all
+#                    (1,000), and flat out (each editor types on as soon as its op is
+#                    committed). The server runs with --commands-per-second
+#                    $COEDIT_COMMANDS_PER_SECOND (2,000) so that the per-connection limit
+#                    meant for people does not cap the field (not in the default list)
 # The issue's sizes saturate a 2-core machine that also runs Redis and the generator; the
 # scaled runs show the latency below saturation. Both are reported, side by side.
 #
@@ -30,7 +36,7 @@
 # Sizes can be overridden: BIG_CLIENTS, BIG_RATE, BIG_SCALED_RATE, MANY_MEETINGS,
 # MANY_PER_MEETING, MANY_RATE (in all; default 1/s per client), MANY_SCALED_RATE,
 # IDLE_CLIENTS, IDLE_MEETINGS, DURABILITY_MEETINGS, DURABILITY_PER_MEETING, DURABILITY_RATE,
-# VOTE_VOTERS, VOTE_ROUNDS,
+# VOTE_VOTERS, VOTE_ROUNDS, COEDIT_EDITORS, COEDIT_RATE, COEDIT_COMMANDS_PER_SECOND,
 # RUN_SECONDS (not SECONDS: bash owns that name).
 # LOADGEN_ARGS is added to every run, e.g. LOADGEN_ARGS="--batch off" for clients that take
 # one message per frame (the default is --batch on, as the web client joins).
@@ -61,6 +67,9 @@ DURABILITY_PER_MEETING="${DURABILITY_PER_MEETING:-10}"
 DURABILITY_RATE="${DURABILITY_RATE:-1000}"
 VOTE_VOTERS="${VOTE_VOTERS:-500}"
 VOTE_ROUNDS="${VOTE_ROUNDS:-20}"
+COEDIT_EDITORS="${COEDIT_EDITORS:-20}"
+COEDIT_RATE="${COEDIT_RATE:-1000}"
+COEDIT_COMMANDS_PER_SECOND="${COEDIT_COMMANDS_PER_SECOND:-2000}"
 
 for tool in redis-server redis-cli jq; do
   command -v "$tool" >/dev/null || { echo "run_suite.sh: needs $tool" >&2; exit 1; }
@@ -81,6 +90,7 @@ REDIS_PID=""
 EMBEDDED_REDIS=0  # 1: REDIS_PID is the server's own, stopped by the server
 SERVER_PID=""
 SERVER_URL=""
+SERVER_ARGS=()  # extra server flags for one workload
 
 stop_stack() {
   # Only the two processes this script started, by their pid.
@@ -151,7 +161,7 @@ start_stack() {
 # start_server DIR ARGS...: build/roundtable on a free port; sets SERVER_PID and SERVER_URL.
 start_server() {
   local dir="$1"; shift
-  "$SERVER_BIN" --port 0 "$@" --web-root "$ROOT/web-client" \
+  "$SERVER_BIN" --port 0 "$@" ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"} --web-root "$ROOT/web-client" \
     --secret "loadgen-suite-secret-0123456789" --log-level warn --meetings-per-ip-hour 0 >"$dir/server.log" 2>&1 &
   SERVER_PID=$!
   SERVER_URL=""
@@ -220,8 +230,15 @@ for w in "${workloads[@]}"; do
           --vote-visibility "$visibility"
       done
       ;;
+    coedit)
+      SERVER_ARGS=(--commands-per-second "$COEDIT_COMMANDS_PER_SECOND")
+      run_workload "6 co-edit, $COEDIT_RATE keystrokes/s" --scenario coedit \
+        --clients "$COEDIT_EDITORS" --rate "$COEDIT_RATE"
+      run_workload "6 co-edit, flat out" --scenario coedit --clients "$COEDIT_EDITORS" --rate 0
+      SERVER_ARGS=()
+      ;;
     *)
-      echo "run_suite.sh: unknown workload $w (big, big-scaled, many, many-scaled, idle, durability, vote)" >&2
+      echo "run_suite.sh: unknown workload $w (big, big-scaled, many, many-scaled, idle, durability, vote, coedit)" >&2
       exit 2
       ;;
   esac
@@ -236,7 +253,7 @@ done
   echo
   echo "| workload | batch | clients / meetings | offered / achieved cmd/s | deliveries/s | delivery p50 / p95 / p99 / max ms | ack p50 / p99 ms | lost / dup / disconnected | server CPU s per 1k deliveries | server RSS idle / loaded MiB | RSS per connection KiB (extra conn.) | loadgen CPU s |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
-  jq -r 'select(.scenario != "vote-close") |
+  jq -r 'select(.scenario == "commands") |
     def n(x): if x == null then "–" else (x * 100 | round / 100 | tostring) end;
     def mib(x): if x == null then "–" else (x / 1024 * 10 | round / 10 | tostring) end;
     "| \(.workload)\(if .error then " (error: \(.error))" else "" end)"
@@ -291,6 +308,27 @@ done
       + " | \(.close_message_bytes)"
       + " | \(n(.server_cpu_ms_per_close)) / \(n(.loadgen_cpu_ms_per_close))"
       + " | \(.lost_deliveries) / \(.duplicated_deliveries) |"
+    ' "$RESULTS_JSONL"
+  fi
+  # Workload 6: one hot field (issue 3's target: >= 5,000 ops/s; p99 <= 10 ms at 1,000 ops/s).
+  if jq -e -s 'map(select(.scenario == "coedit")) | length > 0' "$RESULTS_JSONL" >/dev/null; then
+    echo
+    echo "## Co-editing one field (workload 6)"
+    echo
+    echo "| run | editors | keystrokes/s offered | committed ops/s | keystrokes per op | ack p50 / p99 ms | seen by all others p50 / p99 / max ms | converged | server / Redis / loadgen CPU s | events per commit |"
+    echo "|---|---|---|---|---|---|---|---|---|---|"
+    jq -r 'select(.scenario == "coedit") |
+      def n(x): if x == null then "–" else (x * 100 | round / 100 | tostring) end;
+      "| \(.workload)\(if .error then " (error: \(.error))" else "" end)"
+      + " | \(.editors)"
+      + " | \(if .offered_keystrokes_per_s == 0 then "flat out" else n(.offered_keystrokes_per_s) end)"
+      + " | \(n(.committed_ops_per_s))"
+      + " | \(n(.keystrokes_per_op))"
+      + " | \(n(.ack_ms.p50)) / \(n(.ack_ms.p99))"
+      + " | \(n(.seen_by_all_others_ms.p50)) / \(n(.seen_by_all_others_ms.p99)) / \(n(.seen_by_all_others_ms.max))"
+      + " | \(.converged)"
+      + " | \(n(.server_cpu_s)) / \(n(.redis_cpu_s)) / \(n(.loadgen_cpu_s))"
+      + " | \(n(.events_per_commit)) |"
     ' "$RESULTS_JSONL"
   fi
 } >"$RESULTS_MD"

@@ -9,6 +9,7 @@
 #include <exception>
 #include <iostream>
 
+#include "coedit_run.hpp"
 #include "load_run.hpp"
 #include "options.hpp"
 #include "proc_stats.hpp"
@@ -61,5 +62,6 @@ int main(int argc, char** argv) {
   }
 
   if (options->scenario == "vote-close") run_and_report<loadgen::VoteRun>(*options, server_pid);
+  if (options->scenario == "coedit") run_and_report<loadgen::CoeditRun>(*options, server_pid);
   run_and_report<loadgen::LoadRun>(*options, server_pid);
 }

@@ -23,15 +23,20 @@ constexpr std::string_view kUsage = R"(usage: roundtable_loadgen [options]
   --drain-seconds S          wait for acks and deliveries after the last send (15)
   --batch on|off             join with batch: true (on): the server may put several
                              messages in one frame when a connection is busy
-  --scenario commands|vote-close
+  --scenario commands|vote-close|coedit
                              commands (default): the offered load above; vote-close: one
                              meeting of --clients voters (the facilitator is one of them)
                              votes --rounds times: ballots within 1 s, then the close, timed
                              to the final tally on every screen
+                             coedit: one meeting of --clients editors typing into one
+                             action item's notes, --rate keystrokes/s in all (0: each
+                             editor types on as soon as its last op is committed); start
+                             the server with --commands-per-second above rate/clients
   --rounds N                 votes in a vote-close run (10)
   --vote-results live|hidden tallies as ballots come in, or only at close (hidden)
   --vote-visibility open|anonymous
                              names with ballots, or tallies only (open)
+  --text-length N            coedit: the notes' length the editors keep (300)
 Prints one JSON line. Each client sends at most 15 commands/s (the server allows 20/s), so
 --rate may be at most 15 x --clients.
 )";
@@ -73,6 +78,15 @@ bool check(const Options& o) {
     return fail("a meeting holds at most 500 participants: use more --meetings");
   }
   if (o.rate < 0 || o.seconds <= 0) return fail("--rate must be >= 0 and --seconds > 0");
+  if (o.scenario == "coedit") {
+    if (o.meetings != 1 || o.clients < 2) {
+      return fail("a coedit run is one meeting (--meetings 1) of 2 to 500 --clients");
+    }
+    if (o.text_length < 1 || o.text_length > 4000) {
+      return fail("--text-length must be 1..4000 (notes hold at most 5,000 characters)");
+    }
+    return true;  // its pace is bounded by the server's --commands-per-second, not here
+  }
   if (o.rate / o.clients > o.max_rate_per_client) {
     auto needed = static_cast<long>(std::ceil(o.rate / o.max_rate_per_client));
     return fail("--rate " + std::to_string(o.rate) + " needs at least " + std::to_string(needed) +
@@ -86,7 +100,7 @@ bool check(const Options& o) {
     }
     if (o.rounds < 1) return fail("--rounds must be at least 1");
   } else if (o.scenario != "commands") {
-    return fail("--scenario is commands or vote-close");
+    return fail("--scenario is commands, vote-close or coedit");
   }
   return true;
 }
@@ -134,6 +148,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
       o.batch = value == "on";
     } else if (flag == "--scenario") {
       o.scenario = std::string(value);
+    } else if (flag == "--text-length") {
+      ok = parse_number(value, o.text_length);
     } else if (flag == "--rounds") {
       ok = parse_number(value, o.rounds);
     } else if (flag == "--vote-results") {

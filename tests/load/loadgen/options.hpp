@@ -29,12 +29,15 @@ struct Options {
   // Join with batch: true, as the web client does: several messages per frame when busy.
   bool batch = true;
 
-  // What the run does: "commands" (the offered load above) or "vote-close" (vote_run.hpp:
-  // one meeting of --clients voters, facilitator included, votes `rounds` times).
+  // What the run does: "commands" (the offered load above), "vote-close" (vote_run.hpp:
+  // one meeting of --clients voters, facilitator included, votes `rounds` times) or "coedit"
+  // (coedit_run.hpp: --clients editors type into one field at --rate keystrokes/s, or flat
+  // out with --rate 0).
   std::string scenario = "commands";
   int rounds = 10;
   std::string vote_results = "hidden";   // live | hidden (a blind vote)
   std::string vote_visibility = "open";  // open | anonymous
+  int text_length = 300;                 // coedit: the notes' length, kept about there
 };
 
 // Parses argv; on a bad or missing value prints why (and the usage) and returns nothing.

@@ -42,6 +42,7 @@ nlohmann::ordered_json per_connection(const std::optional<int64_t>& before,
 std::string to_json_line(const Figures& f) {
   nlohmann::ordered_json j;
   j["workload"] = f.workload;
+  j["scenario"] = "commands";
   j["clients"] = f.clients;
   j["meetings"] = f.meetings;
   j["seconds"] = f.seconds;
@@ -106,6 +107,39 @@ std::string to_json_line(const VoteFigures& f) {
   j["duplicated_deliveries"] = f.duplicated_deliveries;
   j["disconnects"] = f.disconnects;
   if (!f.reject_codes.empty()) j["reject_codes"] = f.reject_codes;
+  if (!f.error.empty()) j["error"] = f.error;
+  return j.dump();
+}
+
+std::string to_json_line(const CoeditFigures& f) {
+  nlohmann::ordered_json j;
+  j["workload"] = f.workload;
+  j["scenario"] = "coedit";
+  j["editors"] = f.editors;
+  j["seconds"] = f.seconds;
+  j["offered_keystrokes_per_s"] = round3(f.offered_keystrokes_per_s);
+  j["text_length"] = f.text_length;
+  j["batch"] = f.batch;
+  j["keystrokes"] = f.keystrokes;
+  j["ops_sent"] = f.ops_sent;
+  j["ops_committed"] = f.ops_committed;
+  j["committed_ops_per_s"] = round3(f.committed_ops_per_s);
+  j["keystrokes_per_op"] =
+      f.ops_sent > 0 ? round3(static_cast<double>(f.keystrokes) / f.ops_sent) : 0.0;
+  j["ack_ms"] = latency_json(f.ack);
+  j["seen_by_each_other_ms"] = latency_json(f.seen_by_each);
+  j["seen_by_all_others_ms"] = latency_json(f.seen_by_all);
+  j["keystroke_to_seen_by_all_ms"] = latency_json(f.keystroke_to_all);
+  j["converged"] = f.converged;
+  j["final_length"] = f.final_length;
+  j["lost_deliveries"] = f.lost_deliveries;
+  j["duplicated_deliveries"] = f.duplicated_deliveries;
+  j["disconnects"] = f.disconnects;
+  if (!f.reject_codes.empty()) j["reject_codes"] = f.reject_codes;
+  j["server_cpu_s"] = optional_json(f.server_cpu_s);
+  j["redis_cpu_s"] = optional_json(f.redis_cpu_s);
+  j["loadgen_cpu_s"] = round3(f.loadgen_cpu_s);
+  j["events_per_commit"] = optional_json(f.events_per_commit);
   if (!f.error.empty()) j["error"] = f.error;
   return j.dump();
 }

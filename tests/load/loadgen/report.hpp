@@ -68,4 +68,30 @@ struct VoteFigures {
 
 std::string to_json_line(const VoteFigures& f);
 
+// A co-editing run's figures (coedit_run.hpp).
+struct CoeditFigures {
+  std::string workload;
+  int editors = 0;
+  double seconds = 0;
+  double offered_keystrokes_per_s = 0;  // 0: every editor flat out (one op always in flight)
+  int text_length = 0;                  // the length the editors keep the notes around
+  bool batch = false;
+  uint64_t keystrokes = 0, ops_sent = 0, ops_committed = 0;
+  double committed_ops_per_s = 0;   // while typing: ops committed / typing time
+  LatencySummary ack;               // send -> ack at the sender
+  LatencySummary seen_by_each;      // send -> receipt at each other editor
+  LatencySummary seen_by_all;       // send -> the last other editor's receipt
+  LatencySummary keystroke_to_all;  // the op's first keystroke -> the last other editor's receipt
+  bool converged = false;           // every editor's text and the server's are the same
+  size_t final_length = 0;          // code points
+  uint64_t lost_deliveries = 0, duplicated_deliveries = 0, disconnects = 0;
+  std::map<std::string, uint64_t> reject_codes;
+  std::optional<double> server_cpu_s, redis_cpu_s;
+  double loadgen_cpu_s = 0;
+  std::optional<double> events_per_commit;
+  std::string error;
+};
+
+std::string to_json_line(const CoeditFigures& f);
+
 }  // namespace loadgen
