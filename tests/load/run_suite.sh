@@ -39,7 +39,8 @@
 # VOTE_VOTERS, VOTE_ROUNDS, COEDIT_EDITORS, COEDIT_RATE, COEDIT_COMMANDS_PER_SECOND,
 # RUN_SECONDS (not SECONDS: bash owns that name).
 # LOADGEN_ARGS is added to every run, e.g. LOADGEN_ARGS="--batch off" for clients that take
-# one message per frame (the default is --batch on, as the web client joins).
+# one message per frame (the default is --batch on, as the web client joins). SERVER_FLAGS is
+# added to every server start, e.g. SERVER_FLAGS="--threads 1".
 # Needs redis-server, redis-cli, jq, and the build: cd build && ninja roundtable roundtable_loadgen
 set -euo pipefail
 
@@ -161,7 +162,8 @@ start_stack() {
 # start_server DIR ARGS...: build/roundtable on a free port; sets SERVER_PID and SERVER_URL.
 start_server() {
   local dir="$1"; shift
-  "$SERVER_BIN" --port 0 "$@" ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"} --web-root "$ROOT/web-client" \
+  # shellcheck disable=SC2086 # SERVER_FLAGS is a list of words
+  "$SERVER_BIN" --port 0 "$@" ${SERVER_ARGS[@]+"${SERVER_ARGS[@]}"} ${SERVER_FLAGS:-} --web-root "$ROOT/web-client" \
     --secret "loadgen-suite-secret-0123456789" --log-level warn --meetings-per-ip-hour 0 >"$dir/server.log" 2>&1 &
   SERVER_PID=$!
   SERVER_URL=""
