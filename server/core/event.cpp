@@ -31,7 +31,7 @@ void remember_cid(Meeting& m, const Event& e) {
     return;
   }
   p->recent_cids.emplace_back(e.cid, e.seq);
-  if (p->recent_cids.size() > limits::kRememberedCids) p->recent_cids.pop_front();
+  if (p->recent_cids.size() > limits::kRememberedCids) p->recent_cids.erase(p->recent_cids.begin());
 }
 
 // Every change of a collaborative field is kept as an op, whole-field sets included, so a

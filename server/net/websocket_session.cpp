@@ -55,8 +55,11 @@ void WebSocketSession::run(HttpRequest upgrade) {
 }
 
 void WebSocketSession::read() {
-  ws_.async_read(buffer_,
-                 [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
+  // A piece at a time: a whole-message read prepares Beast's read size hint (1.5 KiB) up front,
+  // which every idle connection would hold while it waits.
+  ws_.async_read_some(
+      buffer_, kReadPiece,
+      [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
 }
 
 void WebSocketSession::on_read(beast::error_code ec) {
@@ -69,6 +72,7 @@ void WebSocketSession::on_read(beast::error_code ec) {
     if (room_) room_->leave(this, participant_id_);
     return;
   }
+  if (!ws_.is_message_done()) return read();  // read_message_max still bounds the whole
   if (!ws_.got_text()) {
     reply_reject(std::nullopt, {"bad_message", "binary frames are not accepted; send JSON text"});
   } else {
@@ -76,6 +80,7 @@ void WebSocketSession::on_read(beast::error_code ec) {
     handle(std::string_view(static_cast<const char*>(data.data()), data.size()));
   }
   buffer_.consume(buffer_.size());
+  if (buffer_.capacity() > kReadPiece * 8) buffer_.shrink_to_fit();  // after a large message
   read();
 }
 
@@ -321,8 +326,9 @@ size_t WebSocketSession::fill_batch() {
 
 void WebSocketSession::write_next() {
   if (outbox_.empty()) {
-    // A burst's batch may have been large; an idle connection should not keep it.
+    // A burst's batch and queue may have been large; an idle connection should not keep them.
     if (batch_.capacity() > 4096) std::string().swap(batch_);
+    if (outbox_.capacity() > 64) std::vector<Frame>().swap(outbox_);
     if (closing_ && ws_.is_open()) {
       ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {});
     }
@@ -338,10 +344,11 @@ void WebSocketSession::write_next() {
       self->in_write_ = 0;  // the connection is gone; on_read ends the session
       return;
     }
-    for (; self->in_write_ > 0; --self->in_write_) {
-      self->outbox_bytes_ -= self->outbox_.front()->size();
-      self->outbox_.pop_front();
-    }
+    auto& outbox = self->outbox_;
+    const auto written = outbox.begin() + static_cast<std::ptrdiff_t>(self->in_write_);
+    for (auto it = outbox.begin(); it != written; ++it) self->outbox_bytes_ -= (*it)->size();
+    outbox.erase(outbox.begin(), written);
+    self->in_write_ = 0;
     self->write_next();
   });
 }

@@ -43,6 +43,9 @@ class WebSocketStream {
   bool got_text() const {
     return std::visit([](const auto& ws) { return ws.got_text(); }, ws_);
   }
+  bool is_message_done() const {
+    return std::visit([](const auto& ws) { return ws.is_message_done(); }, ws_);
+  }
   bool is_open() const {
     return std::visit([](const auto& ws) { return ws.is_open(); }, ws_);
   }
@@ -52,8 +55,8 @@ class WebSocketStream {
     visit([&](auto& ws) { ws.async_accept(upgrade, std::forward<Handler>(handler)); });
   }
   template <class Buffer, class Handler>
-  void async_read(Buffer& buffer, Handler&& handler) {
-    visit([&](auto& ws) { ws.async_read(buffer, std::forward<Handler>(handler)); });
+  void async_read_some(Buffer& buffer, std::size_t limit, Handler&& handler) {
+    visit([&](auto& ws) { ws.async_read_some(buffer, limit, std::forward<Handler>(handler)); });
   }
   template <class Buffers, class Handler>
   void async_write(const Buffers& buffers, Handler&& handler) {
