@@ -2,6 +2,7 @@
 // order: the room calls them from its strand, the connection runs them on its own.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
@@ -9,6 +10,16 @@
 namespace rt::net {
 
 class MeetingRoom;
+
+// A connection's send queue bounds (frames, bytes): about a minute of a busy meeting. Past them
+// the client is a slow consumer and is cut off (compare Redis' client-output-buffer-limit);
+// one frame larger than them still goes through an empty queue (a big meeting's snapshot).
+inline constexpr size_t kMaxQueuedFrames = 1024;
+inline constexpr size_t kMaxQueuedBytes = 4 * 1024 * 1024;
+// A resume replays at most this much of the missed events; more, and it gets a snapshot: a
+// replay filling the queue would cut the client off again at every resume.
+inline constexpr size_t kMaxReplayFrames = kMaxQueuedFrames / 2;
+inline constexpr size_t kMaxReplayBytes = kMaxQueuedBytes / 2;
 
 // One encoded server message, shared by all its receivers.
 using Frame = std::shared_ptr<const std::string>;

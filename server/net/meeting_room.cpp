@@ -145,18 +145,22 @@ void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
       conn->entry_refused();
       return;
     }
-    // Replay from memory when every event after last_seq is still held there.
+    // Replay from memory when every event after last_seq is still held there, and they fit
+    // well within the connection's queue; otherwise a snapshot.
     uint64_t oldest =
         self->recent_.empty() ? self->state().version + 1 : self->recent_.front().first;
+    auto missed = std::make_shared<std::vector<Frame>>();
     bool can_replay = last_seq && *last_seq <= self->state().version && *last_seq + 1 >= oldest;
-    self->welcome(conn, cid, pid, can_replay ? last_seq : std::nullopt);
-    if (can_replay) {
-      auto missed = std::make_shared<std::vector<Frame>>();
-      for (const auto& [seq, frame] : self->recent_) {
-        if (seq > *last_seq) missed->push_back(frame);
-      }
-      if (!missed->empty()) conn->deliver_all(std::move(missed));
+    size_t missed_bytes = 0;
+    for (auto it = self->recent_.rbegin(); can_replay && it != self->recent_.rend(); ++it) {
+      if (it->first <= *last_seq) break;
+      missed_bytes += it->second->size();
+      can_replay = missed->size() < kMaxReplayFrames && missed_bytes <= kMaxReplayBytes;
+      missed->push_back(it->second);
     }
+    std::reverse(missed->begin(), missed->end());
+    self->welcome(conn, cid, pid, can_replay ? last_seq : std::nullopt);
+    if (can_replay && !missed->empty()) conn->deliver_all(std::move(missed));
     self->subscribe(conn, pid);
   });
 }

@@ -291,7 +291,8 @@ void WebSocketSession::queue(Frame frame) {
 
 bool WebSocketSession::push(Frame frame) {
   if (closing_) return false;
-  if (outbox_.size() >= kMaxQueuedFrames || outbox_bytes_ + frame->size() > kMaxQueuedBytes) {
+  if (!outbox_.empty() &&
+      (outbox_.size() >= kMaxQueuedFrames || outbox_bytes_ + frame->size() > kMaxQueuedBytes)) {
     ctx_.metrics.slow_consumer_disconnects++;
     log::info("slow consumer disconnected", {{"participant", participant_id_}});
     // Drop what it could not take; tell it why, then close. It resumes from its last seq.

@@ -24,10 +24,6 @@ namespace rt::net {
 
 // A frame of 64 KiB holds any valid command many times over; more is abuse.
 inline constexpr size_t kMaxFrameBytes = 64 * 1024;
-// Send queue bounds (frames, bytes): about a minute of a busy meeting. Past them the client
-// is a slow consumer (compare Redis' client-output-buffer-limit).
-inline constexpr size_t kMaxQueuedFrames = 1024;
-inline constexpr size_t kMaxQueuedBytes = 4 * 1024 * 1024;
 // An idle connection's pending read holds a buffer of this size (read() says why).
 inline constexpr size_t kReadPiece = 512;
 // A batch stops growing here: big enough that a busy meeting costs one write per round,
