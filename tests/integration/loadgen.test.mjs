@@ -45,6 +45,20 @@ test('commands: every command answered, every delivery seen once', { skip: notBu
   assert.equal(r.duplicated_deliveries, 0);
   assert.ok(r.delivery_ms.p50 > 0 && r.delivery_ms.p50 <= r.delivery_ms.p99, JSON.stringify(r.delivery_ms));
   assert.ok(r.server_cpu_s > 0, 'the server\'s CPU time is read from /proc');
+  assert.equal(r.slow_clients, 0);
+
+  // A tenth of the clients stop reading during the load, then wake up and catch up.
+  const slow = await loadgen(['--url', server.baseUrl, '--clients', '20', '--meetings', '1', '--rate', '40',
+    '--seconds', '2', '--slow-share', '0.1']);
+  assert.equal(slow.code, 0, slow.stderr + slow.stdout);
+  const s = JSON.parse(slow.stdout);
+  assert.equal(s.error, undefined);
+  assert.equal(s.slow_clients, 2);
+  assert.equal(s.commands.acked, 80, 'the 18 others sent the whole load');
+  // Latencies are the 17 other readers' only; the slow ones still saw every event once.
+  assert.equal(s.deliveries, 80 * 17);
+  assert.equal(s.lost_deliveries, 0);
+  assert.equal(s.duplicated_deliveries, 0);
   await server.stop();
 });
 

@@ -20,6 +20,12 @@
 #                    ballots within 1 s then the close, timed to the tally on every screen;
 #                    three runs: blind (results hidden until close) open, live open, live
 #                    anonymous (not in the default list: run it by name)
+#   slow          issue 7's slow consumers: one big meeting at the scaled rate (BIG_CLIENTS,
+#                    BIG_SCALED_RATE) twice, without and with SLOW_SHARE (5%) of the clients
+#                    not reading during the load; the table gives the others' delivery p99
+#                    with slow clients against without (target: at most 1.2x); the slow ones
+#                    are cut off by the server and resume from their last seq at the end
+#                    (not in the default list)
 #   coedit        issue 3's hot field: COEDIT_EDITORS editors (20) typing into one item's
 #                    notes, each a C++ OT client; two runs: COEDIT_RATE keystrokes/s in all
 #                    (1,000), and flat out (each editor types on as soon as its op is
@@ -36,7 +42,7 @@
 # Sizes can be overridden: BIG_CLIENTS, BIG_RATE, BIG_SCALED_RATE, MANY_MEETINGS,
 # MANY_PER_MEETING, MANY_RATE (in all; default 1/s per client), MANY_SCALED_RATE,
 # IDLE_CLIENTS, IDLE_MEETINGS, DURABILITY_MEETINGS, DURABILITY_PER_MEETING, DURABILITY_RATE,
-# VOTE_VOTERS, VOTE_ROUNDS, COEDIT_EDITORS, COEDIT_RATE, COEDIT_COMMANDS_PER_SECOND,
+# SLOW_SHARE, VOTE_VOTERS, VOTE_ROUNDS, COEDIT_EDITORS, COEDIT_RATE, COEDIT_COMMANDS_PER_SECOND,
 # RUN_SECONDS (not SECONDS: bash owns that name).
 # LOADGEN_ARGS is added to every run, e.g. LOADGEN_ARGS="--batch off" for clients that take
 # one message per frame (the default is --batch on, as the web client joins). SERVER_FLAGS is
@@ -66,6 +72,7 @@ IDLE_MEETINGS="${IDLE_MEETINGS:-1900}"
 DURABILITY_MEETINGS="${DURABILITY_MEETINGS:-100}"
 DURABILITY_PER_MEETING="${DURABILITY_PER_MEETING:-10}"
 DURABILITY_RATE="${DURABILITY_RATE:-1000}"
+SLOW_SHARE="${SLOW_SHARE:-0.05}"
 VOTE_VOTERS="${VOTE_VOTERS:-500}"
 VOTE_ROUNDS="${VOTE_ROUNDS:-20}"
 COEDIT_EDITORS="${COEDIT_EDITORS:-20}"
@@ -224,6 +231,12 @@ for w in "${workloads[@]}"; do
           --meetings "$DURABILITY_MEETINGS" --rate "$DURABILITY_RATE"
       done
       ;;
+    slow)
+      run_workload "7 slow consumers: none" --clients "$BIG_CLIENTS" --meetings 1 \
+        --rate "$BIG_SCALED_RATE"
+      run_workload "7 slow consumers: $SLOW_SHARE" --clients "$BIG_CLIENTS" --meetings 1 \
+        --rate "$BIG_SCALED_RATE" --slow-share "$SLOW_SHARE"
+      ;;
     vote)
       for kind in "hidden open" "live open" "live anonymous"; do
         read -r results visibility <<<"$kind"
@@ -240,7 +253,7 @@ for w in "${workloads[@]}"; do
       SERVER_ARGS=()
       ;;
     *)
-      echo "run_suite.sh: unknown workload $w (big, big-scaled, many, many-scaled, idle, durability, vote, coedit)" >&2
+      echo "run_suite.sh: unknown workload $w (big, big-scaled, many, many-scaled, idle, durability, slow, vote, coedit)" >&2
       exit 2
       ;;
   esac
@@ -291,6 +304,24 @@ done
         + " | \(r(.ack_ms.p50 / $base.ack_ms.p50))"
         + " | \(r(.ack_ms.p99 / $base.ack_ms.p99))"
         + " | \(r(cpu(.) / cpu($base))) |"
+    ' "$RESULTS_JSONL"
+  fi
+  # Workload 7: slow consumers against none (issue 7's target: the others' p99 at most 1.2x).
+  if jq -e -s 'map(select(.workload | startswith("7 slow consumers"))) | length > 1' "$RESULTS_JSONL" >/dev/null; then
+    echo
+    echo "## Slow consumers (workload 7, against none)"
+    echo
+    echo "| run | slow clients / cut / resumed (by snapshot) | others' delivery p50 / p99 ms | p99 ratio | lost / dup / disconnected |"
+    echo "|---|---|---|---|---|"
+    jq -r -s '
+      def r(x): x * 100 | round / 100;
+      (map(select(.workload == "7 slow consumers: none")) | .[0]) as $base
+      | map(select(.workload | startswith("7 slow consumers")))[]
+      | "| \(.workload)\(if .error then " (error: \(.error))" else "" end)"
+        + " | \(.slow_clients) / \(.slow_cut) / \(.slow_resumed) (\(.slow_resumed_by_snapshot))"
+        + " | \(r(.delivery_ms.p50)) / \(r(.delivery_ms.p99))"
+        + " | \(r(.delivery_ms.p99 / $base.delivery_ms.p99))"
+        + " | \(.lost_deliveries) / \(.duplicated_deliveries) / \(.disconnects) |"
     ' "$RESULTS_JSONL"
   fi
   # Workload 5: the vote of 500 (issue 4's target: close -> tally on every screen p99 <= 50 ms).

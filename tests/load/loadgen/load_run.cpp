@@ -34,6 +34,9 @@ bool is_add(uint64_t k, double add_share) {
 constexpr std::string_view kStatuses[] = {"agreed", "in_progress", "done", "proposed", "dropped"};
 constexpr auto kSetupDeadline = 300s;          // 20,000 joins on a busy 2-core machine
 constexpr uint32_t kItemsPerMeetingCap = 950;  // the server's limit is 1,000
+// A slow client's socket receive buffer: small, so that the server's queue for it fills
+// within seconds once it stops reading (the kernel would otherwise buffer megabytes).
+constexpr int kSlowReceiveBuffer = 4096;
 
 }  // namespace
 
@@ -135,9 +138,18 @@ asio::awaitable<bool> LoadRun::create_meetings_and_members() {
   // Round-robin: client i is in meeting i % R, so the first R clients are one per meeting
   // and the load's round-robin over clients also alternates meetings.
   members_.resize(o_.clients);
+  // Every stride-th client is slow (never the first of a meeting, which measures the room).
+  const uint32_t stride =
+      o_.slow_share > 0 ? static_cast<uint32_t>(std::max(1.0, std::round(1.0 / o_.slow_share))) : 0;
   for (uint32_t i = 0; i < members_.size(); ++i) {
     members_[i].meeting = i % meetings_.size();
     meetings_[members_[i].meeting].members.push_back(i);
+    members_[i].slow = stride > 0 && i >= meetings_.size() && i % stride == stride - 1;
+    if (members_[i].slow) {
+      ++figures_.slow_clients;
+    } else {
+      senders_.push_back(i);
+    }
   }
   co_return true;
 }
@@ -172,7 +184,7 @@ asio::awaitable<bool> LoadRun::connect(uint32_t begin, uint32_t end) {
 asio::awaitable<void> LoadRun::open_member(uint32_t index) {
   Member& m = members_[index];
   m.ws = std::make_unique<WsClient>(ioc_);
-  auto ec = co_await m.ws->open(endpoint_, host_header_, origin_);
+  auto ec = co_await m.ws->open(endpoint_, host_header_, origin_, m.slow ? kSlowReceiveBuffer : 0);
   if (ec) {
     m.state = State::failed;
     --joining_;
@@ -180,9 +192,7 @@ asio::awaitable<void> LoadRun::open_member(uint32_t index) {
     ++figures_.server_errors["connect: " + ec.message()];
     co_return;
   }
-  m.ws->start_reading(
-      [this, index](std::string_view text, Clock::time_point at) { on_frame(index, text, at); },
-      [this, index](beast::error_code closed_ec) { on_closed(index, closed_ec); });
+  start_reading(index);
   m.state = State::joining;
   const std::string id = std::to_string(index);
   m.ws->send(R"({"type":"join","v":1,"cid":"j)" + id + R"(","code":")" +
@@ -190,10 +200,32 @@ asio::awaitable<void> LoadRun::open_member(uint32_t index) {
              R"(","attendance":"remote")" + (o_.batch ? R"(,"batch":true})" : "}"));
 }
 
+void LoadRun::start_reading(uint32_t index) {
+  members_[index].ws->start_reading(
+      [this, index](std::string_view text, Clock::time_point at) { on_frame(index, text, at); },
+      [this, index](beast::error_code closed_ec) { on_closed(index, closed_ec); });
+}
+
+asio::awaitable<void> LoadRun::resume_member(uint32_t index) {
+  Member& m = members_[index];
+  // The old client is still on the call stack that reported its close: keep it alive.
+  retired_.push_back(std::move(m.ws));
+  m.ws = std::make_unique<WsClient>(ioc_);
+  if (auto ec = co_await m.ws->open(endpoint_, host_header_, origin_)) {
+    m.state = State::closed;
+    ++figures_.server_errors["resume connect: " + ec.message()];
+    co_return;
+  }
+  start_reading(index);
+  m.ws->send(R"({"type":"resume","v":1,"cid":"r)" + std::to_string(index) + R"(","token":")" +
+             m.token + R"(","lastSeq":)" + std::to_string(m.last_seq) +
+             (o_.batch ? R"(,"batch":true})" : "}"));
+}
+
 asio::awaitable<bool> LoadRun::add_own_items() {
   // One item per client, so each updates its own and last-writer-wins hides nothing.
   // Paced at ~1,000/s: a burst of thousands would only test the slow-consumer limit.
-  for (uint32_t i = 0; i < members_.size(); ++i) {
+  for (uint32_t i : senders_) {
     Member& m = members_[i];
     m.setup_cid = "s" + std::to_string(i);
     ++meetings_[m.meeting].items;
@@ -202,8 +234,9 @@ asio::awaitable<bool> LoadRun::add_own_items() {
     if (i % 20 == 19) co_await sleep_for(20ms);
   }
   auto all_have_items = [this] {
-    return std::all_of(members_.begin(), members_.end(),
-                       [](const Member& m) { return m.item_acked && !m.item_id.empty(); });
+    return std::all_of(members_.begin(), members_.end(), [](const Member& m) {
+      return m.slow || (m.item_acked && !m.item_id.empty());
+    });
   };
   const auto deadline = Clock::now() + kSetupDeadline;
   // A refused add (limit_reached, unavailable) ends the wait at once rather than at the deadline.
@@ -237,6 +270,9 @@ asio::awaitable<void> LoadRun::offer_load() {
   };
   asio::steady_timer timer(ioc_);
   double lag_max_s = 0;
+  for (Member& m : members_) {
+    if (m.slow) m.ws->pause_reading();
+  }
   // The schedule is absolute: a late wake-up sends everything due since, so the offered
   // rate holds even when the generator is slow (and send_lag_max_ms says how slow).
   for (uint64_t k = 0; k < total;) {
@@ -251,6 +287,11 @@ asio::awaitable<void> LoadRun::offer_load() {
     }
   }
   figures_.send_lag_max_ms = lag_max_s * 1000.0;
+  // The slow clients wake up: they read what the server sent before it cut them off, then
+  // resume from their last seq (on_closed).
+  for (Member& m : members_) {
+    if (m.slow && m.state == State::joined) m.ws->resume_reading();
+  }
   // Drain: every command answered and every client caught up with its meeting.
   const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                            std::chrono::duration<double>(o_.drain_seconds));
@@ -258,7 +299,7 @@ asio::awaitable<void> LoadRun::offer_load() {
 }
 
 void LoadRun::send_command(uint64_t k, Clock::time_point now) {
-  const auto index = static_cast<uint32_t>(k % members_.size());
+  const uint32_t index = senders_[k % senders_.size()];
   Member& m = members_[index];
   if (m.state != State::joined) return;  // gone: counted as a disconnect, nothing to send
   Meeting& meeting = meetings_[m.meeting];
@@ -272,7 +313,7 @@ void LoadRun::send_command(uint64_t k, Clock::time_point now) {
   } else {
     // Rotate the fields an item edit touches; each is a whole-field replace on the server.
     msg += R"(update_item","cid":"b)" + ks + R"(","itemId":")" + m.item_id + R"(",)";
-    const uint64_t round = k / members_.size();
+    const uint64_t round = k / senders_.size();
     switch (round % 4) {
       case 0:
         msg += R"("owner":"Owner )" + ks + '"';
@@ -377,7 +418,18 @@ void LoadRun::on_message(uint32_t index, std::string_view text, const MessageHea
   if (head.type == "welcome") {
     // Once per client, so a full parse costs nothing that matters.
     auto j = nlohmann::json::parse(text);
+    if (m.state == State::resuming) {
+      // Back after being cut off: the missed events follow (resumeFrom), or a snapshot.
+      ++figures_.slow_resumed;
+      if (!j.contains("resumeFrom")) {
+        ++figures_.slow_resumed_by_snapshot;
+        m.last_seq = j.at("version").get<uint64_t>();
+      }
+      m.state = State::joined;
+      return;
+    }
     m.participant_id = j.at("you").at("participantId").get<std::string>();
+    m.token = j.at("token").get<std::string>();
     m.last_seq = j.at("version").get<uint64_t>();
     meeting.top_seq = std::max(meeting.top_seq, m.last_seq);
     if (m.state == State::joining) {
@@ -386,7 +438,10 @@ void LoadRun::on_message(uint32_t index, std::string_view text, const MessageHea
     }
     return;
   }
-  if (head.type == "error") ++figures_.server_errors[std::string(head.code)];
+  if (head.type == "error") {
+    ++figures_.server_errors[std::string(head.code)];
+    if (m.slow && head.code == "slow_consumer") ++figures_.slow_cut;
+  }
   // presence and editing are not events (no seq): nothing to account for.
 }
 
@@ -403,7 +458,8 @@ void LoadRun::on_event(Member& m, uint32_t index, std::string_view text, uint64_
   meeting.top_seq = std::max(meeting.top_seq, seq);
   if (int64_t k = send_index(cid); k >= 0) {
     const Send& s = sends_[k];
-    if (s.member != index) {
+    // A slow client's late receipts are its own doing, not the server's latency.
+    if (s.member != index && !m.slow) {
       delivery_.add(received - s.at);
       ++figures_.deliveries;
       last_delivery_at_ = received;
@@ -420,7 +476,11 @@ void LoadRun::on_closed(uint32_t index, beast::error_code ec) {
     --joining_;
     ++figures_.connect_failures;
     ++figures_.server_errors["closed before welcome: " + ec.message()];
-  } else if (m.state == State::joined) {
+  } else if (m.state == State::joined && m.slow) {
+    m.state = State::resuming;
+    asio::co_spawn(ioc_, resume_member(index), asio::detached);
+    return;
+  } else if (m.state == State::joined || m.state == State::resuming) {
     ++figures_.disconnects;
     ++figures_.server_errors["closed: " + ec.message()];
   }
@@ -429,7 +489,8 @@ void LoadRun::on_closed(uint32_t index, beast::error_code ec) {
 
 bool LoadRun::settled() const {
   for (const Member& m : members_) {
-    if (m.state == State::joined && m.last_seq < meetings_[m.meeting].top_seq) return false;
+    const bool live = m.state == State::joined || m.state == State::resuming;
+    if (live && m.last_seq < meetings_[m.meeting].top_seq) return false;
   }
   return true;
 }
@@ -438,7 +499,7 @@ uint64_t LoadRun::missing_at_end() const {
   uint64_t missing = 0;
   for (const Member& m : members_) {
     // A client that was disconnected misses the rest of its meeting: counted as lost.
-    if (m.state == State::joined || m.state == State::closed) {
+    if (m.state == State::joined || m.state == State::resuming || m.state == State::closed) {
       missing += meetings_[m.meeting].top_seq - m.last_seq;
     }
   }

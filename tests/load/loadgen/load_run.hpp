@@ -35,7 +35,7 @@ class LoadRun {
   const Figures& figures() const { return figures_; }
 
  private:
-  enum class State { idle, connecting, joining, joined, failed, closed };
+  enum class State { idle, connecting, joining, joined, resuming, failed, closed };
   struct Member {
     uint32_t meeting = 0;
     State state = State::idle;
@@ -45,6 +45,8 @@ class LoadRun {
     std::string item_id;         // that item, which the load then updates
     bool item_acked = false;
     uint64_t last_seq = 0;  // the last event seq applied, checked for gaps and repeats
+    bool slow = false;      // stops reading during the load (--slow-share)
+    std::string token;      // from welcome: a slow client resumes with it
   };
   struct Meeting {
     MeetingTicket ticket;
@@ -62,6 +64,9 @@ class LoadRun {
   boost::asio::awaitable<bool> create_meetings_and_members();
   boost::asio::awaitable<bool> connect(uint32_t begin, uint32_t end);
   boost::asio::awaitable<void> open_member(uint32_t index);
+  // A slow client, cut off by the server: a new connection resuming from its last seq.
+  boost::asio::awaitable<void> resume_member(uint32_t index);
+  void start_reading(uint32_t index);
   boost::asio::awaitable<bool> add_own_items();
   boost::asio::awaitable<void> offer_load();
   boost::asio::awaitable<void> sample_rss();
@@ -90,7 +95,8 @@ class LoadRun {
   std::vector<Meeting> meetings_;
   std::vector<Member> members_;
   std::vector<Send> sends_;
-  int joining_ = 0;  // connections between connect and welcome
+  std::vector<uint32_t> senders_;  // the clients that send the load (not the slow ones)
+  int joining_ = 0;                // connections between connect and welcome
   bool sampling_ = false;
 
   LatencySamples delivery_, ack_;
@@ -99,7 +105,8 @@ class LoadRun {
   uint64_t gaps_ = 0;
   Clock::time_point load_start_, last_ack_at_, last_delivery_at_;
   Figures figures_;
-  std::vector<std::string_view> batch_parts_;  // reused by on_frame
+  std::vector<std::string_view> batch_parts_;       // reused by on_frame
+  std::vector<std::unique_ptr<WsClient>> retired_;  // slow clients' first connections
 };
 
 }  // namespace loadgen

@@ -23,6 +23,9 @@ constexpr std::string_view kUsage = R"(usage: roundtable_loadgen [options]
   --drain-seconds S          wait for acks and deliveries after the last send (15)
   --batch on|off             join with batch: true (on): the server may put several
                              messages in one frame when a connection is busy
+  --slow-share F             share of clients that stop reading during the load (0): the
+                             server should cut them off without the others noticing; they
+                             wake up at its end and resume from their last seq
   --scenario commands|vote-close|coedit
                              commands (default): the offered load above; vote-close: one
                              meeting of --clients voters (the facilitator is one of them)
@@ -93,6 +96,7 @@ bool check(const Options& o) {
                 " clients: each sends at most 15 commands/s (server limit 20/s)");
   }
   if (o.add_share < 0 || o.add_share > 1) return fail("--add-share must be within 0..1");
+  if (o.slow_share < 0 || o.slow_share > 0.5) return fail("--slow-share must be within 0..0.5");
   if (o.connect_concurrency < 1) return fail("--connect-concurrency must be at least 1");
   if (o.scenario == "vote-close") {
     if (o.meetings != 1 || o.clients < 2) {
@@ -146,6 +150,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
     } else if (flag == "--batch") {
       ok = value == "on" || value == "off";
       o.batch = value == "on";
+    } else if (flag == "--slow-share") {
+      ok = parse_number(value, o.slow_share);
     } else if (flag == "--scenario") {
       o.scenario = std::string(value);
     } else if (flag == "--text-length") {

@@ -28,6 +28,9 @@ struct Options {
   double max_rate_per_client = 15;
   // Join with batch: true, as the web client does: several messages per frame when busy.
   bool batch = true;
+  // commands: the share of clients that stop reading for the whole load (slow consumers:
+  // a frozen tab), then wake up, find themselves cut off and resume from their last seq.
+  double slow_share = 0;
 
   // What the run does: "commands" (the offered load above), "vote-close" (vote_run.hpp:
   // one meeting of --clients voters, facilitator included, votes `rounds` times) or "coedit"

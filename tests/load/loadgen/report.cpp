@@ -63,6 +63,10 @@ std::string to_json_line(const Figures& f) {
   if (!f.server_errors.empty()) j["server_errors"] = f.server_errors;
   j["disconnects"] = f.disconnects;
   j["connect_failures"] = f.connect_failures;
+  j["slow_clients"] = f.slow_clients;
+  j["slow_cut"] = f.slow_cut;
+  j["slow_resumed"] = f.slow_resumed;
+  j["slow_resumed_by_snapshot"] = f.slow_resumed_by_snapshot;
   j["server_cpu_s"] = optional_json(f.server_cpu_s);
   j["server_cpu_s_per_1000_deliveries"] =
       f.server_cpu_s && f.deliveries > 0

@@ -31,6 +31,9 @@ struct Figures {
   // Every client must see every seq of its meeting once, in order.
   uint64_t lost_deliveries = 0, duplicated_deliveries = 0;
   uint64_t disconnects = 0, connect_failures = 0;
+  // Slow consumers (--slow-share): how many, how many the server cut off, how many came back
+  // with the missed events replayed (resumeFrom) or with a fresh snapshot.
+  uint64_t slow_clients = 0, slow_cut = 0, slow_resumed = 0, slow_resumed_by_snapshot = 0;
   double send_lag_max_ms = 0;  // how late the generator was against the schedule (its health)
 
   std::optional<double> server_cpu_s;

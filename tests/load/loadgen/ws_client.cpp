@@ -17,11 +17,17 @@ WsClient::WsClient(asio::io_context& ioc) : ws_(ioc) {}
 
 asio::awaitable<beast::error_code> WsClient::open(const tcp::endpoint& endpoint,
                                                   const std::string& host_header,
-                                                  const std::string& origin) {
+                                                  const std::string& origin, int receive_buffer) {
   constexpr auto token = asio::as_tuple(asio::use_awaitable);
+  beast::error_code ec;
+  if (receive_buffer > 0) {
+    ws_.next_layer().open(endpoint.protocol(), ec);
+    if (ec) co_return ec;
+    ws_.next_layer().set_option(asio::socket_base::receive_buffer_size(receive_buffer), ec);
+    if (ec) co_return ec;
+  }
   auto [connect_ec] = co_await ws_.next_layer().async_connect(endpoint, token);
   if (connect_ec) co_return connect_ec;
-  beast::error_code ec;
   ws_.next_layer().set_option(tcp::no_delay(true), ec);
   // Client defaults: a handshake timeout, no idle timeout, no pings of our own (the server
   // pings idle connections; a pending read answers them).
@@ -40,8 +46,16 @@ void WsClient::start_reading(OnMessage on_message, OnClosed on_closed) {
   read();
 }
 
+void WsClient::resume_reading() {
+  paused_ = false;
+  if (!reading_ && !closed_) read();
+}
+
 void WsClient::read() {
+  if (paused_) return;
+  reading_ = true;
   ws_.async_read(buffer_, [this](beast::error_code ec, size_t) {
+    reading_ = false;
     if (ec) {
       if (!closed_) {
         closed_ = true;

@@ -29,12 +29,17 @@ class WsClient {
   explicit WsClient(boost::asio::io_context& ioc);
 
   // TCP connect (with TCP_NODELAY: a command must not wait behind Nagle for the previous
-  // one's ACK) and the WebSocket handshake on /ws with Host and Origin set.
+  // one's ACK) and the WebSocket handshake on /ws with Host and Origin set. A non-zero
+  // `receive_buffer` sets SO_RCVBUF (bytes) before connecting: a client that then stops
+  // reading fills its window, and the server's queue for it, quickly.
   boost::asio::awaitable<boost::beast::error_code> open(
       const boost::asio::ip::tcp::endpoint& endpoint, const std::string& host_header,
-      const std::string& origin);
+      const std::string& origin, int receive_buffer = 0);
   // Starts the read loop; `on_closed` is called once when it ends.
   void start_reading(OnMessage on_message, OnClosed on_closed);
+  // A paused client reads nothing (a frozen tab, a laptop lid closed) until resumed.
+  void pause_reading() { paused_ = true; }
+  void resume_reading();
   // Queues one text frame.
   void send(std::string text);
 
@@ -47,6 +52,8 @@ class WsClient {
   std::deque<std::string> outbox_;
   bool writing_ = false;
   bool closed_ = false;
+  bool paused_ = false;
+  bool reading_ = false;  // a read is in flight
   OnMessage on_message_;
   OnClosed on_closed_;
 };
