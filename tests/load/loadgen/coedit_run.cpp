@@ -53,8 +53,6 @@ CoeditRun::CoeditRun(asio::io_context& ioc, Options options, int server_pid)
   figures_.offered_keystrokes_per_s = o_.rate;
   figures_.text_length = o_.text_length;
   figures_.batch = o_.batch;
-  host_header_ = o_.host + ":" + std::to_string(o_.port);
-  origin_ = "http://" + host_header_;
 }
 
 void CoeditRun::fail(std::string why) {
@@ -110,8 +108,7 @@ asio::awaitable<void> CoeditRun::run() {
 
 asio::awaitable<bool> CoeditRun::set_up() {
   try {
-    asio::ip::tcp::resolver resolver(ioc_);
-    endpoint_ = *resolver.resolve(o_.host, std::to_string(o_.port)).begin();
+    server_ = resolve_server(ioc_, o_.host, o_.port);
     ticket_ = create_meetings(ioc_, o_.host, o_.port, 1, "Co-edit " + o_.workload).at(0);
   } catch (const std::exception& e) {
     fail(std::string("creating the meeting: ") + e.what());
@@ -151,7 +148,7 @@ asio::awaitable<bool> CoeditRun::open_editor(size_t index, const std::string& jo
   Editor& e = editors_[index];
   e.random = 0x9E3779B97F4A7C15ull * (index + 1);
   e.ws = std::make_unique<WsClient>(ioc_);
-  if (auto ec = co_await e.ws->open(endpoint_, host_header_, origin_)) {
+  if (auto ec = co_await e.ws->open(server_)) {
     fail("editor " + std::to_string(index) + " could not connect: " + ec.message());
     co_return false;
   }
@@ -228,7 +225,7 @@ asio::awaitable<void> CoeditRun::check_convergence() {
   figures_.final_length = editors_[0].text.size();
   // The server's text, as a newcomer's welcome shows it.
   WsClient reader(ioc_);
-  if (auto ec = co_await reader.open(endpoint_, host_header_, origin_)) {
+  if (auto ec = co_await reader.open(server_)) {
     fail("the final reader could not connect: " + ec.message());
     co_return;
   }
@@ -303,26 +300,22 @@ int64_t CoeditRun::sent_index(std::string_view cid) const {
 }
 
 void CoeditRun::on_frame(size_t index, std::string_view text, Clock::time_point received) {
-  MessageHead head;
-  if (!scan_head(text, head)) return fail("an unparsable message");
-  if (head.type != "batch") return on_message(index, text, head, received);
-  if (!scan_batch(text, batch_parts_)) return fail("an unparsable batch");
-  for (std::string_view message : batch_parts_) {
-    if (!scan_head(message, head)) return fail("an unparsable message in a batch");
-    on_message(index, message, head, received);
-  }
+  const FrameScan scan =
+      scan_frame(text, batch_parts_, [&](std::string_view message, const MessageHead& head) {
+        on_message(index, message, head, received);
+      });
+  if (!scan.error.empty()) fail(std::string(scan.error));
 }
 
 void CoeditRun::on_message(size_t index, std::string_view text, const MessageHead& head,
                            Clock::time_point received) {
   Editor& e = editors_[index];
   if (head.type == "event") {
-    // Exactly once and in order; an op is based on the last seq applied.
-    if (head.seq <= e.last_seq) {
-      ++figures_.duplicated_deliveries;
+    // An op this editor sends from now on is based on this seq.
+    if (!next_in_order(e.last_seq, head.seq, figures_.lost_deliveries,
+                       figures_.duplicated_deliveries)) {
       return;
     }
-    figures_.lost_deliveries += head.seq - e.last_seq - 1;
     if (head.kind == "text_edited") {
       on_text_edited(index, text, head, received);
     } else if (head.kind == "item_added" && head.cid == "item" && index == 0) {
@@ -330,7 +323,6 @@ void CoeditRun::on_message(size_t index, std::string_view text, const MessageHea
       e.text = core::to_code_points(j.at("data").at("notes").get<std::string>());
       item_id_ = j.at("data").at("itemId").get<std::string>();
     }
-    e.last_seq = head.seq;
   } else if (head.type == "ack") {
     if (int64_t k = sent_index(head.cid); k >= 0 && !sent_[k].acked) {
       sent_[k].acked = true;
@@ -364,7 +356,6 @@ void CoeditRun::on_text_edited(size_t index, std::string_view text, const Messag
     // Ours, committed (perhaps transformed; it is applied here already): the buffer goes next.
     e.inflight = -1;
     e.inflight_op.reset();
-    e.last_seq = head.seq;  // what comes next is based on this commit
     if (e.buffer) {
       core::TextOp next = std::move(*e.buffer);
       e.buffer.reset();

@@ -88,8 +88,7 @@ class CoeditRun {
   boost::asio::io_context& ioc_;
   Options o_;
   int server_pid_;
-  boost::asio::ip::tcp::endpoint endpoint_;
-  std::string host_header_, origin_;
+  ServerAddress server_;
   MeetingTicket ticket_;
   std::string item_id_;
   std::vector<Editor> editors_;

@@ -29,4 +29,42 @@ bool scan_head(std::string_view json, MessageHead& head);
 // order, into `messages` (cleared first). False when the frame is not one.
 bool scan_batch(std::string_view json, std::vector<std::string_view>& messages);
 
+struct FrameScan {
+  std::string_view error;  // what was wrong with the frame; empty when nothing
+  bool batch = false;
+};
+// Calls on_message(text, head) for the one message of a frame, or for each message of a batch
+// frame in order (`scratch` holds their places), stopping at the first it cannot read.
+template <class OnMessage>
+FrameScan scan_frame(std::string_view frame, std::vector<std::string_view>& scratch,
+                     OnMessage&& on_message) {
+  MessageHead head;
+  if (!scan_head(frame, head)) return {"unparsable message", false};
+  if (head.type != "batch") {
+    on_message(frame, head);
+    return {};
+  }
+  if (!scan_batch(frame, scratch)) return {"unparsable batch", true};
+  for (std::string_view message : scratch) {
+    if (!scan_head(message, head) || head.type == "batch") {
+      return {"unparsable message in a batch", true};
+    }
+    on_message(message, head);
+  }
+  return {{}, true};
+}
+
+// Every client must see every event of its meeting once, in order: true when `seq` is the
+// next one or later (a gap is counted in `lost`) and becomes `last_seq`; false, counted in
+// `duplicated`, when it was seen already.
+inline bool next_in_order(uint64_t& last_seq, uint64_t seq, uint64_t& lost, uint64_t& duplicated) {
+  if (seq <= last_seq) {
+    ++duplicated;
+    return false;
+  }
+  lost += seq - last_seq - 1;
+  last_seq = seq;
+  return true;
+}
+
 }  // namespace loadgen

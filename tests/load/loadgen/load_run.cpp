@@ -48,8 +48,6 @@ LoadRun::LoadRun(asio::io_context& ioc, Options options, int server_pid)
   figures_.meetings = o_.meetings;
   figures_.seconds = o_.seconds;
   figures_.offered_commands_per_s = o_.rate;
-  host_header_ = o_.host + ":" + std::to_string(o_.port);
-  origin_ = "http://" + host_header_;
 }
 
 void LoadRun::fail(std::string why) {
@@ -127,8 +125,7 @@ asio::awaitable<void> LoadRun::run() {
 
 asio::awaitable<bool> LoadRun::create_meetings_and_members() {
   try {
-    asio::ip::tcp::resolver resolver(ioc_);
-    endpoint_ = *resolver.resolve(o_.host, std::to_string(o_.port)).begin();
+    server_ = resolve_server(ioc_, o_.host, o_.port);
     auto tickets = create_meetings(ioc_, o_.host, o_.port, o_.meetings, "Load " + o_.workload);
     for (auto& t : tickets) meetings_.push_back({std::move(t), {}, 0, 0});
   } catch (const std::exception& e) {
@@ -184,7 +181,7 @@ asio::awaitable<bool> LoadRun::connect(uint32_t begin, uint32_t end) {
 asio::awaitable<void> LoadRun::open_member(uint32_t index) {
   Member& m = members_[index];
   m.ws = std::make_unique<WsClient>(ioc_);
-  auto ec = co_await m.ws->open(endpoint_, host_header_, origin_, m.slow ? kSlowReceiveBuffer : 0);
+  auto ec = co_await m.ws->open(server_, m.slow ? kSlowReceiveBuffer : 0);
   if (ec) {
     m.state = State::failed;
     --joining_;
@@ -211,7 +208,7 @@ asio::awaitable<void> LoadRun::resume_member(uint32_t index) {
   // The old client is still on the call stack that reported its close: keep it alive.
   retired_.push_back(std::move(m.ws));
   m.ws = std::make_unique<WsClient>(ioc_);
-  if (auto ec = co_await m.ws->open(endpoint_, host_header_, origin_)) {
+  if (auto ec = co_await m.ws->open(server_)) {
     m.state = State::closed;
     ++figures_.server_errors["resume connect: " + ec.message()];
     co_return;
@@ -354,24 +351,12 @@ int64_t LoadRun::send_index(std::string_view cid) const {
 
 void LoadRun::on_frame(uint32_t index, std::string_view text, Clock::time_point received) {
   ++figures_.frames;
-  MessageHead head;
-  if (!scan_head(text, head)) {
-    ++figures_.server_errors["unparsable message"];
-    return;
-  }
-  if (head.type != "batch") return on_message(index, text, head, received);
-  ++figures_.batch_frames;
-  if (!scan_batch(text, batch_parts_)) {
-    ++figures_.server_errors["unparsable batch"];
-    return;
-  }
-  for (std::string_view message : batch_parts_) {
-    if (!scan_head(message, head) || head.type == "batch") {
-      ++figures_.server_errors["unparsable message in a batch"];
-      continue;
-    }
-    on_message(index, message, head, received);
-  }
+  const FrameScan scan =
+      scan_frame(text, batch_parts_, [&](std::string_view message, const MessageHead& head) {
+        on_message(index, message, head, received);
+      });
+  if (scan.batch) ++figures_.batch_frames;
+  if (!scan.error.empty()) ++figures_.server_errors[std::string(scan.error)];
 }
 
 void LoadRun::on_message(uint32_t index, std::string_view text, const MessageHead& head,
@@ -448,13 +433,7 @@ void LoadRun::on_message(uint32_t index, std::string_view text, const MessageHea
 void LoadRun::on_event(Member& m, uint32_t index, std::string_view text, uint64_t seq,
                        std::string_view cid, std::string_view actor, Clock::time_point received) {
   Meeting& meeting = meetings_[m.meeting];
-  // Exactly once and in order: the next seq is the only one accepted as new.
-  if (seq <= m.last_seq) {
-    ++figures_.duplicated_deliveries;
-    return;
-  }
-  if (seq > m.last_seq + 1) gaps_ += seq - m.last_seq - 1;
-  m.last_seq = seq;
+  if (!next_in_order(m.last_seq, seq, gaps_, figures_.duplicated_deliveries)) return;
   meeting.top_seq = std::max(meeting.top_seq, seq);
   if (int64_t k = send_index(cid); k >= 0) {
     const Send& s = sends_[k];

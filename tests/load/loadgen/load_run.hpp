@@ -90,8 +90,7 @@ class LoadRun {
   boost::asio::io_context& ioc_;
   Options o_;
   int server_pid_;
-  boost::asio::ip::tcp::endpoint endpoint_;
-  std::string host_header_, origin_;
+  ServerAddress server_;
   std::vector<Meeting> meetings_;
   std::vector<Member> members_;
   std::vector<Send> sends_;

@@ -32,8 +32,6 @@ VoteRun::VoteRun(asio::io_context& ioc, Options options, int server_pid)
   figures_.results = o_.vote_results;
   figures_.visibility = o_.vote_visibility;
   figures_.batch = o_.batch;
-  host_header_ = o_.host + ":" + std::to_string(o_.port);
-  origin_ = "http://" + host_header_;
 }
 
 void VoteRun::fail(std::string why) {
@@ -59,8 +57,7 @@ asio::awaitable<void> VoteRun::run() {
 asio::awaitable<bool> VoteRun::join_all() {
   MeetingTicket ticket;
   try {
-    asio::ip::tcp::resolver resolver(ioc_);
-    endpoint_ = *resolver.resolve(o_.host, std::to_string(o_.port)).begin();
+    server_ = resolve_server(ioc_, o_.host, o_.port);
     ticket = create_meetings(ioc_, o_.host, o_.port, 1, "Vote " + o_.workload).at(0);
   } catch (const std::exception& e) {
     fail(std::string("creating the meeting: ") + e.what());
@@ -71,7 +68,7 @@ asio::awaitable<bool> VoteRun::join_all() {
   for (size_t i = 0; i < voters_.size(); ++i) {
     Voter& v = voters_[i];
     v.ws = std::make_unique<WsClient>(ioc_);
-    if (auto ec = co_await v.ws->open(endpoint_, host_header_, origin_)) {
+    if (auto ec = co_await v.ws->open(server_)) {
       fail("voter " + std::to_string(i) + " could not connect: " + ec.message());
       co_return false;
     }
@@ -202,27 +199,21 @@ asio::awaitable<bool> VoteRun::caught_up(uint64_t seq, Clock::duration within) {
 }
 
 void VoteRun::on_frame(size_t index, std::string_view text, Clock::time_point received) {
-  MessageHead head;
-  if (!scan_head(text, head)) return fail("an unparsable message");
-  if (head.type != "batch") return on_message(index, text, head, received);
-  if (!scan_batch(text, batch_parts_)) return fail("an unparsable batch");
-  for (std::string_view message : batch_parts_) {
-    if (!scan_head(message, head)) return fail("an unparsable message in a batch");
-    on_message(index, message, head, received);
-  }
+  const FrameScan scan =
+      scan_frame(text, batch_parts_, [&](std::string_view message, const MessageHead& head) {
+        on_message(index, message, head, received);
+      });
+  if (!scan.error.empty()) fail(std::string(scan.error));
 }
 
 void VoteRun::on_message(size_t index, std::string_view text, const MessageHead& head,
                          Clock::time_point received) {
   Voter& v = voters_[index];
   if (head.type == "event") {
-    // Exactly once and in order, as in LoadRun.
-    if (head.seq <= v.last_seq) {
-      ++figures_.duplicated_deliveries;
+    if (!next_in_order(v.last_seq, head.seq, figures_.lost_deliveries,
+                       figures_.duplicated_deliveries)) {
       return;
     }
-    figures_.lost_deliveries += head.seq - v.last_seq - 1;
-    v.last_seq = head.seq;
     if (head.kind == "vote_closed") {
       figures_.close_message_bytes = std::max(figures_.close_message_bytes, text.size());
       if (closing_ && !v.close_seen) v.close_seen = received;

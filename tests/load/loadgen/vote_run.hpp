@@ -70,8 +70,7 @@ class VoteRun {
   boost::asio::io_context& ioc_;
   Options o_;
   int server_pid_;
-  boost::asio::ip::tcp::endpoint endpoint_;
-  std::string host_header_, origin_;
+  ServerAddress server_;
   std::vector<Voter> voters_;
   std::map<std::string, Answer, std::less<>> answers_;
   bool closing_ = false;

@@ -13,30 +13,39 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 
+ServerAddress resolve_server(asio::io_context& ioc, const std::string& host, uint16_t port) {
+  tcp::resolver resolver(ioc);
+  ServerAddress a;
+  a.endpoint = *resolver.resolve(host, std::to_string(port)).begin();
+  a.host_header = host + ":" + std::to_string(port);
+  a.origin = "http://" + a.host_header;
+  return a;
+}
+
 WsClient::WsClient(asio::io_context& ioc) : ws_(ioc) {}
 
-asio::awaitable<beast::error_code> WsClient::open(const tcp::endpoint& endpoint,
-                                                  const std::string& host_header,
-                                                  const std::string& origin, int receive_buffer) {
+asio::awaitable<beast::error_code> WsClient::open(const ServerAddress& server, int receive_buffer) {
   constexpr auto token = asio::as_tuple(asio::use_awaitable);
   beast::error_code ec;
   if (receive_buffer > 0) {
-    ws_.next_layer().open(endpoint.protocol(), ec);
+    ws_.next_layer().open(server.endpoint.protocol(), ec);
     if (ec) co_return ec;
     ws_.next_layer().set_option(asio::socket_base::receive_buffer_size(receive_buffer), ec);
     if (ec) co_return ec;
   }
-  auto [connect_ec] = co_await ws_.next_layer().async_connect(endpoint, token);
+  auto [connect_ec] = co_await ws_.next_layer().async_connect(server.endpoint, token);
   if (connect_ec) co_return connect_ec;
   ws_.next_layer().set_option(tcp::no_delay(true), ec);
   // Client defaults: a handshake timeout, no idle timeout, no pings of our own (the server
   // pings idle connections; a pending read answers them).
   ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
   // The server checks Origin against Host, as a browser would present it.
-  ws_.set_option(websocket::stream_base::decorator(
-      [origin](websocket::request_type& req) { req.set(beast::http::field::origin, origin); }));
+  ws_.set_option(
+      websocket::stream_base::decorator([origin = server.origin](websocket::request_type& req) {
+        req.set(beast::http::field::origin, origin);
+      }));
   ws_.text(true);
-  auto [handshake_ec] = co_await ws_.async_handshake(host_header, "/ws", token);
+  auto [handshake_ec] = co_await ws_.async_handshake(server.host_header, "/ws", token);
   co_return handshake_ec;
 }
 

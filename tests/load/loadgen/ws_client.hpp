@@ -11,6 +11,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket/stream.hpp>
 #include <chrono>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <string>
@@ -19,6 +20,15 @@
 namespace loadgen {
 
 using Clock = std::chrono::steady_clock;
+
+// Where the clients connect: the server's address, and the Host and Origin that a browser on
+// the server's own page sends (the server checks Origin against Host).
+struct ServerAddress {
+  boost::asio::ip::tcp::endpoint endpoint;
+  std::string host_header, origin;
+};
+// Resolves host:port; throws on failure.
+ServerAddress resolve_server(boost::asio::io_context& ioc, const std::string& host, uint16_t port);
 
 class WsClient {
  public:
@@ -32,9 +42,8 @@ class WsClient {
   // one's ACK) and the WebSocket handshake on /ws with Host and Origin set. A non-zero
   // `receive_buffer` sets SO_RCVBUF (bytes) before connecting: a client that then stops
   // reading fills its window, and the server's queue for it, quickly.
-  boost::asio::awaitable<boost::beast::error_code> open(
-      const boost::asio::ip::tcp::endpoint& endpoint, const std::string& host_header,
-      const std::string& origin, int receive_buffer = 0);
+  boost::asio::awaitable<boost::beast::error_code> open(const ServerAddress& server,
+                                                        int receive_buffer = 0);
   // Starts the read loop; `on_closed` is called once when it ends.
   void start_reading(OnMessage on_message, OnClosed on_closed);
   // A paused client reads nothing (a frozen tab, a laptop lid closed) until resumed.
