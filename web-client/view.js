@@ -9,7 +9,7 @@ import {
   ATTENDANCE_LABELS, ITEM_STATUSES, PHASES, canEditItems, canFacilitate, editorsOf, isFacilitator, me, role,
 } from './state.js';
 import { moveSelection } from './text_client.js';
-import { toCodePointIndex } from './text_ot.js';
+import { apply, compose, diff, toCodePointIndex, transform, transformPosition } from './text_ot.js';
 import { ITEM_TEXTS, textKey } from './text_sync.js';
 import { joinUrlFor, minutesFileName, minutesPath } from './urls.js';
 import { createUpdatesView } from './updates_view.js';
@@ -55,15 +55,34 @@ export function createMeetingView(send, now, onNextMeeting) {
     if (texts) send({ type: 'focus', field: target?.field, itemId: target?.itemId ?? undefined }, { quiet: true });
   }
 
-  // A shared text's control: typing becomes edits, focus is told to the others.
+  // A shared text's control: typing becomes edits, focus is told to the others. Others' changes
+  // wait while the user composes (IME): setting the value would end it.
   function bindText(control, field, itemId = null) {
     const key = textKey(field, itemId);
     const target = { field, itemId };
-    textControls.set(key, { control, target });
+    const entry = { control, target };
+    textControls.set(key, entry);
     control.addEventListener('input', () => {
       if (!texts?.has(key)) return;
-      texts.localEdit(key, control.value, toCodePointIndex(control.value, control.selectionEnd ?? control.value.length));
+      const caret = toCodePointIndex(control.value, control.selectionEnd ?? control.value.length);
+      const { held } = entry;
+      if (held) {
+        // The field is held.shown plus this edit; the text has held.op on top.
+        const mine = diff(held.shown, control.value, caret);
+        const op = transform(held.op, mine, 'left'); // committed text first at a tie, as on the server
+        entry.held = { shown: control.value, op };
+        texts.localEdit(key, apply(texts.text(key), transform(mine, held.op, 'right')), transformPosition(caret, op));
+        return;
+      }
+      texts.localEdit(key, control.value, caret);
       // Refused (frozen until a reload) or not taken: the shared text again.
+      syncText(control, key);
+    });
+    control.addEventListener('compositionstart', () => { entry.composing = true; });
+    control.addEventListener('compositionend', () => {
+      const { held } = entry;
+      entry.composing = entry.held = null;
+      if (held) showTextChange(control, { op: held.op, before: control.value, after: texts.text(key) });
       syncText(control, key);
     });
     control.addEventListener('focus', () => sendFocus(target));
@@ -74,7 +93,7 @@ export function createMeetingView(send, now, onNextMeeting) {
   function syncText(control, key) {
     if (!texts?.has(key)) return;
     const text = texts.text(key);
-    if (control.value !== text) control.value = text;
+    if (control.value !== text && !textControls.get(key)?.composing) control.value = text;
     const { pending, frozen } = texts.status(key);
     if (pending) control.dataset.pending = 'true';
     else delete control.dataset.pending;
@@ -84,8 +103,14 @@ export function createMeetingView(send, now, onNextMeeting) {
   function textChanged(key, change) {
     const entry = textControls.get(key);
     if (!entry) return; // its row is drawn on the next render
-    if (change) showTextChange(entry.control, change);
-    syncText(entry.control, key);
+    const { control, held } = entry;
+    if (entry.composing && (held || control.value === change?.before)) {
+      if (change) entry.held = { shown: held?.shown ?? change.before, op: held ? compose(held.op, change.op) : change.op };
+    } else {
+      entry.held = null;
+      if (change) showTextChange(control, change);
+    }
+    syncText(control, key);
   }
 
   // After a reconnect the server has forgotten the user's focus.

@@ -232,6 +232,38 @@ test('the facilitator rewords the goal and the member sees it as it is typed', {
   assert.deepEqual(allErrors(), []);
 });
 
+test('a composition (IME) is not cut short by another\'s typing, and both texts land', { skip }, async () => {
+  const a = people.a.page;
+  const b = people.b.page;
+  const before = await notes(a).inputValue();
+  await placeCaret(a, 'end');
+  await notes(a).evaluate((el) => {
+    window.compositionEnds = 0;
+    el.addEventListener('compositionend', () => { window.compositionEnds += 1; });
+  });
+  // A composes Japanese through Chromium's IME input (DevTools protocol): の, のほ, ...
+  const cdp = await a.context().newCDPSession(a);
+  await cdp.send('Input.imeSetComposition', { text: 'にほ', selectionStart: 2, selectionEnd: 2 });
+  // Meanwhile B types at the start of the same notes, and it is committed.
+  await placeCaret(b, 0);
+  await b.keyboard.type('REMOTE ', { delay: KEY_DELAY_MS });
+  await b.locator(`${notesSelector(meeting.itemId)}:not([data-pending])`).waitFor(); // committed
+  assert.ok((await notes(b).inputValue()).startsWith('REMOTE '));
+  await a.waitForTimeout(1000); // time for B's ops to reach A's page, which must not show them yet
+  assert.equal(await notes(a).inputValue(), `${before}にほ`, 'the field under the composition was left alone');
+  assert.equal(await a.evaluate(() => window.compositionEnds), 0, 'the composition is still going');
+  await cdp.send('Input.imeSetComposition', { text: 'にほん', selectionStart: 3, selectionEnd: 3 });
+  // Its edit is confirmed (the field's status is redrawn) before the user picks the conversion.
+  await a.locator(`${notesSelector(meeting.itemId)}:not([data-pending])`).waitFor();
+  await cdp.send('Input.insertText', { text: '日本' }); // the user picks the conversion
+  const expected = `REMOTE ${before}日本`;
+  await converged([a, b], (t) => t === expected, 'both texts on both pages');
+  assert.equal(await a.evaluate(() => window.compositionEnds), 1);
+  assert.equal(await serverNotes(), expected);
+  await cdp.detach();
+  assert.deepEqual(allErrors(), []);
+});
+
 test('typed notes are there after a reload', { skip }, async () => {
   const a = people.a.page;
   const b = people.b.page;

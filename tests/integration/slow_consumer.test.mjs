@@ -7,16 +7,10 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  startRedis, startServer, createMeeting, join, resume, httpRequest, cleanup, short,
+  startRedis, startServer, createMeeting, join, resume, metricValue, cleanup, short,
 } from '../support/harness.mjs';
 
 after(cleanup);
-
-async function metricValue(server, name) {
-  const { text } = await httpRequest(`${server.baseUrl}/metrics`);
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : NaN;
-}
 
 // 20 KB of notes per event (5,000 emoji, the notes limit): the server's queue bound (4 MiB)
 // and the kernel's socket buffers fill with a few hundred events.
@@ -31,7 +25,7 @@ test('a reader that stops is cut off as a slow consumer and resumes without a ga
   const writer = await join(server.wsUrl, { code: meeting.joinCode, name: 'Writer', batch: true });
   const sleeper = await join(server.wsUrl, { code: meeting.joinCode, name: 'Sleeper', batch: true });
   await sleeper.client.waitForSeq(writer.welcome.version);
-  const cutBefore = await metricValue(server, 'roundtable_slow_consumer_disconnects_total');
+  const cutBefore = await metricValue(server.baseUrl, 'roundtable_slow_consumer_disconnects_total');
 
   // The sleeper's tab freezes: node stops reading its socket.
   sleeper.client.ws._socket.pause();
@@ -48,7 +42,7 @@ test('a reader that stops is cut off as a slow consumer and resumes without a ga
       assert.equal(a.type, 'ack', short(a));
       added.push(a.seq);
     }
-    cut = (await metricValue(server, 'roundtable_slow_consumer_disconnects_total')) > cutBefore;
+    cut = (await metricValue(server.baseUrl, 'roundtable_slow_consumer_disconnects_total')) > cutBefore;
   }
   assert.ok(cut, `the server never cut the sleeper off (${added.length} events of 20 KB)`);
   const lastSeq = Math.max(...added);
@@ -78,7 +72,7 @@ test('a reader that stops is cut off as a slow consumer and resumes without a ga
   await back.client.waitForSeq(more.seq, 10000);
   assert.deepEqual(back.client.events.map((e) => e.seq), [more.seq], 'the next event, once');
   assert.equal(back.client.isClosed, false);
-  assert.equal(await metricValue(server, 'roundtable_slow_consumer_disconnects_total'), cutBefore + 1,
+  assert.equal(await metricValue(server.baseUrl, 'roundtable_slow_consumer_disconnects_total'), cutBefore + 1,
     'exactly one connection was cut off');
   await server.stop();
 });

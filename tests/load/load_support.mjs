@@ -1,6 +1,5 @@
 // What the benchmarks in tests/load share: raw WebSocket members, percentiles, /metrics.
 import WebSocket from 'ws';
-import { httpRequest } from '../support/harness.mjs';
 
 // The p-th percentile of an ascending array (nearest rank), null when empty.
 export function percentile(sorted, p) {
@@ -40,9 +39,4 @@ export function open(wsUrl, joinMsg) {
   });
 }
 
-// One unlabelled sample of the server's /metrics.
-export async function metric(baseUrl, name) {
-  const { text } = await httpRequest(`${baseUrl}/metrics`);
-  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
-  return line ? Number(line.split(' ')[1]) : NaN;
-}
+export { metricValue as metric } from '../support/harness.mjs';

@@ -446,6 +446,13 @@ function describe(msg) {
   return s.length > 300 ? `${s.slice(0, 300)}…` : s;
 }
 
+/** One unlabelled sample of the server's /metrics, NaN when it has none. */
+export async function metricValue(baseUrl, name) {
+  const { text } = await httpRequest(`${baseUrl}/metrics`);
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : NaN;
+}
+
 export class Client {
   /**
    * Opens a WebSocket. `origin` defaults to the server's own origin (what a browser on the
