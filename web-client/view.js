@@ -55,36 +55,36 @@ export function createMeetingView(send, now, onNextMeeting) {
     if (texts) send({ type: 'focus', field: target?.field, itemId: target?.itemId ?? undefined }, { quiet: true });
   }
 
-  // A shared text's control: typing becomes edits, focus is told to the others. Others' changes
-  // wait while the user composes (IME): setting the value would end it.
+  // A shared text's control: typing becomes edits, focus is told to others. While the user
+  // composes (IME) others' edits are held (a set value ends it); edits go after them at a tie.
   function bindText(control, field, itemId = null) {
     const key = textKey(field, itemId);
     const target = { field, itemId };
     const entry = { control, target };
     textControls.set(key, entry);
+    const typed = () => {
+      const caret = toCodePointIndex(control.value, control.selectionEnd);
+      const { held } = entry;
+      if (!held) return texts.localEdit(key, control.value, caret);
+      const mine = diff(held.shown, control.value, caret);
+      const op = transform(held.op, mine, 'left');
+      const taken = texts.localEdit(key, apply(texts.text(key), transform(mine, held.op, 'right')), transformPosition(caret, op));
+      entry.held = { shown: control.value, op: taken ? op : diff(control.value, texts.text(key)) };
+    };
     control.addEventListener('input', () => {
       if (!texts?.has(key)) return;
-      const caret = toCodePointIndex(control.value, control.selectionEnd ?? control.value.length);
-      const { held } = entry;
-      if (held) {
-        // The field is held.shown plus this edit; the text has held.op on top.
-        const mine = diff(held.shown, control.value, caret);
-        const op = transform(held.op, mine, 'left'); // committed text first at a tie, as on the server
-        entry.held = { shown: control.value, op };
-        texts.localEdit(key, apply(texts.text(key), transform(mine, held.op, 'right')), transformPosition(caret, op));
-        return;
-      }
-      texts.localEdit(key, control.value, caret);
+      typed();
       // Refused (frozen until a reload) or not taken: the shared text again.
       syncText(control, key);
     });
-    control.addEventListener('compositionstart', () => { entry.composing = true; });
     control.addEventListener('compositionend', () => {
+      if (texts?.has(key) && control.value !== entry.held?.shown) typed(); // its input may come after
       const { held } = entry;
       entry.composing = entry.held = null;
-      if (held) showTextChange(control, { op: held.op, before: control.value, after: texts.text(key) });
+      if (held && texts) showTextChange(control, { op: held.op, before: control.value, after: texts.text(key) });
       syncText(control, key);
     });
+    control.addEventListener('compositionstart', () => { entry.composing = true; });
     control.addEventListener('focus', () => sendFocus(target));
     control.addEventListener('blur', () => sendFocus(null));
   }

@@ -11,9 +11,10 @@ namespace rt::net {
 
 class MeetingRoom;
 
-// A connection's send queue bounds (frames, bytes): about a minute of a busy meeting. Past them
-// the client is a slow consumer and is cut off (compare Redis' client-output-buffer-limit);
-// one frame larger than them still goes through an empty queue (a big meeting's snapshot).
+// A connection's send queue bounds (frames, bytes waiting behind the write in flight): about a
+// minute of a busy meeting. Past them the client is a slow consumer and is cut off (compare
+// Redis' client-output-buffer-limit); a frame larger than them (a big meeting's snapshot)
+// still goes when nothing waits.
 inline constexpr size_t kMaxQueuedFrames = 1024;
 inline constexpr size_t kMaxQueuedBytes = 4 * 1024 * 1024;
 // A resume replays at most this much of the missed events; more, and it gets a snapshot: a

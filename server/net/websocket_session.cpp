@@ -270,7 +270,6 @@ void WebSocketSession::close_after(const core::Rejection& why, bool drop_queued,
   if (drop_queued) {
     outbox_.resize(in_write_);
     outbox_bytes_ = 0;
-    for (const auto& frame : outbox_) outbox_bytes_ += frame->size();
   }
   outbox_bytes_ += last->size();
   outbox_.push_back(std::move(last));
@@ -291,8 +290,11 @@ void WebSocketSession::queue(Frame frame) {
 
 bool WebSocketSession::push(Frame frame) {
   if (closing_) return false;
-  if (!outbox_.empty() &&
-      (outbox_.size() >= kMaxQueuedFrames || outbox_bytes_ + frame->size() > kMaxQueuedBytes)) {
+  // The bounds are on what waits behind the write in flight: a frame larger than them (a big
+  // meeting's snapshot) goes when nothing waits, and what follows it waits its turn.
+  const size_t waiting = outbox_.size() - in_write_;
+  if (waiting > 0 &&
+      (waiting >= kMaxQueuedFrames || outbox_bytes_ + frame->size() > kMaxQueuedBytes)) {
     ctx_.metrics.slow_consumer_disconnects++;
     log::info("slow consumer disconnected", {{"participant", participant_id_}});
     // Drop what it could not take; tell it why, then close. It resumes from its last seq.
@@ -337,6 +339,7 @@ void WebSocketSession::write_next() {
   }
   writing_ = true;
   in_write_ = batches_ ? fill_batch() : 1;
+  for (size_t i = 0; i < in_write_; ++i) outbox_bytes_ -= outbox_[i]->size();
   ws_.text(true);
   const std::string& text = in_write_ > 1 ? batch_ : *outbox_.front();
   ws_.async_write(asio::buffer(text), [self = shared_from_this()](beast::error_code ec, size_t) {
@@ -346,9 +349,7 @@ void WebSocketSession::write_next() {
       return;
     }
     auto& outbox = self->outbox_;
-    const auto written = outbox.begin() + static_cast<std::ptrdiff_t>(self->in_write_);
-    for (auto it = outbox.begin(); it != written; ++it) self->outbox_bytes_ -= (*it)->size();
-    outbox.erase(outbox.begin(), written);
+    outbox.erase(outbox.begin(), outbox.begin() + static_cast<std::ptrdiff_t>(self->in_write_));
     self->in_write_ = 0;
     self->write_next();
   });

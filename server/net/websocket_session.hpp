@@ -75,10 +75,11 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   WebSocketStream ws_;
   std::string client_;
   boost::beast::flat_buffer buffer_;
-  // Frames waiting to be written, oldest first. A vector, not a deque: a deque allocates
-  // ~600 bytes up front, which 20,000 idle connections would hold for nothing.
+  // Frames to be written, oldest first: the first in_write_ are in the write in flight, the rest
+  // wait. A vector, not a deque: a deque allocates ~600 bytes up front, which 20,000 idle
+  // connections would hold for nothing.
   std::vector<Frame> outbox_;
-  size_t outbox_bytes_ = 0;
+  size_t outbox_bytes_ = 0;  // of the frames that wait
   bool writing_ = false;
   size_t in_write_ = 0;   // frames at the front of outbox_ that the write in flight carries
   bool batches_ = false;  // the client asked for them at join or resume
