@@ -120,7 +120,10 @@ test('coedit: editors on one field converge with the server\'s text, at a rate a
   await server.stop();
 });
 
-test('a bad command line is refused with the reason and exit code 2', { skip: notBuilt }, async () => {
+test('a bad command line is refused with the reason and exit code 2; --help is not an error', { skip: notBuilt }, async () => {
+  const help = await loadgen(['--help']);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /--scenario commands\|vote-close\|coedit/);
   for (const [args, why] of [
     [['--scenario', 'vote-close', '--meetings', '2', '--clients', '10'], /one meeting/],
     [['--scenario', 'poll'], /--scenario is commands, vote-close or coedit/],

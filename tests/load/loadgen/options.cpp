@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <string_view>
 #include <type_traits>
@@ -117,7 +118,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
     std::string_view flag = argv[i];
     if (flag == "--help" || flag == "-h") {
       std::cout << kUsage;
-      return std::nullopt;
+      std::exit(0);  // asked for: not a usage error
     }
     if (i + 1 >= argc) {
       fail(std::string(flag) + " needs a value");

@@ -43,7 +43,8 @@ struct Options {
   int text_length = 300;                 // coedit: the notes' length, kept about there
 };
 
-// Parses argv; on a bad or missing value prints why (and the usage) and returns nothing.
+// Parses argv; on a bad or missing value prints why (and the usage) and returns nothing; with
+// --help prints the usage and exits 0.
 std::optional<Options> parse_options(int argc, char** argv);
 
 }  // namespace loadgen
