@@ -149,14 +149,15 @@ void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
     // well within the connection's queue; otherwise a snapshot.
     uint64_t oldest =
         self->recent_.empty() ? self->state().version + 1 : self->recent_.front().first;
-    auto missed = std::make_shared<std::vector<Frame>>();
     bool can_replay = last_seq && *last_seq <= self->state().version && *last_seq + 1 >= oldest;
+    auto missed = std::make_shared<std::vector<Frame>>();
     size_t missed_bytes = 0;
+    // Newest first, stopping at last_seq or as soon as the replay is over its bounds.
     for (auto it = self->recent_.rbegin(); can_replay && it != self->recent_.rend(); ++it) {
       if (it->first <= *last_seq) break;
-      missed_bytes += it->second->size();
-      can_replay = missed->size() < kMaxReplayFrames && missed_bytes <= kMaxReplayBytes;
       missed->push_back(it->second);
+      missed_bytes += it->second->size();
+      can_replay = missed->size() <= kMaxReplayFrames && missed_bytes <= kMaxReplayBytes;
     }
     std::reverse(missed->begin(), missed->end());
     self->welcome(conn, cid, pid, can_replay ? last_seq : std::nullopt);

@@ -17,6 +17,10 @@ class WebSocketStream {
   decltype(auto) visit(F&& f) {
     return std::visit(std::forward<F>(f), ws_);
   }
+  template <class F>
+  decltype(auto) visit(F&& f) const {
+    return std::visit(std::forward<F>(f), ws_);
+  }
 
  public:
   using executor_type = PlainStream::executor_type;
@@ -41,13 +45,13 @@ class WebSocketStream {
     visit([&](auto& ws) { ws.text(on); });
   }
   bool got_text() const {
-    return std::visit([](const auto& ws) { return ws.got_text(); }, ws_);
+    return visit([](const auto& ws) { return ws.got_text(); });
   }
   bool is_message_done() const {
-    return std::visit([](const auto& ws) { return ws.is_message_done(); }, ws_);
+    return visit([](const auto& ws) { return ws.is_message_done(); });
   }
   bool is_open() const {
-    return std::visit([](const auto& ws) { return ws.is_open(); }, ws_);
+    return visit([](const auto& ws) { return ws.is_open(); });
   }
 
   template <class Request, class Handler>
