@@ -7,6 +7,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "client_messages.hpp"
 #include "core/text.hpp"
 #include "coro_wait.hpp"
 #include "proc_stats.hpp"
@@ -34,6 +35,14 @@ uint64_t next_random(uint64_t& x) {
   x ^= x >> 7;
   x ^= x << 17;
   return x;
+}
+
+// The notes of item `item_id` in a welcome's snapshot, if it holds the item.
+std::optional<std::string> notes_in(const nlohmann::json& welcome, const std::string& item_id) {
+  for (const auto& item : welcome.at("meeting").at("items")) {
+    if (item.at("id") == item_id) return item.at("notes").get<std::string>();
+  }
+  return std::nullopt;
 }
 
 core::TextOp at(size_t position, core::TextComponent edit) {
@@ -116,9 +125,7 @@ asio::awaitable<bool> CoeditRun::set_up() {
   }
   editors_.resize(static_cast<size_t>(o_.clients));
   // Editor 0 is the facilitator and adds the item; its text starts at the item_added event.
-  if (!co_await open_editor(0, R"("facilitatorToken":")" + ticket_.facilitator_token + '"')) {
-    co_return false;
-  }
+  if (!co_await open_editor(0, JoinAs::facilitator)) co_return false;
   editors_[0].ws->send(R"({"type":"add_item","cid":"item","title":"Hot notes","notes":")" +
                        std::string(static_cast<size_t>(o_.text_length), 'x') + R"("})");
   if (!co_await wait_until([this] { return !item_id_.empty() || !figures_.error.empty(); },
@@ -129,7 +136,7 @@ asio::awaitable<bool> CoeditRun::set_up() {
   }
   // The others join after it: their welcome holds the item.
   for (size_t i = 1; i < editors_.size(); ++i) {
-    if (!co_await open_editor(i, R"("code":")" + ticket_.join_code + '"')) co_return false;
+    if (!co_await open_editor(i, JoinAs::member)) co_return false;
   }
   const uint64_t top = editors_.back().last_seq;
   if (!co_await wait_until(
@@ -144,7 +151,7 @@ asio::awaitable<bool> CoeditRun::set_up() {
   co_return true;
 }
 
-asio::awaitable<bool> CoeditRun::open_editor(size_t index, const std::string& join) {
+asio::awaitable<bool> CoeditRun::open_editor(size_t index, JoinAs as) {
   Editor& e = editors_[index];
   e.random = 0x9E3779B97F4A7C15ull * (index + 1);
   e.ws = std::make_unique<WsClient>(ioc_);
@@ -158,9 +165,8 @@ asio::awaitable<bool> CoeditRun::open_editor(size_t index, const std::string& jo
         if (!editors_[index].closed) ++figures_.disconnects;
         editors_[index].closed = true;
       });
-  e.ws->send(R"({"type":"join","v":1,"cid":"j)" + std::to_string(index) + R"(",)" + join +
-             R"(,"name":"Editor )" + std::to_string(index) + R"(","attendance":"remote")" +
-             (o_.batch ? R"(,"batch":true})" : "}"));
+  e.ws->send(join_message(ticket_, as, "j" + std::to_string(index),
+                          "Editor " + std::to_string(index), "remote", o_.batch));
   if (!co_await wait_until([&e] { return e.welcomed || e.closed; }, Clock::now() + kSetupWithin,
                            1ms) ||
       !e.welcomed) {
@@ -234,14 +240,10 @@ asio::awaitable<void> CoeditRun::check_convergence() {
   reader.start_reading(
       [this, &notes](std::string_view text, Clock::time_point) {
         auto j = nlohmann::json::parse(text, nullptr, false);
-        if (!j.is_object() || j.value("type", "") != "welcome") return;
-        for (const auto& item : j.at("meeting").at("items")) {
-          if (item.at("id") == item_id_) notes = item.at("notes").get<std::string>();
-        }
+        if (j.is_object() && j.value("type", "") == "welcome") notes = notes_in(j, item_id_);
       },
       [&closed](beast::error_code) { closed = true; });
-  reader.send(R"({"type":"join","v":1,"cid":"check","code":")" + ticket_.join_code +
-              R"(","name":"Reader","attendance":"remote"})");
+  reader.send(join_message(ticket_, JoinAs::member, "check", "Reader", "remote", false));
   co_await wait_until([&] { return notes.has_value() || closed; }, Clock::now() + kSetupWithin,
                       1ms);
   if (!notes) {
@@ -330,12 +332,8 @@ void CoeditRun::on_message(size_t index, std::string_view text, const MessageHea
     }
   } else if (head.type == "welcome") {
     auto j = nlohmann::json::parse(text);
-    e.participant_id = j.at("you").at("participantId").get<std::string>();
     e.last_seq = j.at("version").get<uint64_t>();
-    for (const auto& item : j.at("meeting").at("items")) {
-      if (item.at("id") == item_id_)
-        e.text = core::to_code_points(item.at("notes").get<std::string>());
-    }
+    if (auto notes = notes_in(j, item_id_)) e.text = core::to_code_points(*notes);
     e.welcomed = true;
   } else if (head.type == "reject" || head.type == "error") {
     ++figures_.reject_codes[std::string(head.code)];

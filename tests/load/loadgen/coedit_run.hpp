@@ -24,6 +24,7 @@
 #include <string_view>
 #include <vector>
 
+#include "client_messages.hpp"
 #include "core/text_ot.hpp"
 #include "json_scan.hpp"
 #include "latency_samples.hpp"
@@ -46,7 +47,6 @@ class CoeditRun {
     std::unique_ptr<WsClient> ws;
     bool welcomed = false;
     bool closed = false;
-    std::string participant_id;
     uint64_t last_seq = 0;  // the last event applied; an op is based on it
     std::u32string text;    // the notes as this editor sees them
     // The op awaiting its commit (index into sent_, or -1), transformed over others' ops
@@ -67,7 +67,7 @@ class CoeditRun {
   };
 
   boost::asio::awaitable<bool> set_up();
-  boost::asio::awaitable<bool> open_editor(size_t index, const std::string& join);
+  boost::asio::awaitable<bool> open_editor(size_t index, JoinAs as);
   boost::asio::awaitable<void> type_at_rate();
   boost::asio::awaitable<void> type_flat_out();
   boost::asio::awaitable<bool> drained();

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "client_messages.hpp"
 #include "coro_wait.hpp"
 #include "json_scan.hpp"
 #include "proc_stats.hpp"
@@ -192,9 +193,8 @@ asio::awaitable<void> LoadRun::open_member(uint32_t index) {
   start_reading(index);
   m.state = State::joining;
   const std::string id = std::to_string(index);
-  m.ws->send(R"({"type":"join","v":1,"cid":"j)" + id + R"(","code":")" +
-             meetings_[m.meeting].ticket.join_code + R"(","name":"Load client )" + id +
-             R"(","attendance":"remote")" + (o_.batch ? R"(,"batch":true})" : "}"));
+  m.ws->send(join_message(meetings_[m.meeting].ticket, JoinAs::member, "j" + id,
+                          "Load client " + id, "remote", o_.batch));
 }
 
 void LoadRun::start_reading(uint32_t index) {
@@ -214,9 +214,7 @@ asio::awaitable<void> LoadRun::resume_member(uint32_t index) {
     co_return;
   }
   start_reading(index);
-  m.ws->send(R"({"type":"resume","v":1,"cid":"r)" + std::to_string(index) + R"(","token":")" +
-             m.token + R"(","lastSeq":)" + std::to_string(m.last_seq) +
-             (o_.batch ? R"(,"batch":true})" : "}"));
+  m.ws->send(resume_message("r" + std::to_string(index), m.token, m.last_seq, o_.batch));
 }
 
 asio::awaitable<bool> LoadRun::add_own_items() {

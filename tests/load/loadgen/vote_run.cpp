@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "client_messages.hpp"
 #include "coro_wait.hpp"
 #include "proc_stats.hpp"
 #include "server_http.hpp"
@@ -78,13 +79,10 @@ asio::awaitable<bool> VoteRun::join_all() {
           if (!voters_[i].closed) ++figures_.disconnects;
           voters_[i].closed = true;
         });
-    const std::string who = i == 0 ? R"("facilitatorToken":")" + ticket.facilitator_token + '"'
-                                   : R"("code":")" + ticket.join_code + '"';
     const std::string cid = "j" + std::to_string(i);
     request(i, cid,
-            R"({"type":"join","v":1,"cid":")" + cid + R"(",)" + who + R"(,"name":"Voter )" +
-                std::to_string(i) + R"(","attendance":")" + (i % 2 ? "room" : "remote") + '"' +
-                (o_.batch ? R"(,"batch":true})" : "}"));
+            join_message(ticket, i == 0 ? JoinAs::facilitator : JoinAs::member, cid,
+                         "Voter " + std::to_string(i), i % 2 ? "room" : "remote", o_.batch));
     if (!co_await answered(cid, kJoinWithin)) co_return false;
   }
   uint64_t top = 0;
