@@ -15,11 +15,11 @@ import { clearUrl, joinUrlFor, pageParams, rememberMeetingInUrl, webSocketUrl } 
 const DEAD_TOKEN_CODES = new Set(['bad_token', 'token_expired', 'unknown_meeting']);
 
 const FRIENDLY_REJECTS = {
-  bad_code: 'No meeting has this code (it may have been replaced). Ask the facilitator for the current one.',
-  limit_reached: 'This meeting is full.',
-  token_expired: 'Your place in this meeting has expired. Please join again.',
-  bad_token: 'This browser’s pass for the meeting is no longer valid. Please join again.',
-  removed: 'The facilitator removed you from this meeting.',
+	bad_code: 'No meeting has this code (it may have been replaced). Ask the facilitator for the current one.',
+	limit_reached: 'This meeting is full.',
+	token_expired: 'Your place in this meeting has expired. Please join again.',
+	bad_token: 'This browser’s pass for the meeting is no longer valid. Please join again.',
+	removed: 'The facilitator removed you from this meeting.',
 };
 
 const SERVER_ERRORS = { slow_consumer: 'The connection fell behind. Catching up…', shutting_down: 'The server is restarting. Reconnecting…' };
@@ -30,171 +30,171 @@ let current = null;
 const clock = new ServerClock();
 
 const view = createMeetingView(
-  (command, options) => current?.conn.send(command, options) ?? Promise.resolve({ type: 'reject', code: 'stopped', message: 'Not in a meeting.' }),
-  () => clock.now(),
-  meetingCreated,
+	(command, options) => current?.conn.send(command, options) ?? Promise.resolve({ type: 'reject', code: 'stopped', message: 'Not in a meeting.' }),
+	() => clock.now(),
+	meetingCreated,
 );
 
 function leaveMeeting() {
-  current?.texts.dispose();
-  current?.conn.stop();
-  view.useTexts(null);
-  current = null;
+	current?.texts.dispose();
+	current?.conn.stop();
+	view.useTexts(null);
+	current = null;
 }
 
 // With `join` (without cid) or resuming with `token`; every reconnect resumes.
 function enterMeeting({ meetingId = null, token = null, join = null }) {
-  leaveMeeting();
-  const state = createState();
-  let id = meetingId;
-  state.token = token; // then the welcome's
-  let resuming = false; // the last hello, to read a refusal of it
-  let freshSnapshot = false;
-  let gapsInARow = 0;
-  let entered = false;
+	leaveMeeting();
+	const state = createState();
+	let id = meetingId;
+	state.token = token; // then the welcome's
+	let resuming = false; // the last hello, to read a refusal of it
+	let freshSnapshot = false;
+	let gapsInARow = 0;
+	let entered = false;
 
-  // Reconnects at once; `fresh`: without lastSeq, for a full snapshot.
-  const resync = (fresh) => {
-    freshSnapshot = fresh;
-    conn.resync();
-  };
-  const texts = new TextSync({
-    send: (command) => conn.send(command, { quiet: true }),
-    onChange: view.textChanged,
-    onReload: () => resync(true),
-    onNotice: toast,
-    cidPrefix: randomPrefix(),
-  });
-  view.useTexts(texts);
+	// Reconnects at once; `fresh`: without lastSeq, for a full snapshot.
+	const resync = (fresh) => {
+		freshSnapshot = fresh;
+		conn.resync();
+	};
+	const texts = new TextSync({
+		send: (command) => conn.send(command, { quiet: true }),
+		onChange: view.textChanged,
+		onReload: () => resync(true),
+		onNotice: toast,
+		cidPrefix: randomPrefix(),
+	});
+	view.useTexts(texts);
 
-  const hello = () => {
-    resuming = Boolean(state.token);
-    if (!resuming) return join;
-    return { type: 'resume', v: 1, token: state.token, lastSeq: state.meeting && !freshSnapshot ? state.version : undefined };
-  };
+	const hello = () => {
+		resuming = Boolean(state.token);
+		if (!resuming) return join;
+		return { type: 'resume', v: 1, token: state.token, lastSeq: state.meeting && !freshSnapshot ? state.version : undefined };
+	};
 
-  const conn = new Connection(webSocketUrl(), hello, {
-    onStatus(status) {
-      view.setConnStatus(status);
-      if (!entered && CONNECTING_TEXT[status]) byTestId('connecting-text').textContent = CONNECTING_TEXT[status];
-    },
-    onWelcome(msg) {
-      const outcome = applyWelcome(state, msg);
-      if (outcome === 'mismatch') return resync(true);
-      // After a resume the missed events follow; a snapshot replaces the texts (typing kept).
-      if (outcome === 'snapshot') texts.snapshot(state.meeting, state.version);
-      clock.seed(msg.serverTime);
-      freshSnapshot = false;
-      id = state.meeting.id;
-      session.setMemberToken(id, msg.token);
-      session.setJoinCode(id, state.meeting.joinCode);
-      if (!entered) {
-        entered = true;
-        rememberMeetingInUrl(id);
-        showScreen('meeting');
-      }
-      view.render(state);
-      view.announceFocus();
-    },
-    onEvent(ev) {
-      const outcome = applyEvent(state, ev);
-      if (outcome === 'applied') {
-        gapsInARow = 0;
-        texts.event(ev, state.you.participantId);
-        // A re-join from this browser uses the new code.
-        if (ev.kind === 'join_code_set') session.setJoinCode(id, state.meeting.joinCode);
-        view.render(state);
-      } else if (outcome === 'gap') {
-        // One gap: catch up from our seq; a second one straight after: a snapshot.
-        gapsInARow += 1;
-        resync(gapsInARow > 1);
-      }
-    },
-    onPresence: (msg) => applyPresence(state, msg) && view.render(state),
-    onEditing: (msg) => applyEditing(state, msg) && view.render(state),
-    onClock: (msg, receivedAt) => clock.sample(msg.t, msg.serverTime, receivedAt),
-    onReject: (msg) => toast(msg.message || msg.code),
-    onServerError(msg) {
-      if (msg.code !== 'removed') return toast(SERVER_ERRORS[msg.code] ?? msg.message ?? msg.code, 'info');
-      leaveMeeting();
-      refusedResume(id, msg);
-    },
-    onHelloRejected(msg) {
-      leaveMeeting();
-      if (resuming) refusedResume(id, msg);
-      else joinForm.fail(refusal(msg));
-    },
-  });
-  current = { conn, texts };
-  conn.start();
+	const conn = new Connection(webSocketUrl(), hello, {
+		onStatus(status) {
+			view.setConnStatus(status);
+			if (!entered && CONNECTING_TEXT[status]) byTestId('connecting-text').textContent = CONNECTING_TEXT[status];
+		},
+		onWelcome(msg) {
+			const outcome = applyWelcome(state, msg);
+			if (outcome === 'mismatch') return resync(true);
+			// After a resume the missed events follow; a snapshot replaces the texts (typing kept).
+			if (outcome === 'snapshot') texts.snapshot(state.meeting, state.version);
+			clock.seed(msg.serverTime);
+			freshSnapshot = false;
+			id = state.meeting.id;
+			session.setMemberToken(id, msg.token);
+			session.setJoinCode(id, state.meeting.joinCode);
+			if (!entered) {
+				entered = true;
+				rememberMeetingInUrl(id);
+				showScreen('meeting');
+			}
+			view.render(state);
+			view.announceFocus();
+		},
+		onEvent(ev) {
+			const outcome = applyEvent(state, ev);
+			if (outcome === 'applied') {
+				gapsInARow = 0;
+				texts.event(ev, state.you.participantId);
+				// A re-join from this browser uses the new code.
+				if (ev.kind === 'join_code_set') session.setJoinCode(id, state.meeting.joinCode);
+				view.render(state);
+			} else if (outcome === 'gap') {
+				// One gap: catch up from our seq; a second one straight after: a snapshot.
+				gapsInARow += 1;
+				resync(gapsInARow > 1);
+			}
+		},
+		onPresence: (msg) => applyPresence(state, msg) && view.render(state),
+		onEditing: (msg) => applyEditing(state, msg) && view.render(state),
+		onClock: (msg, receivedAt) => clock.sample(msg.t, msg.serverTime, receivedAt),
+		onReject: (msg) => toast(msg.message || msg.code),
+		onServerError(msg) {
+			if (msg.code !== 'removed') return toast(SERVER_ERRORS[msg.code] ?? msg.message ?? msg.code, 'info');
+			leaveMeeting();
+			refusedResume(id, msg);
+		},
+		onHelloRejected(msg) {
+			leaveMeeting();
+			if (resuming) refusedResume(id, msg);
+			else joinForm.fail(refusal(msg));
+		},
+	});
+	current = { conn, texts };
+	conn.start();
 }
 
 // The stored token no longer works: forgotten; offers the way back this browser has.
 function refusedResume(meetingId, msg) {
-  // Removed: the address stays, so a reload says so again.
-  if (msg.code === 'removed') return showLanding(refusal(msg));
-  if (!DEAD_TOKEN_CODES.has(msg.code)) return backToLanding(refusal(msg));
-  session.setMemberToken(meetingId, null);
-  if (msg.code === 'unknown_meeting') return backToLanding('That meeting no longer exists.');
-  offerJoin(meetingId, refusal(msg));
+	// Removed: the address stays, so a reload says so again.
+	if (msg.code === 'removed') return showLanding(refusal(msg));
+	if (!DEAD_TOKEN_CODES.has(msg.code)) return backToLanding(refusal(msg));
+	session.setMemberToken(meetingId, null);
+	if (msg.code === 'unknown_meeting') return backToLanding('That meeting no longer exists.');
+	offerJoin(meetingId, refusal(msg));
 }
 
 function backToLanding(notice) {
-  clearUrl();
-  showLanding(notice);
+	clearUrl();
+	showLanding(notice);
 }
 
 function offerJoin(meetingId, message) {
-  const facilitatorToken = session.facilitatorToken(meetingId);
-  const code = session.joinCode(meetingId);
-  if (facilitatorToken) joinForm.show({ meetingId, facilitatorToken, joinCode: code }, message);
-  else if (code) joinForm.show({ code }, message);
-  else backToLanding('This browser has not joined that meeting. Ask the facilitator for the join code.');
+	const facilitatorToken = session.facilitatorToken(meetingId);
+	const code = session.joinCode(meetingId);
+	if (facilitatorToken) joinForm.show({ meetingId, facilitatorToken, joinCode: code }, message);
+	else if (code) joinForm.show({ code }, message);
+	else backToLanding('This browser has not joined that meeting. Ask the facilitator for the join code.');
 }
 
 const joinForm = setupJoin({
-  onJoin(target, { name, attendance, organisation, observer }) {
-    const join = { type: 'join', v: 1, name, attendance, organisation };
-    if (target.facilitatorToken) join.facilitatorToken = target.facilitatorToken;
-    else {
-      join.code = target.code;
-      join.role = observer ? 'observer' : 'member';
-    }
-    enterMeeting({ meetingId: target.meetingId ?? null, join });
-  },
-  onBack() {
-    leaveMeeting();
-    backToLanding();
-  },
+	onJoin(target, { name, attendance, organisation, observer }) {
+		const join = { type: 'join', v: 1, name, attendance, organisation };
+		if (target.facilitatorToken) join.facilitatorToken = target.facilitatorToken;
+		else {
+			join.code = target.code;
+			join.role = observer ? 'observer' : 'member';
+		}
+		enterMeeting({ meetingId: target.meetingId ?? null, join });
+	},
+	onBack() {
+		leaveMeeting();
+		backToLanding();
+	},
 });
 
 // On the landing page, or as the next of a series.
 function meetingCreated(created) {
-  leaveMeeting();
-  session.setFacilitatorToken(created.meetingId, created.facilitatorToken);
-  session.setJoinCode(created.meetingId, created.joinCode);
-  // A reload offers the facilitator's join form again, not the landing page.
-  rememberMeetingInUrl(created.meetingId);
-  joinForm.show(created);
+	leaveMeeting();
+	session.setFacilitatorToken(created.meetingId, created.facilitatorToken);
+	session.setJoinCode(created.meetingId, created.joinCode);
+	// A reload offers the facilitator's join form again, not the landing page.
+	rememberMeetingInUrl(created.meetingId);
+	joinForm.show(created);
 }
 
 setupLanding({
-  onCreated: meetingCreated,
-  onCode(code) {
-    history.replaceState(null, '', joinUrlFor(code));
-    joinForm.show({ code });
-  },
+	onCreated: meetingCreated,
+	onCode(code) {
+		history.replaceState(null, '', joinUrlFor(code));
+		joinForm.show({ code });
+	},
 });
 
 function boot() {
-  const { joinCode, meetingId } = pageParams();
-  const token = meetingId && session.memberToken(meetingId);
-  if (token) {
-    showScreen('connecting');
-    enterMeeting({ meetingId, token });
-  } else if (meetingId) offerJoin(meetingId, '');
-  else if (joinCode) joinForm.show({ code: normaliseCode(joinCode) });
-  else showLanding();
+	const { joinCode, meetingId } = pageParams();
+	const token = meetingId && session.memberToken(meetingId);
+	if (token) {
+		showScreen('connecting');
+		enterMeeting({ meetingId, token });
+	} else if (meetingId) offerJoin(meetingId, '');
+	else if (joinCode) joinForm.show({ code: normaliseCode(joinCode) });
+	else showLanding();
 }
 
 boot();

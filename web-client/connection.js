@@ -17,218 +17,218 @@ const STREAM_HANDLERS = { event: 'onEvent', presence: 'onPresence', editing: 'on
 
 // A cid from an earlier page of the participant would get its old ack and apply nothing.
 export function randomPrefix() {
-  return Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(36).padStart(2, '0')).join('');
+	return Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(36).padStart(2, '0')).join('');
 }
 
 export class Connection {
-  // hello(): the join/resume (without cid) to open with, or null to give up; handlers: on<What>.
-  ws = null;
-  status = 'idle';
-  everConnected = false;
-  stopped = false;
-  attempt = 0;
-  retryTimer = null;
-  welcomeTimer = null;
-  clockTimer = null;
-  clockCids = new Set(); // not answered yet
-  helloCid = null;
-  welcomed = false;
-  cidPrefix = randomPrefix();
-  cidCounter = 0;
-  pending = new Map(); // cid -> {msg, resolve, quiet}, in the order to resend
+	// hello(): the join/resume (without cid) to open with, or null to give up; handlers: on<What>.
+	ws = null;
+	status = 'idle';
+	everConnected = false;
+	stopped = false;
+	attempt = 0;
+	retryTimer = null;
+	welcomeTimer = null;
+	clockTimer = null;
+	clockCids = new Set(); // not answered yet
+	helloCid = null;
+	welcomed = false;
+	cidPrefix = randomPrefix();
+	cidCounter = 0;
+	pending = new Map(); // cid -> {msg, resolve, quiet}, in the order to resend
 
-  // The network may be back (tab visible, browser online): skip the wait.
-  wakeUp = () => {
-    if (this.stopped || this.ws || document.visibilityState === 'hidden') return;
-    clearTimeout(this.retryTimer);
-    this.open();
-  };
+	// The network may be back (tab visible, browser online): skip the wait.
+	wakeUp = () => {
+		if (this.stopped || this.ws || document.visibilityState === 'hidden') return;
+		clearTimeout(this.retryTimer);
+		this.open();
+	};
 
-  constructor(url, hello, handlers) {
-    Object.assign(this, { url, hello, on: handlers });
-  }
+	constructor(url, hello, handlers) {
+		Object.assign(this, { url, hello, on: handlers });
+	}
 
-  start() {
-    window.addEventListener('online', this.wakeUp);
-    document.addEventListener('visibilitychange', this.wakeUp);
-    this.open();
-  }
+	start() {
+		window.addEventListener('online', this.wakeUp);
+		document.addEventListener('visibilitychange', this.wakeUp);
+		this.open();
+	}
 
-  stop() {
-    this.stopped = true;
-    window.removeEventListener('online', this.wakeUp);
-    document.removeEventListener('visibilitychange', this.wakeUp);
-    clearTimeout(this.retryTimer);
-    this.dropSocket();
-    for (const { resolve } of this.pending.values()) resolve({ type: 'reject', code: 'stopped', message: 'Not connected to the meeting.' });
-    this.pending.clear();
-    this.setStatus('stopped');
-  }
+	stop() {
+		this.stopped = true;
+		window.removeEventListener('online', this.wakeUp);
+		document.removeEventListener('visibilitychange', this.wakeUp);
+		clearTimeout(this.retryTimer);
+		this.dropSocket();
+		for (const { resolve } of this.pending.values()) resolve({ type: 'reject', code: 'stopped', message: 'Not connected to the meeting.' });
+		this.pending.clear();
+		this.setStatus('stopped');
+	}
 
-  nextCid() {
-    return `${this.cidPrefix}-${(this.cidCounter += 1)}`;
-  }
+	nextCid() {
+		return `${this.cidPrefix}-${(this.cidCounter += 1)}`;
+	}
 
-  transmit(msg) {
-    this.ws.send(JSON.stringify(msg));
-  }
+	transmit(msg) {
+		this.ws.send(JSON.stringify(msg));
+	}
 
-  // Resolves with the `ack` or `reject`. A given `cid` is kept (text edits make theirs); `quiet`:
-  // a refusal is the caller's, not onReject's.
-  send(command, { quiet = false } = {}) {
-    const msg = { ...command, cid: command.cid ?? this.nextCid() };
-    return new Promise((resolve) => {
-      this.pending.set(msg.cid, { msg, resolve, quiet });
-      if (this.welcomed) this.transmit(msg);
-    });
-  }
+	// Resolves with the `ack` or `reject`. A given `cid` is kept (text edits make theirs); `quiet`:
+	// a refusal is the caller's, not onReject's.
+	send(command, { quiet = false } = {}) {
+		const msg = { ...command, cid: command.cid ?? this.nextCid() };
+		return new Promise((resolve) => {
+			this.pending.set(msg.cid, { msg, resolve, quiet });
+			if (this.welcomed) this.transmit(msg);
+		});
+	}
 
-  // After a gap: resume at once on a new connection.
-  resync() {
-    if (this.stopped) return;
-    this.dropSocket();
-    this.open();
-  }
+	// After a gap: resume at once on a new connection.
+	resync() {
+		if (this.stopped) return;
+		this.dropSocket();
+		this.open();
+	}
 
-  open() {
-    this.setStatus(this.everConnected || this.attempt > 0 ? 'reconnecting' : 'connecting');
-    let ws;
-    try {
-      ws = new WebSocket(this.url);
-    } catch {
-      return this.scheduleRetry();
-    }
-    this.ws = ws;
-    this.welcomeTimer = setTimeout(() => this.lose(ws), WELCOME_TIMEOUT_MS);
-    ws.onopen = () => {
-      const hello = this.hello();
-      if (!hello) return this.stop();
-      this.helloCid = this.nextCid();
-      this.transmit({ ...hello, cid: this.helloCid, batch: true });
-    };
-    ws.onmessage = (e) => this.receive(e.data);
-    ws.onclose = () => this.lose(ws); // also after an error
-  }
+	open() {
+		this.setStatus(this.everConnected || this.attempt > 0 ? 'reconnecting' : 'connecting');
+		let ws;
+		try {
+			ws = new WebSocket(this.url);
+		} catch {
+			return this.scheduleRetry();
+		}
+		this.ws = ws;
+		this.welcomeTimer = setTimeout(() => this.lose(ws), WELCOME_TIMEOUT_MS);
+		ws.onopen = () => {
+			const hello = this.hello();
+			if (!hello) return this.stop();
+			this.helloCid = this.nextCid();
+			this.transmit({ ...hello, cid: this.helloCid, batch: true });
+		};
+		ws.onmessage = (e) => this.receive(e.data);
+		ws.onclose = () => this.lose(ws); // also after an error
+	}
 
-  lose(ws) {
-    if (ws !== this.ws) return;
-    this.dropSocket();
-    if (!this.stopped) this.scheduleRetry();
-  }
+	lose(ws) {
+		if (ws !== this.ws) return;
+		this.dropSocket();
+		if (!this.stopped) this.scheduleRetry();
+	}
 
-  dropSocket() {
-    clearTimeout(this.welcomeTimer);
-    clearTimeout(this.clockTimer);
-    this.clockCids.clear();
-    const ws = this.ws;
-    this.ws = null;
-    this.welcomed = false;
-    if (!ws) return;
-    ws.onopen = ws.onmessage = ws.onclose = null;
-    ws.close();
-  }
+	dropSocket() {
+		clearTimeout(this.welcomeTimer);
+		clearTimeout(this.clockTimer);
+		this.clockCids.clear();
+		const ws = this.ws;
+		this.ws = null;
+		this.welcomed = false;
+		if (!ws) return;
+		ws.onopen = ws.onmessage = ws.onclose = null;
+		ws.close();
+	}
 
-  scheduleRetry() {
-    const base = Math.min(BACKOFF_FIRST_MS * 2 ** this.attempt, BACKOFF_MAX_MS);
-    // Jitter spreads the reconnects of a whole room after a server restart.
-    const delay = base + Math.random() * base * 0.5;
-    this.attempt += 1;
-    this.setStatus('reconnecting');
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.open(), delay);
-  }
+	scheduleRetry() {
+		const base = Math.min(BACKOFF_FIRST_MS * 2 ** this.attempt, BACKOFF_MAX_MS);
+		// Jitter spreads the reconnects of a whole room after a server restart.
+		const delay = base + Math.random() * base * 0.5;
+		this.attempt += 1;
+		this.setStatus('reconnecting');
+		clearTimeout(this.retryTimer);
+		this.retryTimer = setTimeout(() => this.open(), delay);
+	}
 
-  setStatus(status) {
-    if (this.status === status) return;
-    this.status = status;
-    this.on.onStatus?.(status);
-  }
+	setStatus(status) {
+		if (this.status === status) return;
+		this.status = status;
+		this.on.onStatus?.(status);
+	}
 
-  // Not a command: nothing to resend, and a lost sample is just one fewer.
-  syncClock(left = CLOCK_BURST) {
-    if (!this.welcomed) return;
-    const cid = this.nextCid();
-    this.clockCids.add(cid);
-    this.transmit({ type: 'clock', cid, t: Date.now() });
-    this.clockTimer = left > 1
-      ? setTimeout(() => this.syncClock(left - 1), CLOCK_SPACING_MS)
-      : setTimeout(() => this.syncClock(), CLOCK_EVERY_MS);
-  }
+	// Not a command: nothing to resend, and a lost sample is just one fewer.
+	syncClock(left = CLOCK_BURST) {
+		if (!this.welcomed) return;
+		const cid = this.nextCid();
+		this.clockCids.add(cid);
+		this.transmit({ type: 'clock', cid, t: Date.now() });
+		this.clockTimer = left > 1
+			? setTimeout(() => this.syncClock(left - 1), CLOCK_SPACING_MS)
+			: setTimeout(() => this.syncClock(), CLOCK_EVERY_MS);
+	}
 
-  receive(text) {
-    let msg;
-    try {
-      msg = JSON.parse(text);
-    } catch {
-      return;
-    }
-    for (const m of msg.type === 'batch' ? msg.messages : [msg]) this.take(m);
-  }
+	receive(text) {
+		let msg;
+		try {
+			msg = JSON.parse(text);
+		} catch {
+			return;
+		}
+		for (const m of msg.type === 'batch' ? msg.messages : [msg]) this.take(m);
+	}
 
-  take(msg) {
-    switch (msg.type) {
-      case 'welcome':
-        if (msg.cid !== this.helloCid) return;
-        clearTimeout(this.welcomeTimer);
-        this.welcomed = true;
-        this.everConnected = true;
-        this.attempt = 0;
-        this.setStatus('connected');
-        this.on.onWelcome?.(msg);
-        // onWelcome may have dropped this socket (mismatch): then the next one resends.
-        if (this.welcomed) {
-          for (const { msg: cmd } of this.pending.values()) this.transmit(cmd);
-          clearTimeout(this.clockTimer);
-          this.syncClock();
-        }
-        return;
-      case 'clock':
-        if (this.clockCids.delete(msg.cid)) this.on.onClock?.(msg, Date.now());
-        return;
-      // Stray before the welcome: acting on one (a "gap") would loop.
-      case 'event':
-      case 'presence':
-      case 'editing':
-        if (this.welcomed) this.on[STREAM_HANDLERS[msg.type]]?.(msg);
-        return;
-      case 'ack':
-        this.settle(msg);
-        return;
-      case 'reject':
-        if (msg.cid !== null && msg.cid === this.helloCid && !this.welcomed) {
-          if (TRANSIENT_CODES.has(msg.code)) return this.lose(this.ws);
-          this.stop();
-          return this.on.onHelloRejected?.(msg);
-        }
-        if (this.clockCids.delete(msg.cid)) return;
-        if (TRANSIENT_CODES.has(msg.code) && this.retryLater(msg.cid)) return;
-        if (!this.settle(msg)?.quiet) this.on.onReject?.(msg);
-        return;
-      case 'error':
-        this.on.onServerError?.(msg);
-        return;
-      default:
-      // A type newer than this client: ignored (PROTOCOL.md "Versioning").
-    }
-  }
+	take(msg) {
+		switch (msg.type) {
+			case 'welcome':
+				if (msg.cid !== this.helloCid) return;
+				clearTimeout(this.welcomeTimer);
+				this.welcomed = true;
+				this.everConnected = true;
+				this.attempt = 0;
+				this.setStatus('connected');
+				this.on.onWelcome?.(msg);
+				// onWelcome may have dropped this socket (mismatch): then the next one resends.
+				if (this.welcomed) {
+					for (const { msg: cmd } of this.pending.values()) this.transmit(cmd);
+					clearTimeout(this.clockTimer);
+					this.syncClock();
+				}
+				return;
+			case 'clock':
+				if (this.clockCids.delete(msg.cid)) this.on.onClock?.(msg, Date.now());
+				return;
+			// Stray before the welcome: acting on one (a "gap") would loop.
+			case 'event':
+			case 'presence':
+			case 'editing':
+				if (this.welcomed) this.on[STREAM_HANDLERS[msg.type]]?.(msg);
+				return;
+			case 'ack':
+				this.settle(msg);
+				return;
+			case 'reject':
+				if (msg.cid !== null && msg.cid === this.helloCid && !this.welcomed) {
+					if (TRANSIENT_CODES.has(msg.code)) return this.lose(this.ws);
+					this.stop();
+					return this.on.onHelloRejected?.(msg);
+				}
+				if (this.clockCids.delete(msg.cid)) return;
+				if (TRANSIENT_CODES.has(msg.code) && this.retryLater(msg.cid)) return;
+				if (!this.settle(msg)?.quiet) this.on.onReject?.(msg);
+				return;
+			case 'error':
+				this.on.onServerError?.(msg);
+				return;
+			default:
+			// A type newer than this client: ignored (PROTOCOL.md "Versioning").
+		}
+	}
 
-  // Refused as transient: not applied, so the same cid goes again.
-  retryLater(cid) {
-    const entry = this.pending.get(cid);
-    if (!entry) return false;
-    entry.retries = (entry.retries ?? 0) + 1;
-    if (entry.retries > COMMAND_RETRIES) return false;
-    setTimeout(() => {
-      // After a reconnect the welcome has resent it already.
-      if (this.welcomed && this.pending.get(cid) === entry) this.transmit(entry.msg);
-    }, COMMAND_RETRY_MS * entry.retries);
-    return true;
-  }
+	// Refused as transient: not applied, so the same cid goes again.
+	retryLater(cid) {
+		const entry = this.pending.get(cid);
+		if (!entry) return false;
+		entry.retries = (entry.retries ?? 0) + 1;
+		if (entry.retries > COMMAND_RETRIES) return false;
+		setTimeout(() => {
+			// After a reconnect the welcome has resent it already.
+			if (this.welcomed && this.pending.get(cid) === entry) this.transmit(entry.msg);
+		}, COMMAND_RETRY_MS * entry.retries);
+		return true;
+	}
 
-  settle(msg) {
-    const entry = this.pending.get(msg.cid);
-    this.pending.delete(msg.cid);
-    entry?.resolve(msg);
-    return entry;
-  }
+	settle(msg) {
+		const entry = this.pending.get(msg.cid);
+		this.pending.delete(msg.cid);
+		entry?.resolve(msg);
+		return entry;
+	}
 }

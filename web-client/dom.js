@@ -3,18 +3,18 @@
 // h('button', {class, testid, onclick: fn, ...attributes}, 'Text', node). A button is
 // type=button: it never submits a form.
 export function h(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  if (tag === 'button') node.type = 'button';
-  for (const [key, value] of Object.entries(props)) {
-    if (value == null || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key === 'testid') node.dataset.testid = value;
-    else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
-    else if (key in node && typeof value !== 'string') node[key] = value;
-    else node.setAttribute(key, value === true ? '' : value);
-  }
-  node.append(...children.flat().filter((child) => child != null && child !== false));
-  return node;
+	const node = document.createElement(tag);
+	if (tag === 'button') node.type = 'button';
+	for (const [key, value] of Object.entries(props)) {
+		if (value == null || value === false) continue;
+		if (key === 'class') node.className = value;
+		else if (key === 'testid') node.dataset.testid = value;
+		else if (key.startsWith('on') && typeof value === 'function') node.addEventListener(key.slice(2), value);
+		else if (key in node && typeof value !== 'string') node[key] = value;
+		else node.setAttribute(key, value === true ? '' : value);
+	}
+	node.append(...children.flat().filter((child) => child != null && child !== false));
+	return node;
 }
 
 // An id as words: 'in_progress' → 'In progress'.
@@ -23,98 +23,98 @@ export const labelOf = (id) => id.charAt(0).toUpperCase() + id.slice(1).replace(
 export const byTestId = (testid, root = document) => root.querySelector(`[data-testid="${testid}"]`);
 
 export const field = (label, control, props) =>
-  h('label', { class: 'field', ...props }, h('span', { class: 'field-label' }, label), control);
+	h('label', { class: 'field', ...props }, h('span', { class: 'field-label' }, label), control);
 
 export const onSubmit = (form, handle) => form.addEventListener('submit', (e) => {
-  e.preventDefault();
-  handle();
+	e.preventDefault();
+	handle();
 });
 
 // Touches the DOM only on a change (views run this on every render and tick).
 export function setText(el, text) {
-  if (el.textContent !== text) el.textContent = text;
+	if (el.textContent !== text) el.textContent = text;
 }
 
 export function showText(el, text) {
-  setText(el, text);
-  el.hidden = !text;
+	setText(el, text);
+	el.hidden = !text;
 }
 
 // Redraws `box` only when `entries` changed; make(entry) gives a node or a list.
 export function renderList(box, entries, make) {
-  const sig = JSON.stringify(entries);
-  if (box.dataset.sig === sig) return;
-  box.dataset.sig = sig;
-  box.replaceChildren(...entries.flatMap(make));
+	const sig = JSON.stringify(entries);
+	if (box.dataset.sig === sig) return;
+	box.dataset.sig = sig;
+	box.replaceChildren(...entries.flatMap(make));
 }
 
 // A row ({li, ...}) per entry, in order: made once, updated in place (a control in use survives
 // others' events), moved only when out of place (moving blurs it).
 export function syncRows(box, rows, entries, { key, make, update, onDrop }) {
-  const present = new Set(entries.map(key));
-  for (const [k, row] of rows) {
-    if (present.has(k)) continue;
-    row.li.remove();
-    rows.delete(k);
-    onDrop?.(k);
-  }
-  entries.forEach((entry, index) => {
-    const k = key(entry);
-    if (!rows.has(k)) rows.set(k, make(entry));
-    const row = rows.get(k);
-    update(row, entry, index);
-    if (box.children[index] !== row.li) box.insertBefore(row.li, box.children[index] ?? null);
-  });
+	const present = new Set(entries.map(key));
+	for (const [k, row] of rows) {
+		if (present.has(k)) continue;
+		row.li.remove();
+		rows.delete(k);
+		onDrop?.(k);
+	}
+	entries.forEach((entry, index) => {
+		const k = key(entry);
+		if (!rows.has(k)) rows.set(k, make(entry));
+		const row = rows.get(k);
+		update(row, entry, index);
+		if (box.children[index] !== row.li) box.insertBefore(row.li, box.children[index] ?? null);
+	});
 }
 
 // A row's "Move up" / "Move down": index() is where it is, move(index) sends.
 export function moveButtons(testid, index, move) {
-  const button = (dir, arrow, step) => h('button', { testid: `${testid}-move-${dir}`, onclick: () => move(Math.max(0, index() + step)) },
-    h('span', { 'aria-hidden': 'true' }, `${arrow} `), `Move ${dir}`);
-  return [button('up', '↑', -1), button('down', '↓', 1)];
+	const button = (dir, arrow, step) => h('button', { testid: `${testid}-move-${dir}`, onclick: () => move(Math.max(0, index() + step)) },
+		h('span', { 'aria-hidden': 'true' }, `${arrow} `), `Move ${dir}`);
+	return [button('up', '↑', -1), button('down', '↓', 1)];
 }
 
 let toastTimer = null;
 
 // In the page's live region: screen readers announce it too.
 export function toast(text, kind = 'error') {
-  const box = byTestId('toast');
-  box.textContent = text;
-  box.dataset.kind = kind;
-  box.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => { box.hidden = true; }, 5000);
+	const box = byTestId('toast');
+	box.textContent = text;
+	box.dataset.kind = kind;
+	box.hidden = false;
+	clearTimeout(toastTimer);
+	toastTimer = setTimeout(() => { box.hidden = true; }, 5000);
 }
 
 // A refusal shows the server's message in `box` and as a toast.
 export function runCommand(send, command, box, onAck) {
-  box.textContent = '';
-  return send(command, { quiet: true }).then((reply) => {
-    if (reply.type === 'ack') return onAck?.();
-    const text = `Not done: ${reply.message || reply.code}`;
-    box.textContent = text;
-    box.dataset.code = reply.code;
-    toast(text);
-  });
+	box.textContent = '';
+	return send(command, { quiet: true }).then((reply) => {
+		if (reply.type === 'ack') return onAck?.();
+		const text = `Not done: ${reply.message || reply.code}`;
+		box.textContent = text;
+		box.dataset.code = reply.code;
+		toast(text);
+	});
 }
 
 // Without a secure context (https, localhost) no clipboard API: the text is selected to copy.
 export function copyField(field, button) {
-  const label = button.textContent;
-  field.addEventListener('focus', () => field.select());
-  button.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(field.value);
-      button.textContent = 'Copied';
-      setTimeout(() => { button.textContent = label; }, 2000);
-    } catch {
-      field.focus();
-      field.select();
-      toast('Press Ctrl+C (or ⌘C) to copy the selected link.', 'info');
-    }
-  });
+	const label = button.textContent;
+	field.addEventListener('focus', () => field.select());
+	button.addEventListener('click', async () => {
+		try {
+			await navigator.clipboard.writeText(field.value);
+			button.textContent = 'Copied';
+			setTimeout(() => { button.textContent = label; }, 2000);
+		} catch {
+			field.focus();
+			field.select();
+			toast('Press Ctrl+C (or ⌘C) to copy the selected link.', 'info');
+		}
+	});
 }
 
 export function showScreen(name) {
-  for (const screen of document.querySelectorAll('body > [id^="screen-"]')) screen.hidden = screen.id !== `screen-${name}`;
+	for (const screen of document.querySelectorAll('body > [id^="screen-"]')) screen.hidden = screen.id !== `screen-${name}`;
 }

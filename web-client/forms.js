@@ -8,119 +8,119 @@ const CODE_PATTERN = /^[A-Z0-9]{4}-[A-Z0-9]{4}$/;
 
 // People type codes from a projector: accept lower case, spaces and a missing hyphen.
 export function normaliseCode(text) {
-  const raw = String(text).toUpperCase().replace(/[^A-Z0-9]/g, '');
-  return raw.length === 8 ? `${raw.slice(0, 4)}-${raw.slice(4)}` : raw;
+	const raw = String(text).toUpperCase().replace(/[^A-Z0-9]/g, '');
+	return raw.length === 8 ? `${raw.slice(0, 4)}-${raw.slice(4)}` : raw;
 }
 
 // A GET, or a POST of `body`, with a meeting's `token` if given: a 2xx response, or an Error
 // whose message is fit to show.
 export async function request(path, { body, token } = {}) {
-  const headers = token ? { Authorization: `Bearer ${token}` } : {};
-  if (body) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { method: body && 'POST', headers, body: body && JSON.stringify(body) }).catch(() => {
-    throw new Error('Could not reach the server. Check the connection and try again.');
-  });
-  if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? `The server answered ${res.status}.`);
-  return res;
+	const headers = token ? { Authorization: `Bearer ${token}` } : {};
+	if (body) headers['Content-Type'] = 'application/json';
+	const res = await fetch(path, { method: body && 'POST', headers, body: body && JSON.stringify(body) }).catch(() => {
+		throw new Error('Could not reach the server. Check the connection and try again.');
+	});
+	if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? `The server answered ${res.status}.`);
+	return res;
 }
 
 function setBusy(button, busyText) {
-  button.dataset.label ??= button.textContent;
-  button.disabled = Boolean(busyText);
-  button.textContent = busyText || button.dataset.label;
+	button.dataset.label ??= button.textContent;
+	button.disabled = Boolean(busyText);
+	button.textContent = busyText || button.dataset.label;
 }
 
 // The form `name` creates a meeting: read() gives the body ({title, goal}, or {previousMeetingId,
 // title} with token(), that meeting's facilitator token) or an error to show.
 export function createForm(name, read, onCreated, token) {
-  const error = byTestId(`${name}-error`);
-  const submit = byTestId(`${name}-submit`);
-  onSubmit(document.getElementById(`${name}-form`), async () => {
-    const body = read();
-    error.textContent = typeof body === 'string' ? body : '';
-    if (error.textContent) return;
-    setBusy(submit, 'Creating…');
-    try {
-      const created = await (await request('/api/meetings', { body, token: token?.() })).json().catch(() => null);
-      if (!created?.meetingId || !created.facilitatorToken) throw new Error('The server gave an unexpected answer.');
-      onCreated(created);
-    } catch (err) {
-      error.textContent = err.message;
-    } finally {
-      setBusy(submit, null);
-    }
-  });
+	const error = byTestId(`${name}-error`);
+	const submit = byTestId(`${name}-submit`);
+	onSubmit(document.getElementById(`${name}-form`), async () => {
+		const body = read();
+		error.textContent = typeof body === 'string' ? body : '';
+		if (error.textContent) return;
+		setBusy(submit, 'Creating…');
+		try {
+			const created = await (await request('/api/meetings', { body, token: token?.() })).json().catch(() => null);
+			if (!created?.meetingId || !created.facilitatorToken) throw new Error('The server gave an unexpected answer.');
+			onCreated(created);
+		} catch (err) {
+			error.textContent = err.message;
+		} finally {
+			setBusy(submit, null);
+		}
+	});
 }
 
 export function setupLanding({ onCreated, onCode }) {
-  createForm('create', () => {
-    const title = byTestId('create-title').value.trim();
-    const goal = byTestId('create-goal').value.trim();
-    return title && goal ? { title, goal } : 'A meeting needs a title and a goal.';
-  }, onCreated);
+	createForm('create', () => {
+		const title = byTestId('create-title').value.trim();
+		const goal = byTestId('create-goal').value.trim();
+		return title && goal ? { title, goal } : 'A meeting needs a title and a goal.';
+	}, onCreated);
 
-  onSubmit(document.getElementById('code-form'), () => {
-    const code = normaliseCode(byTestId('code-input').value);
-    const valid = CODE_PATTERN.test(code);
-    byTestId('code-error').textContent = valid ? '' : 'A join code has 8 letters or digits, like ABCD-EFGH.';
-    if (valid) onCode(code);
-  });
+	onSubmit(document.getElementById('code-form'), () => {
+		const code = normaliseCode(byTestId('code-input').value);
+		const valid = CODE_PATTERN.test(code);
+		byTestId('code-error').textContent = valid ? '' : 'A join code has 8 letters or digits, like ABCD-EFGH.';
+		if (valid) onCode(code);
+	});
 }
 
 export function showLanding(notice = '') {
-  showText(byTestId('landing-notice'), notice);
-  showScreen('landing');
+	showText(byTestId('landing-notice'), notice);
+	showScreen('landing');
 }
 
 // A join target: {code}, or {meetingId, facilitatorToken, joinCode, joinUrl} for the
 // facilitator. onJoin(target, {name, attendance, organisation, observer}); onBack().
 export function setupJoin({ onJoin, onBack }) {
-  const form = document.getElementById('join-form');
-  const error = byTestId('join-error');
-  const submit = byTestId('join-submit');
-  let target = null;
-  const fail = (message) => {
-    error.textContent = message;
-    setBusy(submit, null);
-  };
+	const form = document.getElementById('join-form');
+	const error = byTestId('join-error');
+	const submit = byTestId('join-submit');
+	let target = null;
+	const fail = (message) => {
+		error.textContent = message;
+		setBusy(submit, null);
+	};
 
-  copyField(byTestId('join-url-display'), byTestId('join-url-copy'));
+	copyField(byTestId('join-url-display'), byTestId('join-url-copy'));
 
-  onSubmit(form, () => {
-    const profile = {
-      name: byTestId('join-name').value.trim(),
-      attendance: form.elements.attendance.value === 'remote' ? 'remote' : 'room',
-      organisation: byTestId('join-organisation').value.trim(),
-    };
-    error.textContent = profile.name ? '' : 'Please give your name, so the others know who is here.';
-    if (!profile.name) return byTestId('join-name').focus();
-    session.setProfile(profile);
-    setBusy(submit, 'Joining…');
-    const observer = !target.facilitatorToken && byTestId('join-observer').checked;
-    onJoin(target, { ...profile, observer });
-  });
-  byTestId('join-back').addEventListener('click', () => onBack());
+	onSubmit(form, () => {
+		const profile = {
+			name: byTestId('join-name').value.trim(),
+			attendance: form.elements.attendance.value === 'remote' ? 'remote' : 'room',
+			organisation: byTestId('join-organisation').value.trim(),
+		};
+		error.textContent = profile.name ? '' : 'Please give your name, so the others know who is here.';
+		if (!profile.name) return byTestId('join-name').focus();
+		session.setProfile(profile);
+		setBusy(submit, 'Joining…');
+		const observer = !target.facilitatorToken && byTestId('join-observer').checked;
+		onJoin(target, { ...profile, observer });
+	});
+	byTestId('join-back').addEventListener('click', () => onBack());
 
-  return {
-    show(nextTarget, message = '') {
-      target = nextTarget;
-      const facilitator = Boolean(target.facilitatorToken);
-      const code = target.code ?? target.joinCode;
-      byTestId('join-heading').textContent = facilitator ? 'Join your meeting as facilitator' : 'Join the meeting';
-      showText(byTestId('join-for'), facilitator ? '' : `Meeting code ${code}`);
-      const invite = byTestId('invite');
-      invite.hidden = !(facilitator && code);
-      if (!invite.hidden) {
-        byTestId('join-code-display').textContent = code;
-        byTestId('join-url-display').value = target.joinUrl ? new URL(target.joinUrl, location.href).href : joinUrlFor(code);
-      }
-      document.getElementById('join-observer-option').hidden = facilitator;
-      const remembered = session.profile();
-      for (const f of ['name', 'organisation']) byTestId(`join-${f}`).value ||= remembered[f] || '';
-      if (remembered.attendance === 'remote') byTestId('join-attendance-remote').checked = true;
-      fail(message);
-      showScreen('join');
-    },
-    fail,
-  };
+	return {
+		show(nextTarget, message = '') {
+			target = nextTarget;
+			const facilitator = Boolean(target.facilitatorToken);
+			const code = target.code ?? target.joinCode;
+			byTestId('join-heading').textContent = facilitator ? 'Join your meeting as facilitator' : 'Join the meeting';
+			showText(byTestId('join-for'), facilitator ? '' : `Meeting code ${code}`);
+			const invite = byTestId('invite');
+			invite.hidden = !(facilitator && code);
+			if (!invite.hidden) {
+				byTestId('join-code-display').textContent = code;
+				byTestId('join-url-display').value = target.joinUrl ? new URL(target.joinUrl, location.href).href : joinUrlFor(code);
+			}
+			document.getElementById('join-observer-option').hidden = facilitator;
+			const remembered = session.profile();
+			for (const f of ['name', 'organisation']) byTestId(`join-${f}`).value ||= remembered[f] || '';
+			if (remembered.attendance === 'remote') byTestId('join-attendance-remote').checked = true;
+			fail(message);
+			showScreen('join');
+		},
+		fail,
+	};
 }

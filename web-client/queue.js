@@ -1,24 +1,24 @@
 // The speaking queue in the model (PROTOCOL.md "Speaking queue"), meeting.queue, and its order.
 
 export const copyQueue = (q) =>
-  ({ order: q?.order || 'raised', hands: structuredClone(q?.hands || []), turns: { ...q?.turns }, speaker: q?.speaker ?? null });
+	({ order: q?.order || 'raised', hands: structuredClone(q?.hands || []), turns: { ...q?.turns }, speaker: q?.speaker ?? null });
 
 const lower = (q, id) => { q.hands = q.hands.filter((x) => x.participantId !== id); };
 
 // Handlers (meeting, data, event), merged into state.js's.
 export const QUEUE_EVENTS = {
-  hand_raised(m, d, ev) {
-    if (!handUp(m.queue, d.participantId)) m.queue.hands.push({ participantId: d.participantId, raisedAt: ev.at });
-  },
-  hand_lowered: (m, d) => lower(m.queue, d.participantId),
-  speaker_called(m, d) {
-    const q = m.queue;
-    lower(q, d.participantId);
-    q.turns[d.participantId] = (q.turns[d.participantId] || 0) + 1;
-    q.speaker = d.participantId;
-  },
-  queue_cleared(m) { Object.assign(m.queue, { hands: [], speaker: null }); },
-  queue_order_set(m, d) { m.queue.order = d.order; },
+	hand_raised(m, d, ev) {
+		if (!handUp(m.queue, d.participantId)) m.queue.hands.push({ participantId: d.participantId, raisedAt: ev.at });
+	},
+	hand_lowered: (m, d) => lower(m.queue, d.participantId),
+	speaker_called(m, d) {
+		const q = m.queue;
+		lower(q, d.participantId);
+		q.turns[d.participantId] = (q.turns[d.participantId] || 0) + 1;
+		q.speaker = d.participantId;
+	},
+	queue_cleared(m) { Object.assign(m.queue, { hands: [], speaker: null }); },
+	queue_order_set(m, d) { m.queue.order = d.order; },
 };
 
 export const turnsOf = (q, id) => q.turns[id] || 0;
@@ -26,8 +26,8 @@ export const handUp = (q, id) => q.hands.some((x) => x.participantId === id);
 
 // As raised, or who spoke least first, ties as raised (hands are in raise order, sort is stable).
 export function queueOrder(q) {
-  const hands = [...q.hands];
-  return q.order === 'fewest_turns' ? hands.sort((a, b) => turnsOf(q, a.participantId) - turnsOf(q, b.participantId)) : hands;
+	const hands = [...q.hands];
+	return q.order === 'fewest_turns' ? hands.sort((a, b) => turnsOf(q, a.participantId) - turnsOf(q, b.participantId)) : hands;
 }
 
 export const canRaise = (state) => state.you?.role !== 'observer' && !!state.meeting && state.meeting.phase !== 'ended';

@@ -7,51 +7,51 @@ import { canRaise, handUp, queueOrder, turnsOf } from './queue.js';
 const turnsText = (n) => (n ? `${n} turn${n === 1 ? '' : 's'}` : 'no turns yet');
 
 export function createQueueView(q, send) {
-  const error = q('queue-error');
-  const hand = q('hand-toggle');
-  let state = null;
-  const run = (command) => runCommand(send, command, error);
-  const you = () => state.you.participantId;
+	const error = q('queue-error');
+	const hand = q('hand-toggle');
+	let state = null;
+	const run = (command) => runCommand(send, command, error);
+	const you = () => state.you.participantId;
 
-  hand.addEventListener('click', () => run({ type: handUp(state.meeting.queue, you()) ? 'lower_hand' : 'raise_hand' }));
-  q('queue-next').addEventListener('click', () => run({ type: 'call_next' }));
-  q('queue-clear').addEventListener('click', () => run({ type: 'clear_queue' }));
-  const orders = q('queue-order').querySelectorAll('button');
-  for (const b of orders) b.addEventListener('click', () => run({ type: 'set_queue_order', order: b.dataset.order }));
+	hand.addEventListener('click', () => run({ type: handUp(state.meeting.queue, you()) ? 'lower_hand' : 'raise_hand' }));
+	q('queue-next').addEventListener('click', () => run({ type: 'call_next' }));
+	q('queue-clear').addEventListener('click', () => run({ type: 'clear_queue' }));
+	const orders = q('queue-order').querySelectorAll('button');
+	for (const b of orders) b.addEventListener('click', () => run({ type: 'set_queue_order', order: b.dataset.order }));
 
-  function render(next) {
-    state = next;
-    const { queue } = state.meeting;
-    const facilitates = canFacilitate(state);
-    const who = (id) => {
-      const p = findParticipant(state, id);
-      return p ? [p.name, ATTENDANCE_LABELS[p.attendance] ?? p.attendance] : [id, ''];
-    };
+	function render(next) {
+		state = next;
+		const { queue } = state.meeting;
+		const facilitates = canFacilitate(state);
+		const who = (id) => {
+			const p = findParticipant(state, id);
+			return p ? [p.name, ATTENDANCE_LABELS[p.attendance] ?? p.attendance] : [id, ''];
+		};
 
-    const speaker = who(queue.speaker);
-    setText(q('queue-speaker'), queue.speaker ? `Speaking: ${speaker[0]}${speaker[1] && ` (${speaker[1]})`}` : 'Nobody has been called yet.');
-    // A live region: set when the viewer is called, so a screen reader says it once.
-    setText(q('queue-your-turn'), queue.speaker === you() ? 'Your turn to speak' : '');
+		const speaker = who(queue.speaker);
+		setText(q('queue-speaker'), queue.speaker ? `Speaking: ${speaker[0]}${speaker[1] && ` (${speaker[1]})`}` : 'Nobody has been called yet.');
+		// A live region: set when the viewer is called, so a screen reader says it once.
+		setText(q('queue-your-turn'), queue.speaker === you() ? 'Your turn to speak' : '');
 
-    hand.hidden = !canRaise(state);
-    setText(hand, handUp(queue, you()) ? 'Lower hand' : 'Raise hand');
+		hand.hidden = !canRaise(state);
+		setText(hand, handUp(queue, you()) ? 'Lower hand' : 'Raise hand');
 
-    const hands = queueOrder(queue).map(({ participantId: id }) => [id, ...who(id), turnsOf(queue, id), id === you(), facilitates]);
-    renderList(q('queue-list'), hands, ([id, name, place, turns, mine, tools]) =>
-      h('li', { class: 'person', testid: 'queue-entry', 'data-participant-id': id },
-        h('span', { class: 'person-main' }, h('span', { class: 'person-name' }, name), mine ? h('span', { class: 'you' }, ' (you)') : null,
-          h('span', { class: 'org' }, [place, turnsText(turns)].filter(Boolean).join(' · '))),
-        tools ? h('span', { class: 'badges' },
-          h('button', { 'aria-label': `Call ${name}`, onclick: () => run({ type: 'call_next', participantId: id }) }, 'Call'),
-          h('button', { 'aria-label': `Lower the hand of ${name}`, onclick: () => run({ type: 'lower_hand', participantId: id }) }, 'Lower'))
-          : null));
-    q('queue-empty').hidden = hands.length > 0;
+		const hands = queueOrder(queue).map(({ participantId: id }) => [id, ...who(id), turnsOf(queue, id), id === you(), facilitates]);
+		renderList(q('queue-list'), hands, ([id, name, place, turns, mine, tools]) =>
+			h('li', { class: 'person', testid: 'queue-entry', 'data-participant-id': id },
+				h('span', { class: 'person-main' }, h('span', { class: 'person-name' }, name), mine ? h('span', { class: 'you' }, ' (you)') : null,
+					h('span', { class: 'org' }, [place, turnsText(turns)].filter(Boolean).join(' · '))),
+				tools ? h('span', { class: 'badges' },
+					h('button', { 'aria-label': `Call ${name}`, onclick: () => run({ type: 'call_next', participantId: id }) }, 'Call'),
+					h('button', { 'aria-label': `Lower the hand of ${name}`, onclick: () => run({ type: 'lower_hand', participantId: id }) }, 'Lower'))
+					: null));
+		q('queue-empty').hidden = hands.length > 0;
 
-    q('queue-tools').hidden = !facilitates;
-    q('queue-next').disabled = !hands.length;
-    q('queue-clear').disabled = !hands.length && !queue.speaker;
-    for (const b of orders) b.setAttribute('aria-pressed', b.dataset.order === queue.order);
-  }
+		q('queue-tools').hidden = !facilitates;
+		q('queue-next').disabled = !hands.length;
+		q('queue-clear').disabled = !hands.length && !queue.speaker;
+		for (const b of orders) b.setAttribute('aria-pressed', b.dataset.order === queue.order);
+	}
 
-  return { render };
+	return { render };
 }

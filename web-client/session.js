@@ -2,37 +2,37 @@
 
 // Private browsing or a full quota can make localStorage throw: no resume after a reload then.
 function read(key) {
-  try {
-    return localStorage.getItem(key);
-  } catch {
-    return null;
-  }
+	try {
+		return localStorage.getItem(key);
+	} catch {
+		return null;
+	}
 }
 
 function write(key, value) {
-  try {
-    if (value == null) localStorage.removeItem(key);
-    else localStorage.setItem(key, value);
-  } catch {
-    // see read()
-  }
+	try {
+		if (value == null) localStorage.removeItem(key);
+		else localStorage.setItem(key, value);
+	} catch {
+		// see read()
+	}
 }
 
 export const session = {
-  memberToken: (id) => read(`rt.token.${id}`),
-  setMemberToken: (id, token) => write(`rt.token.${id}`, token), // null forgets it
-  facilitatorToken: (id) => read(`rt.fac.${id}`),
-  setFacilitatorToken: (id, token) => write(`rt.fac.${id}`, token),
-  joinCode: (id) => read(`rt.code.${id}`),
-  setJoinCode: (id, code) => write(`rt.code.${id}`, code),
-  profile() {
-    try {
-      return JSON.parse(read('rt.profile')) || {};
-    } catch {
-      return {};
-    }
-  },
-  setProfile: (p) => write('rt.profile', JSON.stringify(p)),
-  muted: () => read('rt.muted') === '1',
-  setMuted: (on) => write('rt.muted', on ? '1' : null),
+	memberToken: (id) => read(`rt.token.${id}`),
+	setMemberToken: (id, token) => write(`rt.token.${id}`, token), // null forgets it
+	facilitatorToken: (id) => read(`rt.fac.${id}`),
+	setFacilitatorToken: (id, token) => write(`rt.fac.${id}`, token),
+	joinCode: (id) => read(`rt.code.${id}`),
+	setJoinCode: (id, code) => write(`rt.code.${id}`, code),
+	profile() {
+		try {
+			return JSON.parse(read('rt.profile')) || {};
+		} catch {
+			return {};
+		}
+	},
+	setProfile: (p) => write('rt.profile', JSON.stringify(p)),
+	muted: () => read('rt.muted') === '1',
+	setMuted: (on) => write('rt.muted', on ? '1' : null),
 };

@@ -12,15 +12,15 @@ export const ATTENDANCE_LABELS = { room: 'In room', remote: 'Remote' };
 const TEXT_FIELDS = ['goal', 'title', 'notes'];
 
 export function createState() {
-  return {
-    version: 0, // seq of the last event applied
-    meeting: null,
-    you: null,
-    // A presence before its participant_joined, kept for it.
-    earlyPresence: new Map(),
-    // participant id -> the text {itemId, field} they are in (not events, like presence).
-    editing: new Map(),
-  };
+	return {
+		version: 0, // seq of the last event applied
+		meeting: null,
+		you: null,
+		// A presence before its participant_joined, kept for it.
+		earlyPresence: new Map(),
+		// participant id -> the text {itemId, field} they are in (not events, like presence).
+		editing: new Map(),
+	};
 }
 
 const copyEach = (list) => (list || []).map((x) => ({ ...x }));
@@ -28,71 +28,71 @@ const copyEach = (list) => (list || []).map((x) => ({ ...x }));
 // 'snapshot' (the model replaced), 'resumed' (events follow from the model's version) or
 // 'mismatch' (resumed from another seq: ask for a fresh snapshot).
 export function applyWelcome(state, welcome) {
-  state.you = { ...welcome.you };
-  state.token = welcome.token; // to resume, and to fetch the minutes
-  if (welcome.meeting) {
-    const m = welcome.meeting;
-    state.meeting = {
-      ...m,
-      sections: copyEach(m.sections),
-      participants: copyEach(m.participants),
-      items: copyEach(m.items),
-      votes: copyVotes(m.votes), // oldest first
-      updates: copyUpdates(m.updates),
-      queue: copyQueue(m.queue),
-    };
-    delete state.meeting.editing;
-    state.version = welcome.version;
-    state.earlyPresence.clear();
-    state.editing.clear();
-    for (const e of m.editing || []) applyEditing(state, e);
-    return 'snapshot';
-  }
-  if (state.meeting && welcome.resumeFrom === state.version) return 'resumed';
-  return 'mismatch';
+	state.you = { ...welcome.you };
+	state.token = welcome.token; // to resume, and to fetch the minutes
+	if (welcome.meeting) {
+		const m = welcome.meeting;
+		state.meeting = {
+			...m,
+			sections: copyEach(m.sections),
+			participants: copyEach(m.participants),
+			items: copyEach(m.items),
+			votes: copyVotes(m.votes), // oldest first
+			updates: copyUpdates(m.updates),
+			queue: copyQueue(m.queue),
+		};
+		delete state.meeting.editing;
+		state.version = welcome.version;
+		state.earlyPresence.clear();
+		state.editing.clear();
+		for (const e of m.editing || []) applyEditing(state, e);
+		return 'snapshot';
+	}
+	if (state.meeting && welcome.resumeFrom === state.version) return 'resumed';
+	return 'mismatch';
 }
 
 // 'applied', 'duplicate' (skipped) or 'gap' (one is missing: resume).
 export function applyEvent(state, ev) {
-  if (!state.meeting) return 'gap';
-  if (ev.seq <= state.version) return 'duplicate';
-  if (ev.seq !== state.version + 1) return 'gap';
-  const handler = EVENT_HANDLERS[ev.kind];
-  // An unknown kind still takes its seq (participant_left...). An event that does not fit the model
-  // (a text op past the end: false) is a gap: caught up again, failing that a snapshot.
-  if (handler && handler(state.meeting, ev.data || {}, ev, state) === false) return 'gap';
-  state.version = ev.seq;
-  return 'applied';
+	if (!state.meeting) return 'gap';
+	if (ev.seq <= state.version) return 'duplicate';
+	if (ev.seq !== state.version + 1) return 'gap';
+	const handler = EVENT_HANDLERS[ev.kind];
+	// An unknown kind still takes its seq (participant_left...). An event that does not fit the model
+	// (a text op past the end: false) is a gap: caught up again, failing that a snapshot.
+	if (handler && handler(state.meeting, ev.data || {}, ev, state) === false) return 'gap';
+	state.version = ev.seq;
+	return 'applied';
 }
 
 // True if an online flag changed.
 export function applyPresence(state, { participantId: id, online }) {
-  const p = state.meeting && findParticipant(state, id);
-  if (!p) {
-    state.earlyPresence.set(id, Boolean(online));
-    return !online && state.editing.delete(id);
-  }
-  const changed = p.online !== Boolean(online);
-  p.online = Boolean(online);
-  // The server clears the focus of whoever goes offline; its `editing` may be lost in a reconnect.
-  return (!online && state.editing.delete(id)) || changed;
+	const p = state.meeting && findParticipant(state, id);
+	if (!p) {
+		state.earlyPresence.set(id, Boolean(online));
+		return !online && state.editing.delete(id);
+	}
+	const changed = p.online !== Boolean(online);
+	p.online = Boolean(online);
+	// The server clears the focus of whoever goes offline; its `editing` may be lost in a reconnect.
+	return (!online && state.editing.delete(id)) || changed;
 }
 
 // An `editing` message or snapshot entry; true if what the participant edits changed.
 export function applyEditing(state, msg) {
-  if (!msg.field) return state.editing.delete(msg.participantId);
-  const before = state.editing.get(msg.participantId);
-  const itemId = msg.field === 'goal' ? null : (msg.itemId ?? null);
-  if (before?.field === msg.field && before.itemId === itemId) return false;
-  state.editing.set(msg.participantId, { field: msg.field, itemId });
-  return true;
+	if (!msg.field) return state.editing.delete(msg.participantId);
+	const before = state.editing.get(msg.participantId);
+	const itemId = msg.field === 'goal' ? null : (msg.itemId ?? null);
+	if (before?.field === msg.field && before.itemId === itemId) return false;
+	state.editing.set(msg.participantId, { field: msg.field, itemId });
+	return true;
 }
 
 // The others in one text, in id order: markers keep their places between renders.
 export function editorsOf(state, field, itemId = null) {
-  const you = state.you?.participantId;
-  return [...state.editing].filter(([id, e]) => id !== you && e.field === field && (field === 'goal' || e.itemId === itemId))
-    .map(([id]) => ({ id, name: findParticipant(state, id)?.name ?? id })).sort((a, b) => compareIds(a.id, b.id));
+	const you = state.you?.participantId;
+	return [...state.editing].filter(([id, e]) => id !== you && e.field === field && (field === 'goal' || e.itemId === itemId))
+		.map(([id]) => ({ id, name: findParticipant(state, id)?.name ?? id })).sort((a, b) => compareIds(a.id, b.id));
 }
 
 // p2 before p10: ids are a letter and a seq.
@@ -110,66 +110,66 @@ export const canEditItems = (state) => role(state) !== 'observer' && !!state.mee
 
 // An *_updated event's fields, but its id, onto its entry of `list`.
 function assignTo(list, data, idKey) {
-  const entry = list.find((x) => x.id === data[idKey]);
-  for (const [k, v] of Object.entries(entry ? data : {})) if (k !== idKey) entry[k] = v;
+	const entry = list.find((x) => x.id === data[idKey]);
+	for (const [k, v] of Object.entries(entry ? data : {})) if (k !== idKey) entry[k] = v;
 }
 
 const EVENT_HANDLERS = {
-  meeting_created(m, d) {
-    for (const k of ['title', 'goal', 'joinCode', 'previous']) if (d[k] !== undefined) m[k] = d[k];
-  },
-  participant_joined(m, d, ev, state) {
-    // Joining happens over a live connection: online unless a presence said otherwise.
-    const online = state.earlyPresence.get(d.participantId) ?? true;
-    state.earlyPresence.delete(d.participantId);
-    const p = { id: d.participantId, name: d.name, role: d.role, attendance: d.attendance, organisation: d.organisation || '', online };
-    const at = m.participants.findIndex((x) => x.id === p.id);
-    if (at >= 0) m.participants[at] = p;
-    else m.participants.push(p);
-    addJoinerToVotes(m, p);
-  },
-  participant_updated: (m, d) => assignTo(m.participants, d, 'participantId'),
-  // Kept for the record (names in votes and minutes), hidden from the list.
-  participant_removed(m, d, ev, state) {
-    assignTo(m.participants, { participantId: d.participantId, removed: true }, 'participantId');
-    state.editing.delete(d.participantId);
-  },
-  title_set(m, d) { m.title = d.title; },
-  join_code_set(m, d) { m.joinCode = d.joinCode; },
-  goal_set(m, d) { m.goal = d.goal; },
-  phase_set(m, d) {
-    m.phase = d.phase;
-    // Going live starts on the agenda's first section after the goal.
-    if (d.phase === 'live' && !m.currentSection) m.currentSection = m.sections.find((s) => s.id !== 'goal')?.id ?? '';
-  },
-  item_added(m, d, ev) {
-    const item = {
-      id: d.itemId, title: d.title, notes: d.notes || '', owner: d.owner || '', due: d.due || '',
-      status: d.status || 'proposed', createdBy: ev.actor, ...(d.carriedFrom && { carriedFrom: d.carriedFrom }),
-    };
-    m.items = place(m.items.filter((x) => x.id !== item.id), item, d.index);
-  },
-  item_updated: (m, d) => assignTo(m.items, d, 'itemId'),
-  item_moved(m, d) {
-    const item = m.items.find((x) => x.id === d.itemId);
-    if (item) m.items = place(m.items, item, d.index);
-  },
-  item_deleted(m, d, ev, state) {
-    m.items = m.items.filter((x) => x.id !== d.itemId);
-    for (const [id, e] of state.editing) if (e.itemId === d.itemId) state.editing.delete(id);
-  },
-  // The op applies to the text as of the previous seq.
-  text_edited(m, d) {
-    const target = d.field === 'goal' ? m : m.items.find((x) => x.id === d.itemId);
-    if (!target || !TEXT_FIELDS.includes(d.field)) return true;
-    try {
-      target[d.field] = apply(target[d.field] ?? '', d.op);
-    } catch {
-      return false;
-    }
-    return true;
-  },
-  ...VOTE_EVENTS,
-  ...UPDATE_EVENTS,
-  ...QUEUE_EVENTS,
+	meeting_created(m, d) {
+		for (const k of ['title', 'goal', 'joinCode', 'previous']) if (d[k] !== undefined) m[k] = d[k];
+	},
+	participant_joined(m, d, ev, state) {
+		// Joining happens over a live connection: online unless a presence said otherwise.
+		const online = state.earlyPresence.get(d.participantId) ?? true;
+		state.earlyPresence.delete(d.participantId);
+		const p = { id: d.participantId, name: d.name, role: d.role, attendance: d.attendance, organisation: d.organisation || '', online };
+		const at = m.participants.findIndex((x) => x.id === p.id);
+		if (at >= 0) m.participants[at] = p;
+		else m.participants.push(p);
+		addJoinerToVotes(m, p);
+	},
+	participant_updated: (m, d) => assignTo(m.participants, d, 'participantId'),
+	// Kept for the record (names in votes and minutes), hidden from the list.
+	participant_removed(m, d, ev, state) {
+		assignTo(m.participants, { participantId: d.participantId, removed: true }, 'participantId');
+		state.editing.delete(d.participantId);
+	},
+	title_set(m, d) { m.title = d.title; },
+	join_code_set(m, d) { m.joinCode = d.joinCode; },
+	goal_set(m, d) { m.goal = d.goal; },
+	phase_set(m, d) {
+		m.phase = d.phase;
+		// Going live starts on the agenda's first section after the goal.
+		if (d.phase === 'live' && !m.currentSection) m.currentSection = m.sections.find((s) => s.id !== 'goal')?.id ?? '';
+	},
+	item_added(m, d, ev) {
+		const item = {
+			id: d.itemId, title: d.title, notes: d.notes || '', owner: d.owner || '', due: d.due || '',
+			status: d.status || 'proposed', createdBy: ev.actor, ...(d.carriedFrom && { carriedFrom: d.carriedFrom }),
+		};
+		m.items = place(m.items.filter((x) => x.id !== item.id), item, d.index);
+	},
+	item_updated: (m, d) => assignTo(m.items, d, 'itemId'),
+	item_moved(m, d) {
+		const item = m.items.find((x) => x.id === d.itemId);
+		if (item) m.items = place(m.items, item, d.index);
+	},
+	item_deleted(m, d, ev, state) {
+		m.items = m.items.filter((x) => x.id !== d.itemId);
+		for (const [id, e] of state.editing) if (e.itemId === d.itemId) state.editing.delete(id);
+	},
+	// The op applies to the text as of the previous seq.
+	text_edited(m, d) {
+		const target = d.field === 'goal' ? m : m.items.find((x) => x.id === d.itemId);
+		if (!target || !TEXT_FIELDS.includes(d.field)) return true;
+		try {
+			target[d.field] = apply(target[d.field] ?? '', d.op);
+		} catch {
+			return false;
+		}
+		return true;
+	},
+	...VOTE_EVENTS,
+	...UPDATE_EVENTS,
+	...QUEUE_EVENTS,
 };

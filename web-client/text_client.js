@@ -6,84 +6,84 @@
 import { apply, check, compose, normalize, toCodePointIndex, toUtf16Index, transform, transformPosition } from './text_ot.js';
 
 export class TextDocumentClient {
-  inflight = null;
-  buffer = null;
-  inflightId = 0; // tells a resend from a new op
+	inflight = null;
+	buffer = null;
+	inflightId = 0; // tells a resend from a new op
 
-  constructor(text, version) {
-    Object.assign(this, { text, version });
-  }
+	constructor(text, version) {
+		Object.assign(this, { text, version });
+	}
 
-  get state() {
-    if (!this.inflight) return 'synchronized';
-    return this.buffer ? 'awaitingWithBuffer' : 'awaiting';
-  }
+	get state() {
+		if (!this.inflight) return 'synchronized';
+		return this.buffer ? 'awaitingWithBuffer' : 'awaiting';
+	}
 
-  // The user's edit, an op on `text`; returns the op to send now, or null.
-  applyLocal(op) {
-    // Applied before normalizing drops a trailing retain: checks that the op fits.
-    const text = apply(this.text, op);
-    const edit = normalize(op);
-    this.text = text;
-    if (edit.length === 0) return null;
-    if (!this.inflight) return this.putInFlight(edit);
-    const buffer = this.buffer ? compose(this.buffer, edit) : edit;
-    // A character typed and deleted again leaves nothing to send.
-    this.buffer = buffer.length > 0 ? buffer : null;
-    return null;
-  }
+	// The user's edit, an op on `text`; returns the op to send now, or null.
+	applyLocal(op) {
+		// Applied before normalizing drops a trailing retain: checks that the op fits.
+		const text = apply(this.text, op);
+		const edit = normalize(op);
+		this.text = text;
+		if (edit.length === 0) return null;
+		if (!this.inflight) return this.putInFlight(edit);
+		const buffer = this.buffer ? compose(this.buffer, edit) : edit;
+		// A character typed and deleted again leaves nothing to send.
+		this.buffer = buffer.length > 0 ? buffer : null;
+		return null;
+	}
 
-  // The op in flight is committed; returns the next op to send (the buffer) or null.
-  serverAck() {
-    if (!this.inflight) throw new Error('serverAck() with no op in flight');
-    this.version += 1;
-    return this.sendBuffer();
-  }
+	// The op in flight is committed; returns the next op to send (the buffer) or null.
+	serverAck() {
+		if (!this.inflight) throw new Error('serverAck() with no op in flight');
+		this.version += 1;
+		return this.sendBuffer();
+	}
 
-  // Another's committed op, made on `version`; returns it moved past the pending edits. At a tie
-  // the server's op is 'left': committed text stays first, as on the server.
-  serverOp(op) {
-    let incoming = normalize(op);
-    for (const pending of ['inflight', 'buffer']) {
-      const mine = this[pending];
-      if (!mine) continue;
-      this[pending] = transform(mine, incoming, 'right');
-      incoming = transform(incoming, mine, 'left');
-    }
-    if (this.buffer?.length === 0) this.buffer = null;
-    this.text = apply(this.text, incoming);
-    this.version += 1;
-    return incoming;
-  }
+	// Another's committed op, made on `version`; returns it moved past the pending edits. At a tie
+	// the server's op is 'left': committed text stays first, as on the server.
+	serverOp(op) {
+		let incoming = normalize(op);
+		for (const pending of ['inflight', 'buffer']) {
+			const mine = this[pending];
+			if (!mine) continue;
+			this[pending] = transform(mine, incoming, 'right');
+			incoming = transform(incoming, mine, 'left');
+		}
+		if (this.buffer?.length === 0) this.buffer = null;
+		this.text = apply(this.text, incoming);
+		this.version += 1;
+		return incoming;
+	}
 
-  // After a reconnect: {op, version, id} to resend, or null. An op reduced to nothing cannot be
-  // sent: the buffer takes its place under a new id.
-  pendingToResend() {
-    if (this.inflight?.length === 0) this.sendBuffer();
-    if (!this.inflight) return null;
-    return { op: this.inflight, version: this.version, id: this.inflightId };
-  }
+	// After a reconnect: {op, version, id} to resend, or null. An op reduced to nothing cannot be
+	// sent: the buffer takes its place under a new id.
+	pendingToResend() {
+		if (this.inflight?.length === 0) this.sendBuffer();
+		if (!this.inflight) return null;
+		return { op: this.inflight, version: this.version, id: this.inflightId };
+	}
 
-  sendBuffer() {
-    const next = this.buffer;
-    this.inflight = null;
-    this.buffer = null;
-    return next ? this.putInFlight(next) : null;
-  }
+	sendBuffer() {
+		const next = this.buffer;
+		this.inflight = null;
+		this.buffer = null;
+		return next ? this.putInFlight(next) : null;
+	}
 
-  putInFlight(op) {
-    this.inflight = op;
-    this.inflightId += 1;
-    return op;
-  }
+	putInFlight(op) {
+		this.inflight = op;
+		this.inflightId += 1;
+		return op;
+	}
 }
 
 // A selection (UTF-16 offsets) after another's `op` changed `text`. Their typing at a caret goes
 // after it, so the user keeps typing where they were; at a range's edges, outside.
 export function moveSelection(text, selectionStart, selectionEnd, op) {
-  check(op);
-  const after = apply(text, op);
-  const move = (utf16, pushed) =>
-    toUtf16Index(after, transformPosition(toCodePointIndex(text, utf16), op, pushed));
-  return { text: after, selectionStart: move(selectionStart, selectionStart !== selectionEnd), selectionEnd: move(selectionEnd, false) };
+	check(op);
+	const after = apply(text, op);
+	const move = (utf16, pushed) =>
+		toUtf16Index(after, transformPosition(toCodePointIndex(text, utf16), op, pushed));
+	return { text: after, selectionStart: move(selectionStart, selectionStart !== selectionEnd), selectionEnd: move(selectionEnd, false) };
 }

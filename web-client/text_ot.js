@@ -14,32 +14,32 @@ const isLow = (unit) => unit >= 0xdc00 && unit <= 0xdfff; // false for NaN, past
 export const isWellFormed = (str) => typeof str === 'string' && str.isWellFormed();
 
 export function codePointLength(str) {
-  let n = 0;
-  for (let i = 0; i < str.length; i += 1, n += 1) {
-    if (isHigh(str.charCodeAt(i)) && isLow(str.charCodeAt(i + 1))) i += 1; // a pair is one
-  }
-  return n;
+	let n = 0;
+	for (let i = 0; i < str.length; i += 1, n += 1) {
+		if (isHigh(str.charCodeAt(i)) && isLow(str.charCodeAt(i + 1))) i += 1; // a pair is one
+	}
+	return n;
 }
 
 // An offset inside a pair rounds down (no caret mid-character).
 export function toCodePointIndex(str, utf16Index) {
-  requireIndex(utf16Index, str.length, 'UTF-16 index');
-  const midPair = isHigh(str.charCodeAt(utf16Index - 1)) && isLow(str.charCodeAt(utf16Index));
-  return codePointLength(str.slice(0, utf16Index)) - (midPair ? 1 : 0);
+	requireIndex(utf16Index, str.length, 'UTF-16 index');
+	const midPair = isHigh(str.charCodeAt(utf16Index - 1)) && isLow(str.charCodeAt(utf16Index));
+	return codePointLength(str.slice(0, utf16Index)) - (midPair ? 1 : 0);
 }
 
 export function toUtf16Index(str, codePointIndex) {
-  requireIndex(codePointIndex, Infinity, 'code point index');
-  let i = 0;
-  for (let cp = 0; cp < codePointIndex; cp += 1) {
-    if (i >= str.length) throw new RangeError(`code point index ${codePointIndex} is past the end of the text`);
-    i += str.codePointAt(i) > 0xffff ? 2 : 1;
-  }
-  return i;
+	requireIndex(codePointIndex, Infinity, 'code point index');
+	let i = 0;
+	for (let cp = 0; cp < codePointIndex; cp += 1) {
+		if (i >= str.length) throw new RangeError(`code point index ${codePointIndex} is past the end of the text`);
+		i += str.codePointAt(i) > 0xffff ? 2 : 1;
+	}
+	return i;
 }
 
 function requireIndex(index, max, what) {
-  if (!Number.isSafeInteger(index) || index < 0 || index > max) throw new RangeError(`${what} must be an integer from 0 to ${max}, got ${String(index)}`);
+	if (!Number.isSafeInteger(index) || index < 0 || index > max) throw new RangeError(`${what} must be an integer from 0 to ${max}, got ${String(index)}`);
 }
 
 const kindOf = (c) => (typeof c === 'number' ? RETAIN : typeof c === 'string' ? INSERT : DELETE);
@@ -48,246 +48,246 @@ const isCount = (n) => Number.isSafeInteger(n) && n > 0;
 
 // Why the component is malformed, or null; unknown keys are refused.
 function componentProblem(c) {
-  if (typeof c === 'number') return isCount(c) ? null : `retain must be a positive integer, got ${String(c)}`;
-  if (typeof c === 'string') {
-    if (c.length === 0) return 'insert must be a non-empty string';
-    return isWellFormed(c) ? null : 'insert contains a lone surrogate (not valid Unicode)';
-  }
-  if (c === null || typeof c !== 'object' || Array.isArray(c)) return `a component is a number, a string or {"d": N}, got ${describe(c)}`;
-  const keys = Object.keys(c);
-  if (keys.length !== 1 || keys[0] !== 'd') return `a delete is exactly {"d": N}, got keys ${JSON.stringify(keys)}`;
-  return isCount(c.d) ? null : `delete count must be a positive integer, got ${describe(c.d)}`;
+	if (typeof c === 'number') return isCount(c) ? null : `retain must be a positive integer, got ${String(c)}`;
+	if (typeof c === 'string') {
+		if (c.length === 0) return 'insert must be a non-empty string';
+		return isWellFormed(c) ? null : 'insert contains a lone surrogate (not valid Unicode)';
+	}
+	if (c === null || typeof c !== 'object' || Array.isArray(c)) return `a component is a number, a string or {"d": N}, got ${describe(c)}`;
+	const keys = Object.keys(c);
+	if (keys.length !== 1 || keys[0] !== 'd') return `a delete is exactly {"d": N}, got keys ${JSON.stringify(keys)}`;
+	return isCount(c.d) ? null : `delete count must be a positive integer, got ${describe(c.d)}`;
 }
 
 function describe(value) {
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return value && typeof value === 'object' ? 'an object' : String(value);
+	if (Array.isArray(value)) return 'an array';
+	if (typeof value === 'string') return JSON.stringify(value);
+	return value && typeof value === 'object' ? 'an object' : String(value);
 }
 
 export function check(op) {
-  if (!Array.isArray(op)) throw new TypeError(`a text op must be an array, got ${describe(op)}`);
-  op.forEach((c, i) => {
-    const problem = componentProblem(c);
-    if (problem) throw new TypeError(`text op component ${i}: ${problem}`);
-  });
-  return op;
+	if (!Array.isArray(op)) throw new TypeError(`a text op must be an array, got ${describe(op)}`);
+	op.forEach((c, i) => {
+		const problem = componentProblem(c);
+		if (problem) throw new TypeError(`text op component ${i}: ${problem}`);
+	});
+	return op;
 }
 
 export const isValid = (op) => Array.isArray(op) && op.every((c) => !componentProblem(c));
 
 // Keeps the op normalized, in whatever order transform and compose add pieces.
 class OpBuilder {
-  op = [];
+	op = [];
 
-  push(component) {
-    const kind = kindOf(component);
-    if (kind === RETAIN) this.retain(component);
-    else if (kind === INSERT) this.insert(component);
-    else this.delete(component.d);
-  }
+	push(component) {
+		const kind = kindOf(component);
+		if (kind === RETAIN) this.retain(component);
+		else if (kind === INSERT) this.insert(component);
+		else this.delete(component.d);
+	}
 
-  lastIs(kind) {
-    return this.op.length > 0 && kindOf(this.op.at(-1)) === kind;
-  }
+	lastIs(kind) {
+		return this.op.length > 0 && kindOf(this.op.at(-1)) === kind;
+	}
 
-  retain(n) {
-    if (n === 0) return;
-    if (this.lastIs(RETAIN)) this.op[this.op.length - 1] += n;
-    else this.op.push(n);
-  }
+	retain(n) {
+		if (n === 0) return;
+		if (this.lastIs(RETAIN)) this.op[this.op.length - 1] += n;
+		else this.op.push(n);
+	}
 
-  insert(s) {
-    if (s.length === 0) return;
-    const { op } = this;
-    // After a delete: in front of it (same result, one order).
-    const at = this.lastIs(DELETE) ? op.length - 1 : op.length;
-    if (at > 0 && kindOf(op[at - 1]) === INSERT) op[at - 1] += s;
-    else op.splice(at, 0, s);
-  }
+	insert(s) {
+		if (s.length === 0) return;
+		const { op } = this;
+		// After a delete: in front of it (same result, one order).
+		const at = this.lastIs(DELETE) ? op.length - 1 : op.length;
+		if (at > 0 && kindOf(op[at - 1]) === INSERT) op[at - 1] += s;
+		else op.splice(at, 0, s);
+	}
 
-  delete(n) {
-    if (n === 0) return;
-    if (this.lastIs(DELETE)) this.op[this.op.length - 1] = { d: this.op.at(-1).d + n };
-    else this.op.push({ d: n });
-  }
+	delete(n) {
+		if (n === 0) return;
+		if (this.lastIs(DELETE)) this.op[this.op.length - 1] = { d: this.op.at(-1).d + n };
+		else this.op.push({ d: n });
+	}
 
-  done() {
-    if (this.lastIs(RETAIN)) this.op.pop();
-    return this.op;
-  }
+	done() {
+		if (this.lastIs(RETAIN)) this.op.pop();
+		return this.op;
+	}
 }
 
 export function normalize(op) {
-  check(op);
-  const out = new OpBuilder();
-  for (const c of op) out.push(c);
-  return out.done();
+	check(op);
+	const out = new OpBuilder();
+	for (const c of op) out.push(c);
+	return out.done();
 }
 
 // Walks an op piece by piece, past the end retains (the implicit rest of the text).
 class OpReader {
-  index = 0;
-  used = 0; // code points of the current component taken
-  chars = null; // the current insert's code points, split on its first partial take
+	index = 0;
+	used = 0; // code points of the current component taken
+	chars = null; // the current insert's code points, split on its first partial take
 
-  constructor(op) {
-    this.op = op;
-  }
+	constructor(op) {
+		this.op = op;
+	}
 
-  done() { return this.index >= this.op.length; }
-  kind() { return this.done() ? RETAIN : kindOf(this.op[this.index]); }
+	done() { return this.index >= this.op.length; }
+	kind() { return this.done() ? RETAIN : kindOf(this.op[this.index]); }
 
-  // At most `max` code points (inserts too).
-  take(max = Infinity) {
-    if (this.done()) return max;
-    const c = this.op[this.index];
-    const left = sizeOf(c) - this.used;
-    const n = Math.min(left, max);
-    let piece;
-    if (kindOf(c) !== INSERT) piece = kindOf(c) === RETAIN ? n : { d: n };
-    else if (n === left && this.used === 0) piece = c;
-    else {
-      this.chars ??= Array.from(c);
-      piece = this.chars.slice(this.used, this.used + n).join('');
-    }
-    this.used += n;
-    if (this.used === sizeOf(c)) {
-      this.index += 1;
-      this.used = 0;
-      this.chars = null;
-    }
-    return piece;
-  }
+	// At most `max` code points (inserts too).
+	take(max = Infinity) {
+		if (this.done()) return max;
+		const c = this.op[this.index];
+		const left = sizeOf(c) - this.used;
+		const n = Math.min(left, max);
+		let piece;
+		if (kindOf(c) !== INSERT) piece = kindOf(c) === RETAIN ? n : { d: n };
+		else if (n === left && this.used === 0) piece = c;
+		else {
+			this.chars ??= Array.from(c);
+			piece = this.chars.slice(this.used, this.used + n).join('');
+		}
+		this.used += n;
+		if (this.used === sizeOf(c)) {
+			this.index += 1;
+			this.used = 0;
+			this.chars = null;
+		}
+		return piece;
+	}
 }
 
 // A trailing retain is checked too: an op past the end was made on another text.
 export function apply(doc, op) {
-  if (typeof doc !== 'string') throw new TypeError(`a document must be a string, got ${describe(doc)}`);
-  if (!isWellFormed(doc)) throw new TypeError('the document contains a lone surrogate');
-  check(op);
-  const chars = Array.from(doc);
-  const parts = [];
-  let at = 0;
-  for (const c of op) {
-    const kind = kindOf(c);
-    if (kind === INSERT) {
-      parts.push(c);
-      continue;
-    }
-    const n = sizeOf(c);
-    if (at + n > chars.length) {
-      throw new RangeError(`text op ${kind}s past the end of the document (${at + n} > ${chars.length} code points)`);
-    }
-    if (kind === RETAIN) parts.push(chars.slice(at, at + n).join(''));
-    at += n;
-  }
-  parts.push(chars.slice(at).join(''));
-  return parts.join('');
+	if (typeof doc !== 'string') throw new TypeError(`a document must be a string, got ${describe(doc)}`);
+	if (!isWellFormed(doc)) throw new TypeError('the document contains a lone surrogate');
+	check(op);
+	const chars = Array.from(doc);
+	const parts = [];
+	let at = 0;
+	for (const c of op) {
+		const kind = kindOf(c);
+		if (kind === INSERT) {
+			parts.push(c);
+			continue;
+		}
+		const n = sizeOf(c);
+		if (at + n > chars.length) {
+			throw new RangeError(`text op ${kind}s past the end of the document (${at + n} > ${chars.length} code points)`);
+		}
+		if (kind === RETAIN) parts.push(chars.slice(at, at + n).join(''));
+		at += n;
+	}
+	parts.push(chars.slice(at).join(''));
+	return parts.join('');
 }
 
 // op' to apply after `other` (both on one text). At one place the 'left' insert goes first; an
 // insert in a range `other` deletes survives; a range both delete goes once.
 export function transform(op, other, side) {
-  if (side !== 'left' && side !== 'right') throw new TypeError(`side must be 'left' or 'right', got ${describe(side)}`);
-  const mine = new OpReader(normalize(op));
-  const theirs = new OpReader(normalize(other));
-  const out = new OpBuilder();
-  while (!theirs.done()) {
-    const kind = theirs.kind();
-    if (kind === INSERT) {
-      if (side === 'left' && mine.kind() === INSERT) out.insert(mine.take());
-      out.retain(codePointLength(theirs.take()));
-      continue;
-    }
-    // `other` keeps or deletes the next n characters: walk `op` over them.
-    let n = sizeOf(theirs.take());
-    while (n > 0) {
-      if (mine.kind() === INSERT) {
-        out.insert(mine.take());
-        continue;
-      }
-      const piece = mine.take(n);
-      n -= sizeOf(piece);
-      // Where `other` deletes, `op`'s retain or delete has nothing left.
-      if (kind === RETAIN) out.push(piece);
-    }
-  }
-  while (!mine.done()) out.push(mine.take());
-  return out.done();
+	if (side !== 'left' && side !== 'right') throw new TypeError(`side must be 'left' or 'right', got ${describe(side)}`);
+	const mine = new OpReader(normalize(op));
+	const theirs = new OpReader(normalize(other));
+	const out = new OpBuilder();
+	while (!theirs.done()) {
+		const kind = theirs.kind();
+		if (kind === INSERT) {
+			if (side === 'left' && mine.kind() === INSERT) out.insert(mine.take());
+			out.retain(codePointLength(theirs.take()));
+			continue;
+		}
+		// `other` keeps or deletes the next n characters: walk `op` over them.
+		let n = sizeOf(theirs.take());
+		while (n > 0) {
+			if (mine.kind() === INSERT) {
+				out.insert(mine.take());
+				continue;
+			}
+			const piece = mine.take(n);
+			n -= sizeOf(piece);
+			// Where `other` deletes, `op`'s retain or delete has nothing left.
+			if (kind === RETAIN) out.push(piece);
+		}
+	}
+	while (!mine.done()) out.push(mine.take());
+	return out.done();
 }
 
 export function compose(a, b) {
-  const first = new OpReader(normalize(a));
-  const second = new OpReader(normalize(b));
-  const out = new OpBuilder();
-  while (!second.done()) {
-    const kind = second.kind();
-    if (kind === INSERT) {
-      out.insert(second.take());
-      continue;
-    }
-    // `b` keeps or deletes the next n characters of a's result: walk `a` over them.
-    let n = sizeOf(second.take());
-    while (n > 0) {
-      if (first.kind() === DELETE) {
-        // Not in a's result: `b` never sees it.
-        out.push(first.take());
-        continue;
-      }
-      const piece = first.take(n);
-      n -= sizeOf(piece);
-      if (kind === RETAIN) out.push(piece);
-      else if (kindOf(piece) === RETAIN) out.delete(piece);
-      // else `b` deletes text that `a` inserted: neither happens.
-    }
-  }
-  while (!first.done()) out.push(first.take());
-  return out.done();
+	const first = new OpReader(normalize(a));
+	const second = new OpReader(normalize(b));
+	const out = new OpBuilder();
+	while (!second.done()) {
+		const kind = second.kind();
+		if (kind === INSERT) {
+			out.insert(second.take());
+			continue;
+		}
+		// `b` keeps or deletes the next n characters of a's result: walk `a` over them.
+		let n = sizeOf(second.take());
+		while (n > 0) {
+			if (first.kind() === DELETE) {
+				// Not in a's result: `b` never sees it.
+				out.push(first.take());
+				continue;
+			}
+			const piece = first.take(n);
+			n -= sizeOf(piece);
+			if (kind === RETAIN) out.push(piece);
+			else if (kindOf(piece) === RETAIN) out.delete(piece);
+			// else `b` deletes text that `a` inserted: neither happens.
+		}
+	}
+	while (!first.done()) out.push(first.take());
+	return out.done();
 }
 
 // Where a caret at `pos` is after `op`: inserts at it go after it unless `isOwn` (its owner's
 // typing), as in transform().
 export function transformPosition(pos, op, isOwn = false) {
-  requireIndex(pos, Number.MAX_SAFE_INTEGER, 'caret position');
-  let at = 0; // in the document before the op
-  let moved = pos;
-  for (const c of normalize(op)) {
-    const kind = kindOf(c);
-    const n = sizeOf(c);
-    if (kind === INSERT) {
-      if (at < pos || (at === pos && isOwn)) moved += n;
-      else break;
-    } else if (kind === DELETE) {
-      moved -= Math.min(n, Math.max(0, pos - at));
-      at += n;
-    } else {
-      // A retain ending at the caret may be followed by an insert at it.
-      if (at + n > pos) break;
-      at += n;
-    }
-  }
-  return moved;
+	requireIndex(pos, Number.MAX_SAFE_INTEGER, 'caret position');
+	let at = 0; // in the document before the op
+	let moved = pos;
+	for (const c of normalize(op)) {
+		const kind = kindOf(c);
+		const n = sizeOf(c);
+		if (kind === INSERT) {
+			if (at < pos || (at === pos && isOwn)) moved += n;
+			else break;
+		} else if (kind === DELETE) {
+			moved -= Math.min(n, Math.max(0, pos - at));
+			at += n;
+		} else {
+			// A retain ending at the caret may be followed by an insert at it.
+			if (at + n > pos) break;
+			at += n;
+		}
+	}
+	return moved;
 }
 
 // `before` → `after` as one replaced range. In repeated characters ("aa" → "aaa") the `caret` in
 // `after` says where: the unchanged tail is at most what follows it.
 export function diff(before, after, caret) {
-  const a = Array.from(before);
-  const b = Array.from(after);
-  const maxCommon = Math.min(a.length, b.length);
-  let suffixLimit = maxCommon;
-  if (caret !== undefined) {
-    requireIndex(caret, b.length, 'caret');
-    suffixLimit = Math.min(suffixLimit, b.length - caret);
-  }
-  let suffix = 0;
-  while (suffix < suffixLimit && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix += 1;
-  let prefix = 0;
-  while (prefix < maxCommon - suffix && a[prefix] === b[prefix]) prefix += 1;
-  const out = new OpBuilder();
-  out.retain(prefix);
-  out.insert(b.slice(prefix, b.length - suffix).join(''));
-  out.delete(a.length - suffix - prefix);
-  return out.done();
+	const a = Array.from(before);
+	const b = Array.from(after);
+	const maxCommon = Math.min(a.length, b.length);
+	let suffixLimit = maxCommon;
+	if (caret !== undefined) {
+		requireIndex(caret, b.length, 'caret');
+		suffixLimit = Math.min(suffixLimit, b.length - caret);
+	}
+	let suffix = 0;
+	while (suffix < suffixLimit && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix += 1;
+	let prefix = 0;
+	while (prefix < maxCommon - suffix && a[prefix] === b[prefix]) prefix += 1;
+	const out = new OpBuilder();
+	out.retain(prefix);
+	out.insert(b.slice(prefix, b.length - suffix).join(''));
+	out.delete(a.length - suffix - prefix);
+	return out.done();
 }

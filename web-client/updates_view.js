@@ -6,7 +6,7 @@ import { Countdown } from './countdown.js';
 import { canFacilitate } from './state.js';
 import { session } from './session.js';
 import {
-  activeSlot, announcement, canStart, formatDuration, partnerUpdatesBeforeItems, remainingMs, slotPhase, updatesAfterItems,
+	activeSlot, announcement, canStart, formatDuration, partnerUpdatesBeforeItems, remainingMs, slotPhase, updatesAfterItems,
 } from './updates.js';
 
 const STATE_LABELS = { pending: 'Up next', running: 'Speaking' };
@@ -14,145 +14,145 @@ const STATE_LABELS = { pending: 'Up next', running: 'Speaking' };
 const PHASE_LABELS = { normal: 'Time left', warning: 'Almost time', time: 'Time', overrun: 'Over time' };
 
 function result(s) {
-  if (s.state === 'skipped' && !s.usedMs) return 'Skipped';
-  return `Used ${formatDuration(s.usedMs || 0)}${s.overrunMs > 0 ? `, ${formatDuration(s.overrunMs)} over` : ', on time'}`;
+	if (s.state === 'skipped' && !s.usedMs) return 'Skipped';
+	return `Used ${formatDuration(s.usedMs || 0)}${s.overrunMs > 0 ? `, ${formatDuration(s.overrunMs)} over` : ', on time'}`;
 }
 
 export function createUpdatesView(root, send, now) {
-  const q = (testid) => byTestId(testid, root);
-  const [list, error, active, countdown, status, announcer, sound, form] =
-    ['list', 'error', 'active', 'countdown', 'status', 'announce', 'sound', 'add-form'].map((k) => q(`slot-${k}`));
-  const rows = new Map();
-  let state = null;
-  const clock = new Countdown(now, () => tick());
-  let last = null; // {id, left} at the previous tick
-  let audio = null;
-  const run = (command, onAck) => runCommand(send, command, error, onAck);
-  const slots = () => state.meeting.updates.slots;
+	const q = (testid) => byTestId(testid, root);
+	const [list, error, active, countdown, status, announcer, sound, form] =
+		['list', 'error', 'active', 'countdown', 'status', 'announce', 'sound', 'add-form'].map((k) => q(`slot-${k}`));
+	const rows = new Map();
+	let state = null;
+	const clock = new Countdown(now, () => tick());
+	let last = null; // {id, left} at the previous tick
+	let audio = null;
+	const run = (command, onAck) => runCommand(send, command, error, onAck);
+	const slots = () => state.meeting.updates.slots;
 
-  // Browsers let a page make sound only once the user interacted with it.
-  root.addEventListener('pointerdown', () => { if (window.AudioContext) audio ??= new AudioContext(); }, { once: true });
-  sound.checked = !session.muted();
-  sound.addEventListener('change', () => session.setMuted(!sound.checked));
+	// Browsers let a page make sound only once the user interacted with it.
+	root.addEventListener('pointerdown', () => { if (window.AudioContext) audio ??= new AudioContext(); }, { once: true });
+	sound.checked = !session.muted();
+	sound.addEventListener('change', () => session.setMuted(!sound.checked));
 
-  function beep() {
-    if (!audio || !sound.checked) return;
-    audio.resume();
-    const tone = new OscillatorNode(audio, { frequency: 880 });
-    tone.connect(new GainNode(audio, { gain: 0.2 })).connect(audio.destination);
-    tone.start();
-    tone.stop(audio.currentTime + 0.3);
-  }
+	function beep() {
+		if (!audio || !sound.checked) return;
+		audio.resume();
+		const tone = new OscillatorNode(audio, { frequency: 880 });
+		tone.connect(new GainNode(audio, { gain: 0.2 })).connect(audio.destination);
+		tone.start();
+		tone.stop(audio.currentTime + 0.3);
+	}
 
-  q('order-fix').addEventListener('click', () => run(updatesAfterItems(state.meeting.sections)));
-  // Refused, the box goes back to what the meeting has.
-  q('slot-auto').addEventListener('change', (e) => run({ type: 'set_auto_advance', on: e.target.checked }).then(() => render(state)));
+	q('order-fix').addEventListener('click', () => run(updatesAfterItems(state.meeting.sections)));
+	// Refused, the box goes back to what the meeting has.
+	q('slot-auto').addEventListener('change', (e) => run({ type: 'set_auto_advance', on: e.target.checked }).then(() => render(state)));
 
-  // The form adds a slot or, after Edit, saves one.
-  const submit = form.querySelector('button.primary');
-  const editing = (id) => {
-    form.dataset.slotId = id ?? '';
-    setText(submit, id ? 'Save the update' : 'Add the update');
-  };
-  form.addEventListener('reset', () => editing(null));
-  const f = form.elements;
-  function edit(s) {
-    [f.organisation.value, f.speaker.value, f.minutes.value, f.seconds.value] = [s.organisation, s.speaker, Math.floor(s.seconds / 60), s.seconds % 60];
-    editing(s.id);
-    f.organisation.focus();
-  }
-  onSubmit(form, () => {
-    const organisation = f.organisation.value.trim();
-    const seconds = Number(f.minutes.value || 0) * 60 + Number(f.seconds.value || 0);
-    const slot = { organisation, speaker: f.speaker.value.trim(), seconds };
-    const slotId = form.dataset.slotId;
-    if (!organisation) error.textContent = 'Which organisation gives the update?';
-    else if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) error.textContent = 'Give it 1 second to 60 minutes.';
-    else run(slotId ? { type: 'update_slot', slotId, ...slot } : { type: 'add_slot', ...slot }, () => form.reset());
-  });
+	// The form adds a slot or, after Edit, saves one.
+	const submit = form.querySelector('button.primary');
+	const editing = (id) => {
+		form.dataset.slotId = id ?? '';
+		setText(submit, id ? 'Save the update' : 'Add the update');
+	};
+	form.addEventListener('reset', () => editing(null));
+	const f = form.elements;
+	function edit(s) {
+		[f.organisation.value, f.speaker.value, f.minutes.value, f.seconds.value] = [s.organisation, s.speaker, Math.floor(s.seconds / 60), s.seconds % 60];
+		editing(s.id);
+		f.organisation.focus();
+	}
+	onSubmit(form, () => {
+		const organisation = f.organisation.value.trim();
+		const seconds = Number(f.minutes.value || 0) * 60 + Number(f.seconds.value || 0);
+		const slot = { organisation, speaker: f.speaker.value.trim(), seconds };
+		const slotId = form.dataset.slotId;
+		if (!organisation) error.textContent = 'Which organisation gives the update?';
+		else if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) error.textContent = 'Give it 1 second to 60 minutes.';
+		else run(slotId ? { type: 'update_slot', slotId, ...slot } : { type: 'add_slot', ...slot }, () => form.reset());
+	});
 
-  // Each names its slot: a double click cannot skip two speakers.
-  for (const b of active.querySelectorAll('[data-command]')) {
-    b.addEventListener('click', () => run({
-      type: b.dataset.command, slotId: activeSlot(state.meeting.updates).id, seconds: Number(b.dataset.seconds) || undefined,
-    }));
-  }
+	// Each names its slot: a double click cannot skip two speakers.
+	for (const b of active.querySelectorAll('[data-command]')) {
+		b.addEventListener('click', () => run({
+			type: b.dataset.command, slotId: activeSlot(state.meeting.updates).id, seconds: Number(b.dataset.seconds) || undefined,
+		}));
+	}
 
-  function createRow(s) {
-    const tool = (label, type, cls) => h('button', { class: cls, onclick: () => run({ type, slotId: s.id }) }, label);
-    const index = () => slots().findIndex((x) => x.id === s.id);
-    const [up, down] = moveButtons('slot', index, (to) => run({ type: 'move_slot', slotId: s.id, index: to }));
-    const row = {
-      up, down,
-      org: h('strong', { testid: 'slot-organisation' }),
-      speaker: h('span', { testid: 'slot-speaker' }),
-      time: h('span', { class: 'badge', testid: 'slot-time' }),
-      state: h('span', { class: 'badge', testid: 'slot-state' }),
-      result: h('p', { testid: 'slot-result' }),
-      edit: h('button', { onclick: () => edit(slots()[index()]) }, 'Edit'),
-      start: tool('Start', 'start_slot'),
-      skip: tool('Skip', 'skip_slot'),
-      remove: tool('Remove', 'remove_slot', 'danger'),
-    };
-    row.tools = h('div', { class: 'item-tools' }, up, down, row.edit, row.start, row.skip, row.remove);
-    row.li = h('li', { class: 'item slot', testid: 'slot', 'data-slot-id': s.id },
-      h('div', { class: 'item-head' }, row.org, row.speaker, row.time, row.state), row.result, row.tools);
-    return row;
-  }
+	function createRow(s) {
+		const tool = (label, type, cls) => h('button', { class: cls, onclick: () => run({ type, slotId: s.id }) }, label);
+		const index = () => slots().findIndex((x) => x.id === s.id);
+		const [up, down] = moveButtons('slot', index, (to) => run({ type: 'move_slot', slotId: s.id, index: to }));
+		const row = {
+			up, down,
+			org: h('strong', { testid: 'slot-organisation' }),
+			speaker: h('span', { testid: 'slot-speaker' }),
+			time: h('span', { class: 'badge', testid: 'slot-time' }),
+			state: h('span', { class: 'badge', testid: 'slot-state' }),
+			result: h('p', { testid: 'slot-result' }),
+			edit: h('button', { onclick: () => edit(slots()[index()]) }, 'Edit'),
+			start: tool('Start', 'start_slot'),
+			skip: tool('Skip', 'skip_slot'),
+			remove: tool('Remove', 'remove_slot', 'danger'),
+		};
+		row.tools = h('div', { class: 'item-tools' }, up, down, row.edit, row.start, row.skip, row.remove);
+		row.li = h('li', { class: 'item slot', testid: 'slot', 'data-slot-id': s.id },
+			h('div', { class: 'item-head' }, row.org, row.speaker, row.time, row.state), row.result, row.tools);
+		return row;
+	}
 
-  function updateRow(row, s, index, facilitates) {
-    const ended = s.state === 'done' || s.state === 'skipped';
-    row.li.dataset.state = s.state;
-    setText(row.org, s.organisation);
-    setText(row.speaker, s.speaker ? `· ${s.speaker}` : '');
-    setText(row.time, formatDuration(s.seconds * 1000) + (s.extendedSeconds ? ` + ${formatDuration(s.extendedSeconds * 1000)}` : ''));
-    setText(row.state, STATE_LABELS[s.state] ?? labelOf(s.state));
-    showText(row.result, ended ? result(s) : '');
-    row.tools.hidden = !facilitates;
-    row.up.disabled = index === 0;
-    row.down.disabled = index === slots().length - 1;
-    row.start.hidden = !canStart(state.meeting.updates, s);
-    row.skip.hidden = s.state !== 'pending';
-    // The server keeps a slot that ran (even skipped midway) for the minutes.
-    row.remove.hidden = !(s.state === 'pending' || (s.state === 'skipped' && !s.usedMs));
-    row.edit.hidden = s.state !== 'pending' && s.state !== 'skipped';
-  }
+	function updateRow(row, s, index, facilitates) {
+		const ended = s.state === 'done' || s.state === 'skipped';
+		row.li.dataset.state = s.state;
+		setText(row.org, s.organisation);
+		setText(row.speaker, s.speaker ? `· ${s.speaker}` : '');
+		setText(row.time, formatDuration(s.seconds * 1000) + (s.extendedSeconds ? ` + ${formatDuration(s.extendedSeconds * 1000)}` : ''));
+		setText(row.state, STATE_LABELS[s.state] ?? labelOf(s.state));
+		showText(row.result, ended ? result(s) : '');
+		row.tools.hidden = !facilitates;
+		row.up.disabled = index === 0;
+		row.down.disabled = index === slots().length - 1;
+		row.start.hidden = !canStart(state.meeting.updates, s);
+		row.skip.hidden = s.state !== 'pending';
+		// The server keeps a slot that ran (even skipped midway) for the minutes.
+		row.remove.hidden = !(s.state === 'pending' || (s.state === 'skipped' && !s.usedMs));
+		row.edit.hidden = s.state !== 'pending' && s.state !== 'skipped';
+	}
 
-  function tick() {
-    const slot = state && activeSlot(state.meeting.updates);
-    active.hidden = !slot;
-    if (!slot) return (last = null);
-    const t = now();
-    const left = remainingMs(slot, t);
-    const phase = slotPhase(slot, t);
-    Object.assign(active.dataset, { phase, state: slot.state });
-    setText(countdown, phase === 'time' ? 'Time' : left < 0 ? `+${formatDuration(left)} overrun` : formatDuration(left));
-    setText(status, [PHASE_LABELS[phase], slot.state === 'paused' && 'Paused'].filter(Boolean).join(' · '));
-    const said = last?.id === slot.id ? announcement(last.left, left) : null;
-    last = { id: slot.id, left };
-    if (said) announcer.textContent = said;
-    if (said === 'Time') beep();
-  }
+	function tick() {
+		const slot = state && activeSlot(state.meeting.updates);
+		active.hidden = !slot;
+		if (!slot) return (last = null);
+		const t = now();
+		const left = remainingMs(slot, t);
+		const phase = slotPhase(slot, t);
+		Object.assign(active.dataset, { phase, state: slot.state });
+		setText(countdown, phase === 'time' ? 'Time' : left < 0 ? `+${formatDuration(left)} overrun` : formatDuration(left));
+		setText(status, [PHASE_LABELS[phase], slot.state === 'paused' && 'Paused'].filter(Boolean).join(' · '));
+		const said = last?.id === slot.id ? announcement(last.left, left) : null;
+		last = { id: slot.id, left };
+		if (said) announcer.textContent = said;
+		if (said === 'Time') beep();
+	}
 
-  function render(next) {
-    state = next;
-    const m = state.meeting;
-    const facilitates = canFacilitate(state);
-    q('order-warning').hidden = !partnerUpdatesBeforeItems(m.sections);
-    q('order-fix').hidden = q('slot-facilitator').hidden = !facilitates;
-    q('slot-auto').checked = m.updates.autoAdvance;
-    syncRows(list, rows, slots(), { key: (s) => s.id, make: createRow, update: (row, s, i) => updateRow(row, s, i, facilitates) });
-    q('slot-empty').hidden = slots().length > 0;
-    const slot = activeSlot(m.updates);
-    if (slot) {
-      setText(q('slot-active-who'), slot.speaker ? `${slot.organisation} · ${slot.speaker}` : slot.organisation);
-      q('slot-controls').hidden = !facilitates;
-      active.querySelector('[data-command=pause_slot]').hidden = slot.state !== 'running';
-      active.querySelector('[data-command=resume_slot]').hidden = slot.state !== 'paused';
-    }
-    tick();
-    clock.follow(slot?.state === 'running' ? slot.deadline : null);
-  }
+	function render(next) {
+		state = next;
+		const m = state.meeting;
+		const facilitates = canFacilitate(state);
+		q('order-warning').hidden = !partnerUpdatesBeforeItems(m.sections);
+		q('order-fix').hidden = q('slot-facilitator').hidden = !facilitates;
+		q('slot-auto').checked = m.updates.autoAdvance;
+		syncRows(list, rows, slots(), { key: (s) => s.id, make: createRow, update: (row, s, i) => updateRow(row, s, i, facilitates) });
+		q('slot-empty').hidden = slots().length > 0;
+		const slot = activeSlot(m.updates);
+		if (slot) {
+			setText(q('slot-active-who'), slot.speaker ? `${slot.organisation} · ${slot.speaker}` : slot.organisation);
+			q('slot-controls').hidden = !facilitates;
+			active.querySelector('[data-command=pause_slot]').hidden = slot.state !== 'running';
+			active.querySelector('[data-command=resume_slot]').hidden = slot.state !== 'paused';
+		}
+		tick();
+		clock.follow(slot?.state === 'running' ? slot.deadline : null);
+	}
 
-  return { render };
+	return { render };
 }

@@ -1,39 +1,39 @@
 // The page's query (?join=CODE, ?meeting=ID), the join link, the WebSocket's address, the minutes.
 
 export function pageParams() {
-  const params = new URLSearchParams(location.search);
-  return { joinCode: params.get('join'), meetingId: params.get('meeting') };
+	const params = new URLSearchParams(location.search);
+	return { joinCode: params.get('join'), meetingId: params.get('meeting') };
 }
 
 export const joinUrlFor = (code) => pageWithQuery(`?join=${encodeURIComponent(code)}`);
 
 // Puts ?meeting=ID in the address bar, so a reload comes back to the same meeting.
 export function rememberMeetingInUrl(meetingId) {
-  history.replaceState(null, '', pageWithQuery(`?meeting=${encodeURIComponent(meetingId)}`));
+	history.replaceState(null, '', pageWithQuery(`?meeting=${encodeURIComponent(meetingId)}`));
 }
 
 export const clearUrl = () => history.replaceState(null, '', pageWithQuery(''));
 
 // The client and /ws come from the same origin.
 export function webSocketUrl() {
-  const url = new URL('/ws', location.href);
-  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return url.href;
+	const url = new URL('/ws', location.href);
+	url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+	return url.href;
 }
 
 // `tz`: minutes east of UTC, for the times in the minutes.
 export const minutesPath = (meetingId, format, tz = -new Date().getTimezoneOffset()) =>
-  `/api/meetings/${encodeURIComponent(meetingId)}/minutes?format=${format}&tz=${tz}`;
+	`/api/meetings/${encodeURIComponent(meetingId)}/minutes?format=${format}&tz=${tz}`;
 
 // What file systems accept, and short (80 characters, not cut through an emoji).
 export function minutesFileName(title, format) {
-  const name = [...String(title).replace(/[\\/:*?"<>|\p{Cc}\s]+/gu, ' ').trim()].slice(0, 80).join('').trim();
-  return `minutes-${name || 'meeting'}.${format}`;
+	const name = [...String(title).replace(/[\\/:*?"<>|\p{Cc}\s]+/gu, ' ').trim()].slice(0, 80).join('').trim();
+	return `minutes-${name || 'meeting'}.${format}`;
 }
 
 function pageWithQuery(search) {
-  const url = new URL(location.href);
-  url.search = search;
-  url.hash = '';
-  return url.href;
+	const url = new URL(location.href);
+	url.search = search;
+	url.hash = '';
+	return url.href;
 }

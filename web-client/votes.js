@@ -18,91 +18,91 @@ export const copyVotes = (list) => (list || []).map((v) => ({ itemIds: [], eligi
 
 // Of ballot_cast and vote_closed (`eligible`: a count or a list).
 function counted(m, d) {
-  const vote = findVote(m, d.voteId);
-  if (!vote) return null;
-  if (Number.isInteger(d.voted)) vote.voted = d.voted;
-  if (Number.isInteger(d.eligible)) vote.eligibleCount = d.eligible;
-  else if (Array.isArray(d.eligible)) {
-    vote.eligible = [...d.eligible];
-    delete vote.eligibleCount;
-  }
-  if (d.tallies) vote.tallies = clone(d.tallies);
-  return vote;
+	const vote = findVote(m, d.voteId);
+	if (!vote) return null;
+	if (Number.isInteger(d.voted)) vote.voted = d.voted;
+	if (Number.isInteger(d.eligible)) vote.eligibleCount = d.eligible;
+	else if (Array.isArray(d.eligible)) {
+		vote.eligible = [...d.eligible];
+		delete vote.eligibleCount;
+	}
+	if (d.tallies) vote.tallies = clone(d.tallies);
+	return vote;
 }
 
 export function addJoinerToVotes(m, p) {
-  if (p.role === 'observer') return;
-  for (const vote of m.votes || []) {
-    if (!isOpen(vote) || vote.eligible.includes(p.id)) continue;
-    vote.eligible.push(p.id);
-    if (Number.isInteger(vote.eligibleCount)) vote.eligibleCount += 1;
-  }
+	if (p.role === 'observer') return;
+	for (const vote of m.votes || []) {
+		if (!isOpen(vote) || vote.eligible.includes(p.id)) continue;
+		vote.eligible.push(p.id);
+		if (Number.isInteger(vote.eligibleCount)) vote.eligibleCount += 1;
+	}
 }
 
 function yours(vote, b) {
-  vote.yourBallotRecorded = Boolean(b.recorded);
-  if (b.ballot !== undefined) vote.yourBallot = clone(b.ballot);
-  else if (b.recorded) delete vote.yourBallot; // recorded for the viewer, hidden
+	vote.yourBallotRecorded = Boolean(b.recorded);
+	if (b.ballot !== undefined) vote.yourBallot = clone(b.ballot);
+	else if (b.recorded) delete vote.yourBallot; // recorded for the viewer, hidden
 }
 
 // Handlers (meeting, data, event, state), merged into state.js's.
 export const VOTE_EVENTS = {
-  vote_opened(m, d, ev) {
-    const vote = {
-      id: d.voteId, state: 'open', method: d.method, question: d.question ?? '',
-      itemIds: [...(d.itemIds || [])], visibility: d.visibility || 'open', results: d.results || 'live',
-      allowBlock: Boolean(d.allowBlock), closeWhenAllVoted: Boolean(d.closeWhenAllVoted),
-      openedAt: ev.at, eligible: [...(d.eligible || [])], voted: 0,
-    };
-    for (const k of ['dotBudget', 'dotsPerItem', 'quorum', 'deadline']) if (d[k] !== undefined) vote[k] = d[k];
-    // An open vote names its voters from here on.
-    if (vote.visibility !== 'anonymous') {
-      vote.voters = [];
-      if (vote.results === 'live') vote.ballots = [];
-    }
-    m.votes = (m.votes || []).filter((v) => v.id !== vote.id);
-    m.votes.push(vote);
-  },
-  ballot_cast(m, d, ev, state) {
-    const vote = counted(m, d);
-    if (typeof d.voter !== 'string' || !vote) return; // anonymous: counts only
-    addKey(vote.eligible, d.voter); // a guest is eligible once recorded
-    addKey((vote.voters ??= []), d.voter);
-    if (d.ballot !== undefined) {
-      vote.ballots = (vote.ballots || []).filter((b) => b.voter !== d.voter);
-      vote.ballots.push({ voter: d.voter, ballot: clone(d.ballot), recorded: Boolean(d.recorded) });
-    }
-    if (d.voter === state?.you?.participantId) yours(vote, d);
-  },
-  vote_closed(m, d, ev, state) {
-    const vote = counted(m, d);
-    if (!vote) return;
-    vote.state = 'closed';
-    vote.closed = { reason: d.reason, at: ev.at, quorumMet: d.quorumMet !== false };
-    if (!Array.isArray(d.ballots)) return;
-    vote.ballots = clone(d.ballots);
-    vote.voters ??= [];
-    for (const b of vote.ballots) {
-      addKey(vote.voters, b.voter);
-      addKey(vote.eligible, b.voter);
-      if (b.voter === state?.you?.participantId) yours(vote, b);
-    }
-  },
-  vote_resolved(m, d) {
-    const vote = findVote(m, d.voteId);
-    if (vote) vote.resolved = { itemId: d.itemId, status: d.status };
-    const item = (m.items || []).find((i) => i.id === d.itemId);
-    if (item && d.status) item.status = d.status;
-  },
+	vote_opened(m, d, ev) {
+		const vote = {
+			id: d.voteId, state: 'open', method: d.method, question: d.question ?? '',
+			itemIds: [...(d.itemIds || [])], visibility: d.visibility || 'open', results: d.results || 'live',
+			allowBlock: Boolean(d.allowBlock), closeWhenAllVoted: Boolean(d.closeWhenAllVoted),
+			openedAt: ev.at, eligible: [...(d.eligible || [])], voted: 0,
+		};
+		for (const k of ['dotBudget', 'dotsPerItem', 'quorum', 'deadline']) if (d[k] !== undefined) vote[k] = d[k];
+		// An open vote names its voters from here on.
+		if (vote.visibility !== 'anonymous') {
+			vote.voters = [];
+			if (vote.results === 'live') vote.ballots = [];
+		}
+		m.votes = (m.votes || []).filter((v) => v.id !== vote.id);
+		m.votes.push(vote);
+	},
+	ballot_cast(m, d, ev, state) {
+		const vote = counted(m, d);
+		if (typeof d.voter !== 'string' || !vote) return; // anonymous: counts only
+		addKey(vote.eligible, d.voter); // a guest is eligible once recorded
+		addKey((vote.voters ??= []), d.voter);
+		if (d.ballot !== undefined) {
+			vote.ballots = (vote.ballots || []).filter((b) => b.voter !== d.voter);
+			vote.ballots.push({ voter: d.voter, ballot: clone(d.ballot), recorded: Boolean(d.recorded) });
+		}
+		if (d.voter === state?.you?.participantId) yours(vote, d);
+	},
+	vote_closed(m, d, ev, state) {
+		const vote = counted(m, d);
+		if (!vote) return;
+		vote.state = 'closed';
+		vote.closed = { reason: d.reason, at: ev.at, quorumMet: d.quorumMet !== false };
+		if (!Array.isArray(d.ballots)) return;
+		vote.ballots = clone(d.ballots);
+		vote.voters ??= [];
+		for (const b of vote.ballots) {
+			addKey(vote.voters, b.voter);
+			addKey(vote.eligible, b.voter);
+			if (b.voter === state?.you?.participantId) yours(vote, b);
+		}
+	},
+	vote_resolved(m, d) {
+		const vote = findVote(m, d.voteId);
+		if (vote) vote.resolved = { itemId: d.itemId, status: d.status };
+		const item = (m.items || []).find((i) => i.id === d.itemId);
+		if (item && d.status) item.status = d.status;
+	},
 };
 
 // Once cast_ballot is acked (an anonymous ballot_cast names no one).
 export function setOwnBallot(state, voteId, ballot) {
-  const vote = findVote(state.meeting, voteId);
-  if (!vote) return false;
-  vote.yourBallot = clone(ballot);
-  vote.yourBallotRecorded = false;
-  return true;
+	const vote = findVote(state.meeting, voteId);
+	if (!vote) return false;
+	vote.yourBallot = clone(ballot);
+	vote.yourBallotRecorded = false;
+	return true;
 }
 
 export const eligibleCount = (v) => (Number.isInteger(v.eligibleCount) ? v.eligibleCount : v.eligible.length);
@@ -115,11 +115,11 @@ export const isGuest = (key) => key.startsWith('guest:');
 export const voterName = (m, key) => (isGuest(key) ? key.slice(6) : m.participants.find((p) => p.id === key)?.name ?? key);
 
 export const canVote = (state, vote) =>
-  Boolean(state.you) && state.you.role !== 'observer' && isOpen(vote) && state.meeting?.phase !== 'ended';
+	Boolean(state.you) && state.you.role !== 'observer' && isOpen(vote) && state.meeting?.phase !== 'ended';
 
 export function canResolve(state, vote) {
-  return state.you?.role === 'facilitator' && !isOpen(vote) && vote.itemIds.length === 1 &&
-    !vote.resolved && state.meeting?.phase !== 'ended';
+	return state.you?.role === 'facilitator' && !isOpen(vote) && vote.itemIds.length === 1 &&
+		!vote.resolved && state.meeting?.phase !== 'ended';
 }
 
 // 0 once past; `now` (an estimate) not before the opening.
@@ -130,20 +130,20 @@ export const shownTallies = (v) => v.tallies ?? (v.results === 'live' && isOpen(
 
 // [{key, count}] in a fixed order (block only when allowed or counted).
 export function tallyRows(vote, t) {
-  if (vote.method === 'consent') {
-    return CONSENT_CHOICES.filter((c) => c !== 'block' || vote.allowBlock || t.block > 0)
-      .map((key) => ({ key, count: t[key] ?? 0 }));
-  }
-  if (vote.method === 'fist') return FIST_VALUES.map((n) => ({ key: String(n), count: t.counts?.[n] ?? 0 }));
-  if (vote.method === 'stage') return STAGES.map((key) => ({ key, count: t.stages?.[key] ?? 0 }));
-  return vote.itemIds.map((key) => ({ key, count: t.dots?.[key] ?? 0 }));
+	if (vote.method === 'consent') {
+		return CONSENT_CHOICES.filter((c) => c !== 'block' || vote.allowBlock || t.block > 0)
+			.map((key) => ({ key, count: t[key] ?? 0 }));
+	}
+	if (vote.method === 'fist') return FIST_VALUES.map((n) => ({ key: String(n), count: t.counts?.[n] ?? 0 }));
+	if (vote.method === 'stage') return STAGES.map((key) => ({ key, count: t.stages?.[key] ?? 0 }));
+	return vote.itemIds.map((key) => ({ key, count: t.dots?.[key] ?? 0 }));
 }
 
 export function describeBallot(vote, b, titleOf) {
-  if (vote.method === 'consent') return b.choice === 'block' ? `Block: “${b.reason}”` : labelOf(b.choice);
-  if (vote.method === 'fist') return `${b.fist} of 5`;
-  if (vote.method === 'stage') return labelOf(b.stage);
-  return Object.entries(b.dots || {}).filter(([, n]) => n > 0).map(([id, n]) => `${titleOf(id)}: ${n}`).join(', ');
+	if (vote.method === 'consent') return b.choice === 'block' ? `Block: “${b.reason}”` : labelOf(b.choice);
+	if (vote.method === 'fist') return `${b.fist} of 5`;
+	if (vote.method === 'stage') return labelOf(b.stage);
+	return Object.entries(b.dots || {}).filter(([, n]) => n > 0).map(([id, n]) => `${titleOf(id)}: ${n}`).join(', ');
 }
 
 export const dotsPerItem = (vote) => vote.dotsPerItem ?? vote.dotBudget;
@@ -151,36 +151,36 @@ export const dotsUsed = (b) => Object.values(b?.dots || {}).reduce((a, n) => a +
 
 // Why the server would refuse the ballot (bad_ballot), or null.
 export function checkBallot(vote, b) {
-  if (vote.method === 'consent') return b.choice === 'block' && !b.reason ? 'A block needs a reason.' : null;
-  if (vote.method !== 'dots') return null;
-  const per = dotsPerItem(vote);
-  if (Object.values(b.dots).some((n) => !Number.isInteger(n) || n < 0 || n > per)) return `Put 0 to ${per} dots on an item.`;
-  const used = dotsUsed(b);
-  return used < 1 || used > vote.dotBudget ? `Place 1 to ${vote.dotBudget} dots in all.` : null;
+	if (vote.method === 'consent') return b.choice === 'block' && !b.reason ? 'A block needs a reason.' : null;
+	if (vote.method !== 'dots') return null;
+	const per = dotsPerItem(vote);
+	if (Object.values(b.dots).some((n) => !Number.isInteger(n) || n < 0 || n > per)) return `Put 0 to ${per} dots on an item.`;
+	const used = dotsUsed(b);
+	return used < 1 || used > vote.dotBudget ? `Place 1 to ${vote.dotBudget} dots in all.` : null;
 }
 
 // The form as {command} (the method's settings, no defaults; the server checks ranges) or {error}.
 // A stage check-in is on no item, and anonymous: people answer honestly.
 export function buildOpenVote(f) {
-  const command = { type: 'open_vote', method: f.method };
-  const stage = f.method === 'stage';
-  const question = String(f.question ?? '').trim();
-  const itemIds = f.method === 'dots' ? [...(f.dotItemIds || [])] : f.itemId && !stage ? [f.itemId] : [];
-  if (f.method === 'dots' && !itemIds.length) return { error: 'Tick the items for the dots.' };
-  if (!question && !itemIds.length && !stage) return { error: 'Ask a question or pick an item.' };
-  if (question) command.question = question;
-  if (itemIds.length) command.itemIds = itemIds;
-  command.visibility = f.visibility === 'anonymous' || stage ? 'anonymous' : 'open';
-  command.results = f.results === 'hidden' ? 'hidden' : 'live';
-  if (f.method === 'consent' && f.allowBlock) command.allowBlock = true;
-  const numbers = f.method === 'dots' ? ['dotBudget', 'dotsPerItem', 'quorum', 'timeLimit'] : ['quorum', 'timeLimit'];
-  for (const k of numbers) {
-    const s = String(f[k] ?? '').trim();
-    if (!s) continue;
-    if (!/^\d{1,6}$/.test(s)) return { error: 'Settings are whole numbers.' };
-    command[k] = Number(s);
-  }
-  if (f.method === 'dots' && !command.dotBudget) return { error: 'Give each voter some dots.' };
-  if (f.closeWhenAllVoted) command.closeWhenAllVoted = true;
-  return { command };
+	const command = { type: 'open_vote', method: f.method };
+	const stage = f.method === 'stage';
+	const question = String(f.question ?? '').trim();
+	const itemIds = f.method === 'dots' ? [...(f.dotItemIds || [])] : f.itemId && !stage ? [f.itemId] : [];
+	if (f.method === 'dots' && !itemIds.length) return { error: 'Tick the items for the dots.' };
+	if (!question && !itemIds.length && !stage) return { error: 'Ask a question or pick an item.' };
+	if (question) command.question = question;
+	if (itemIds.length) command.itemIds = itemIds;
+	command.visibility = f.visibility === 'anonymous' || stage ? 'anonymous' : 'open';
+	command.results = f.results === 'hidden' ? 'hidden' : 'live';
+	if (f.method === 'consent' && f.allowBlock) command.allowBlock = true;
+	const numbers = f.method === 'dots' ? ['dotBudget', 'dotsPerItem', 'quorum', 'timeLimit'] : ['quorum', 'timeLimit'];
+	for (const k of numbers) {
+		const s = String(f[k] ?? '').trim();
+		if (!s) continue;
+		if (!/^\d{1,6}$/.test(s)) return { error: 'Settings are whole numbers.' };
+		command[k] = Number(s);
+	}
+	if (f.method === 'dots' && !command.dotBudget) return { error: 'Give each voter some dots.' };
+	if (f.closeWhenAllVoted) command.closeWhenAllVoted = true;
+	return { command };
 }

@@ -141,6 +141,14 @@ test('the next meeting of the series, planned from the ended one, carries the op
 
   await fac.locator('[data-testid="next-meeting"] > summary').click();
   assert.equal(await fac.getByTestId('next-title').inputValue(), TITLE, 'prefilled with the title');
+  // Typing straight after opening keeps what was typed: the prefill must not land after it.
+  await fac.locator('[data-testid="next-meeting"] > summary').click();
+  await fac.evaluate(() => {
+    document.querySelector('[data-testid="next-meeting"] > summary').click();
+    document.querySelector('[data-testid="next-title"]').value = 'typed at once';
+  });
+  await fac.evaluate(() => new Promise((resolve) => setTimeout(resolve, 50)));
+  assert.equal(await fac.getByTestId('next-title').inputValue(), 'typed at once');
   await fac.getByTestId('next-title').fill(NEXT_TITLE);
   await fac.getByTestId('next-submit').click();
 
