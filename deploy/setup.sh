@@ -10,7 +10,7 @@ want_tests=0
 [[ "${1:-}" == "--tests" ]] && want_tests=1
 
 run_packages=(build-essential cmake ninja-build ccache pkg-config libboost1.81-dev
-              nlohmann-json3-dev libhiredis-dev libssl-dev redis-server)
+              nlohmann-json3-dev libhiredis-dev libssl-dev libqrencode-dev redis-server)
 test_packages=(libgtest-dev libgmock-dev nodejs npm chromium python3 jq openssl
                clang-14 libclang-rt-14-dev)
 

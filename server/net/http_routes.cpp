@@ -10,6 +10,7 @@
 #include "core/series.hpp"
 #include "core/token.hpp"
 #include "net/ids.hpp"
+#include "net/join_qr.hpp"
 #include "net/minutes_download.hpp"
 #include "net/static_files.hpp"
 #include "support/log.hpp"
@@ -55,14 +56,10 @@ void create_attempt(ServerContext& ctx, Creation c, int attempts_left, Respond r
         }
         core::TokenClaims claims{id, "", core::Role::facilitator,
                                  now_ms() + core::kFacilitatorTokenLifetimeMs};
-        std::string host(req.base()[http::field::host]);
-        // Served over TLS by this server, or by a proxy in front that says so.
-        bool https = ctx.tls != nullptr || req.base()["X-Forwarded-Proto"] == "https";
-        nlohmann::json body = {
-            {"meetingId", id},
-            {"joinCode", code},
-            {"facilitatorToken", core::sign_token(claims, ctx.secret)},
-            {"joinUrl", (https ? "https://" : "http://") + host + "/?join=" + code}};
+        nlohmann::json body = {{"meetingId", id},
+                               {"joinCode", code},
+                               {"facilitatorToken", core::sign_token(claims, ctx.secret)},
+                               {"joinUrl", join_url(ctx, req, code)}};
         if (c.previous) {
           body["previousMeetingId"] = c.previous->id;
           body["carriedOver"] = carried;
@@ -199,6 +196,10 @@ void handle_http(ServerContext& ctx, const HttpRequest& req, const std::string& 
       respond(
           make_response(req, http::status::ok, ctx.metrics.render(), "text/plain; version=0.0.4"));
     }
+    return;
+  }
+  if (path == "/api/join-qr") {
+    if (only(http::verb::get)) respond(join_qr(ctx, req));
     return;
   }
   if (auto minutes_of = minutes_meeting_id(path)) {

@@ -69,6 +69,12 @@ std::variant<core::TokenClaims, HttpResponse> authorize(const HttpRequest& req,
   return claims;
 }
 
+std::string join_url(const ServerContext& ctx, const HttpRequest& req, std::string_view code) {
+  bool https = ctx.tls != nullptr || req.base()["X-Forwarded-Proto"] == "https";
+  std::string host(req.base()[http::field::host]);
+  return (https ? "https://" : "http://") + host + "/?join=" + std::string(code);
+}
+
 std::string query_param(std::string_view target, std::string_view name) {
   size_t q = target.find('?');
   if (q == std::string_view::npos) return "";

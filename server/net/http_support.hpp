@@ -48,6 +48,10 @@ std::variant<core::TokenClaims, HttpResponse> authorize(const HttpRequest& req,
                                                         bool facilitator_only,
                                                         std::string_view secret, int64_t now);
 
+// The link that joins with `code`: this server's address as the request reached it, https when
+// served over TLS here or by a proxy in front that says so.
+std::string join_url(const ServerContext& ctx, const HttpRequest& req, std::string_view code);
+
 // The value of query parameter `name` in the request target ("" when absent).
 std::string query_param(std::string_view target, std::string_view name);
 

@@ -8,6 +8,8 @@
 namespace rt::net {
 namespace {
 
+constexpr std::string_view kJoinCodeAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
 // Uniform over the alphabet: bytes at or above the largest multiple of its size are
 // drawn again instead of folded in with %, which would favour the first letters.
 std::string random_text(std::string_view alphabet, size_t length) {
@@ -30,8 +32,16 @@ std::string new_meeting_id() {
 }
 
 std::string new_join_code() {
-  std::string code = random_text("ABCDEFGHJKMNPQRSTUVWXYZ23456789", 8);
+  std::string code = random_text(kJoinCodeAlphabet, 8);
   return code.substr(0, 4) + "-" + code.substr(4);
+}
+
+bool is_join_code_form(std::string_view code) {
+  if (code.size() != 9 || code[4] != '-') return false;
+  for (size_t i = 0; i < code.size(); ++i) {
+    if (i != 4 && kJoinCodeAlphabet.find(code[i]) == std::string_view::npos) return false;
+  }
+  return true;
 }
 
 std::string new_secret() {
