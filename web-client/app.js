@@ -42,8 +42,9 @@ function leaveMeeting() {
 	current = null;
 }
 
-// With `join` (without cid) or resuming with `token`; every reconnect resumes.
-function enterMeeting({ meetingId = null, token = null, join = null }) {
+// With `join` (without cid) or resuming with `token`; every reconnect resumes. `display`: the
+// room display's code.
+function enterMeeting({ meetingId = null, token = null, join = null, display = null }) {
 	leaveMeeting();
 	const state = createState();
 	let id = meetingId;
@@ -86,11 +87,14 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
 			clock.seed(msg.serverTime);
 			freshSnapshot = false;
 			id = state.meeting.id;
-			session.setMemberToken(id, msg.token);
-			session.setJoinCode(id, state.meeting.joinCode);
+			if (display) session.setDisplayToken(display, msg.token);
+			else {
+				session.setMemberToken(id, msg.token);
+				session.setJoinCode(id, state.meeting.joinCode);
+			}
 			if (!entered) {
 				entered = true;
-				rememberMeetingInUrl(id);
+				if (!display) rememberMeetingInUrl(id);
 				showScreen('meeting');
 			}
 			view.render(state);
@@ -102,7 +106,7 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
 				gapsInARow = 0;
 				texts.event(ev, state.you.participantId);
 				// A re-join from this browser uses the new code.
-				if (ev.kind === 'join_code_set') session.setJoinCode(id, state.meeting.joinCode);
+				if (ev.kind === 'join_code_set') newJoinCode(state.meeting.joinCode);
 				view.render(state);
 			} else if (outcome === 'gap') {
 				// One gap: catch up from our seq; a second one straight after: a snapshot.
@@ -121,12 +125,32 @@ function enterMeeting({ meetingId = null, token = null, join = null }) {
 		},
 		onHelloRejected(msg) {
 			leaveMeeting();
+			if (resuming && display && DEAD_TOKEN_CODES.has(msg.code)) {
+				session.setDisplayToken(display, null);
+				return enterRoomDisplay(display);
+			}
 			if (resuming) refusedResume(id, msg);
 			else joinForm.fail(refusal(msg));
 		},
 	});
+	// The room display follows the code, so that a reload after its pass expired joins.
+	const newJoinCode = (code) => {
+		if (!display) return session.setJoinCode(id, code);
+		session.setDisplayToken(display, null);
+		session.setDisplayToken(display = code, state.token);
+		history.replaceState(null, '', joinUrlFor(code, true));
+	};
 	current = { conn, texts };
 	conn.start();
+}
+
+// The room display (?join=CODE&display=room): a read-only observer for the projector that joins
+// by itself and keeps its pass, apart from this browser's own place in the meeting.
+function enterRoomDisplay(code) {
+	document.documentElement.classList.add('room');
+	showScreen('connecting');
+	const join = { type: 'join', v: 1, code, role: 'observer', name: 'Room display', attendance: 'room' };
+	enterMeeting({ token: session.displayToken(code), join, display: code });
 }
 
 // The stored token no longer works: forgotten; offers the way back this browser has.
@@ -187,9 +211,10 @@ setupLanding({
 });
 
 function boot() {
-	const { joinCode, meetingId } = pageParams();
+	const { joinCode, meetingId, room } = pageParams();
 	const token = meetingId && session.memberToken(meetingId);
-	if (token) {
+	if (room && joinCode) enterRoomDisplay(normaliseCode(joinCode));
+	else if (token) {
 		showScreen('connecting');
 		enterMeeting({ meetingId, token });
 	} else if (meetingId) offerJoin(meetingId, '');

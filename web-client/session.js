@@ -23,6 +23,9 @@ export const session = {
 	setMemberToken: (id, token) => write(`rt.token.${id}`, token), // null forgets it
 	facilitatorToken: (id) => read(`rt.fac.${id}`),
 	setFacilitatorToken: (id, token) => write(`rt.fac.${id}`, token),
+	// The room display's pass, by the code it was opened with (it keeps it when the code changes).
+	displayToken: (code) => read(`rt.display.${code}`),
+	setDisplayToken: (code, token) => write(`rt.display.${code}`, token),
 	joinCode: (id) => read(`rt.code.${id}`),
 	setJoinCode: (id, code) => write(`rt.code.${id}`, code),
 	profile() {

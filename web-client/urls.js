@@ -1,11 +1,12 @@
-// The page's query (?join=CODE, ?meeting=ID), the join link, the WebSocket's address, the minutes.
+// The page's query (?join=CODE, ?meeting=ID, &display=room), the join link, the room display's, the WebSocket's address, the minutes.
 
 export function pageParams() {
 	const params = new URLSearchParams(location.search);
-	return { joinCode: params.get('join'), meetingId: params.get('meeting') };
+	return { joinCode: params.get('join'), meetingId: params.get('meeting'), room: params.get('display') === 'room' };
 }
 
-export const joinUrlFor = (code) => pageWithQuery(`?join=${encodeURIComponent(code)}`);
+export const joinUrlFor = (code, room) => pageWithQuery(`?join=${encodeURIComponent(code)}${room ? '&display=room' : ''}`);
+export const joinQrPath = (code) => `/api/join-qr?code=${encodeURIComponent(code)}`;
 
 // Puts ?meeting=ID in the address bar, so a reload comes back to the same meeting.
 export function rememberMeetingInUrl(meetingId) {

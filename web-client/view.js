@@ -11,7 +11,7 @@ import {
 import { moveSelection } from './text_client.js';
 import { apply, compose, diff, toCodePointIndex, transform, transformPosition } from './text_ot.js';
 import { ITEM_TEXTS, textKey } from './text_sync.js';
-import { joinUrlFor, minutesFileName, minutesPath } from './urls.js';
+import { joinQrPath, joinUrlFor, minutesFileName, minutesPath } from './urls.js';
 import { createUpdatesView } from './updates_view.js';
 import { createVotesView } from './vote_view.js';
 
@@ -140,6 +140,11 @@ export function createMeetingView(send, now, onNextMeeting) {
 		renderParticipants(m);
 		setText(q('meeting-join-code'), m.joinCode ?? '');
 		joinUrl.value = m.joinCode ? joinUrlFor(m.joinCode) : '';
+		if (m.joinCode) {
+			q('room-display-link').href = joinUrlFor(m.joinCode, true);
+			// Only the room display shows it: nobody else fetches it.
+			if (document.documentElement.classList.contains('room')) q('join-qr').src = joinQrPath(m.joinCode);
+		}
 		q('rotate-join-code').hidden = !canFacilitate(state);
 		q('ended-notice').hidden = m.phase !== 'ended';
 		q('next-meeting').hidden = !isFacilitator(state);

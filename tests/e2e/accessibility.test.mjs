@@ -5,29 +5,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
 
 import { ROUNDTABLE_BIN, binaryExists, join, resume } from '../support/harness.mjs';
-import { facilitatorAndMember, openPage, stackForFile, waitForItemTitled } from './browser.mjs';
+import { axeViolations as violations, facilitatorAndMember, openPage, stackForFile, waitForItemTitled } from './browser.mjs';
 
 const skip = binaryExists() ? false : `roundtable binary not built (${ROUNDTABLE_BIN})`;
 const stack = stackForFile(skip);
-const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const GOAL = 'Every child in town ready for kindergarten';
-
-// The axe violations of `page` as it is now (the rules of WCAG 2.0/2.1 A and AA, and axe's
-// best practices), printed; returns the serious and critical ones.
-async function violations(page, view) {
-  // Evaluated through the DevTools protocol: the server's CSP (no inline script) stays on.
-  await page.evaluate(AXE);
-  const found = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] })
-    .then((r) => r.violations.map((v) => ({
-      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')),
-    }))));
-  for (const v of found) console.log(`${view}: ${v.impact} ${v.id} (${v.help}): ${v.nodes.join(', ')}`);
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
 
 test('landing, join form, facilitator console and phone member view: no serious or critical violation', { skip, timeout: 120000 }, async () => {
   const { server, browser } = stack;

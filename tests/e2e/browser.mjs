@@ -2,6 +2,7 @@
 // pages as separate people, and the steps and waits every test needs on the meeting screen.
 
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
@@ -144,4 +145,19 @@ export async function facilitatorAndMember(baseUrl, fac, mem, { goal, facName, m
   await joinForm(mem, { name: memName, attendance: 'remote', organisation: 'Town Library' }, goal);
   await waitForParticipant(fac, memName, { online: 'true' });
   return meeting;
+}
+
+const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// The axe violations of `page` as it is now (the rules of WCAG 2.0/2.1 A and AA, and axe's
+// best practices), printed; returns the serious and critical ones.
+export async function axeViolations(page, view) {
+  // Evaluated through the DevTools protocol: the server's CSP (no inline script) stays on.
+  await page.evaluate(AXE);
+  const found = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] })
+    .then((r) => r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')),
+    }))));
+  for (const v of found) console.log(`${view}: ${v.impact} ${v.id} (${v.help}): ${v.nodes.join(', ')}`);
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
