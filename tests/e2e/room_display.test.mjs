@@ -122,7 +122,8 @@ test('the meeting runs on all screens; the display shows the current section, th
   await progress(2).waitFor();
   assert.equal(await room.getByTestId('ballot-agree').isVisible(), false, 'the display does not vote');
   await room.screenshot({ path: path.join(ARTIFACTS, 'room-display-vote.png') });
-  await phone.screenshot({ path: path.join(ARTIFACTS, 'member-phone-vote.png'), fullPage: true });
+  await phone.getByTestId('ballot-agree').scrollIntoViewIfNeeded();
+  await phone.screenshot({ path: path.join(ARTIFACTS, 'member-phone-vote.png') });
 
   // A partner update on the clock, big on the display.
   const form = fac.getByTestId('slot-add-form');
@@ -138,6 +139,8 @@ test('the meeting runs on all screens; the display shows the current section, th
   const clockSize = await countdown.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   assert.ok(clockSize >= 1080 / 8, `the countdown an eighth of the screen high, read from the back of the room (${clockSize} px)`);
   await room.screenshot({ path: path.join(ARTIFACTS, 'room-display-countdown.png') });
+  assert.equal(await room.getByText('Beep when time is up').isVisible(), false, 'the projector does not offer a click');
+  for (const page of [fac, laptop]) await page.evaluate(() => window.scrollTo(0, 0));
   await fac.screenshot({ path: path.join(ARTIFACTS, 'facilitator-console.png') });
   await laptop.screenshot({ path: path.join(ARTIFACTS, 'member-laptop.png') });
   // Live, with a vote and a clock running: every view (the "Live" badge once failed contrast).
