@@ -43,7 +43,8 @@ const std::vector<Option>& options() {
       {"--bind", "ROUNDTABLE_BIND", "ADDR", "address to listen on (default 127.0.0.1)",
        [](Config& c, std::string_view v) { return c.bind = v, !v.empty(); }},
       {"--redis", "ROUNDTABLE_REDIS", "URL",
-       "use this Redis, redis://host:port/db; without it an embedded redis-server is started",
+       "use this Redis, redis://host:port/db, or a Redis Cluster through any of its nodes, "
+       "redis-cluster://host:port; without it an embedded redis-server is started",
        [](Config& c, std::string_view v) { return c.redis_url = v, !v.empty(); }},
       {"--data-dir", "ROUNDTABLE_DATA_DIR", "DIR",
        "data directory of the embedded redis-server, AOF on (default ./data)",

@@ -21,7 +21,7 @@
 #include "net/server_context.hpp"
 #include "net/tls.hpp"
 #include "store/meeting_store.hpp"
-#include "store/redis_client.hpp"
+#include "store/redis_nodes.hpp"
 #include "support/log.hpp"
 #include "support/metrics.hpp"
 
@@ -91,7 +91,9 @@ int main(int argc, char** argv) {
   }
   auto endpoint = store::parse_redis_url(redis_url);
   if (!endpoint) {
-    std::fprintf(stderr, "roundtable: --redis must look like redis://host:port/db, not '%s'\n",
+    std::fprintf(stderr,
+                 "roundtable: --redis must look like redis://host:port/db or "
+                 "redis-cluster://host:port, not '%s'\n",
                  redis_url.c_str());
     return 2;
   }
@@ -114,29 +116,25 @@ int main(int argc, char** argv) {
     stop_promise.set_value();
   });
 
-  auto redis = std::make_shared<store::RedisClient>(ioc, *endpoint);
-  redis->set_state_listener([&metrics](bool up) { metrics.redis_up = up ? 1 : 0; });
-  // Other instances' commits arrive on a connection of their own (a subscribed connection
-  // takes no other command); after it was down, every meeting reads what it missed.
-  auto subscriber = std::make_shared<store::RedisClient>(ioc, *endpoint);
-  subscriber->set_state_listener([&registry](bool up) {
-    if (up) registry.catch_up();
-  });
-  store::MeetingStore store(redis, subscriber);
+  auto redis = std::make_shared<store::RedisNodes>(ioc, *endpoint);
+  // Other instances' commits arrive on connections of their own (a subscribed connection
+  // takes no other command); after one was down, every meeting reads what it missed.
+  redis->set_listeners([&metrics](bool up) { metrics.redis_up = up ? 1 : 0; },
+                       [&registry](bool up) {
+                         if (up) registry.catch_up();
+                       });
+  store::MeetingStore store(redis);
   store.on_published([&registry](const std::string& meeting_id, std::string batch) {
     registry.published(meeting_id, std::move(batch));
   });
   redis->start();
-  subscriber->start();
 
   std::vector<std::thread> pool;
   for (int i = 0; i < threads; ++i) pool.emplace_back([&ioc] { ioc.run(); });
   auto shutdown = [&](int code) {
-    std::promise<void> redis_stopped, subscriber_stopped;
+    std::promise<void> redis_stopped;
     redis->stop([&] { redis_stopped.set_value(); });
-    subscriber->stop([&] { subscriber_stopped.set_value(); });
     redis_stopped.get_future().wait_for(std::chrono::seconds(5));
-    subscriber_stopped.get_future().wait_for(std::chrono::seconds(5));
     work.reset();
     ioc.stop();
     for (auto& t : pool) t.join();

@@ -13,19 +13,19 @@ std::string code_key(const std::string& join_code) {
 }
 constexpr const char* kSecretKey = "rt:secret";
 
-// KEYS: ver, log. ARGV: channel, expected version, event...
-// Returns {1, new version} or {0, current version} on a version mismatch.
+// KEYS: ver, log. ARGV: PUBLISH or SPUBLISH (a cluster's shard channel), channel, expected
+// version, event... Returns {1, new version} or {0, current version} on a version mismatch.
 constexpr const char* kCommitScript = R"lua(
 local v = tonumber(redis.call('GET', KEYS[1]) or '0')
-if v ~= tonumber(ARGV[2]) then return {0, v} end
+if v ~= tonumber(ARGV[3]) then return {0, v} end
 local events = {}
-for i = 3, #ARGV do
+for i = 4, #ARGV do
   v = v + 1
   redis.call('XADD', KEYS[2], v .. '-0', 'e', ARGV[i])
   events[#events + 1] = ARGV[i]
 end
 redis.call('SET', KEYS[1], v)
-redis.call('PUBLISH', ARGV[1], '[' .. table.concat(events, ',') .. ']')
+redis.call(ARGV[1], ARGV[2], '[' .. table.concat(events, ',') .. ']')
 return {1, v}
 )lua";
 
@@ -78,13 +78,10 @@ bool failed(const std::optional<RedisReply>& r, const char* what) {
 
 }  // namespace
 
-MeetingStore::MeetingStore(std::shared_ptr<RedisClient> redis,
-                           std::shared_ptr<RedisClient> subscriber)
-    : redis_(std::move(redis)), subscriber_(std::move(subscriber)) {}
+MeetingStore::MeetingStore(std::shared_ptr<RedisNodes> redis) : redis_(std::move(redis)) {}
 
 void MeetingStore::on_published(PublishedHandler handler) {
-  if (!subscriber_) return;
-  subscriber_->set_message_handler(
+  redis_->set_message_handler(
       [handler = std::move(handler)](const std::string& channel, std::string payload) {
         // "{m:<id>}:events"
         constexpr std::string_view kPrefix = "{m:", kSuffix = "}:events";
@@ -99,11 +96,11 @@ void MeetingStore::on_published(PublishedHandler handler) {
 }
 
 void MeetingStore::follow(const std::string& meeting_id) {
-  if (subscriber_) subscriber_->subscribe(key(meeting_id, "events"));
+  redis_->subscribe(key(meeting_id, "events"));
 }
 
 void MeetingStore::unfollow(const std::string& meeting_id) {
-  if (subscriber_) subscriber_->unsubscribe(key(meeting_id, "events"));
+  redis_->unsubscribe(key(meeting_id, "events"));
 }
 
 void MeetingStore::create_meeting(const std::string& meeting_id, const std::string& join_code,
@@ -120,7 +117,7 @@ void MeetingStore::create_meeting(const std::string& meeting_id, const std::stri
 
 void MeetingStore::claim_join_code(const std::string& join_code, const std::string& meeting_id,
                                    std::function<void(StoreStatus)> done) {
-  redis_->command({"SET", code_key(join_code), meeting_id, "NX"},
+  redis_->command(code_key(join_code), {"SET", code_key(join_code), meeting_id, "NX"},
                   [done = std::move(done)](std::optional<RedisReply> r) {
                     if (failed(r, "claim join code")) return done(StoreStatus::unavailable);
                     done(r->type == RedisReply::Type::nil ? StoreStatus::taken : StoreStatus::ok);
@@ -128,13 +125,13 @@ void MeetingStore::claim_join_code(const std::string& join_code, const std::stri
 }
 
 void MeetingStore::release_join_code(const std::string& join_code) {
-  redis_->command({"DEL", code_key(join_code)},
+  redis_->command(code_key(join_code), {"DEL", code_key(join_code)},
                   [](std::optional<RedisReply> r) { failed(r, "release join code"); });
 }
 
 void MeetingStore::find_meeting_by_code(const std::string& join_code,
                                         std::function<void(StoreStatus, std::string)> done) {
-  redis_->command({"GET", code_key(join_code)},
+  redis_->command(code_key(join_code), {"GET", code_key(join_code)},
                   [done = std::move(done)](std::optional<RedisReply> r) {
                     if (failed(r, "find join code")) return done(StoreStatus::unavailable, "");
                     if (r->type != RedisReply::Type::string)
@@ -145,15 +142,17 @@ void MeetingStore::find_meeting_by_code(const std::string& join_code,
 
 void MeetingStore::commit(const std::string& meeting_id, uint64_t expected_version,
                           const Events& events, std::function<void(CommitResult)> done) {
+  std::string ver = key(meeting_id, "ver");
   std::vector<std::string> args = {"EVAL",
                                    kCommitScript,
                                    "2",
-                                   key(meeting_id, "ver"),
+                                   ver,
                                    key(meeting_id, "log"),
+                                   redis_->sharded() ? "SPUBLISH" : "PUBLISH",
                                    key(meeting_id, "events"),
                                    std::to_string(expected_version)};
   for (const auto& e : events) args.push_back(*e);
-  redis_->command(std::move(args), [done = std::move(done)](std::optional<RedisReply> r) {
+  redis_->command(ver, std::move(args), [done = std::move(done)](std::optional<RedisReply> r) {
     if (failed(r, "commit") || r->elements.size() != 2) return done({StoreStatus::unavailable, 0});
     auto version = static_cast<uint64_t>(r->elements[1].integer);
     done({r->elements[0].integer == 1 ? StoreStatus::ok : StoreStatus::conflict, version});
@@ -161,8 +160,9 @@ void MeetingStore::commit(const std::string& meeting_id, uint64_t expected_versi
 }
 
 void MeetingStore::load(const std::string& meeting_id, std::function<void(LoadedMeeting)> done) {
-  redis_->command({"EVAL", kLoadScript, "3", key(meeting_id, "ver"), key(meeting_id, "snap"),
-                   key(meeting_id, "log")},
+  std::string ver = key(meeting_id, "ver");
+  redis_->command(ver,
+                  {"EVAL", kLoadScript, "3", ver, key(meeting_id, "snap"), key(meeting_id, "log")},
                   [done = std::move(done)](std::optional<RedisReply> r) {
                     LoadedMeeting out;
                     if (failed(r, "load")) return done(std::move(out));
@@ -186,30 +186,32 @@ void MeetingStore::read_log(const std::string& meeting_id,
 
 void MeetingStore::read_log_after(const std::string& meeting_id, uint64_t after,
                                   std::function<void(StoreStatus, std::vector<std::string>)> done) {
-  redis_->command({"EVAL", kLogScript, "2", key(meeting_id, "ver"), key(meeting_id, "log"),
-                   std::to_string(after + 1) + "-0"},
-                  [done = std::move(done)](std::optional<RedisReply> r) {
-                    if (failed(r, "read log")) return done(StoreStatus::unavailable, {});
-                    if (r->type != RedisReply::Type::array) {
-                      return done(StoreStatus::not_found, {});
-                    }
-                    std::vector<std::string> events;
-                    events.reserve(r->elements.size());
-                    for (auto& e : r->elements) events.push_back(std::move(e.str));
-                    done(StoreStatus::ok, std::move(events));
-                  });
+  std::string ver = key(meeting_id, "ver");
+  redis_->command(
+      ver, {"EVAL", kLogScript, "2", ver, key(meeting_id, "log"), std::to_string(after + 1) + "-0"},
+      [done = std::move(done)](std::optional<RedisReply> r) {
+        if (failed(r, "read log")) return done(StoreStatus::unavailable, {});
+        if (r->type != RedisReply::Type::array) {
+          return done(StoreStatus::not_found, {});
+        }
+        std::vector<std::string> events;
+        events.reserve(r->elements.size());
+        for (auto& e : r->elements) events.push_back(std::move(e.str));
+        done(StoreStatus::ok, std::move(events));
+      });
 }
 
 void MeetingStore::save_snapshot(const std::string& meeting_id, uint64_t version,
                                  std::string state) {
-  redis_->command({"EVAL", kSnapshotScript, "1", key(meeting_id, "snap"), std::to_string(version),
-                   std::move(state)},
+  std::string snap = key(meeting_id, "snap");
+  redis_->command(snap,
+                  {"EVAL", kSnapshotScript, "1", snap, std::to_string(version), std::move(state)},
                   [](std::optional<RedisReply> r) { failed(r, "snapshot"); });
 }
 
 void MeetingStore::ensure_secret(const std::string& candidate,
                                  std::function<void(std::optional<std::string>)> done) {
-  redis_->command({"EVAL", kSecretScript, "1", kSecretKey, candidate},
+  redis_->command(kSecretKey, {"EVAL", kSecretScript, "1", kSecretKey, candidate},
                   [done = std::move(done)](std::optional<RedisReply> r) {
                     if (failed(r, "secret") || r->type != RedisReply::Type::string) {
                       return done(std::nullopt);
@@ -220,7 +222,8 @@ void MeetingStore::ensure_secret(const std::string& candidate,
 
 void MeetingStore::ping(std::function<void(bool, std::string)> done) {
   if (!redis_->connected()) return done(false, "not connected");
-  redis_->command({"PING"}, [done = std::move(done)](std::optional<RedisReply> r) {
+  // Any master will do: connected() has seen that each is reachable.
+  redis_->command("", {"PING"}, [done = std::move(done)](std::optional<RedisReply> r) {
     if (!r) return done(false, "connection lost");
     if (r->is_error()) return done(false, r->str);
     done(true, "ok");

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "store/redis_client.hpp"
+#include "store/redis_nodes.hpp"
 
 namespace rt::store {
 
@@ -45,11 +45,9 @@ class MeetingStore {
   // stored forms, as the commit script published it.
   using PublishedHandler = std::function<void(const std::string& meeting_id, std::string batch)>;
 
-  // `subscriber` (optional) is a client of its own for the meetings' channels.
-  explicit MeetingStore(std::shared_ptr<RedisClient> redis,
-                        std::shared_ptr<RedisClient> subscriber = nullptr);
+  explicit MeetingStore(std::shared_ptr<RedisNodes> redis);
 
-  // Where the followed meetings' commits go; before the subscriber starts.
+  // Where the followed meetings' commits go; before the Redis nodes start.
   void on_published(PublishedHandler handler);
   // Starts or stops receiving a meeting's commits (its channel only: no pattern subscription).
   void follow(const std::string& meeting_id);
@@ -88,8 +86,7 @@ class MeetingStore {
   void ping(std::function<void(bool ok, std::string reason)> done);
 
  private:
-  std::shared_ptr<RedisClient> redis_;
-  std::shared_ptr<RedisClient> subscriber_;
+  std::shared_ptr<RedisNodes> redis_;
 };
 
 }  // namespace rt::store

@@ -18,6 +18,8 @@ namespace {
 // Reconnect quickly after a blip, but do not hammer a Redis that is down.
 constexpr auto kFirstBackoff = 100ms;
 constexpr auto kMaxBackoff = 2000ms;
+// The channel a sharded subscriber keeps (see redis_client.hpp); nothing is published on it.
+const std::string kShardAnchor = "rt:shard-anchor";
 
 RedisReply copy_reply(const redisReply* r) {
   RedisReply out;
@@ -200,7 +202,8 @@ void RedisClient::on_connect(const redisAsyncContext* ac, int status) {
   }
   log::info("redis connected",
             {{"host", self->endpoint_.host}, {"port", std::to_string(self->endpoint_.port)}});
-  for (const auto& channel : self->channels_) self->send_subscription("SUBSCRIBE", channel);
+  if (self->sharded_) self->send_pubsub("SUBSCRIBE", kShardAnchor);
+  for (const auto& channel : self->channels_) self->send_subscription(true, channel);
   self->set_up(true);
 }
 
@@ -248,18 +251,26 @@ void RedisClient::set_message_handler(MessageHandler handler) {
 void RedisClient::subscribe(const std::string& channel) {
   asio::dispatch(strand_, [self = shared_from_this(), channel] {
     if (!self->channels_.insert(channel).second) return;
-    if (self->ac_ && self->connected_) self->send_subscription("SUBSCRIBE", channel);
+    if (self->ac_ && self->connected_) self->send_subscription(true, channel);
   });
 }
 
 void RedisClient::unsubscribe(const std::string& channel) {
   asio::dispatch(strand_, [self = shared_from_this(), channel] {
     if (self->channels_.erase(channel) == 0) return;
-    if (self->ac_ && self->connected_) self->send_subscription("UNSUBSCRIBE", channel);
+    if (self->ac_ && self->connected_) self->send_subscription(false, channel);
   });
 }
 
-void RedisClient::send_subscription(const char* verb, const std::string& channel) {
+void RedisClient::send_subscription(bool subscribe, const std::string& channel) {
+  if (!sharded_) return send_pubsub(subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE", channel);
+  // The order keeps a registered callback for every reply: SUBSCRIBE registers it before
+  // SSUBSCRIBE's reply comes, and UNSUBSCRIBE drops it after SUNSUBSCRIBE's.
+  send_pubsub(subscribe ? "SUBSCRIBE" : "SUNSUBSCRIBE", channel);
+  send_pubsub(subscribe ? "SSUBSCRIBE" : "UNSUBSCRIBE", channel);
+}
+
+void RedisClient::send_pubsub(const char* verb, const std::string& channel) {
   // hiredis keeps on_message for the channel and calls it for every message; it is not one
   // of the replies the watchdog waits for, since messages come whenever others publish.
   const char* argv[] = {verb, channel.data()};
@@ -271,12 +282,15 @@ void RedisClient::on_message(redisAsyncContext* ac, void* reply, void*) {
   auto* self = static_cast<RedisClient*>(ac->data);
   const auto* r = static_cast<const redisReply*>(reply);
   // Subscribe and unsubscribe confirmations, and NULL when the connection goes, carry no
-  // message.
-  if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 3 || !self->message_handler_) return;
-  const redisReply* kind = r->element[0];
-  if (kind->type != REDIS_REPLY_STRING || std::string_view(kind->str, kind->len) != "message") {
+  // message. An error: SSUBSCRIBE to a master that no longer serves the channel's slot.
+  if (r && r->type == REDIS_REPLY_ERROR) {
+    log::warn("redis refused a subscription", {{"error", std::string(r->str, r->len)}});
     return;
   }
+  if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 3 || !self->message_handler_) return;
+  const redisReply* kind = r->element[0];
+  std::string_view type(kind->str, kind->type == REDIS_REPLY_STRING ? kind->len : 0);
+  if (type != "message" && type != "smessage") return;
   self->message_handler_(std::string(r->element[1]->str, r->element[1]->len),
                          std::string(r->element[2]->str, r->element[2]->len));
 }

@@ -12,6 +12,13 @@
 // connection that subscribed. A subscriber remembers its channels and subscribes again after
 // every reconnect; what was published meanwhile is lost, so its owner catches up from the
 // log when the state listener says it is up again.
+//
+// A sharded subscriber (a Redis Cluster's master) takes its channels with SSUBSCRIBE.
+// hiredis 0.14 knows only SUBSCRIBE: it hands a pushed message to the callback it registered
+// for the message's channel name, and a push it cannot place trips an assertion. So each
+// channel is also SUBSCRIBEd (nothing is PUBLISHed on it: the store SPUBLISHes), which
+// registers on_message for that name, "smessage" included; and one channel nobody uses stays
+// subscribed, so that hiredis never leaves its subscribed mode while shard channels remain.
 #pragma once
 
 #include <atomic>
@@ -59,6 +66,8 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
 
   // Makes this client a subscriber; before start().
   void set_message_handler(MessageHandler handler);
+  // Makes it a sharded subscriber; before start().
+  void set_sharded() { sharded_ = true; }
   // Thread-safe; kept across reconnects. Subscribing twice to a channel is subscribing once.
   void subscribe(const std::string& channel);
   void unsubscribe(const std::string& channel);
@@ -69,8 +78,9 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   static void on_disconnect(const redisAsyncContext* ac, int status);
   static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
   static void on_message(redisAsyncContext* ac, void* reply, void* privdata);
-  // SUBSCRIBE or UNSUBSCRIBE `channel` now (on the strand, connected).
-  void send_subscription(const char* verb, const std::string& channel);
+  // Subscribes to `channel` or unsubscribes now (on the strand, connected).
+  void send_subscription(bool subscribe, const std::string& channel);
+  void send_pubsub(const char* verb, const std::string& channel);
 
   void connect();
   void send(const std::vector<std::string>& args, Callback cb);  // on the strand, connected
@@ -97,6 +107,7 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   StateListener listener_;
   MessageHandler message_handler_;
   std::set<std::string> channels_;  // subscribed, or to subscribe once connected
+  bool sharded_ = false;
 };
 
 }  // namespace rt::store

@@ -15,10 +15,17 @@ std::optional<int> parse_int(std::string_view s, int min, int max) {
 }  // namespace
 
 std::optional<RedisEndpoint> parse_redis_url(std::string_view url) {
-  constexpr std::string_view kScheme = "redis://";
-  if (url.substr(0, kScheme.size()) != kScheme) return std::nullopt;
-  std::string_view rest = url.substr(kScheme.size());
+  constexpr std::string_view kScheme = "redis://", kClusterScheme = "redis-cluster://";
   RedisEndpoint ep;
+  std::string_view rest;
+  if (url.substr(0, kScheme.size()) == kScheme) {
+    rest = url.substr(kScheme.size());
+  } else if (url.substr(0, kClusterScheme.size()) == kClusterScheme) {
+    rest = url.substr(kClusterScheme.size());
+    ep.cluster = true;
+  } else {
+    return std::nullopt;
+  }
   if (auto slash = rest.find('/'); slash != std::string_view::npos) {
     std::string_view db = rest.substr(slash + 1);
     if (!db.empty()) {
@@ -34,7 +41,7 @@ std::optional<RedisEndpoint> parse_redis_url(std::string_view url) {
     ep.port = *port;
     rest = rest.substr(0, colon);
   }
-  if (rest.empty()) return std::nullopt;
+  if (rest.empty() || (ep.cluster && ep.db != 0)) return std::nullopt;
   ep.host = std::string(rest);
   return ep;
 }

@@ -1,4 +1,5 @@
-// Where Redis is: `redis://host:port/db` (port 6379 and db 0 by default).
+// Where Redis is: `redis://host:port/db` (port 6379 and db 0 by default), or
+// `redis-cluster://host:port`, any node of a Redis Cluster (which has only db 0).
 #pragma once
 
 #include <optional>
@@ -11,9 +12,10 @@ struct RedisEndpoint {
   std::string host = "127.0.0.1";
   int port = 6379;
   int db = 0;
+  bool cluster = false;
 };
 
-// nullopt for anything that is not a redis:// URL with a valid port and db.
+// nullopt for anything that is not such a URL with a valid port (and db).
 std::optional<RedisEndpoint> parse_redis_url(std::string_view url);
 
 }  // namespace rt::store

@@ -26,12 +26,13 @@
 // /metrics counters of each instance). RT_DEBUG=1 prints the members' progress every 2 s.
 
 import { test, after } from 'node:test';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import assert from 'node:assert/strict';
 
 import {
-  startRedis, startServer, createMeeting, join, resume, cleanup, pace, sleep, short, httpRequest,
+  startRedis, startRedisCluster, startServer, createMeeting, join, resume, cleanup, pace, sleep, short, httpRequest,
 } from '../support/harness.mjs';
 import { apply as applyOp, codePointLength } from '../../web-client/text_ot.js';
 
@@ -412,8 +413,8 @@ function stopOnAbort(t, members) {
 }
 
 /** redis + two instances + a meeting with six members (even k on s1, odd k on s2) and a shared item. */
-async function setupMeeting(title) {
-  const redis = await startRedis();
+async function setupMeeting(title, redis = null) {
+  redis ??= await startRedis();
   const s1 = await startServer({ redisUrl: redis.url });
   const s2 = await startServer({ redisUrl: redis.url });
   const meeting = await createMeeting(s1.baseUrl, { title, goal: 'Two instances, one order' });
@@ -502,11 +503,11 @@ async function assertFinalState(servers, meeting, items, sharedItemId, members) 
 
 // ---------------------------------------------------------------------------------------------
 
-test('two instances under concurrent load: one dense order, every command acked once, one shared text', {
-  timeout: 60000,
-}, async (t) => {
+// Test 1 on `redis` (one redis-server, or a cluster); `inspect({ meeting })` runs before the
+// instances stop.
+async function concurrentLoad(t, label, redis, inspect = async () => {}) {
   const t0 = Date.now();
-  const { redis, s1, s2, meeting, members, joinedAt, sharedItemId } = await setupMeeting('Load across instances');
+  const { s1, s2, meeting, members, joinedAt, sharedItemId } = await setupMeeting('Load across instances', redis);
   await withServerLogs({ s1, s2 }, async () => {
     stopOnAbort(t, members);
     const tLoad = Date.now();
@@ -537,7 +538,7 @@ test('two instances under concurrent load: one dense order, every command acked 
     const metrics = [await metricsOf(s1), await metricsOf(s2)];
     const committed = metrics.reduce((n, mm) => n + mm.roundtable_events_committed_total, 0);
     console.log(JSON.stringify({
-      test: 'concurrent-load',
+      test: label,
       commands: MEMBERS * PER_MEMBER,
       events: end - joinedAt,
       lastSeq: end,
@@ -562,10 +563,42 @@ test('two instances under concurrent load: one dense order, every command acked 
       assert.deepEqual(c.invalid.slice(0, 3), [], `${c.name} received messages failing the server schemas`);
       c.terminate();
     }
+    await inspect({ meeting });
     await s2.stop();
     await s1.stop();
-    await redis.stop();
   }, snapshotNote(redis, meeting));
+}
+
+test('two instances under concurrent load: one dense order, every command acked once, one shared text', {
+  timeout: 60000,
+}, async (t) => {
+  const redis = await startRedis();
+  await concurrentLoad(t, 'concurrent-load', redis);
+  await redis.stop();
+});
+
+test('the same on a Redis Cluster of three masters: the meeting\'s keys and shard channel on one master', {
+  timeout: 90000,
+}, async (t) => {
+  const cluster = await startRedisCluster();
+  const cli = (node, ...args) => execFileSync('redis-cli', ['-p', String(node.port), ...args]).toString().trim();
+  await concurrentLoad(t, 'concurrent-load-cluster', cluster, async ({ meeting }) => {
+    // The meeting lives on the master serving its hash tag's slot: its keys, and both
+    // instances' subscriptions as a shard channel there, none by pattern, none elsewhere.
+    const tag = `{m:${meeting.meetingId}}`;
+    const slot = cli(cluster.nodes[0], 'cluster', 'keyslot', tag);
+    const owners = cluster.nodes.filter((n) => cli(n, 'cluster', 'countkeysinslot', slot) !== '0');
+    assert.equal(owners.length, 1, `one master holds slot ${slot}`);
+    const [owner] = owners;
+    assert.equal(cli(owner, 'exists', `${tag}:ver`, `${tag}:log`), '2');
+    for (const node of cluster.nodes) {
+      const channels = cli(node, 'pubsub', 'shardchannels').split('\n').filter(Boolean);
+      assert.deepEqual(channels, node === owner ? [`${tag}:events`] : [], `shard channels on ${node.port}`);
+      assert.equal(cli(node, 'pubsub', 'numpat'), '0');
+    }
+    assert.equal(cli(owner, 'pubsub', 'shardnumsub', `${tag}:events`).split('\n')[1], '2', 'both instances follow it');
+  });
+  await cluster.stop();
 });
 
 test('kill -9 of one instance half-way: its members resume on the other, nothing lost, nothing twice', {

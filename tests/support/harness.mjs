@@ -220,10 +220,10 @@ function redisPing(port, timeoutMs = 1000) {
 // Redis
 
 /**
- * Starts a real redis-server with AOF on, in a fresh temp dir, on a free loopback port.
- * Returns {url, port, dir, proc, stop(), kill(), restart(), log()}.
+ * Starts a real redis-server with AOF on, in a fresh temp dir, on a free loopback port;
+ * `args` are more of its flags. Returns {url, port, dir, proc, stop(), kill(), restart(), log()}.
  */
-export async function startRedis({ port } = {}) {
+export async function startRedis({ port, args = [] } = {}) {
   const dir = makeTempDir('rt-redis-');
   const fixedPort = port;
   let attempt = 0;
@@ -240,6 +240,7 @@ export async function startRedis({ port } = {}) {
       '--bind', '127.0.0.1',
       '--daemonize', 'no',
       '--dir', dir,
+      ...args,
     ], { stdio: ['ignore', 'pipe', 'pipe'] });
     trackProc(child);
     child.stdout.on('data', (d) => { output += d.toString(); });
@@ -310,6 +311,28 @@ export async function startRedis({ port } = {}) {
     },
   };
   return redis;
+}
+
+/**
+ * A Redis Cluster of `masters` real redis-servers (no replicas), slots spread by
+ * `redis-cli --cluster create`; resolves once every node reports cluster_state:ok.
+ * Returns {url (redis-cluster:// of the first node), nodes, stop()}.
+ */
+export async function startRedisCluster({ masters = 3 } = {}) {
+  const nodes = [];
+  for (let i = 0; i < masters; i += 1) {
+    nodes.push(await startRedis({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000'] }));
+  }
+  execFileSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`),
+    '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'pipe' });
+  await waitFor(() => nodes.every((n) => execFileSync('redis-cli', ['-p', String(n.port), 'cluster', 'info'])
+    .toString().includes('cluster_state:ok')), { timeoutMs: 20000, what: 'the cluster to be ok on every node' });
+  return {
+    url: `redis-cluster://127.0.0.1:${nodes[0].port}`,
+    port: nodes[0].port,
+    nodes,
+    async stop() { await Promise.all(nodes.map((n) => n.stop())); },
+  };
 }
 
 // ---------------------------------------------------------------------------------------

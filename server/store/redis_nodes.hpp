@@ -1,0 +1,92 @@
+// The Redis behind the store: one server, or the masters of a Redis Cluster.
+//
+// Every command names the key it is for. With one server that changes nothing. In a cluster
+// the command goes to the master that serves the key's slot: the slot map is read with
+// CLUSTER SLOTS from the node named in the URL when it connects, and again whenever a master
+// answers MOVED or ASK (the slot moved), after which the command is sent once more.
+//
+// Each master has two connections: one for commands, and a subscriber for the channels of the
+// meetings this instance follows. In a cluster those are shard channels (SSUBSCRIBE on the
+// channel's master; the commit script SPUBLISHes), so a commit reaches the instances that
+// follow that meeting and no other master. Failover (replicas promoted) is not handled: a
+// master that goes away leaves its slots unavailable until it is back.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/redis_client.hpp"
+#include "store/redis_url.hpp"
+
+namespace rt::store {
+
+class RedisNodes : public std::enable_shared_from_this<RedisNodes> {
+ public:
+  using Callback = RedisClient::Callback;
+
+  RedisNodes(boost::asio::io_context& ioc, RedisEndpoint endpoint);
+  RedisNodes(const RedisNodes&) = delete;
+  RedisNodes& operator=(const RedisNodes&) = delete;
+
+  // Before start(). `commands`: every master reachable (true) or not; `subscriber`: a
+  // subscriber connection came up (what was published while it was down is lost) or went.
+  void set_listeners(RedisClient::StateListener commands, RedisClient::StateListener subscriber);
+  void set_message_handler(RedisClient::MessageHandler handler);
+  void start();
+  // Closes every connection; `done` runs once all are closed.
+  void stop(std::function<void()> done);
+
+  // Every master known and connected.
+  bool connected() const;
+  // Channels are shard channels: the commit script publishes with SPUBLISH.
+  bool sharded() const { return endpoint_.cluster; }
+
+  // Thread-safe. nullopt to the callback when the key's master cannot be reached.
+  void command(std::string_view key, std::vector<std::string> args, Callback cb);
+  // Thread-safe; kept across reconnects and moves of the channel's slot.
+  void subscribe(const std::string& channel);
+  void unsubscribe(const std::string& channel);
+
+ private:
+  struct Node {
+    std::string address;  // host:port
+    std::shared_ptr<RedisClient> commands;
+    std::shared_ptr<RedisClient> subscriber;
+  };
+
+  // The index in nodes_ of the master at `endpoint`, added (and started) if new; locked.
+  size_t node_at(const RedisEndpoint& endpoint);
+  std::shared_ptr<RedisClient> commands_for(uint16_t slot) const;
+  void send(uint16_t slot, std::shared_ptr<const std::vector<std::string>> args, Callback cb,
+            bool may_redirect);
+  // Reads the slot map again, then runs `then`; concurrent asks share one CLUSTER SLOTS.
+  void refresh(std::function<void()> then);
+  void refreshed();  // runs what waited for the map
+  void apply_slot_map(const RedisReply& reply);
+  void commands_state_changed();
+
+  boost::asio::io_context& ioc_;
+  RedisEndpoint endpoint_;
+  RedisClient::StateListener commands_listener_;
+  RedisClient::StateListener subscriber_listener_;
+  RedisClient::MessageHandler message_handler_;
+  std::shared_ptr<RedisClient> seed_;  // a cluster: asks for the slot map
+
+  mutable std::mutex mutex_;
+  bool started_ = false;
+  bool stopped_ = false;
+  bool was_connected_ = false;
+  std::vector<Node> nodes_;
+  std::vector<uint16_t> slots_;             // slot -> index in nodes_; empty: map not known
+  std::map<std::string, size_t> channels_;  // followed channel -> node subscribed on
+  bool refreshing_ = false;
+  std::vector<std::function<void()>> after_refresh_;
+};
+
+}  // namespace rt::store
