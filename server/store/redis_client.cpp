@@ -290,6 +290,12 @@ void RedisClient::on_message(redisAsyncContext* ac, void* reply, void*) {
   if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 3 || !self->message_handler_) return;
   const redisReply* kind = r->element[0];
   std::string_view type(kind->str, kind->type == REDIS_REPLY_STRING ? kind->len : 0);
+  if (type == "sunsubscribe" && self->channel_lost_) {
+    // Ours were asked for after the channel left channels_; this one the server sent.
+    std::string channel(r->element[1]->str, r->element[1]->len);
+    if (self->channels_.count(channel)) self->channel_lost_(channel);
+    return;
+  }
   if (type != "message" && type != "smessage") return;
   self->message_handler_(std::string(r->element[1]->str, r->element[1]->len),
                          std::string(r->element[2]->str, r->element[2]->len));

@@ -66,8 +66,12 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
 
   // Makes this client a subscriber; before start().
   void set_message_handler(MessageHandler handler);
-  // Makes it a sharded subscriber; before start().
-  void set_sharded() { sharded_ = true; }
+  // Makes it a sharded subscriber; before start(). `lost` is told of a shard channel the
+  // server dropped: its slot moved to another master (Redis unsubscribes its clients then).
+  void set_sharded(std::function<void(const std::string& channel)> lost) {
+    sharded_ = true;
+    channel_lost_ = std::move(lost);
+  }
   // Thread-safe; kept across reconnects. Subscribing twice to a channel is subscribing once.
   void subscribe(const std::string& channel);
   void unsubscribe(const std::string& channel);
@@ -108,6 +112,7 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   MessageHandler message_handler_;
   std::set<std::string> channels_;  // subscribed, or to subscribe once connected
   bool sharded_ = false;
+  std::function<void(const std::string& channel)> channel_lost_;
 };
 
 }  // namespace rt::store

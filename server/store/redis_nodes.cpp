@@ -1,6 +1,7 @@
 #include "store/redis_nodes.hpp"
 
 #include <atomic>
+#include <boost/asio/steady_timer.hpp>
 #include <limits>
 
 #include "store/cluster_slot.hpp"
@@ -11,6 +12,9 @@ namespace {
 
 constexpr uint16_t kNoNode = std::numeric_limits<uint16_t>::max();
 constexpr size_t kNoChannelNode = std::numeric_limits<size_t>::max();
+// A moved slot's new owner is known to all masters within moments (redis-cli sets it on each).
+constexpr int kRelocateAttempts = 20;
+constexpr auto kRelocateRetry = std::chrono::milliseconds(100);
 
 bool redirected(const std::optional<RedisReply>& r) {
   return r && r->is_error() && (r->str.rfind("MOVED ", 0) == 0 || r->str.rfind("ASK ", 0) == 0);
@@ -83,7 +87,12 @@ size_t RedisNodes::node_at(const RedisEndpoint& endpoint) {
     if (auto self = weak.lock(); self && self->subscriber_listener_) self->subscriber_listener_(up);
   });
   if (message_handler_) node.subscriber->set_message_handler(message_handler_);
-  if (endpoint_.cluster) node.subscriber->set_sharded();
+  if (endpoint_.cluster) {
+    size_t index = nodes_.size();
+    node.subscriber->set_sharded([weak, index](const std::string& channel) {
+      if (auto self = weak.lock()) self->relocate(channel, index, kRelocateAttempts);
+    });
+  }
   if (!stopped_) {
     node.commands->start();
     node.subscriber->start();
@@ -156,15 +165,14 @@ void RedisNodes::send(uint16_t slot, std::shared_ptr<const std::vector<std::stri
   });
 }
 
-void RedisNodes::refresh(std::function<void()> then) {
-  std::shared_ptr<RedisClient> asked;
+void RedisNodes::refresh(std::function<void()> then, std::shared_ptr<RedisClient> asked) {
   {
     std::lock_guard lock(mutex_);
     if (then) after_refresh_.push_back(std::move(then));
     if (refreshing_) return;
     refreshing_ = true;
-    // The node named in the URL, or any master still reachable when it is not.
-    asked = seed_;
+    // The node given, the one named in the URL, or any master reachable when they are not.
+    if (!asked || !asked->connected()) asked = seed_;
     for (const auto& node : nodes_) {
       if (asked && asked->connected()) break;
       asked = node.commands;
@@ -232,6 +240,36 @@ void RedisNodes::apply_slot_map(const RedisReply& reply) {
     if (m.from) m.from->unsubscribe(m.channel);
     if (m.to) m.to->subscribe(m.channel);
   }
+}
+
+void RedisNodes::relocate(const std::string& channel, size_t node, int attempts) {
+  std::shared_ptr<RedisClient> ask;
+  {
+    std::lock_guard lock(mutex_);
+    ask = nodes_[node].commands;
+  }
+  refresh(
+      [self = shared_from_this(), channel, node, attempts] {
+        bool still_there;
+        {
+          std::lock_guard lock(self->mutex_);
+          auto it = self->channels_.find(channel);
+          if (it == self->channels_.end()) return;  // unfollowed meanwhile
+          still_there = it->second == node;
+        }
+        if (!still_there) {
+          // Subscribed at the new master; what was published in between is read from the log.
+          if (self->subscriber_listener_) self->subscriber_listener_(true);
+        } else if (attempts > 1) {
+          auto timer = std::make_shared<boost::asio::steady_timer>(self->ioc_, kRelocateRetry);
+          timer->async_wait([self, timer, channel, node, attempts](boost::system::error_code) {
+            self->relocate(channel, node, attempts - 1);
+          });
+        } else {
+          log::error("a followed channel's slot has no new master", {{"channel", channel}});
+        }
+      },
+      ask);
 }
 
 void RedisNodes::subscribe(const std::string& channel) {

@@ -8,8 +8,10 @@
 // Each master has two connections: one for commands, and a subscriber for the channels of the
 // meetings this instance follows. In a cluster those are shard channels (SSUBSCRIBE on the
 // channel's master; the commit script SPUBLISHes), so a commit reaches the instances that
-// follow that meeting and no other master. Failover (replicas promoted) is not handled: a
-// master that goes away leaves its slots unavailable until it is back.
+// follow that meeting and no other master. When a slot moves, its old master drops the
+// channel's subscribers: the channel is then subscribed at the new master, and the subscriber
+// listener is told "up" so that the meetings read what was committed meanwhile. Failover (replicas
+// promoted) is not handled: a master that goes away leaves its slots unavailable until it is back.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -66,10 +68,13 @@ class RedisNodes : public std::enable_shared_from_this<RedisNodes> {
   void send(uint16_t slot, std::shared_ptr<const std::vector<std::string>> args, Callback cb,
             bool may_redirect);
   // Reads the slot map again, then runs `then`; concurrent asks share one CLUSTER SLOTS.
-  void refresh(std::function<void()> then);
+  void refresh(std::function<void()> then, std::shared_ptr<RedisClient> ask = nullptr);
   void refreshed();  // runs what waited for the map
   void apply_slot_map(const RedisReply& reply);
   void commands_state_changed();
+  // The master at `node` dropped `channel`: follows it to its slot's new master, asking that
+  // one (it knows) and again a little later while the map still says `node`.
+  void relocate(const std::string& channel, size_t node, int attempts);
 
   boost::asio::io_context& ioc_;
   RedisEndpoint endpoint_;
