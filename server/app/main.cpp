@@ -124,9 +124,13 @@ int main(int argc, char** argv) {
                          if (up) registry.catch_up();
                        });
   store::MeetingStore store(redis);
-  store.on_published([&registry](const std::string& meeting_id, std::string batch) {
-    registry.published(meeting_id, std::move(batch));
-  });
+  store.on_published(
+      [&registry](const std::string& meeting_id, std::string batch) {
+        registry.published(meeting_id, std::move(batch));
+      },
+      [&registry](const std::string& meeting_id, std::string message) {
+        registry.presence_heard(meeting_id, std::move(message));
+      });
   redis->start();
 
   std::vector<std::thread> pool;
@@ -169,6 +173,7 @@ int main(int argc, char** argv) {
                          cfg.web_root, std::chrono::seconds(cfg.away_after_s),
                          limits,       cfg.trusted_proxies};
   ctx.tls = tls.get();
+  ctx.instance_id = net::new_meeting_id();  // 16 random characters, as unique as a meeting id
   ctx.commands_per_second = cfg.commands_per_second;
   registry.bind(ctx);
   std::shared_ptr<net::Listener> listener;

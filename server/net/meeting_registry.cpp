@@ -61,6 +61,17 @@ void MeetingRegistry::published(const std::string& meeting_id, std::string batch
   room->published(std::move(batch));
 }
 
+void MeetingRegistry::presence_heard(const std::string& meeting_id, std::string message) {
+  std::shared_ptr<MeetingRoom> room;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(meeting_id);
+    if (it == rooms_.end()) return;  // still loading: the room asks everyone once it starts
+    room = it->second;
+  }
+  room->presence_heard(std::move(message));
+}
+
 std::vector<std::shared_ptr<MeetingRoom>> MeetingRegistry::live_rooms() {
   std::lock_guard lock(mutex_);
   std::vector<std::shared_ptr<MeetingRoom>> rooms;

@@ -29,6 +29,8 @@ class MeetingRegistry {
   void open(const std::string& meeting_id, OpenCallback cb);
   // A batch of events committed to a meeting's log (store::MeetingStore::on_published).
   void published(const std::string& meeting_id, std::string batch);
+  // Another instance's list of who is connected to it (MeetingRoom::presence_heard).
+  void presence_heard(const std::string& meeting_id, std::string message);
   // Every live meeting reads its log for what it may have missed.
   void catch_up();
   // Every live meeting finishes its commits and sends its connections away

@@ -51,13 +51,18 @@ MeetingRoom::MeetingRoom(ServerContext& ctx, core::Meeting state, std::vector<Fr
       staged_(std::move(state)),
       snapshot_version_(staged_.committed().version - tail.size()),
       away_timer_(strand_),
-      deadline_timer_(strand_) {
+      deadline_timer_(strand_),
+      presence_timer_(strand_) {
   uint64_t seq = snapshot_version_;
   for (auto& f : tail) remember(++seq, std::move(f));
 }
 
 void MeetingRoom::start() {
-  asio::post(strand_, [self = shared_from_this()] { self->on_deadlines(); });
+  asio::post(strand_, [self = shared_from_this()] {
+    self->on_deadlines();
+    self->say_presence(true);
+    self->arm_presence_timer();
+  });
 }
 
 void MeetingRoom::join(std::weak_ptr<Connection> conn, std::string cid, core::Join join) {
@@ -117,6 +122,7 @@ void MeetingRoom::drain(std::function<void()> done) {
     self->drained_ = std::move(done);
     self->away_timer_.cancel();
     self->deadline_timer_.cancel();
+    self->presence_timer_.cancel();
     self->pump();  // finishes the drain once nothing is queued or in flight
   });
 }
@@ -432,7 +438,7 @@ void MeetingRoom::welcome(const std::shared_ptr<Connection>& conn, const std::st
     j["meeting"] = core::public_snapshot(
         state(),
         [&](const std::string& id) {
-          return id == participant_id || connections_of_.count(id) > 0;
+          return id == participant_id || connections_of_.count(id) > 0 || elsewhere_.online(id);
         },
         participant_id);
     nlohmann::json editing = nlohmann::json::array();
@@ -447,7 +453,10 @@ void MeetingRoom::subscribe(const std::shared_ptr<Connection>& conn,
                             const std::string& participant_id) {
   subscribers_.push_back({conn, conn.get(), participant_id});
   if (++connections_of_[participant_id] == 1) {
-    broadcast(frame_of(core::encode_presence(participant_id, true)), conn.get());
+    say_presence(false);
+    if (!elsewhere_.online(participant_id)) {
+      broadcast(frame_of(core::encode_presence(participant_id, true)), conn.get());
+    }
     // Back soon enough, nothing to record; back after being logged as gone, a return.
     const core::Participant* p = state().find_participant(participant_id);
     if (!gone_since_.erase(participant_id) && p && p->away) {
@@ -470,6 +479,10 @@ void MeetingRoom::on_away_timer() {
   int64_t now = now_ms();
   auto away_ms = static_cast<int64_t>(ctx_.away_after.count());
   for (auto it = gone_since_.begin(); it != gone_since_.end();) {
+    if (elsewhere_.online(it->first)) {  // went on with another instance: not gone
+      it = gone_since_.erase(it);
+      continue;
+    }
     if (it->second + away_ms > now) {
       ++it;
       continue;
@@ -499,13 +512,70 @@ void MeetingRoom::unsubscribe(const Connection* conn) {
     subscribers_.erase(it);
     if (--connections_of_[pid] == 0) {
       connections_of_.erase(pid);
-      broadcast(frame_of(core::encode_presence(pid, false)));
+      say_presence(false);
       if (editing_.erase(pid)) broadcast(frame_of(core::encode_editing(pid, core::FocusRequest{})));
-      gone_since_[pid] = now_ms();
-      arm_away_timer();
+      if (!elsewhere_.online(pid)) {
+        broadcast(frame_of(core::encode_presence(pid, false)));
+        gone_since_[pid] = now_ms();
+        arm_away_timer();
+      }
     }
     return;
   }
+}
+
+void MeetingRoom::say_presence(bool ask) {
+  nlohmann::json online = nlohmann::json::array();
+  for (const auto& [pid, connections] : connections_of_) online.push_back(pid);
+  said_someone_ = !online.empty();
+  nlohmann::json message = {
+      {"instance", ctx_.instance_id}, {"online", std::move(online)}, {"ask", ask}};
+  ctx_.store.publish_presence(id_, message.dump());
+}
+
+void MeetingRoom::presence_heard(std::string message) {
+  asio::post(strand_, [self = shared_from_this(), message = std::move(message)] {
+    auto j = nlohmann::json::parse(message, nullptr, false);
+    auto instance = j.is_object() ? j.find("instance") : j.end();
+    auto listed = j.is_object() ? j.find("online") : j.end();
+    if (instance == j.end() || !instance->is_string() || listed == j.end() || !listed->is_array()) {
+      return log::warn("unreadable presence message", {{"meeting", self->id_}});
+    }
+    if (*instance == self->ctx_.instance_id) return;  // our own, back from Redis
+    std::vector<std::string> online;
+    for (const auto& pid : *listed) {
+      if (pid.is_string()) online.push_back(pid.get<std::string>());
+    }
+    for (const auto& pid : self->elsewhere_.heard(instance->get<std::string>(), online, now_ms())) {
+      if (self->connections_of_.count(pid)) continue;  // here too: shown online all along
+      bool there = self->elsewhere_.online(pid);
+      self->broadcast(frame_of(core::encode_presence(pid, there)));
+      // Gone from here and on with another instance: that one logs when they leave.
+      if (there) self->gone_since_.erase(pid);
+    }
+    if (j.value("ask", false)) self->say_presence(false);
+  });
+}
+
+void MeetingRoom::arm_presence_timer() {
+  presence_timer_.expires_after(std::chrono::milliseconds(core::kPresenceHeartbeatMs));
+  presence_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    if (ec) return;  // cancelled: shutting down
+    if (auto self = weak.lock()) self->on_presence_timer();
+  });
+}
+
+void MeetingRoom::on_presence_timer() {
+  if (said_someone_ || !connections_of_.empty()) say_presence(false);
+  int64_t now = now_ms();
+  for (const auto& pid : elsewhere_.expire(now)) {
+    if (connections_of_.count(pid)) continue;
+    broadcast(frame_of(core::encode_presence(pid, false)));
+    // Their instance went silent (killed, cut off): nobody else will log them as having left.
+    if (state().find_participant(pid)) gone_since_.emplace(pid, now);
+  }
+  arm_away_timer();
+  arm_presence_timer();
 }
 
 void MeetingRoom::broadcast(const Frame& frame, const Connection* except) {

@@ -22,6 +22,7 @@
 
 #include "core/codec.hpp"
 #include "core/command.hpp"
+#include "core/instance_presence.hpp"
 #include "core/meeting.hpp"
 #include "core/rejection.hpp"
 #include "core/staged_meeting.hpp"
@@ -58,6 +59,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   // A batch of events committed to this meeting's log, published by whichever instance
   // committed it (this one's own come back too and are skipped).
   void published(std::string batch);
+  // Another instance's list of who is connected to it (core::InstancePresence).
+  void presence_heard(std::string message);
   // Reads the log for anything this process may have missed (the subscription was down).
   void catch_up();
   // For a graceful stop: takes no new command, commits (and acks) what is queued and in
@@ -112,6 +115,12 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void on_away_timer();
   void arm_away_timer();
   void unsubscribe(const Connection* conn);
+  // Tells the other instances who is connected here; `ask`: and asks them to say theirs.
+  void say_presence(bool ask);
+  // Every kPresenceHeartbeatMs: says the list again, and forgets silent instances (their
+  // participants are gone from then on, and logged as having left if they stay away).
+  void on_presence_timer();
+  void arm_presence_timer();
   void broadcast(const Frame& frame, const Connection* except = nullptr);
   // Keeps the events (seqs first_seq, first_seq + 1, ...) for resume and hands them to
   // every connection at once; then closes the connections of the participants they removed.
@@ -152,6 +161,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   std::function<void()> drained_;
   std::unordered_map<std::string, core::FocusRequest> editing_;  // participant -> what they edit
   boost::asio::steady_timer deadline_timer_;
+  core::InstancePresence elsewhere_;  // who is connected to the other instances
+  bool said_someone_ = false;         // the last list said here was not empty
+  boost::asio::steady_timer presence_timer_;
 };
 
 }  // namespace rt::net

@@ -35,6 +35,8 @@ struct ServerContext {
   double commands_per_second = 20;
   // Set when the server speaks TLS (--tls-cert, --tls-key): every connection is then TLS.
   boost::asio::ssl::context* tls = nullptr;
+  // This process among the instances sharing the Redis (presence messages say who speaks).
+  std::string instance_id = {};
 };
 
 int64_t now_ms();  // wall clock, epoch ms: event times and token expiry

@@ -80,27 +80,39 @@ bool failed(const std::optional<RedisReply>& r, const char* what) {
 
 MeetingStore::MeetingStore(std::shared_ptr<RedisNodes> redis) : redis_(std::move(redis)) {}
 
-void MeetingStore::on_published(PublishedHandler handler) {
-  redis_->set_message_handler(
-      [handler = std::move(handler)](const std::string& channel, std::string payload) {
-        // "{m:<id>}:events"
-        constexpr std::string_view kPrefix = "{m:", kSuffix = "}:events";
-        std::string_view c = channel;
-        if (c.size() <= kPrefix.size() + kSuffix.size() || c.substr(0, kPrefix.size()) != kPrefix ||
-            c.substr(c.size() - kSuffix.size()) != kSuffix) {
-          return;
-        }
-        handler(std::string(c.substr(kPrefix.size(), c.size() - kPrefix.size() - kSuffix.size())),
-                std::move(payload));
-      });
+void MeetingStore::on_published(PublishedHandler events, PublishedHandler presence) {
+  redis_->set_message_handler([events = std::move(events), presence = std::move(presence)](
+                                  const std::string& channel, std::string payload) {
+    // "{m:<id>}:events" or "{m:<id>}:presence"
+    constexpr std::string_view kPrefix = "{m:";
+    std::string_view c = channel;
+    auto close = c.find("}:");
+    if (c.substr(0, kPrefix.size()) != kPrefix || close == std::string_view::npos) return;
+    std::string meeting_id(c.substr(kPrefix.size(), close - kPrefix.size()));
+    std::string_view suffix = c.substr(close + 2);
+    if (suffix == "events") {
+      events(meeting_id, std::move(payload));
+    } else if (suffix == "presence") {
+      presence(meeting_id, std::move(payload));
+    }
+  });
 }
 
 void MeetingStore::follow(const std::string& meeting_id) {
   redis_->subscribe(key(meeting_id, "events"));
+  redis_->subscribe(key(meeting_id, "presence"));
 }
 
 void MeetingStore::unfollow(const std::string& meeting_id) {
   redis_->unsubscribe(key(meeting_id, "events"));
+  redis_->unsubscribe(key(meeting_id, "presence"));
+}
+
+void MeetingStore::publish_presence(const std::string& meeting_id, std::string message) {
+  std::string channel = key(meeting_id, "presence");
+  redis_->command(channel,
+                  {redis_->sharded() ? "SPUBLISH" : "PUBLISH", channel, std::move(message)},
+                  [](std::optional<RedisReply> r) { failed(r, "publish presence"); });
 }
 
 void MeetingStore::create_meeting(const std::string& meeting_id, const std::string& join_code,

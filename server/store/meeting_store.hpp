@@ -6,6 +6,7 @@
 //   {m:M}:log    stream  one entry per event, id "<seq>-0", field "e" = the event JSON
 //   {m:M}:snap   hash    version, state: the state folded up to that version
 //   {m:M}:events channel the JSON array of each commit's events (for other instances)
+//   {m:M}:presence channel each instance's list of connected participants (not stored)
 //   rt:code:<C>  string  meeting id of join code C
 //   rt:secret    string  the token-signing secret shared by all instances
 //
@@ -47,9 +48,11 @@ class MeetingStore {
 
   explicit MeetingStore(std::shared_ptr<RedisNodes> redis);
 
-  // Where the followed meetings' commits go; before the Redis nodes start.
-  void on_published(PublishedHandler handler);
-  // Starts or stops receiving a meeting's commits (its channel only: no pattern subscription).
+  // Where the followed meetings' commits, and the other instances' presence messages, go;
+  // before the Redis nodes start.
+  void on_published(PublishedHandler events, PublishedHandler presence);
+  // Starts or stops receiving a meeting's commits and presence (its channels only: no pattern
+  // subscription).
   void follow(const std::string& meeting_id);
   void unfollow(const std::string& meeting_id);
 
@@ -84,6 +87,8 @@ class MeetingStore {
   void ensure_secret(const std::string& candidate,
                      std::function<void(std::optional<std::string>)> done);
   void ping(std::function<void(bool ok, std::string reason)> done);
+  // Tells the instances following the meeting (best effort: presence is not kept).
+  void publish_presence(const std::string& meeting_id, std::string message);
 
  private:
   std::shared_ptr<RedisNodes> redis_;

@@ -1,0 +1,74 @@
+// Who is online, across instances: two instances on one Redis each say on the meeting's
+// presence channel who is connected to them (core::InstancePresence). A member on instance 2
+// shows online to the members on instance 1, in their welcome and live; moving from one
+// instance to the other is not leaving (the minutes record nothing); and when an instance is
+// killed, its members go offline on the other one within the expiry, and are logged as having
+// left once they stay away.
+
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { startRedis, startServer, createMeeting, join, resume, cleanup, sleep } from '../support/harness.mjs';
+
+after(cleanup);
+
+const AWAY_AFTER_S = 2;
+const EXPIRY_MS = 15000; // core::kPresenceExpiryMs
+const HEARTBEAT_MS = 5000; // core::kPresenceHeartbeatMs
+
+const presenceOf = (client, pid) => client.presence.filter((m) => m.participantId === pid).at(-1)?.online;
+const waitPresence = (client, pid, online, timeoutMs = 5000) =>
+  client.waitUntil(() => presenceOf(client, pid) === online, timeoutMs, `presence ${pid} ${online}`);
+const onlineInWelcome = (client, pid) => client.welcome.meeting.participants.find((p) => p.id === pid)?.online;
+const leftEvents = (client, pid) => client.events.filter((e) => e.kind === 'participant_left' && e.data.participantId === pid);
+
+test('presence crosses instances: welcome, live, a move is not leaving, a killed instance\'s members go', {
+  timeout: 90000,
+}, async () => {
+  const redis = await startRedis();
+  const args = ['--away-after', String(AWAY_AFTER_S)];
+  const s1 = await startServer({ redisUrl: redis.url, args });
+  const s2 = await startServer({ redisUrl: redis.url, args });
+  const meeting = await createMeeting(s1.baseUrl, { title: 'Presence', goal: 'Everyone seen online' });
+  const ana = await join(s1.wsUrl, { code: meeting.joinCode, name: 'Ana', attendance: 'room' });
+  const ben = await join(s2.wsUrl, { code: meeting.joinCode, name: 'Ben', attendance: 'remote' });
+  const benId = ben.welcome.you.participantId;
+  const anaId = ana.welcome.you.participantId;
+
+  // Live: Ana, on instance 1, hears that Ben, on instance 2, is online; Ben hears of Ana.
+  await waitPresence(ana.client, benId, true);
+  assert.equal(onlineInWelcome(ben.client, anaId), true, 'Ana was online when Ben joined');
+  // A newcomer on instance 1 sees Ben online in its welcome.
+  const cat = await join(s1.wsUrl, { code: meeting.joinCode, name: 'Cat', attendance: 'room' });
+  assert.equal(onlineInWelcome(cat.client, benId), true, 'Ben online in the welcome of instance 1');
+
+  // Ben closes his laptop: offline on instance 1 too.
+  ben.client.terminate();
+  await waitPresence(ana.client, benId, false);
+
+  // Ana moves to instance 2 (a reconnect through the load balancer): nobody sees her go, and
+  // past --away-after the log records no leaving.
+  const anaToken = ana.welcome.token;
+  const lastSeq = ana.client.lastSeq;
+  ana.client.terminate();
+  const anaBack = await resume(s2.wsUrl, { token: anaToken, lastSeq });
+  assert.equal(anaBack.welcome.resumeFrom, lastSeq);
+  await sleep(AWAY_AFTER_S * 1000 + 1500);
+  const probe = await cat.client.command({ type: 'add_item', title: 'after Ana moved' });
+  assert.equal(probe.type, 'ack');
+  await cat.client.waitForSeq(probe.seq);
+  assert.deepEqual(leftEvents(cat.client, anaId), [], 'moving between instances is not leaving');
+  assert.notEqual(presenceOf(cat.client, anaId), false, 'never shown offline on instance 1');
+
+  // Instance 2 is killed with Ana on it: within the expiry, instance 1 shows her offline, and
+  // logs her as having left once she stays away --away-after.
+  const killedAt = Date.now();
+  await s2.kill9();
+  await waitPresence(cat.client, anaId, false, EXPIRY_MS + HEARTBEAT_MS + 5000);
+  const offlineAfter = Date.now() - killedAt;
+  await cat.client.waitUntil(() => leftEvents(cat.client, anaId).length === 1, AWAY_AFTER_S * 1000 + HEARTBEAT_MS + 5000, 'Ana logged as having left');
+  console.log(JSON.stringify({ test: 'presence-instances', offlineAfterKillMs: offlineAfter }));
+  await cat.client.close();
+  await s1.stop();
+  await redis.stop();
+});
