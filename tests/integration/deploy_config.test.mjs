@@ -128,9 +128,12 @@ function commandsTheServerSends() {
   const found = new Set();
   for (const file of fs.readdirSync(dir).filter((f) => /\.(cpp|hpp)$/.test(f))) {
     const src = fs.readFileSync(path.join(dir, file), 'utf8');
-    for (const m of src.matchAll(/(?:command|send)\(\s*\{\s*"([A-Za-z]+)"/g)) found.add(m[1].toUpperCase());
+    // command(key, {"SET", ...}), send({...}), args = {"EVAL", ...}, send_pubsub("SUBSCRIBE", ...),
+    // and either side of `cond ? "SPUBLISH" : "PUBLISH"`.
+    for (const m of src.matchAll(/(?:command|send)\([^{;]*?\{\s*"([A-Za-z]+)"/g)) found.add(m[1].toUpperCase());
     for (const m of src.matchAll(/args\s*=\s*\{\s*"([A-Za-z]+)"/g)) found.add(m[1].toUpperCase());
-    for (const m of src.matchAll(/send_subscription\(\s*"([A-Za-z]+)"/g)) found.add(m[1].toUpperCase());
+    for (const m of src.matchAll(/send_pubsub\(\s*"([A-Za-z]+)"/g)) found.add(m[1].toUpperCase());
+    for (const m of src.matchAll(/\?\s*"([A-Z]+)"\s*:\s*"([A-Z]+)"/g)) for (const c of m.slice(1)) found.add(c);
     for (const m of src.matchAll(/redis\.call\(\s*'([A-Za-z]+)'/g)) found.add(m[1].toUpperCase());
   }
   return found;
@@ -245,7 +248,8 @@ test('deploy/redis.conf: FLUSHALL, FLUSHDB, CONFIG, DEBUG, KEYS, SHUTDOWN, REPLI
 
 test('deploy/redis.conf keeps every command the server sends', { timeout: 60000 }, async () => {
   const needed = commandsTheServerSends();
-  for (const c of ['EVAL', 'GET', 'SET', 'SUBSCRIBE', 'PUBLISH', 'XADD', 'XRANGE', 'PING', 'SELECT']) {
+  for (const c of ['EVAL', 'GET', 'SET', 'SUBSCRIBE', 'PUBLISH', 'XADD', 'XRANGE', 'PING', 'SELECT',
+    'SSUBSCRIBE', 'SPUBLISH', 'SUNSUBSCRIBE', 'CLUSTER']) {
     assert.ok(needed.has(c), `did not find ${c} among the commands of server/store (found ${[...needed]})`);
   }
   const renamed = new Set((redisConf.get('rename-command') ?? []).map(([from]) => from.toUpperCase()));
