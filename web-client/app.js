@@ -210,6 +210,11 @@ setupLanding({
 	},
 });
 
+// Closing the page with edits the server has not confirmed would lose them: the browser asks.
+addEventListener('beforeunload', (e) => {
+	if (current?.conn.pending.size) e.preventDefault();
+});
+
 function boot() {
 	const { joinCode, meetingId, room } = pageParams();
 	const token = meetingId && session.memberToken(meetingId);

@@ -2,7 +2,8 @@
 // "Collaborative text", "Who is editing") in two Chromium pages against the real server and a
 // real Redis. The facilitator (A) and a member (B) type into the same textarea at the same
 // time and must end with the same text, holding every word of both once, as the server has
-// it; each sees who else is in a text; typed text survives a reload.
+// it; each sees who else is in a text; typed text survives a reload; typing the server has not
+// confirmed makes leaving the page ask first.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -297,11 +298,21 @@ test('notes typed while the server is down are saved once it is back', { skip },
   // Typed with nothing listening: the op in flight waits in the connection, the rest in the
   // buffer; both go out, once, after the welcome.
   await b.keyboard.type(' draft', { delay: KEY_DELAY_MS });
+  // Leaving now would lose the typing: the page asks the browser to confirm (an unload that
+  // the page's beforeunload handler cancels).
+  const unloadStopped = (page) => page.evaluate(() => {
+    const e = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(e);
+    return e.defaultPrevented;
+  });
+  assert.equal(await unloadStopped(b), true, 'unsaved typing: leaving asks first');
   server = await startServer({ redisUrl: redis.url, args: serverArgs });
   await connState(a, 'connected');
   await connState(b, 'connected');
   const expected = `${before} offline draft`;
   await converged([a, b], (t) => t === expected, 'the offline typing to reach both pages');
   assert.equal(await serverNotes(), expected);
+  await b.waitForFunction(() => !document.querySelector('[data-pending]'));
+  assert.equal(await unloadStopped(b), false, 'all saved: leaving is free');
   assert.deepEqual(allErrors(), []);
 });
