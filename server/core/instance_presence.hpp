@@ -30,6 +30,8 @@ class InstancePresence {
   std::vector<std::string> expire(int64_t now);
   // Connected to another instance.
   bool online(const std::string& participant_id) const { return listed_by_.count(participant_id); }
+  // No other instance has said anyone is connected to it.
+  bool empty() const { return instances_.empty(); }
 
  private:
   struct Said {

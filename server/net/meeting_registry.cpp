@@ -40,8 +40,9 @@ void MeetingRegistry::open(const std::string& meeting_id, OpenCallback cb) {
         tail.push_back(std::make_shared<const std::string>(core::wire_form(e)));
       }
       auto room = std::make_shared<MeetingRoom>(*ctx_, std::move(state), std::move(tail));
+      // Registered first: the other instances' answers to its presence ask must find it.
+      this->loaded(meeting_id, room, std::nullopt);
       room->start();
-      this->loaded(meeting_id, std::move(room), std::nullopt);
     } catch (const std::exception& e) {
       log::error("meeting log unreadable", {{"meeting", meeting_id}, {"error", e.what()}});
       this->loaded(meeting_id, nullptr,

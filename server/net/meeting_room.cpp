@@ -211,6 +211,7 @@ void MeetingRoom::catch_up() {
   asio::post(strand_, [self = shared_from_this()] {
     self->needs_reload_ = true;
     if (!self->inflight_ && !self->reloading_) self->reload_then_pump();
+    self->say_presence(true);  // the others' lists may have been missed too
   });
 }
 
@@ -454,6 +455,7 @@ void MeetingRoom::subscribe(const std::shared_ptr<Connection>& conn,
   subscribers_.push_back({conn, conn.get(), participant_id});
   if (++connections_of_[participant_id] == 1) {
     say_presence(false);
+    arm_presence_timer();
     if (!elsewhere_.online(participant_id)) {
       broadcast(frame_of(core::encode_presence(participant_id, true)), conn.get());
     }
@@ -479,15 +481,12 @@ void MeetingRoom::on_away_timer() {
   int64_t now = now_ms();
   auto away_ms = static_cast<int64_t>(ctx_.away_after.count());
   for (auto it = gone_since_.begin(); it != gone_since_.end();) {
-    if (elsewhere_.online(it->first)) {  // went on with another instance: not gone
-      it = gone_since_.erase(it);
-      continue;
-    }
     if (it->second + away_ms > now) {
       ++it;
       continue;
     }
-    record_presence(it->first, false, it->second);
+    // Still connected to another instance: went on there, not gone.
+    if (!elsewhere_.online(it->first)) record_presence(it->first, false, it->second);
     it = gone_since_.erase(it);
   }
   arm_away_timer();
@@ -514,11 +513,11 @@ void MeetingRoom::unsubscribe(const Connection* conn) {
       connections_of_.erase(pid);
       say_presence(false);
       if (editing_.erase(pid)) broadcast(frame_of(core::encode_editing(pid, core::FocusRequest{})));
-      if (!elsewhere_.online(pid)) {
-        broadcast(frame_of(core::encode_presence(pid, false)));
-        gone_since_[pid] = now_ms();
-        arm_away_timer();
-      }
+      if (!elsewhere_.online(pid)) broadcast(frame_of(core::encode_presence(pid, false)));
+      // Even when another instance lists them: it may be losing them at this moment too, and
+      // the away timer asks again when their time is up.
+      gone_since_[pid] = now_ms();
+      arm_away_timer();
     }
     return;
   }
@@ -548,20 +547,23 @@ void MeetingRoom::presence_heard(std::string message) {
     }
     for (const auto& pid : self->elsewhere_.heard(instance->get<std::string>(), online, now_ms())) {
       if (self->connections_of_.count(pid)) continue;  // here too: shown online all along
-      bool there = self->elsewhere_.online(pid);
-      self->broadcast(frame_of(core::encode_presence(pid, there)));
-      // Gone from here and on with another instance: that one logs when they leave.
-      if (there) self->gone_since_.erase(pid);
+      self->broadcast(frame_of(core::encode_presence(pid, self->elsewhere_.online(pid))));
     }
     if (j.value("ask", false)) self->say_presence(false);
+    self->arm_presence_timer();
   });
 }
 
 void MeetingRoom::arm_presence_timer() {
+  if (presence_timer_armed_ || draining_) return;
+  presence_timer_armed_ = true;
   presence_timer_.expires_after(std::chrono::milliseconds(core::kPresenceHeartbeatMs));
   presence_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     if (ec) return;  // cancelled: shutting down
-    if (auto self = weak.lock()) self->on_presence_timer();
+    if (auto self = weak.lock()) {
+      self->presence_timer_armed_ = false;
+      self->on_presence_timer();
+    }
   });
 }
 
@@ -575,7 +577,8 @@ void MeetingRoom::on_presence_timer() {
     if (state().find_participant(pid)) gone_since_.emplace(pid, now);
   }
   arm_away_timer();
-  arm_presence_timer();
+  // A meeting nobody is in, here or elsewhere, needs no heartbeat until someone comes.
+  if (!connections_of_.empty() || !elsewhere_.empty() || said_someone_) arm_presence_timer();
 }
 
 void MeetingRoom::broadcast(const Frame& frame, const Connection* except) {

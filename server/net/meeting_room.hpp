@@ -117,10 +117,11 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void unsubscribe(const Connection* conn);
   // Tells the other instances who is connected here; `ask`: and asks them to say theirs.
   void say_presence(bool ask);
-  // Every kPresenceHeartbeatMs: says the list again, and forgets silent instances (their
-  // participants are gone from then on, and logged as having left if they stay away).
+  // Every kPresenceHeartbeatMs while anyone is connected here or elsewhere: says the list
+  // again, and forgets silent instances (their participants are gone from then on, and
+  // logged as having left if they stay away).
   void on_presence_timer();
-  void arm_presence_timer();
+  void arm_presence_timer();  // unless armed
   void broadcast(const Frame& frame, const Connection* except = nullptr);
   // Keeps the events (seqs first_seq, first_seq + 1, ...) for resume and hands them to
   // every connection at once; then closes the connections of the participants they removed.
@@ -164,6 +165,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   core::InstancePresence elsewhere_;  // who is connected to the other instances
   bool said_someone_ = false;         // the last list said here was not empty
   boost::asio::steady_timer presence_timer_;
+  bool presence_timer_armed_ = false;
 };
 
 }  // namespace rt::net

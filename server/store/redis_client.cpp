@@ -203,7 +203,9 @@ void RedisClient::on_connect(const redisAsyncContext* ac, int status) {
   log::info("redis connected",
             {{"host", self->endpoint_.host}, {"port", std::to_string(self->endpoint_.port)}});
   if (self->sharded_) self->send_pubsub("SUBSCRIBE", kShardAnchor);
-  for (const auto& channel : self->channels_) self->send_subscription(true, channel);
+  for (const auto& channel : self->channels_) {
+    if (!self->dropped_.count(channel)) self->send_subscription(true, channel);
+  }
   self->set_up(true);
 }
 
@@ -216,6 +218,10 @@ void RedisClient::on_disconnect(const redisAsyncContext* ac, int status) {
               {{"error", status == REDIS_OK ? std::string("closed") : std::string(ac->errstr)}});
   }
   self->set_up(false);
+  std::string_view error = status == REDIS_OK ? "" : ac->errstr;
+  if (self->redirected_ && (error.rfind("MOVED ", 0) == 0 || error.rfind("ASK ", 0) == 0)) {
+    self->redirected_();
+  }
   self->schedule_reconnect();
 }
 
@@ -258,7 +264,11 @@ void RedisClient::subscribe(const std::string& channel) {
 void RedisClient::unsubscribe(const std::string& channel) {
   asio::dispatch(strand_, [self = shared_from_this(), channel] {
     if (self->channels_.erase(channel) == 0) return;
-    if (self->ac_ && self->connected_) self->send_subscription(false, channel);
+    bool dropped = self->dropped_.erase(channel) > 0;
+    if (!self->ac_ || !self->connected_) return;
+    // A channel the server dropped is not a shard subscription any more, only a name.
+    if (dropped) return self->send_pubsub("UNSUBSCRIBE", channel);
+    self->send_subscription(false, channel);
   });
 }
 
@@ -282,18 +292,16 @@ void RedisClient::on_message(redisAsyncContext* ac, void* reply, void*) {
   auto* self = static_cast<RedisClient*>(ac->data);
   const auto* r = static_cast<const redisReply*>(reply);
   // Subscribe and unsubscribe confirmations, and NULL when the connection goes, carry no
-  // message. An error: SSUBSCRIBE to a master that no longer serves the channel's slot.
-  if (r && r->type == REDIS_REPLY_ERROR) {
-    log::warn("redis refused a subscription", {{"error", std::string(r->str, r->len)}});
-    return;
-  }
+  // message. (An error reply never gets here: hiredis drops the connection, see on_disconnect.)
   if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 3 || !self->message_handler_) return;
   const redisReply* kind = r->element[0];
   std::string_view type(kind->str, kind->type == REDIS_REPLY_STRING ? kind->len : 0);
   if (type == "sunsubscribe" && self->channel_lost_) {
     // Ours were asked for after the channel left channels_; this one the server sent.
     std::string channel(r->element[1]->str, r->element[1]->len);
-    if (self->channels_.count(channel)) self->channel_lost_(channel);
+    if (self->channels_.count(channel) && self->dropped_.insert(channel).second) {
+      self->channel_lost_(channel);
+    }
     return;
   }
   if (type != "message" && type != "smessage") return;

@@ -68,9 +68,13 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   void set_message_handler(MessageHandler handler);
   // Makes it a sharded subscriber; before start(). `lost` is told of a shard channel the
   // server dropped: its slot moved to another master (Redis unsubscribes its clients then).
-  void set_sharded(std::function<void(const std::string& channel)> lost) {
+  // `redirected` is told when the server refused a subscription with MOVED or ASK (the slot
+  // map was stale); hiredis drops the connection on such an error.
+  void set_sharded(std::function<void(const std::string& channel)> lost,
+                   std::function<void()> redirected) {
     sharded_ = true;
     channel_lost_ = std::move(lost);
+    redirected_ = std::move(redirected);
   }
   // Thread-safe; kept across reconnects. Subscribing twice to a channel is subscribing once.
   void subscribe(const std::string& channel);
@@ -113,6 +117,10 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
   std::set<std::string> channels_;  // subscribed, or to subscribe once connected
   bool sharded_ = false;
   std::function<void(const std::string& channel)> channel_lost_;
+  std::function<void()> redirected_;
+  // Followed shard channels the server dropped: not subscribed again here (the master would
+  // answer MOVED), only released when the owner moves them elsewhere.
+  std::set<std::string> dropped_;
 };
 
 }  // namespace rt::store

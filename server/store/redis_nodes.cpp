@@ -16,8 +16,23 @@ constexpr size_t kNoChannelNode = std::numeric_limits<size_t>::max();
 constexpr int kRelocateAttempts = 20;
 constexpr auto kRelocateRetry = std::chrono::milliseconds(100);
 
-bool redirected(const std::optional<RedisReply>& r) {
-  return r && r->is_error() && (r->str.rfind("MOVED ", 0) == 0 || r->str.rfind("ASK ", 0) == 0);
+bool starts(const std::optional<RedisReply>& r, std::string_view prefix) {
+  return r && r->is_error() && r->str.rfind(prefix, 0) == 0;
+}
+
+// "ASK <slot> <host>:<port>": where the key is while its slot migrates.
+std::optional<RedisEndpoint> ask_target(const std::string& error, RedisEndpoint base) {
+  auto space = error.rfind(' ');
+  auto colon = error.rfind(':');
+  if (space == std::string::npos || colon == std::string::npos || colon < space)
+    return std::nullopt;
+  base.host = error.substr(space + 1, colon - space - 1);
+  try {
+    base.port = std::stoi(error.substr(colon + 1));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  return base;
 }
 
 }  // namespace
@@ -89,9 +104,13 @@ size_t RedisNodes::node_at(const RedisEndpoint& endpoint) {
   if (message_handler_) node.subscriber->set_message_handler(message_handler_);
   if (endpoint_.cluster) {
     size_t index = nodes_.size();
-    node.subscriber->set_sharded([weak, index](const std::string& channel) {
-      if (auto self = weak.lock()) self->relocate(channel, index, kRelocateAttempts);
-    });
+    node.subscriber->set_sharded(
+        [weak, index](const std::string& channel) {
+          if (auto self = weak.lock()) self->relocate(channel, index, kRelocateAttempts);
+        },
+        [weak] {
+          if (auto self = weak.lock()) self->refresh({});
+        });
   }
   if (!stopped_) {
     node.commands->start();
@@ -105,14 +124,9 @@ bool RedisNodes::connected() const {
   std::lock_guard lock(mutex_);
   if (nodes_.empty()) return false;
   if (!endpoint_.cluster) return nodes_[0].commands->connected();
-  if (slots_.empty()) return false;
-  std::vector<bool> serving(nodes_.size(), false);
-  for (uint16_t node : slots_) {
-    if (node == kNoNode) return false;  // a slot nobody serves: the cluster is not whole
-    serving[node] = true;
-  }
-  for (size_t i = 0; i < nodes_.size(); ++i) {
-    if (serving[i] && !nodes_[i].commands->connected()) return false;
+  if (slots_.empty() || !whole_) return false;
+  for (size_t node : serving_) {
+    if (!nodes_[node].commands->connected()) return false;
   }
   return true;
 }
@@ -156,13 +170,29 @@ void RedisNodes::send(uint16_t slot, std::shared_ptr<const std::vector<std::stri
   }
   client->command(*args, [self = shared_from_this(), slot, args, cb = std::move(cb),
                           may_redirect](std::optional<RedisReply> r) mutable {
-    if (may_redirect && redirected(r)) {
+    if (may_redirect && starts(r, "ASK ")) return self->ask(r->str, args, std::move(cb));
+    if (may_redirect && starts(r, "MOVED ")) {
       return self->refresh([self, slot, args, cb = std::move(cb)]() mutable {
         self->send(slot, args, std::move(cb), false);
       });
     }
     cb(std::move(r));
   });
+}
+
+void RedisNodes::ask(const std::string& error, std::shared_ptr<const std::vector<std::string>> args,
+                     Callback cb) {
+  auto target = ask_target(error, endpoint_);
+  if (!target) return cb(RedisReply{RedisReply::Type::error, error, 0, {}});
+  std::shared_ptr<RedisClient> client;
+  {
+    std::lock_guard lock(mutex_);
+    client = nodes_[node_at(*target)].commands;
+  }
+  // ASKING lets the importing master take the next command for the slot; a client's
+  // commands go out in order, so the two stay together.
+  client->command({"ASKING"}, [](std::optional<RedisReply>) {});
+  client->command(*args, std::move(cb));
 }
 
 void RedisNodes::refresh(std::function<void()> then, std::shared_ptr<RedisClient> asked) {
@@ -202,11 +232,7 @@ void RedisNodes::refreshed() {
 }
 
 void RedisNodes::apply_slot_map(const RedisReply& reply) {
-  struct Move {
-    std::shared_ptr<RedisClient> from, to;
-    std::string channel;
-  };
-  std::vector<Move> moves;
+  bool moved = false;
   {
     std::lock_guard lock(mutex_);
     std::vector<uint16_t> slots(kClusterSlots, kNoNode);
@@ -226,20 +252,34 @@ void RedisNodes::apply_slot_map(const RedisReply& reply) {
       for (auto s = first; s <= last; ++s) slots[s] = node;
     }
     slots_ = std::move(slots);
+    std::vector<bool> serving(nodes_.size(), false);
+    whole_ = true;
+    for (uint16_t node : slots_) {
+      if (node == kNoNode) {
+        whole_ = false;  // a slot nobody serves: the cluster is not whole
+      } else {
+        serving[node] = true;
+      }
+    }
+    serving_.clear();
+    for (size_t i = 0; i < serving.size(); ++i) {
+      if (serving[i]) serving_.push_back(i);
+    }
     for (auto& [channel, on] : channels_) {
       uint16_t now = slots_[key_slot(channel)];
       size_t target = now == kNoNode ? kNoChannelNode : now;
       if (target == on) continue;
-      moves.push_back({on == kNoChannelNode ? nullptr : nodes_[on].subscriber,
-                       target == kNoChannelNode ? nullptr : nodes_[target].subscriber, channel});
+      // Under the lock, so that a subscribe() racing with the move reaches the clients in the
+      // same order as it took effect here.
+      if (on != kNoChannelNode) nodes_[on].subscriber->unsubscribe(channel);
+      if (target != kNoChannelNode) nodes_[target].subscriber->subscribe(channel);
       on = target;
+      moved = true;
     }
-    log::info("redis cluster slot map read", {{"masters", std::to_string(nodes_.size())}});
+    log::info("redis cluster slot map read", {{"masters", std::to_string(serving_.size())}});
   }
-  for (const auto& m : moves) {
-    if (m.from) m.from->unsubscribe(m.channel);
-    if (m.to) m.to->subscribe(m.channel);
-  }
+  // Published while a channel moved: lost; the meetings read it from the log.
+  if (moved && subscriber_listener_) subscriber_listener_(true);
 }
 
 void RedisNodes::relocate(const std::string& channel, size_t node, int attempts) {
@@ -257,10 +297,8 @@ void RedisNodes::relocate(const std::string& channel, size_t node, int attempts)
           if (it == self->channels_.end()) return;  // unfollowed meanwhile
           still_there = it->second == node;
         }
-        if (!still_there) {
-          // Subscribed at the new master; what was published in between is read from the log.
-          if (self->subscriber_listener_) self->subscriber_listener_(true);
-        } else if (attempts > 1) {
+        if (!still_there) return;  // apply_slot_map moved it, and had the log read
+        if (attempts > 1) {
           auto timer = std::make_shared<boost::asio::steady_timer>(self->ioc_, kRelocateRetry);
           timer->async_wait([self, timer, channel, node, attempts](boost::system::error_code) {
             self->relocate(channel, node, attempts - 1);
@@ -272,33 +310,26 @@ void RedisNodes::relocate(const std::string& channel, size_t node, int attempts)
       ask);
 }
 
+// The subscriber's calls are made under the lock (as in apply_slot_map), so that they reach it
+// in the order they took effect here; they only queue work on its strand.
 void RedisNodes::subscribe(const std::string& channel) {
-  std::shared_ptr<RedisClient> on;
-  {
-    std::lock_guard lock(mutex_);
-    size_t node = kNoChannelNode;
-    if (!endpoint_.cluster && !nodes_.empty()) {
-      node = 0;
-    } else if (!slots_.empty() && slots_[key_slot(channel)] != kNoNode) {
-      node = slots_[key_slot(channel)];
-    }
-    auto [it, added] = channels_.emplace(channel, node);
-    if (!added || node == kNoChannelNode) return;  // placed when the slot map comes
-    on = nodes_[node].subscriber;
+  std::lock_guard lock(mutex_);
+  size_t node = kNoChannelNode;
+  if (!endpoint_.cluster && !nodes_.empty()) {
+    node = 0;
+  } else if (!slots_.empty() && slots_[key_slot(channel)] != kNoNode) {
+    node = slots_[key_slot(channel)];
   }
-  on->subscribe(channel);
+  auto [it, added] = channels_.emplace(channel, node);
+  if (added && node != kNoChannelNode) nodes_[node].subscriber->subscribe(channel);
 }
 
 void RedisNodes::unsubscribe(const std::string& channel) {
-  std::shared_ptr<RedisClient> on;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = channels_.find(channel);
-    if (it == channels_.end()) return;
-    if (it->second != kNoChannelNode) on = nodes_[it->second].subscriber;
-    channels_.erase(it);
-  }
-  if (on) on->unsubscribe(channel);
+  std::lock_guard lock(mutex_);
+  auto it = channels_.find(channel);
+  if (it == channels_.end()) return;
+  if (it->second != kNoChannelNode) nodes_[it->second].subscriber->unsubscribe(channel);
+  channels_.erase(it);
 }
 
 }  // namespace rt::store

@@ -3,7 +3,8 @@
 // Every command names the key it is for. With one server that changes nothing. In a cluster
 // the command goes to the master that serves the key's slot: the slot map is read with
 // CLUSTER SLOTS from the node named in the URL when it connects, and again whenever a master
-// answers MOVED or ASK (the slot moved), after which the command is sent once more.
+// answers MOVED (the slot moved), after which the command is sent once more; ASK (the slot is
+// moving) sends it to the master named, after ASKING.
 //
 // Each master has two connections: one for commands, and a subscriber for the channels of the
 // meetings this instance follows. In a cluster those are shard channels (SSUBSCRIBE on the
@@ -67,6 +68,9 @@ class RedisNodes : public std::enable_shared_from_this<RedisNodes> {
   std::shared_ptr<RedisClient> commands_for(uint16_t slot) const;
   void send(uint16_t slot, std::shared_ptr<const std::vector<std::string>> args, Callback cb,
             bool may_redirect);
+  // The key's slot is migrating: the command goes to the master named in the ASK error.
+  void ask(const std::string& error, std::shared_ptr<const std::vector<std::string>> args,
+           Callback cb);
   // Reads the slot map again, then runs `then`; concurrent asks share one CLUSTER SLOTS.
   void refresh(std::function<void()> then, std::shared_ptr<RedisClient> ask = nullptr);
   void refreshed();  // runs what waited for the map
@@ -89,6 +93,8 @@ class RedisNodes : public std::enable_shared_from_this<RedisNodes> {
   bool was_connected_ = false;
   std::vector<Node> nodes_;
   std::vector<uint16_t> slots_;             // slot -> index in nodes_; empty: map not known
+  std::vector<size_t> serving_;             // the nodes that serve a slot
+  bool whole_ = false;                      // every slot is served
   std::map<std::string, size_t> channels_;  // followed channel -> node subscribed on
   bool refreshing_ = false;
   std::vector<std::function<void()>> after_refresh_;

@@ -1,6 +1,7 @@
 // Two instances on a Redis Cluster of three masters, while the meeting's slot moves to another
 // master (as `redis-cli --cluster reshard` moves it: IMPORTING, MIGRATING, MIGRATE, SETSLOT
-// NODE). Commands sent afterwards meet MOVED and go to the new master; the old master drops
+// NODE). A command sent mid-migration meets ASK and goes to the new master after ASKING;
+// commands sent afterwards meet MOVED and go to the new master; the old master drops
 // the instances' shard-channel subscriptions, and they follow the channel to the new one, so
 // both instances' clients keep seeing one dense stream. (The cluster without moves is in
 // multi_instance.test.mjs and multi_instance_load.test.mjs.)
@@ -15,19 +16,22 @@ after(cleanup);
 
 const cli = (node, ...args) => execFileSync('redis-cli', ['-p', String(node.port), ...args]).toString().trim();
 
-// Moves `slot` from master `from` to master `to`, keys and all.
-function moveSlot(cluster, slot, from, to) {
-  const fromId = cli(from, 'cluster', 'myid');
-  const toId = cli(to, 'cluster', 'myid');
-  cli(to, 'cluster', 'setslot', String(slot), 'importing', fromId);
-  cli(from, 'cluster', 'setslot', String(slot), 'migrating', toId);
+// Starts moving `slot` from master `from` to master `to` and moves its keys; the slot is then
+// migrating (the old master answers ASK for it) until finishMove.
+function startMove(slot, from, to) {
+  cli(to, 'cluster', 'setslot', String(slot), 'importing', cli(from, 'cluster', 'myid'));
+  cli(from, 'cluster', 'setslot', String(slot), 'migrating', cli(to, 'cluster', 'myid'));
   const keys = cli(from, 'cluster', 'getkeysinslot', String(slot), '100').split('\n').filter(Boolean);
   assert.ok(keys.length >= 2, `the meeting's keys are in slot ${slot}: ${keys}`);
   cli(from, 'migrate', '127.0.0.1', String(to.port), '', '0', '5000', 'keys', ...keys);
+  return keys;
+}
+
+function finishMove(cluster, slot, from, to) {
+  const toId = cli(to, 'cluster', 'myid');
   for (const node of [to, from, ...cluster.nodes.filter((n) => n !== to && n !== from)]) {
     cli(node, 'cluster', 'setslot', String(slot), 'node', toId);
   }
-  return keys;
 }
 
 test('the meeting\'s slot moves to another master mid-meeting: commands follow it, so do both instances\' subscriptions', {
@@ -48,8 +52,15 @@ test('the meeting\'s slot moves to another master mid-meeting: commands follow i
   const slot = Number(cli(cluster.nodes[0], 'cluster', 'keyslot', tag));
   const from = cluster.nodes.find((n) => cli(n, 'cluster', 'countkeysinslot', String(slot)) !== '0');
   const to = cluster.nodes.find((n) => n !== from);
-  const moved = moveSlot(cluster, slot, from, to);
+  const moved = startMove(slot, from, to);
+  // Mid-migration the old master answers ASK: the command goes to the new one after ASKING.
+  const during = await ben.client.command({ type: 'add_item', title: 'during the move' });
+  assert.equal(during.type, 'ack', short(during));
+  finishMove(cluster, slot, from, to);
   assert.equal(cli(to, 'exists', ...moved), String(moved.length), 'the keys are on the new master');
+  // Published at the new master, where nobody listened yet: Ana's instance reads it from the
+  // log once its subscription has moved.
+  await ana.client.waitForSeq(during.seq, 10000);
 
   // Ben's instance meets MOVED; Ana's instance gets the event through its moved subscription
   // (or from the log, if it arrived while the subscription was moving).
@@ -73,7 +84,7 @@ test('the meeting\'s slot moves to another master mid-meeting: commands follow i
   assert.deepEqual(cli(from, 'pubsub', 'shardchannels').split('\n').filter(Boolean), [], 'none left at the old one');
   const check = await join(s2.wsUrl, { code: meeting.joinCode, role: 'observer', name: 'Check', attendance: 'room' });
   assert.deepEqual(check.welcome.meeting.items.map((i) => i.title),
-    ['before the move', 'after the move, from instance 2', 'after the move, from instance 1', 'once more from instance 2']);
+    ['before the move', 'during the move', 'after the move, from instance 2', 'after the move, from instance 1', 'once more from instance 2']);
 
   for (const c of [...clients, check.client]) await c.close();
   await s1.stop();

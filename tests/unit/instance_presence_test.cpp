@@ -15,8 +15,10 @@ TEST(InstancePresence, WholeListsSayWhoCameAndWhoWent) {
   EXPECT_EQ(p.heard("b", {"p2", "p3"}, 10), (List{"p1", "p3"}));
   EXPECT_FALSE(p.online("p1"));
   EXPECT_EQ(p.heard("b", {"p3", "p2"}, 20), List{}) << "the same list again changes nothing";
+  EXPECT_FALSE(p.empty());
   EXPECT_EQ(p.heard("b", {}, 30), (List{"p2", "p3"}));
   EXPECT_FALSE(p.online("p2"));
+  EXPECT_TRUE(p.empty()) << "an instance with nobody is forgotten";
 }
 
 TEST(InstancePresence, SomeoneOnTwoInstancesStaysOnlineUntilBothLetGo) {
