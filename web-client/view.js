@@ -307,7 +307,10 @@ export function createMeetingView(send, now, onNextMeeting) {
 				syncText(row[f], textKey(f, item.id));
 				renderMarkers(row[`${f}Markers`], row[f], editorsOf(state, f, item.id));
 			}
-			for (const f of FIELDS) show(row[f], `${item.id}.${f}`, item[f]);
+			for (const f of FIELDS) {
+				show(row[f], `${item.id}.${f}`, item[f]);
+				row[f].toggleAttribute('data-empty', !item[f]); // the room display leaves out empty ones
+			}
 			row.li.dataset.status = item.status;
 			row.carried.hidden = !item.carriedFrom;
 			for (const f of [...ITEM_TEXTS, ...FIELDS]) row[f].disabled = !editable;

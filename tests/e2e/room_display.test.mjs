@@ -101,6 +101,16 @@ test('the meeting runs on all screens; the display shows the current section, th
   };
   await Promise.all([typeAt(phone, 'Control+End', ' Tuesdays at the library.'), typeAt(laptop, 'Control+Home', 'Ten pairs. ')]);
   await showsNotes('Ten pairs. Plan. Tuesdays at the library.');
+  // The projector leaves out what is empty (no blank owner box, no "mm/dd/yyyy").
+  const owner = (page) => item(page, itemId).getByTestId('item-owner');
+  assert.equal(await owner(room).isVisible(), false, 'no owner yet');
+  assert.equal(await item(room, itemId).getByTestId('item-due').isVisible(), false, 'no due date yet');
+  await owner(fac).fill('Head Start');
+  await owner(fac).press('Tab');
+  await room.waitForFunction((id) => {
+    const el = document.querySelector(`[data-item-id="${id}"] [data-testid="item-owner"]`);
+    return el.value === 'Head Start' && el.checkVisibility();
+  }, itemId);
 
   // Live: the display shows only the section the meeting is in.
   await fac.getByTestId('phase-live').click();
