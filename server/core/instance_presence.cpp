@@ -32,14 +32,18 @@ std::vector<std::string> InstancePresence::heard(const std::string& instance,
   return {changed.begin(), changed.end()};
 }
 
-std::vector<std::string> InstancePresence::expire(int64_t now) {
-  std::vector<std::string> silent;
+std::vector<std::pair<std::string, int64_t>> InstancePresence::expire(int64_t now) {
+  std::vector<std::pair<std::string, int64_t>> silent;  // instance, last heard
   for (const auto& [instance, said] : instances_) {
-    if (now - said.at >= kPresenceExpiryMs) silent.push_back(instance);
+    if (now - said.at >= kPresenceExpiryMs) silent.emplace_back(instance, said.at);
   }
-  std::set<std::string> changed;
-  for (const auto& instance : silent) replace(instance, {}, now, changed);
-  return {changed.begin(), changed.end()};
+  std::map<std::string, int64_t> gone;
+  for (const auto& [instance, at] : silent) {
+    std::set<std::string> changed;
+    replace(instance, {}, now, changed);
+    for (const auto& pid : changed) gone.emplace(pid, at);
+  }
+  return {gone.begin(), gone.end()};
 }
 
 }  // namespace rt::core

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rt::core {
@@ -26,8 +27,8 @@ class InstancePresence {
   std::vector<std::string> heard(const std::string& instance,
                                  const std::vector<std::string>& online, int64_t now);
   // Forgets the instances silent for kPresenceExpiryMs; returns whose being online elsewhere
-  // changed (sorted).
-  std::vector<std::string> expire(int64_t now);
+  // changed (sorted), each with when their instance was last heard: about when they went.
+  std::vector<std::pair<std::string, int64_t>> expire(int64_t now);
   // Connected to another instance.
   bool online(const std::string& participant_id) const { return listed_by_.count(participant_id); }
   // No other instance has said anyone is connected to it.

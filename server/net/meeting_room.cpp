@@ -570,11 +570,11 @@ void MeetingRoom::arm_presence_timer() {
 void MeetingRoom::on_presence_timer() {
   if (said_someone_ || !connections_of_.empty()) say_presence(false);
   int64_t now = now_ms();
-  for (const auto& pid : elsewhere_.expire(now)) {
+  for (const auto& [pid, last_heard] : elsewhere_.expire(now)) {
     if (connections_of_.count(pid)) continue;
     broadcast(frame_of(core::encode_presence(pid, false)));
     // Their instance went silent (killed, cut off): nobody else will log them as having left.
-    if (state().find_participant(pid)) gone_since_.emplace(pid, now);
+    if (state().find_participant(pid)) gone_since_.emplace(pid, last_heard);
   }
   arm_away_timer();
   // A meeting nobody is in, here or elsewhere, needs no heartbeat until someone comes.

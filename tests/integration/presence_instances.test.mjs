@@ -70,7 +70,11 @@ test('presence crosses instances: welcome, live, a move is not leaving, a killed
   await waitPresence(cat.client, anaId, false, EXPIRY_MS + HEARTBEAT_MS + 5000);
   const offlineAfter = Date.now() - killedAt;
   await cat.client.waitUntil(() => leftEvents(cat.client, anaId).length === 1, AWAY_AFTER_S * 1000 + HEARTBEAT_MS + 5000, 'Ana logged as having left');
-  console.log(JSON.stringify({ test: 'presence-instances', offlineAfterKillMs: offlineAfter }));
+  // Gone since her instance was last heard (a heartbeat at most before the kill), not since
+  // its silence was noticed.
+  const { since } = leftEvents(cat.client, anaId)[0].data;
+  assert.ok(since <= killedAt && since > killedAt - HEARTBEAT_MS - 1000, `since ${since - killedAt} ms from the kill`);
+  console.log(JSON.stringify({ test: 'presence-instances', offlineAfterKillMs: offlineAfter, leftSinceMsBeforeKill: killedAt - since }));
   await cat.client.close();
   await s1.stop();
   await redis.stop();

@@ -7,6 +7,7 @@ namespace rt::core {
 namespace {
 
 using List = std::vector<std::string>;
+using Gone = std::vector<std::pair<std::string, int64_t>>;
 
 TEST(InstancePresence, WholeListsSayWhoCameAndWhoWent) {
   InstancePresence p;
@@ -34,12 +35,14 @@ TEST(InstancePresence, AnInstanceSilentForTheExpiryIsGone) {
   InstancePresence p;
   p.heard("b", {"p1"}, 0);
   p.heard("c", {"p2"}, kPresenceHeartbeatMs);
-  EXPECT_EQ(p.expire(kPresenceExpiryMs - 1), List{});
-  EXPECT_EQ(p.expire(kPresenceExpiryMs), List{"p1"}) << "b said nothing for the expiry";
+  EXPECT_EQ(p.expire(kPresenceExpiryMs - 1), Gone{});
+  EXPECT_EQ(p.expire(kPresenceExpiryMs), (Gone{{"p1", 0}})) << "b said nothing for the expiry";
   EXPECT_TRUE(p.online("p2"));
   p.heard("c", {"p2"}, 2 * kPresenceHeartbeatMs);  // a heartbeat keeps c
-  EXPECT_EQ(p.expire(kPresenceHeartbeatMs + kPresenceExpiryMs), List{});
-  EXPECT_EQ(p.expire(2 * kPresenceHeartbeatMs + kPresenceExpiryMs), List{"p2"});
+  EXPECT_EQ(p.expire(kPresenceHeartbeatMs + kPresenceExpiryMs), Gone{});
+  EXPECT_EQ(p.expire(2 * kPresenceHeartbeatMs + kPresenceExpiryMs),
+            (Gone{{"p2", 2 * kPresenceHeartbeatMs}}))
+      << "gone when last heard, not when found silent";
   EXPECT_EQ(p.heard("b", {"p1"}, 100000), List{"p1"}) << "a restarted instance counts again";
 }
 
