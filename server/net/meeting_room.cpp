@@ -512,8 +512,9 @@ void MeetingRoom::unsubscribe(const Connection* conn) {
     if (--connections_of_[pid] == 0) {
       connections_of_.erase(pid);
       say_presence(false);
-      if (editing_.erase(pid)) broadcast(frame_of(core::encode_editing(pid, core::FocusRequest{})));
+      // Offline first, then no longer editing: the order clients have always seen.
       if (!elsewhere_.online(pid)) broadcast(frame_of(core::encode_presence(pid, false)));
+      if (editing_.erase(pid)) broadcast(frame_of(core::encode_editing(pid, core::FocusRequest{})));
       // Even when another instance lists them: it may be losing them at this moment too, and
       // the away timer asks again when their time is up.
       gone_since_[pid] = now_ms();
