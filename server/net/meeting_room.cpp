@@ -550,7 +550,8 @@ void MeetingRoom::presence_heard(std::string message) {
       if (self->connections_of_.count(pid)) continue;  // here too: shown online all along
       self->broadcast(frame_of(core::encode_presence(pid, self->elsewhere_.online(pid))));
     }
-    if (j.value("ask", false)) self->say_presence(false);
+    // Anything but true is no ask (json::value would throw on a wrong type).
+    if (auto ask = j.find("ask"); ask != j.end() && *ask == true) self->say_presence(false);
     self->arm_presence_timer();
   });
 }

@@ -7,8 +7,9 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 
-import { startRedis, startServer, createMeeting, join, resume, cleanup, sleep } from '../support/harness.mjs';
+import { startRedis, startServer, createMeeting, join, resume, cleanup, sleep, httpRequest } from '../support/harness.mjs';
 
 after(cleanup);
 
@@ -77,5 +78,24 @@ test('presence crosses instances: welcome, live, a move is not leaving, a killed
   console.log(JSON.stringify({ test: 'presence-instances', offlineAfterKillMs: offlineAfter, leftSinceMsBeforeKill: killedAt - since }));
   await cat.client.close();
   await s1.stop();
+  await redis.stop();
+});
+
+test('a malformed presence message on the channel is logged and dropped, not a crash', { timeout: 30000 }, async () => {
+  const redis = await startRedis();
+  const server = await startServer({ redisUrl: redis.url });
+  const meeting = await createMeeting(server.baseUrl, { title: 'Presence', goal: 'Robust' });
+  const ana = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ana', attendance: 'room' });
+  for (const bad of ['not json', '[]', '{"online":[]}', '{"instance":7,"online":[]}', '{"instance":"x","online":"p1"}',
+    '{"instance":"x","online":[1,null,{}],"ask":"yes"}', '{"instance":"y","online":[],"ask":1}']) {
+    execFileSync('redis-cli', ['-p', String(redis.port), 'publish', `{m:${meeting.meetingId}}:presence`, bad]);
+  }
+  const ack = await ana.client.command({ type: 'add_item', title: 'still here' });
+  assert.equal(ack.type, 'ack');
+  assert.equal((await httpRequest(`${server.baseUrl}/healthz`)).status, 200);
+  assert.equal(server.running, true);
+  assert.match(server.stderr(), /unreadable presence message/);
+  await ana.client.close();
+  await server.stop();
   await redis.stop();
 });
