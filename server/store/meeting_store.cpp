@@ -110,8 +110,7 @@ void MeetingStore::unfollow(const std::string& meeting_id) {
 
 void MeetingStore::publish_presence(const std::string& meeting_id, std::string message) {
   std::string channel = key(meeting_id, "presence");
-  redis_->command(channel,
-                  {redis_->sharded() ? "SPUBLISH" : "PUBLISH", channel, std::move(message)},
+  redis_->command(channel, {redis_->publish_command(), channel, std::move(message)},
                   [](std::optional<RedisReply> r) { failed(r, "publish presence"); });
 }
 
@@ -160,7 +159,7 @@ void MeetingStore::commit(const std::string& meeting_id, uint64_t expected_versi
                                    "2",
                                    ver,
                                    key(meeting_id, "log"),
-                                   redis_->sharded() ? "SPUBLISH" : "PUBLISH",
+                                   redis_->publish_command(),
                                    key(meeting_id, "events"),
                                    std::to_string(expected_version)};
   for (const auto& e : events) args.push_back(*e);

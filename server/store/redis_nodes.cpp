@@ -11,7 +11,6 @@ namespace rt::store {
 namespace {
 
 constexpr uint16_t kNoNode = std::numeric_limits<uint16_t>::max();
-constexpr size_t kNoChannelNode = std::numeric_limits<size_t>::max();
 // A moved slot's new owner is known to all masters within moments (redis-cli sets it on each).
 constexpr int kRelocateAttempts = 20;
 constexpr auto kRelocateRetry = std::chrono::milliseconds(100);
@@ -52,7 +51,6 @@ void RedisNodes::set_message_handler(RedisClient::MessageHandler handler) {
 
 void RedisNodes::start() {
   std::lock_guard lock(mutex_);
-  started_ = true;
   if (!endpoint_.cluster) {
     node_at(endpoint_);
     return;
@@ -141,11 +139,15 @@ void RedisNodes::commands_state_changed() {
   if (commands_listener_) commands_listener_(now);
 }
 
+uint16_t RedisNodes::node_for(uint16_t slot) const {
+  if (!endpoint_.cluster) return nodes_.empty() ? kNoNode : 0;
+  return slots_.empty() ? kNoNode : slots_[slot];
+}
+
 std::shared_ptr<RedisClient> RedisNodes::commands_for(uint16_t slot) const {
   std::lock_guard lock(mutex_);
-  if (!endpoint_.cluster) return nodes_.empty() ? nullptr : nodes_[0].commands;
-  if (slots_.empty() || slots_[slot] == kNoNode) return nullptr;
-  return nodes_[slots_[slot]].commands;
+  uint16_t node = node_for(slot);
+  return node == kNoNode ? nullptr : nodes_[node].commands;
 }
 
 void RedisNodes::command(std::string_view key, std::vector<std::string> args, Callback cb) {
@@ -164,19 +166,23 @@ void RedisNodes::send(uint16_t slot, std::shared_ptr<const std::vector<std::stri
   if (!client) {
     // The map is not known yet (or lost a master): read it, then try once more.
     if (!may_redirect) return cb(std::nullopt);
-    return refresh([self = shared_from_this(), slot, args, cb = std::move(cb)]() mutable {
-      self->send(slot, args, std::move(cb), false);
-    });
+    return resend_after_refresh(slot, std::move(args), std::move(cb));
   }
   client->command(*args, [self = shared_from_this(), slot, args, cb = std::move(cb),
                           may_redirect](std::optional<RedisReply> r) mutable {
     if (may_redirect && starts(r, "ASK ")) return self->ask(r->str, args, std::move(cb));
     if (may_redirect && starts(r, "MOVED ")) {
-      return self->refresh([self, slot, args, cb = std::move(cb)]() mutable {
-        self->send(slot, args, std::move(cb), false);
-      });
+      return self->resend_after_refresh(slot, std::move(args), std::move(cb));
     }
     cb(std::move(r));
+  });
+}
+
+void RedisNodes::resend_after_refresh(uint16_t slot,
+                                      std::shared_ptr<const std::vector<std::string>> args,
+                                      Callback cb) {
+  refresh([self = shared_from_this(), slot, args = std::move(args), cb = std::move(cb)]() mutable {
+    self->send(slot, std::move(args), std::move(cb), false);
   });
 }
 
@@ -266,13 +272,12 @@ void RedisNodes::apply_slot_map(const RedisReply& reply) {
       if (serving[i]) serving_.push_back(i);
     }
     for (auto& [channel, on] : channels_) {
-      uint16_t now = slots_[key_slot(channel)];
-      size_t target = now == kNoNode ? kNoChannelNode : now;
+      uint16_t target = slots_[key_slot(channel)];
       if (target == on) continue;
       // Under the lock, so that a subscribe() racing with the move reaches the clients in the
       // same order as it took effect here.
-      if (on != kNoChannelNode) nodes_[on].subscriber->unsubscribe(channel);
-      if (target != kNoChannelNode) nodes_[target].subscriber->subscribe(channel);
+      if (on != kNoNode) nodes_[on].subscriber->unsubscribe(channel);
+      if (target != kNoNode) nodes_[target].subscriber->subscribe(channel);
       on = target;
       moved = true;
     }
@@ -314,21 +319,16 @@ void RedisNodes::relocate(const std::string& channel, size_t node, int attempts)
 // in the order they took effect here; they only queue work on its strand.
 void RedisNodes::subscribe(const std::string& channel) {
   std::lock_guard lock(mutex_);
-  size_t node = kNoChannelNode;
-  if (!endpoint_.cluster && !nodes_.empty()) {
-    node = 0;
-  } else if (!slots_.empty() && slots_[key_slot(channel)] != kNoNode) {
-    node = slots_[key_slot(channel)];
-  }
+  uint16_t node = node_for(key_slot(channel));
   auto [it, added] = channels_.emplace(channel, node);
-  if (added && node != kNoChannelNode) nodes_[node].subscriber->subscribe(channel);
+  if (added && node != kNoNode) nodes_[node].subscriber->subscribe(channel);
 }
 
 void RedisNodes::unsubscribe(const std::string& channel) {
   std::lock_guard lock(mutex_);
   auto it = channels_.find(channel);
   if (it == channels_.end()) return;
-  if (it->second != kNoChannelNode) nodes_[it->second].subscriber->unsubscribe(channel);
+  if (it->second != kNoNode) nodes_[it->second].subscriber->unsubscribe(channel);
   channels_.erase(it);
 }
 

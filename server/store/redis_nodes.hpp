@@ -47,8 +47,8 @@ class RedisNodes : public std::enable_shared_from_this<RedisNodes> {
 
   // Every master known and connected.
   bool connected() const;
-  // Channels are shard channels: the commit script publishes with SPUBLISH.
-  bool sharded() const { return endpoint_.cluster; }
+  // How to publish on the meetings' channels: shard channels in a cluster.
+  const char* publish_command() const { return endpoint_.cluster ? "SPUBLISH" : "PUBLISH"; }
 
   // Thread-safe. nullopt to the callback when the key's master cannot be reached.
   void command(std::string_view key, std::vector<std::string> args, Callback cb);
@@ -65,9 +65,14 @@ class RedisNodes : public std::enable_shared_from_this<RedisNodes> {
 
   // The index in nodes_ of the master at `endpoint`, added (and started) if new; locked.
   size_t node_at(const RedisEndpoint& endpoint);
+  // The index in nodes_ of the master serving `slot`, or kNoNode; locked.
+  uint16_t node_for(uint16_t slot) const;
   std::shared_ptr<RedisClient> commands_for(uint16_t slot) const;
   void send(uint16_t slot, std::shared_ptr<const std::vector<std::string>> args, Callback cb,
             bool may_redirect);
+  // MOVED, or no map yet: the command once more, after the map is read again.
+  void resend_after_refresh(uint16_t slot, std::shared_ptr<const std::vector<std::string>> args,
+                            Callback cb);
   // The key's slot is migrating: the command goes to the master named in the ASK error.
   void ask(const std::string& error, std::shared_ptr<const std::vector<std::string>> args,
            Callback cb);
@@ -88,14 +93,13 @@ class RedisNodes : public std::enable_shared_from_this<RedisNodes> {
   std::shared_ptr<RedisClient> seed_;  // a cluster: asks for the slot map
 
   mutable std::mutex mutex_;
-  bool started_ = false;
   bool stopped_ = false;
   bool was_connected_ = false;
   std::vector<Node> nodes_;
-  std::vector<uint16_t> slots_;             // slot -> index in nodes_; empty: map not known
-  std::vector<size_t> serving_;             // the nodes that serve a slot
-  bool whole_ = false;                      // every slot is served
-  std::map<std::string, size_t> channels_;  // followed channel -> node subscribed on
+  std::vector<uint16_t> slots_;               // slot -> index in nodes_; empty: map not known
+  std::vector<size_t> serving_;               // the nodes that serve a slot
+  bool whole_ = false;                        // every slot is served
+  std::map<std::string, uint16_t> channels_;  // followed channel -> node subscribed on
   bool refreshing_ = false;
   std::vector<std::function<void()>> after_refresh_;
 };
