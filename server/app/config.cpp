@@ -77,6 +77,13 @@ const std::vector<Option>& options() {
        "rate_limited (default 20: far above a person typing, since the client merges keystrokes "
        "while one edit is in flight)",
        [](Config& c, std::string_view v) { return set_int(c.commands_per_second, v, 1, 100'000); }},
+      {"--commit-window-per-connection-us", "ROUNDTABLE_COMMIT_WINDOW_PER_CONNECTION_US", "N",
+       "a busy meeting's next group commit waits N microseconds per connection of it after the "
+       "previous one started (at most 10 ms), so that its commands share one fan-out; about "
+       "what one write costs this machine; 0: no wait (default 12)",
+       [](Config& c, std::string_view v) {
+         return set_int(c.commit_window_per_connection_us, v, 0, 10'000);
+       }},
       {"--trusted-proxy", "ROUNDTABLE_TRUSTED_PROXY", "ADDR",
        "a reverse proxy's address (e.g. 127.0.0.1 for nginx on the same host) whose X-Real-IP "
        "header names the client for the per-address limits; repeatable (env: comma-separated)",

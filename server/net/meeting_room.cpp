@@ -6,6 +6,7 @@
 
 #include "core/clock_duties.hpp"
 #include "core/codec.hpp"
+#include "core/commit_window.hpp"
 #include "core/event.hpp"
 #include "core/reducer.hpp"
 #include "core/token.hpp"
@@ -52,6 +53,7 @@ MeetingRoom::MeetingRoom(ServerContext& ctx, core::Meeting state, std::vector<Fr
       snapshot_version_(staged_.committed().version - tail.size()),
       away_timer_(strand_),
       deadline_timer_(strand_),
+      window_timer_(strand_),
       presence_timer_(strand_) {
   uint64_t seq = snapshot_version_;
   for (auto& f : tail) remember(++seq, std::move(f));
@@ -123,7 +125,8 @@ void MeetingRoom::drain(std::function<void()> done) {
     self->away_timer_.cancel();
     self->deadline_timer_.cancel();
     self->presence_timer_.cancel();
-    self->pump();  // finishes the drain once nothing is queued or in flight
+    self->window_timer_.cancel();  // its pump() would commit anyway: drains do not wait
+    self->pump();                  // finishes the drain once nothing is queued or in flight
   });
 }
 
@@ -265,8 +268,14 @@ void MeetingRoom::pump() {
   if (inflight_ || reloading_ || queue_.empty()) return finish_drain();
   if (!ctx_.store.available()) return reject_queued();
   if (needs_reload_) return reload_then_pump();
+  // A drain does not wait: the process is going.
+  auto now_steady = std::chrono::steady_clock::now();
+  auto window_ends = last_commit_started_ +
+                     core::commit_window(subscribers_.size(), ctx_.commit_window_per_connection);
+  if (!draining_ && now_steady < window_ends) return wait_for_window(window_ends);
+  last_commit_started_ = now_steady;
 
-  Inflight batch{{}, {}, {}, {}, std::chrono::steady_clock::now()};
+  Inflight batch{{}, {}, {}, {}, now_steady};
   core::Meeting& draft = staged_.draft();
   int64_t now = now_ms();
   for (size_t n = 0; n < kMaxBatch && !queue_.empty(); ++n) {
@@ -298,6 +307,18 @@ void MeetingRoom::pump() {
                     [self = shared_from_this()](store::CommitResult r) {
                       asio::post(self->strand_, [self, r] { self->on_committed(r); });
                     });
+}
+
+void MeetingRoom::wait_for_window(std::chrono::steady_clock::time_point ends) {
+  if (window_timer_armed_) return;
+  window_timer_armed_ = true;
+  window_timer_.expires_at(ends);
+  window_timer_.async_wait([weak = weak_from_this()](boost::system::error_code) {
+    auto self = weak.lock();
+    if (!self) return;
+    self->window_timer_armed_ = false;
+    self->pump();
+  });
 }
 
 void MeetingRoom::on_committed(store::CommitResult result) {

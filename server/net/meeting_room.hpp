@@ -100,6 +100,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   // Draws a join code and claims it in Redis, then queues the rotation with it.
   void claim_new_code(Pending p, int attempts_left);
   void pump();
+  // Pumps again when the commit window (core/commit_window.hpp) ends; once however often asked.
+  void wait_for_window(std::chrono::steady_clock::time_point ends);
   void on_committed(store::CommitResult result);
   void reload_then_pump();
   void complete(std::vector<Outcome>& outcomes);
@@ -162,6 +164,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   std::function<void()> drained_;
   std::unordered_map<std::string, core::FocusRequest> editing_;  // participant -> what they edit
   boost::asio::steady_timer deadline_timer_;
+  boost::asio::steady_timer window_timer_;
+  bool window_timer_armed_ = false;
+  std::chrono::steady_clock::time_point last_commit_started_{};
   core::InstancePresence elsewhere_;  // who is connected to the other instances
   bool said_someone_ = false;         // the last list said here was not empty
   boost::asio::steady_timer presence_timer_;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/commit_window.hpp"
 #include "net/client_limits.hpp"
 #include "store/meeting_store.hpp"
 #include "support/metrics.hpp"
@@ -33,6 +34,8 @@ struct ServerContext {
   std::vector<std::string> trusted_proxies;
   // Commands one connection may send per second, in bursts of twice that (--commands-per-second).
   double commands_per_second = 20;
+  // A busy meeting's commits wait this long per connection of it (core/commit_window.hpp).
+  std::chrono::microseconds commit_window_per_connection = core::kCommitWindowPerConnection;
   // Set when the server speaks TLS (--tls-cert, --tls-key): every connection is then TLS.
   boost::asio::ssl::context* tls = nullptr;
   // This process among the instances sharing the Redis (presence messages say who speaks).

@@ -104,6 +104,20 @@ TEST(Config, CommandsPerSecondIsAPositiveLimit) {
   }
 }
 
+TEST(Config, CommitWindowPerConnectionIsMicrosecondsUpToTenThousand) {
+  EXPECT_EQ(parse({}).config->commit_window_per_connection_us, 12);
+  EXPECT_EQ(
+      parse({"--commit-window-per-connection-us", "0"}).config->commit_window_per_connection_us, 0);
+  EXPECT_EQ(parse({}, {{"ROUNDTABLE_COMMIT_WINDOW_PER_CONNECTION_US", "200"}})
+                .config->commit_window_per_connection_us,
+            200);
+  for (auto bad : {"-1", "10001", "12us"}) {
+    auto r = parse({"--commit-window-per-connection-us", bad});
+    EXPECT_FALSE(r.config) << bad;
+    EXPECT_EQ(r.exit_code, 2) << bad;
+  }
+}
+
 TEST(Config, TlsNeedsBothCertificateAndKey) {
   auto both = parse({"--tls-cert", "c.pem"}, {{"ROUNDTABLE_TLS_KEY", "k.pem"}});
   ASSERT_TRUE(both.config);
