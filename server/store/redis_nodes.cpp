@@ -14,6 +14,9 @@ constexpr uint16_t kNoNode = std::numeric_limits<uint16_t>::max();
 // A moved slot's new owner is known to all masters within moments (redis-cli sets it on each).
 constexpr int kRelocateAttempts = 20;
 constexpr auto kRelocateRetry = std::chrono::milliseconds(100);
+// A cluster fails a silent master over after its cluster-node-timeout (15 s by default) and
+// an election of about a second; polling twice a second adds little to that.
+constexpr auto kFailoverPoll = std::chrono::milliseconds(500);
 
 bool starts(const std::optional<RedisReply>& r, std::string_view prefix) {
   return r && r->is_error() && r->str.rfind(prefix, 0) == 0;
@@ -131,12 +134,32 @@ bool RedisNodes::connected() const {
 
 void RedisNodes::commands_state_changed() {
   bool now = connected();
+  if (!now && endpoint_.cluster) watch_for_failover();
   {
     std::lock_guard lock(mutex_);
     if (now == was_connected_) return;
     was_connected_ = now;
   }
   if (commands_listener_) commands_listener_(now);
+}
+
+void RedisNodes::watch_for_failover() {
+  {
+    std::lock_guard lock(mutex_);
+    if (watching_ || stopped_) return;
+    watching_ = true;
+  }
+  auto timer = std::make_shared<boost::asio::steady_timer>(ioc_, kFailoverPoll);
+  timer->async_wait([weak = weak_from_this(), timer](boost::system::error_code) {
+    auto self = weak.lock();
+    if (!self) return;
+    {
+      std::lock_guard lock(self->mutex_);
+      self->watching_ = false;
+      if (self->stopped_) return;
+    }
+    if (!self->connected()) self->refresh({});  // which looks again, through the state
+  });
 }
 
 uint16_t RedisNodes::node_for(uint16_t slot) const {
@@ -218,9 +241,11 @@ void RedisNodes::refresh(std::function<void()> then, std::shared_ptr<RedisClient
   asked->command({"CLUSTER", "SLOTS"}, [self = shared_from_this()](std::optional<RedisReply> r) {
     if (r && r->type == RedisReply::Type::array) {
       self->apply_slot_map(*r);
+    } else if (r) {
+      log::warn("cannot read the redis cluster's slot map", {{"error", r->str}});
     } else {
-      log::warn("cannot read the redis cluster's slot map",
-                {{"error", r ? r->str : std::string("not connected")}});
+      // Every node out of reach: the failover watch asks twice a second; once is enough to say.
+      log::debug("cannot read the redis cluster's slot map", {{"error", "not connected"}});
     }
     self->refreshed();
     self->commands_state_changed();

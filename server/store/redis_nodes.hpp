@@ -11,8 +11,9 @@
 // channel's master; the commit script SPUBLISHes), so a commit reaches the instances that
 // follow that meeting and no other master. When a slot moves, its old master drops the
 // channel's subscribers: the channel is then subscribed at the new master, and the subscriber
-// listener is told "up" so that the meetings read what was committed meanwhile. Failover (replicas
-// promoted) is not handled: a master that goes away leaves its slots unavailable until it is back.
+// listener is told "up" so that the meetings read what was committed meanwhile. When a master
+// goes away, the map is read again every half second until every slot's master is reachable:
+// once the cluster has promoted a replica, commands and subscriptions go to it.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -81,6 +82,9 @@ class RedisNodes : public std::enable_shared_from_this<RedisNodes> {
   void refreshed();  // runs what waited for the map
   void apply_slot_map(const RedisReply& reply);
   void commands_state_changed();
+  // Reads the map again in a moment (and so on, through commands_state_changed, while a
+  // master of the map cannot be reached): a failover shows up as a new master there.
+  void watch_for_failover();
   // The master at `node` dropped `channel`: follows it to its slot's new master, asking that
   // one (it knows) and again a little later while the map still says `node`.
   void relocate(const std::string& channel, size_t node, int attempts);
@@ -101,6 +105,7 @@ class RedisNodes : public std::enable_shared_from_this<RedisNodes> {
   bool whole_ = false;                        // every slot is served
   std::map<std::string, uint16_t> channels_;  // followed channel -> node subscribed on
   bool refreshing_ = false;
+  bool watching_ = false;  // watch_for_failover's timer is set
   std::vector<std::function<void()>> after_refresh_;
 };
 

@@ -314,19 +314,25 @@ export async function startRedis({ port, args = [] } = {}) {
 }
 
 /**
- * A Redis Cluster of `masters` real redis-servers (no replicas), slots spread by
- * `redis-cli --cluster create`; resolves once every node reports cluster_state:ok.
+ * A Redis Cluster of `masters` real redis-servers, each with `replicas` replicas, slots
+ * spread by `redis-cli --cluster create`; `nodeTimeoutMs` is how long a master may be silent
+ * before the others fail it over to a replica. Resolves once every node reports
+ * cluster_state:ok and every replica is in sync.
  * Returns {url (redis-cluster:// of the first node), nodes, stop()}.
  */
-export async function startRedisCluster({ masters = 3 } = {}) {
+export async function startRedisCluster({ masters = 3, replicas = 0, nodeTimeoutMs = 5000 } = {}) {
   const nodes = [];
-  for (let i = 0; i < masters; i += 1) {
-    nodes.push(await startRedis({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '5000'] }));
+  for (let i = 0; i < masters * (1 + replicas); i += 1) {
+    nodes.push(await startRedis({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf',
+      '--cluster-node-timeout', String(nodeTimeoutMs)] }));
   }
   execFileSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`),
-    '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'pipe' });
-  await waitFor(() => nodes.every((n) => execFileSync('redis-cli', ['-p', String(n.port), 'cluster', 'info'])
-    .toString().includes('cluster_state:ok')), { timeoutMs: 20000, what: 'the cluster to be ok on every node' });
+    '--cluster-replicas', String(replicas), '--cluster-yes'], { stdio: 'pipe' });
+  const info = (n, section) => execFileSync('redis-cli', ['-p', String(n.port), ...section]).toString();
+  await waitFor(() => nodes.every((n) => info(n, ['cluster', 'info']).includes('cluster_state:ok')
+    && (!info(n, ['info', 'replication']).includes('role:slave')
+      || info(n, ['info', 'replication']).includes('master_link_status:up'))),
+  { timeoutMs: 30000, what: 'the cluster to be ok on every node, its replicas in sync' });
   return {
     url: `redis-cluster://127.0.0.1:${nodes[0].port}`,
     port: nodes[0].port,
