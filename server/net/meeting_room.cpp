@@ -56,7 +56,7 @@ MeetingRoom::MeetingRoom(ServerContext& ctx, core::Meeting state, std::vector<Fr
       window_timer_(strand_),
       presence_timer_(strand_) {
   uint64_t seq = snapshot_version_;
-  for (auto& f : tail) remember(++seq, std::move(f));
+  for (auto& f : tail) remember(++seq, std::move(f), nullptr);
 }
 
 void MeetingRoom::start() {
@@ -156,16 +156,15 @@ void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
     }
     // Replay from memory when every event after last_seq is still held there, and they fit
     // well within the connection's queue; otherwise a snapshot.
-    uint64_t oldest =
-        self->recent_.empty() ? self->state().version + 1 : self->recent_.front().first;
+    uint64_t oldest = self->recent_.empty() ? self->state().version + 1 : self->recent_.front().seq;
     bool can_replay = last_seq && *last_seq <= self->state().version && *last_seq + 1 >= oldest;
     auto missed = std::make_shared<std::vector<Frame>>();
     size_t missed_bytes = 0;
     // Newest first, stopping at last_seq or as soon as the replay is over its bounds.
     for (auto it = self->recent_.rbegin(); can_replay && it != self->recent_.rend(); ++it) {
-      if (it->first <= *last_seq) break;
-      missed->push_back(it->second);
-      missed_bytes += it->second->size();
+      if (it->seq <= *last_seq) break;
+      missed->push_back(it->wire);
+      missed_bytes += it->wire->size();
       can_replay = missed->size() <= kMaxReplayFrames && missed_bytes <= kMaxReplayBytes;
     }
     std::reverse(missed->begin(), missed->end());
@@ -223,6 +222,7 @@ void MeetingRoom::take_published() {
   std::vector<std::string> back_here;  // recorded once the batches are in: that commits
   uint64_t first_seq = state().version + 1;
   std::vector<Frame> taken;
+  std::vector<Frame> taken_stored;
   std::vector<std::string> removed;
   for (const auto& batch : std::exchange(published_, {})) {
     if (needs_reload_) break;  // behind already: the reload reads them from the log
@@ -241,6 +241,7 @@ void MeetingRoom::take_published() {
         core::Event e = core::event_from_json(j);
         staged_.apply_committed(e);
         taken.push_back(frame_of(core::to_json(e).dump()));
+        taken_stored.push_back(e.has_sealed_part() ? frame_of(core::to_stored(e)) : taken.back());
         note_removal(e, removed);
         // Gone from another instance, but connected to this one: not gone.
         if (e.kind == "participant_left") {
@@ -255,7 +256,7 @@ void MeetingRoom::take_published() {
       }
     }
   }
-  fan_out(first_seq, std::move(taken), removed);
+  fan_out(first_seq, std::move(taken), std::move(taken_stored), removed);
   if (needs_reload_) {
     published_.clear();  // the reload reads them from the log
     return reload_then_pump();
@@ -266,7 +267,7 @@ void MeetingRoom::take_published() {
 
 void MeetingRoom::pump() {
   if (inflight_ || reloading_ || queue_.empty()) return finish_drain();
-  if (!ctx_.store.available()) return reject_queued();
+  if (!ctx_.store.available() || log_lost_) return reject_queued();
   if (needs_reload_) return reload_then_pump();
   // A drain does not wait: the process is going.
   auto now_steady = std::chrono::steady_clock::now();
@@ -337,7 +338,7 @@ void MeetingRoom::on_committed(store::CommitResult result) {
       ctx_.metrics.events_committed += batch.wire.size();
       std::vector<std::string> removed;
       for (const auto& e : batch.events) note_removal(e, removed);
-      fan_out(first_seq, std::move(batch.wire), removed);
+      fan_out(first_seq, std::move(batch.wire), std::move(batch.stored), removed);
       complete(batch.outcomes);
       maybe_snapshot();
       arm_deadline_timer(now_ms());
@@ -354,6 +355,7 @@ void MeetingRoom::on_committed(store::CommitResult result) {
       for (auto it = batch.outcomes.rbegin(); it != batch.outcomes.rend(); ++it) {
         queue_.push_front(std::move(it->pending));
       }
+      if (result.version < state().version) return restore_log(result.version);
       needs_reload_ = true;
       break;
     default:
@@ -362,6 +364,71 @@ void MeetingRoom::on_committed(store::CommitResult result) {
       needs_reload_ = true;
   }
   pump();
+}
+
+void MeetingRoom::restore_log(uint64_t found) {
+  std::vector<Frame> lost;
+  const Remembered* at_found = nullptr;
+  for (const auto& r : recent_) {
+    if (r.seq == found) at_found = &r;
+    if (r.seq > found && r.stored) lost.push_back(r.stored);
+  }
+  if (found == 0) return log_lost(found, "the meeting is gone from Redis");
+  if (lost.size() != state().version - found) {
+    return log_lost(found, "the lost events are no longer all in memory");
+  }
+  reloading_ = true;  // nothing else commits meanwhile
+  // The log's last event must be the one this room has there, or Redis took other events
+  // (another instance's, after the failover) and the two histories have split.
+  Frame expected_last = at_found ? at_found->stored : nullptr;
+  ctx_.store.read_log_after(
+      id_, found - 1,
+      [self = shared_from_this(), found, lost = std::move(lost), expected_last](
+          store::StoreStatus status, std::vector<std::string> events) mutable {
+        asio::post(self->strand_, [self, found, lost = std::move(lost), expected_last, status,
+                                   events = std::move(events)]() mutable {
+          if (status != store::StoreStatus::ok) {
+            self->reloading_ = false;
+            self->needs_reload_ = true;
+            return self->reject_queued();  // Redis went away again: later commands retry
+          }
+          if (events.size() != 1 || (expected_last && events[0] != *expected_last)) {
+            self->reloading_ = false;
+            return self->log_lost(found, "Redis holds other events at those seqs");
+          }
+          size_t count = lost.size();
+          self->ctx_.store.commit(
+              self->id_, found, std::move(lost), [self, found, count](store::CommitResult r) {
+                asio::post(self->strand_, [self, found, count, r] {
+                  self->reloading_ = false;
+                  if (r.status == store::StoreStatus::conflict) {
+                    self->needs_reload_ = true;  // someone wrote meanwhile: look again
+                    return self->pump();
+                  }
+                  if (r.status != store::StoreStatus::ok) {
+                    return self->log_lost(found, "writing them back failed");
+                  }
+                  log::warn("redis had lost acknowledged events; written back from memory",
+                            {{"meeting", self->id_},
+                             {"from", std::to_string(found + 1)},
+                             {"events", std::to_string(count)}});
+                  self->pump();
+                });
+              });
+        });
+      });
+}
+
+void MeetingRoom::log_lost(uint64_t found, const char* why) {
+  log_lost_ = true;
+  log::error(
+      "redis lost acknowledged events of this meeting; refusing its commands until a "
+      "restart reloads it",
+      {{"meeting", id_},
+       {"redis_version", std::to_string(found)},
+       {"acked_version", std::to_string(state().version)},
+       {"reason", why}});
+  reject_queued();
 }
 
 void MeetingRoom::reload_then_pump() {
@@ -379,14 +446,17 @@ void MeetingRoom::reload_then_pump() {
               // lost, or another instance's): folded, then everyone here gets them, in order.
               core::Meeting fresh = self->state();
               std::vector<Frame> missed;
+              std::vector<Frame> missed_stored;
               std::vector<std::string> removed;
-              for (const auto& stored : events) {
+              for (auto& stored : events) {
                 core::Event e = core::event_from_json(nlohmann::json::parse(stored));
                 core::apply(fresh, e);
                 note_removal(e, removed);
                 missed.push_back(frame_of(core::wire_form(stored)));
+                missed_stored.push_back(frame_of(std::move(stored)));
               }
-              self->fan_out(self->state().version + 1, std::move(missed), removed);
+              self->fan_out(self->state().version + 1, std::move(missed), std::move(missed_stored),
+                            removed);
               self->staged_.replace(std::move(fresh));
               self->needs_reload_ = false;
               self->arm_deadline_timer(now_ms());
@@ -612,11 +682,10 @@ void MeetingRoom::broadcast(const Frame& frame, const Connection* except) {
   }
 }
 
-void MeetingRoom::fan_out(uint64_t first_seq, std::vector<Frame> events,
+void MeetingRoom::fan_out(uint64_t first_seq, std::vector<Frame> events, std::vector<Frame> stored,
                           const std::vector<std::string>& removed) {
   if (events.empty()) return;
-  uint64_t seq = first_seq;
-  for (const auto& frame : events) remember(seq++, frame);
+  for (size_t i = 0; i < events.size(); ++i) remember(first_seq + i, events[i], stored.at(i));
   auto shared = std::make_shared<const std::vector<Frame>>(std::move(events));
   for (const auto& s : subscribers_) {
     auto conn = s.conn.lock();
@@ -629,8 +698,8 @@ void MeetingRoom::fan_out(uint64_t first_seq, std::vector<Frame> events,
   }
 }
 
-void MeetingRoom::remember(uint64_t seq, Frame frame) {
-  recent_.emplace_back(seq, std::move(frame));
+void MeetingRoom::remember(uint64_t seq, Frame wire, Frame stored) {
+  recent_.push_back({seq, std::move(wire), std::move(stored)});
   if (recent_.size() > kRecentEvents) recent_.pop_front();
 }
 

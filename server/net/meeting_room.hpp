@@ -127,9 +127,14 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void broadcast(const Frame& frame, const Connection* except = nullptr);
   // Keeps the events (seqs first_seq, first_seq + 1, ...) for resume and hands them to
   // every connection at once; then closes the connections of the participants they removed.
-  void fan_out(uint64_t first_seq, std::vector<Frame> events,
+  void fan_out(uint64_t first_seq, std::vector<Frame> events, std::vector<Frame> stored,
                const std::vector<std::string>& removed);
-  void remember(uint64_t seq, Frame frame);
+  void remember(uint64_t seq, Frame wire, Frame stored);
+  // A commit found Redis' log at `found`, behind what this room committed and acked (a Redis
+  // Cluster failover lost writes not yet replicated, or an older backup was restored): writes
+  // the lost events back from memory, with their seqs, unless Redis holds others there.
+  void restore_log(uint64_t found);
+  void log_lost(uint64_t found, const char* why);
   void maybe_snapshot();
   // Applies the published batches that wait, in seq order, unless a commit or a reload is
   // under way: its outcome decides which of them are this process' own.
@@ -144,7 +149,15 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   std::string id_;
   core::StagedMeeting staged_;
-  std::deque<std::pair<uint64_t, Frame>> recent_;  // the last kRecentEvents events
+  struct Remembered {
+    uint64_t seq;
+    Frame wire;
+    Frame stored;  // what the log keeps; null for the events loaded with the room
+  };
+  std::deque<Remembered> recent_;  // the last kRecentEvents events
+  // Redis lost acknowledged events this room could not write back: every command is refused
+  // (unavailable) until the process restarts, rather than committed on a diverged log.
+  bool log_lost_ = false;
   std::deque<Pending> queue_;
   std::vector<std::string> published_;  // batches from the meeting's channel, not yet taken
   std::optional<Inflight> inflight_;
