@@ -267,14 +267,13 @@ void MeetingRoom::take_published() {
 
 void MeetingRoom::pump() {
   if (inflight_ || reloading_ || queue_.empty()) return finish_drain();
-  if (!ctx_.store.available() || log_lost_) return reject_queued();
+  if (!ctx_.store.available()) return reject_queued();
   if (needs_reload_) return reload_then_pump();
   // A drain does not wait: the process is going.
   auto now_steady = std::chrono::steady_clock::now();
   auto window_ends = last_commit_started_ +
                      core::commit_window(subscribers_.size(), ctx_.commit_window_per_connection);
   if (!draining_ && now_steady < window_ends) return wait_for_window(window_ends);
-  last_commit_started_ = now_steady;
 
   Inflight batch{{}, {}, {}, {}, now_steady};
   core::Meeting& draft = staged_.draft();
@@ -303,6 +302,7 @@ void MeetingRoom::pump() {
     complete(batch.outcomes);
     return pump();
   }
+  last_commit_started_ = now_steady;
   inflight_ = std::move(batch);
   ctx_.store.commit(id_, state().version, inflight_->stored,
                     [self = shared_from_this()](store::CommitResult r) {
@@ -373,29 +373,29 @@ void MeetingRoom::restore_log(uint64_t found) {
     if (r.seq == found) at_found = &r;
     if (r.seq > found && r.stored) lost.push_back(r.stored);
   }
-  if (found == 0) return log_lost(found, "the meeting is gone from Redis");
-  if (lost.size() != state().version - found) {
-    return log_lost(found, "the lost events are no longer all in memory");
+  if (found == 0) return refuse_lost(found, "the meeting is gone from Redis");
+  if (!at_found || lost.size() != state().version - found) {
+    return refuse_lost(found, "the lost events are no longer all in memory");
   }
   reloading_ = true;  // nothing else commits meanwhile
   // The log's last event must be the one this room has there, or Redis took other events
   // (another instance's, after the failover) and the two histories have split.
-  Frame expected_last = at_found ? at_found->stored : nullptr;
+  Frame wire_at_found = at_found->wire;
   ctx_.store.read_log_after(
       id_, found - 1,
-      [self = shared_from_this(), found, lost = std::move(lost), expected_last](
+      [self = shared_from_this(), found, lost = std::move(lost), wire_at_found](
           store::StoreStatus status, std::vector<std::string> events) mutable {
-        asio::post(self->strand_, [self, found, lost = std::move(lost), expected_last, status,
+        asio::post(self->strand_, [self, found, lost = std::move(lost), wire_at_found, status,
                                    events = std::move(events)]() mutable {
+          self->reloading_ = false;
           if (status != store::StoreStatus::ok) {
-            self->reloading_ = false;
             self->needs_reload_ = true;
             return self->reject_queued();  // Redis went away again: later commands retry
           }
-          if (events.size() != 1 || (expected_last && events[0] != *expected_last)) {
-            self->reloading_ = false;
-            return self->log_lost(found, "Redis holds other events at those seqs");
+          if (events.size() != 1 || core::wire_form(events[0]) != *wire_at_found) {
+            return self->refuse_lost(found, "Redis holds other events at those seqs");
           }
+          self->reloading_ = true;
           size_t count = lost.size();
           self->ctx_.store.commit(
               self->id_, found, std::move(lost), [self, found, count](store::CommitResult r) {
@@ -406,12 +406,15 @@ void MeetingRoom::restore_log(uint64_t found) {
                     return self->pump();
                   }
                   if (r.status != store::StoreStatus::ok) {
-                    return self->log_lost(found, "writing them back failed");
+                    // Maybe written, maybe not: the next commit finds out.
+                    self->needs_reload_ = true;
+                    return self->reject_queued();
                   }
                   log::warn("redis had lost acknowledged events; written back from memory",
                             {{"meeting", self->id_},
                              {"from", std::to_string(found + 1)},
                              {"events", std::to_string(count)}});
+                  self->take_published();
                   self->pump();
                 });
               });
@@ -419,15 +422,12 @@ void MeetingRoom::restore_log(uint64_t found) {
       });
 }
 
-void MeetingRoom::log_lost(uint64_t found, const char* why) {
-  log_lost_ = true;
-  log::error(
-      "redis lost acknowledged events of this meeting; refusing its commands until a "
-      "restart reloads it",
-      {{"meeting", id_},
-       {"redis_version", std::to_string(found)},
-       {"acked_version", std::to_string(state().version)},
-       {"reason", why}});
+void MeetingRoom::refuse_lost(uint64_t found, const char* why) {
+  log::error("redis lost acknowledged events of this meeting; its commands are refused",
+             {{"meeting", id_},
+              {"redis_version", std::to_string(found)},
+              {"acked_version", std::to_string(state().version)},
+              {"reason", why}});
   reject_queued();
 }
 

@@ -132,9 +132,14 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void remember(uint64_t seq, Frame wire, Frame stored);
   // A commit found Redis' log at `found`, behind what this room committed and acked (a Redis
   // Cluster failover lost writes not yet replicated, or an older backup was restored): writes
-  // the lost events back from memory, with their seqs, unless Redis holds others there.
+  // the lost events back from memory, with their seqs, unless Redis holds others there. A
+  // split is caught only while Redis is behind: a log that already grew past this room's
+  // version on another history is read as events this room missed.
   void restore_log(uint64_t found);
-  void log_lost(uint64_t found, const char* why);
+  // Cannot restore: refuses what waits (unavailable). Each later command tries again, one
+  // commit each, so the meeting goes on once Redis has its events back (another instance
+  // restored them) and never spins.
+  void refuse_lost(uint64_t found, const char* why);
   void maybe_snapshot();
   // Applies the published batches that wait, in seq order, unless a commit or a reload is
   // under way: its outcome decides which of them are this process' own.
@@ -155,9 +160,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
     Frame stored;  // what the log keeps; null for the events loaded with the room
   };
   std::deque<Remembered> recent_;  // the last kRecentEvents events
-  // Redis lost acknowledged events this room could not write back: every command is refused
-  // (unavailable) until the process restarts, rather than committed on a diverged log.
-  bool log_lost_ = false;
+
   std::deque<Pending> queue_;
   std::vector<std::string> published_;  // batches from the meeting's channel, not yet taken
   std::optional<Inflight> inflight_;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <boost/asio/steady_timer.hpp>
 #include <limits>
+#include <utility>
 
 #include "store/cluster_slot.hpp"
 #include "support/log.hpp"
@@ -40,7 +41,7 @@ std::optional<RedisEndpoint> ask_target(const std::string& error, RedisEndpoint 
 }  // namespace
 
 RedisNodes::RedisNodes(boost::asio::io_context& ioc, RedisEndpoint endpoint)
-    : ioc_(ioc), endpoint_(std::move(endpoint)) {}
+    : ioc_(ioc), endpoint_(std::move(endpoint)), failover_timer_(ioc) {}
 
 void RedisNodes::set_listeners(RedisClient::StateListener commands,
                                RedisClient::StateListener subscriber) {
@@ -70,6 +71,7 @@ void RedisNodes::stop(std::function<void()> done) {
   {
     std::lock_guard lock(mutex_);
     stopped_ = true;
+    failover_timer_.cancel();
     for (const auto& node : nodes_) {
       clients.push_back(node.commands);
       clients.push_back(node.subscriber);
@@ -144,17 +146,15 @@ void RedisNodes::commands_state_changed() {
 }
 
 void RedisNodes::watch_for_failover() {
-  {
-    std::lock_guard lock(mutex_);
-    if (watching_ || stopped_) return;
-    watching_ = true;
-  }
-  auto timer = std::make_shared<boost::asio::steady_timer>(ioc_, kFailoverPoll);
-  timer->async_wait([weak = weak_from_this(), timer](boost::system::error_code) {
+  std::lock_guard lock(mutex_);
+  if (watching_ || stopped_) return;
+  watching_ = true;
+  failover_timer_.expires_after(kFailoverPoll);
+  failover_timer_.async_wait([weak = weak_from_this()](boost::system::error_code) {
     auto self = weak.lock();
     if (!self) return;
     {
-      std::lock_guard lock(self->mutex_);
+      std::lock_guard held(self->mutex_);
       self->watching_ = false;
       if (self->stopped_) return;
     }
@@ -241,11 +241,20 @@ void RedisNodes::refresh(std::function<void()> then, std::shared_ptr<RedisClient
   asked->command({"CLUSTER", "SLOTS"}, [self = shared_from_this()](std::optional<RedisReply> r) {
     if (r && r->type == RedisReply::Type::array) {
       self->apply_slot_map(*r);
-    } else if (r) {
-      log::warn("cannot read the redis cluster's slot map", {{"error", r->str}});
     } else {
-      // Every node out of reach: the failover watch asks twice a second; once is enough to say.
-      log::debug("cannot read the redis cluster's slot map", {{"error", "not connected"}});
+      // While no node answers, the failover watch asks twice a second: said once, until a map
+      // is read again.
+      bool said;
+      {
+        std::lock_guard lock(self->mutex_);
+        said = std::exchange(self->map_unreadable_said_, true);
+      }
+      std::string error = r ? r->str : std::string("not connected");
+      if (said) {
+        log::debug("cannot read the redis cluster's slot map", {{"error", error}});
+      } else {
+        log::warn("cannot read the redis cluster's slot map", {{"error", error}});
+      }
     }
     self->refreshed();
     self->commands_state_changed();
@@ -283,6 +292,7 @@ void RedisNodes::apply_slot_map(const RedisReply& reply) {
       for (auto s = first; s <= last; ++s) slots[s] = node;
     }
     slots_ = std::move(slots);
+    map_unreadable_said_ = false;
     std::vector<bool> serving(nodes_.size(), false);
     whole_ = true;
     for (uint16_t node : slots_) {

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <map>
 #include <memory>
@@ -105,7 +106,9 @@ class RedisNodes : public std::enable_shared_from_this<RedisNodes> {
   bool whole_ = false;                        // every slot is served
   std::map<std::string, uint16_t> channels_;  // followed channel -> node subscribed on
   bool refreshing_ = false;
-  bool watching_ = false;  // watch_for_failover's timer is set
+  bool watching_ = false;                     // watch_for_failover's timer is set
+  boost::asio::steady_timer failover_timer_;  // used under mutex_
+  bool map_unreadable_said_ = false;          // warned once until the map is read again
   std::vector<std::function<void()>> after_refresh_;
 };
 

@@ -11,13 +11,13 @@ import {
   startRedis, startServer, cleanup, short, createMeeting, join, metricValue, sleep,
 } from '../support/harness.mjs';
 
-// 60 connections at 200 us each: the window's 10 ms cap, what a town hall of 834 gets by
-// default, in a meeting small enough for a sanitized server and one test process.
+// 60 connections at 200 us each: 12 ms, so the window's 10 ms cap, what a town hall of 834
+// gets by default, in a meeting small enough for a sanitized server and one test process.
 const LISTENERS = 40;
 const SENDERS = 20;
 const WINDOW_MS = 10;
 const COMMANDS = 100;
-const SPACING_MS = 2; // ~200 ms of commands: ~100 commits without a window, ~22 with it
+const SPACING_MS = 2; // ~250 ms of commands: 100 commits without a window, ~28 with it
 
 const env = { server: null };
 before(async () => {
@@ -56,7 +56,12 @@ test('a steady stream in a busy meeting shares commits, and everyone gets every 
     // the last one; one more for the commands' own jitter on the way to the server.
     const bound = Math.ceil(spanMs / WINDOW_MS) + 3;
     t.diagnostic(`${COMMANDS} commands over ${spanMs.toFixed(0)} ms: ${commits} commits (bound ${bound})`);
-    assert.ok(bound < COMMANDS * 0.75, `the commands were sent too slowly to tell (${spanMs.toFixed(0)} ms)`);
+    if (bound >= COMMANDS * 0.75) {
+      // A machine too loaded to pace 2 ms apart: the count could not tell a window from none.
+      t.skip(`the commands were sent too slowly to tell (${spanMs.toFixed(0)} ms)`);
+      await Promise.all(listeners.map((c) => c.close()));
+      return;
+    }
     assert.ok(commits <= bound,
       `${COMMANDS} commands sent over ${spanMs.toFixed(0)} ms took ${commits} commits (at most ${bound} expected)`);
 
@@ -70,8 +75,9 @@ test('a steady stream in a busy meeting shares commits, and everyone gets every 
       assert.deepEqual(c.eventsBetween(joined, last), expected, `${c.name} saw other events or another order`);
     }
 
-    // After a pause, a join commits at once and the command after it waits out the window, on
-    // its own: the timer that ends the window commits what waits.
+    // After a pause, a join and then a command: two commits, nothing left waiting. (The stream
+    // above goes through the window's timer: without it, its last commands would never be
+    // committed.)
     await sleep(50);
     const quietBefore = await metricValue(env.server.baseUrl, 'roundtable_commits_total');
     const late = await join(env.server.wsUrl, { code: meeting.joinCode, name: 'Late', attendance: 'remote' });
