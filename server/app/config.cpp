@@ -80,7 +80,7 @@ const std::vector<Option>& options() {
       {"--commit-window-per-connection-us", "ROUNDTABLE_COMMIT_WINDOW_PER_CONNECTION_US", "N",
        "a busy meeting's next group commit waits N microseconds per connection of it after the "
        "previous one started (at most 10 ms), so that its commands share one fan-out; about "
-       "what one write costs this machine; 0: no wait (default 12)",
+       "twice what one write costs this machine; 0: no wait (default 20)",
        [](Config& c, std::string_view v) {
          return set_int(c.commit_window_per_connection_us, v, 0, 10'000);
        }},

@@ -11,7 +11,7 @@ import {
   startRedis, startServer, cleanup, short, createMeeting, join, metricValue, sleep,
 } from '../support/harness.mjs';
 
-// 60 connections at 200 us each: 12 ms, so the window's 10 ms cap, what a town hall of 834
+// 60 connections at 200 us each: 12 ms, so the window's 10 ms cap, what a town hall of 500
 // gets by default, in a meeting small enough for a sanitized server and one test process.
 const LISTENERS = 40;
 const SENDERS = 20;

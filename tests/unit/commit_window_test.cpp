@@ -11,15 +11,17 @@ using rt::core::kCommitWindowPerConnection;
 
 TEST(CommitWindow, GrowsWithTheConnectionsAFanOutWritesTo) {
   EXPECT_EQ(commit_window(0, kCommitWindowPerConnection), 0us);
-  EXPECT_EQ(commit_window(1, kCommitWindowPerConnection), 12us);
-  EXPECT_EQ(commit_window(10, kCommitWindowPerConnection), 120us);  // nothing a person notices
-  EXPECT_EQ(commit_window(500, kCommitWindowPerConnection), 6ms);   // issue 7's town hall
-  EXPECT_EQ(commit_window(500, 2us), 1ms);                          // a faster machine's figure
+  EXPECT_EQ(commit_window(1, kCommitWindowPerConnection), 20us);
+  EXPECT_EQ(commit_window(10, kCommitWindowPerConnection), 200us);  // nothing a person notices
+  EXPECT_EQ(commit_window(250, kCommitWindowPerConnection), 5ms);
+  EXPECT_EQ(commit_window(500, 2us), 1ms);  // a faster machine's figure
 }
 
 TEST(CommitWindow, IsCappedForTheBiggestMeetings) {
-  EXPECT_EQ(commit_window(833, kCommitWindowPerConnection), 9996us);
-  EXPECT_EQ(commit_window(834, kCommitWindowPerConnection), rt::core::kMaxCommitWindow);
+  EXPECT_EQ(commit_window(499, kCommitWindowPerConnection), 9980us);
+  EXPECT_EQ(commit_window(500, kCommitWindowPerConnection),
+            rt::core::kMaxCommitWindow);  // issue 7's town hall
+  EXPECT_EQ(commit_window(501, kCommitWindowPerConnection), 10ms);
   EXPECT_EQ(commit_window(100'000, kCommitWindowPerConnection), 10ms);
   EXPECT_EQ(commit_window(50, 10'000us), 10ms);  // the largest the flag takes
 }

@@ -105,7 +105,7 @@ TEST(Config, CommandsPerSecondIsAPositiveLimit) {
 }
 
 TEST(Config, CommitWindowPerConnectionIsMicrosecondsUpToTenThousand) {
-  EXPECT_EQ(parse({}).config->commit_window_per_connection_us, 12);
+  EXPECT_EQ(parse({}).config->commit_window_per_connection_us, 20);
   EXPECT_EQ(
       parse({"--commit-window-per-connection-us", "0"}).config->commit_window_per_connection_us, 0);
   EXPECT_EQ(parse({}, {{"ROUNDTABLE_COMMIT_WINDOW_PER_CONNECTION_US", "200"}})
