@@ -19,6 +19,9 @@ namespace rt::core {
 
 inline constexpr int64_t kPresenceHeartbeatMs = 5000;
 inline constexpr int64_t kPresenceExpiryMs = 3 * kPresenceHeartbeatMs;
+// Changes within this long go out as one list: a wave of 500 joins would otherwise publish 500
+// growing lists (125,000 ids, ~2 MB) that every instance parses.
+inline constexpr int64_t kPresenceCoalesceMs = 50;
 
 class InstancePresence {
  public:

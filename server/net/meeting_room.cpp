@@ -54,7 +54,8 @@ MeetingRoom::MeetingRoom(ServerContext& ctx, core::Meeting state, std::vector<Fr
       away_timer_(strand_),
       deadline_timer_(strand_),
       window_timer_(strand_),
-      presence_timer_(strand_) {
+      presence_timer_(strand_),
+      presence_change_timer_(strand_) {
   uint64_t seq = snapshot_version_;
   for (auto& f : tail) remember(++seq, std::move(f), nullptr);
 }
@@ -545,7 +546,7 @@ void MeetingRoom::subscribe(const std::shared_ptr<Connection>& conn,
                             const std::string& participant_id) {
   subscribers_.push_back({conn, conn.get(), participant_id});
   if (++connections_of_[participant_id] == 1) {
-    say_presence(false);
+    presence_changed();
     arm_presence_timer();
     if (!elsewhere_.online(participant_id)) {
       broadcast(frame_of(core::encode_presence(participant_id, true)), conn.get());
@@ -602,7 +603,7 @@ void MeetingRoom::unsubscribe(const Connection* conn) {
     subscribers_.erase(it);
     if (--connections_of_[pid] == 0) {
       connections_of_.erase(pid);
-      say_presence(false);
+      presence_changed();
       // Offline first, then no longer editing: the order clients have always seen.
       if (!elsewhere_.online(pid)) broadcast(frame_of(core::encode_presence(pid, false)));
       if (editing_.erase(pid)) broadcast(frame_of(core::encode_editing(pid, core::FocusRequest{})));
@@ -613,6 +614,18 @@ void MeetingRoom::unsubscribe(const Connection* conn) {
     }
     return;
   }
+}
+
+void MeetingRoom::presence_changed() {
+  if (presence_change_armed_) return;
+  presence_change_armed_ = true;
+  presence_change_timer_.expires_after(std::chrono::milliseconds(core::kPresenceCoalesceMs));
+  presence_change_timer_.async_wait([weak = weak_from_this()](boost::system::error_code) {
+    auto self = weak.lock();
+    if (!self) return;
+    self->presence_change_armed_ = false;
+    self->say_presence(false);
+  });
 }
 
 void MeetingRoom::say_presence(bool ask) {

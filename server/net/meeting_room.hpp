@@ -119,6 +119,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void unsubscribe(const Connection* conn);
   // Tells the other instances who is connected here; `ask`: and asks them to say theirs.
   void say_presence(bool ask);
+  // Who is connected here changed: says the list once core::kPresenceCoalesceMs has passed,
+  // with every change made meanwhile.
+  void presence_changed();
   // Every kPresenceHeartbeatMs while anyone is connected here or elsewhere: says the list
   // again, and forgets silent instances (their participants are gone from then on, and
   // logged as having left if they stay away).
@@ -187,6 +190,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   bool said_someone_ = false;         // the last list said here was not empty
   boost::asio::steady_timer presence_timer_;
   bool presence_timer_armed_ = false;
+  boost::asio::steady_timer presence_change_timer_;
+  bool presence_change_armed_ = false;
 };
 
 }  // namespace rt::net

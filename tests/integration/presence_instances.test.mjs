@@ -7,9 +7,11 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 
-import { startRedis, startServer, createMeeting, join, resume, cleanup, sleep, httpRequest } from '../support/harness.mjs';
+import {
+  startRedis, startServer, createMeeting, join, resume, cleanup, sleep, httpRequest, waitFor,
+} from '../support/harness.mjs';
 
 after(cleanup);
 
@@ -96,6 +98,36 @@ test('a malformed presence message on the channel is logged and dropped, not a c
   assert.equal(server.running, true);
   assert.match(server.stderr(), /unreadable presence message/);
   await ana.client.close();
+  await server.stop();
+  await redis.stop();
+});
+
+test('a wave of joins says the instance\'s list a few times, not once per join', { timeout: 60000 }, async (t) => {
+  const redis = await startRedis();
+  const server = await startServer({ redisUrl: redis.url });
+  const meeting = await createMeeting(server.baseUrl, { title: 'Town hall', goal: 'Everyone in at once' });
+  const channel = `{m:${meeting.meetingId}}:presence`;
+  const first = await join(server.wsUrl, { code: meeting.joinCode, name: 'First', attendance: 'room' });
+  await sleep(200); // the first list is said
+  const listener = spawn('redis-cli', ['-p', String(redis.port), 'subscribe', channel], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let heard = '';
+  listener.stdout.on('data', (d) => { heard += d.toString(); });
+  await waitFor(() => heard.includes(channel), { what: 'redis-cli subscribed' });
+
+  const WAVE = 60;
+  const wave = await Promise.all(Array.from({ length: WAVE }, (_, i) => join(server.wsUrl, {
+    code: meeting.joinCode, name: `M${i}`, attendance: 'remote', role: 'observer' })));
+  const everyone = [first, ...wave].map((j) => j.welcome.you.participantId).sort();
+  // Whole lines only: the last one may still be arriving.
+  const lists = () => heard.split('\n').slice(0, -1).filter((l) => l.startsWith('{"')).map((l) => JSON.parse(l));
+  await waitFor(() => lists().some((m) => m.online.length === everyone.length), { what: 'the whole list said' });
+  listener.kill();
+  const said = lists();
+  // One list per 50 ms (core::kPresenceCoalesceMs) while the wave lasts, plus any heartbeat.
+  t.diagnostic(`${WAVE} joins: ${said.length} lists said`);
+  assert.ok(said.length <= 12, `${WAVE} joins said the list ${said.length} times`);
+  assert.deepEqual(said.at(-1).online.slice().sort(), everyone, 'the last list has everyone');
+  for (const j of [first, ...wave]) await j.client.close();
   await server.stop();
   await redis.stop();
 });
