@@ -27,6 +27,11 @@ Frame frame_of(std::string s) {
   return std::make_shared<const std::string>(std::move(s));
 }
 
+// What the log keeps of an event whose wire frame is `wire`: the same frame unless it is sealed.
+Frame stored_frame(const core::Event& e, const Frame& wire) {
+  return e.has_sealed_part() ? frame_of(core::to_stored(e)) : wire;
+}
+
 // The participants an event removes (participant_removed), added to `out`.
 void note_removal(const core::Event& e, std::vector<std::string>& out) {
   if (e.kind == "participant_removed") out.push_back(e.data.at("participantId").get<std::string>());
@@ -242,7 +247,7 @@ void MeetingRoom::take_published() {
         core::Event e = core::event_from_json(j);
         staged_.apply_committed(e);
         taken.push_back(frame_of(core::to_json(e).dump()));
-        taken_stored.push_back(e.has_sealed_part() ? frame_of(core::to_stored(e)) : taken.back());
+        taken_stored.push_back(stored_frame(e, taken.back()));
         note_removal(e, removed);
         // Gone from another instance, but connected to this one: not gone.
         if (e.kind == "participant_left") {
@@ -270,10 +275,10 @@ void MeetingRoom::pump() {
   if (inflight_ || reloading_ || queue_.empty()) return finish_drain();
   if (!ctx_.store.available()) return reject_queued();
   if (needs_reload_) return reload_then_pump();
-  // A drain does not wait: the process is going.
   auto now_steady = std::chrono::steady_clock::now();
   auto window_ends = last_commit_started_ +
                      core::commit_window(subscribers_.size(), ctx_.commit_window_per_connection);
+  // A drain does not wait: the process is going.
   if (!draining_ && now_steady < window_ends) return wait_for_window(window_ends);
 
   Inflight batch{{}, {}, {}, {}, now_steady};
@@ -291,7 +296,7 @@ void MeetingRoom::pump() {
       for (auto& e : std::get<core::Accepted>(decision).events) {
         core::apply(draft, e);
         Frame wire = frame_of(core::to_json(e).dump());
-        batch.stored.push_back(e.has_sealed_part() ? frame_of(core::to_stored(e)) : wire);
+        batch.stored.push_back(stored_frame(e, wire));
         batch.wire.push_back(std::move(wire));
         batch.events.push_back(std::move(e));
       }
@@ -368,17 +373,17 @@ void MeetingRoom::on_committed(store::CommitResult result) {
 }
 
 void MeetingRoom::restore_log(uint64_t found) {
+  if (found == 0) return refuse_lost(found, "the meeting is gone from Redis");
   std::vector<Frame> lost;
   const Remembered* at_found = nullptr;
   for (const auto& r : recent_) {
     if (r.seq == found) at_found = &r;
     if (r.seq > found && r.stored) lost.push_back(r.stored);
   }
-  if (found == 0) return refuse_lost(found, "the meeting is gone from Redis");
   if (!at_found || lost.size() != state().version - found) {
     return refuse_lost(found, "the lost events are no longer all in memory");
   }
-  reloading_ = true;  // nothing else commits meanwhile
+  reloading_ = true;  // nothing else commits until the events are back, or cannot be
   // The log's last event must be the one this room has there, or Redis took other events
   // (another instance's, after the failover) and the two histories have split.
   Frame wire_at_found = at_found->wire;
@@ -388,15 +393,15 @@ void MeetingRoom::restore_log(uint64_t found) {
           store::StoreStatus status, std::vector<std::string> events) mutable {
         asio::post(self->strand_, [self, found, lost = std::move(lost), wire_at_found, status,
                                    events = std::move(events)]() mutable {
-          self->reloading_ = false;
           if (status != store::StoreStatus::ok) {
+            self->reloading_ = false;
             self->needs_reload_ = true;
             return self->reject_queued();  // Redis went away again: later commands retry
           }
           if (events.size() != 1 || core::wire_form(events[0]) != *wire_at_found) {
+            self->reloading_ = false;
             return self->refuse_lost(found, "Redis holds other events at those seqs");
           }
-          self->reloading_ = true;
           size_t count = lost.size();
           self->ctx_.store.commit(
               self->id_, found, std::move(lost), [self, found, count](store::CommitResult r) {

@@ -249,12 +249,9 @@ void RedisNodes::refresh(std::function<void()> then, std::shared_ptr<RedisClient
         std::lock_guard lock(self->mutex_);
         said = std::exchange(self->map_unreadable_said_, true);
       }
-      std::string error = r ? r->str : std::string("not connected");
-      if (said) {
-        log::debug("cannot read the redis cluster's slot map", {{"error", error}});
-      } else {
-        log::warn("cannot read the redis cluster's slot map", {{"error", error}});
-      }
+      log::write(said ? log::Level::debug : log::Level::warn,
+                 "cannot read the redis cluster's slot map",
+                 {{"error", r ? r->str : std::string("not connected")}});
     }
     self->refreshed();
     self->commands_state_changed();

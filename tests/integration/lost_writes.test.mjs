@@ -9,10 +9,9 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 
 import {
-  startRedis, startServer, createMeeting, join, cleanup, short, sleep, metricValue,
+  startRedis, startServer, createMeeting, join, cleanup, short, sleep, metricValue, redisCli,
 } from '../support/harness.mjs';
 
 after(cleanup);
@@ -26,7 +25,7 @@ async function meetingWithTwoItems() {
     const r = await ana.client.command({ type: 'add_item', title });
     assert.equal(r.type, 'ack', short(r));
   }
-  const cli = (...args) => execFileSync('redis-cli', ['-p', String(redis.port), ...args]).toString().trim();
+  const cli = (...args) => redisCli(redis, ...args);
   const tag = `{m:${meeting.meetingId}}`;
   const version = Number(cli('get', `${tag}:ver`));
   // The log as a promoted replica would have it: events 1..keep, then `extra` (stored JSON).

@@ -26,13 +26,12 @@
 // /metrics counters of each instance). RT_DEBUG=1 prints the members' progress every 2 s.
 
 import { test, after } from 'node:test';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import assert from 'node:assert/strict';
 
 import {
-  startRedis, startRedisCluster, startServer, createMeeting, join, resume, cleanup, pace, sleep, short, httpRequest,
+  startRedis, startRedisCluster, startServer, createMeeting, join, resume, cleanup, pace, sleep, short, httpRequest, redisCli,
 } from '../support/harness.mjs';
 import { apply as applyOp, codePointLength } from '../../web-client/text_ot.js';
 
@@ -581,22 +580,21 @@ test('the same on a Redis Cluster of three masters: the meeting\'s keys and shar
   timeout: 90000,
 }, async (t) => {
   const cluster = await startRedisCluster();
-  const cli = (node, ...args) => execFileSync('redis-cli', ['-p', String(node.port), ...args]).toString().trim();
   await concurrentLoad(t, 'concurrent-load-cluster', cluster, async ({ meeting }) => {
     // The meeting lives on the master serving its hash tag's slot: its keys, and both
     // instances' subscriptions to its shard channels there, none by pattern, none elsewhere.
     const tag = `{m:${meeting.meetingId}}`;
-    const slot = cli(cluster.nodes[0], 'cluster', 'keyslot', tag);
-    const owners = cluster.nodes.filter((n) => cli(n, 'cluster', 'countkeysinslot', slot) !== '0');
+    const slot = redisCli(cluster.nodes[0], 'cluster', 'keyslot', tag);
+    const owners = cluster.nodes.filter((n) => redisCli(n, 'cluster', 'countkeysinslot', slot) !== '0');
     assert.equal(owners.length, 1, `one master holds slot ${slot}`);
     const [owner] = owners;
-    assert.equal(cli(owner, 'exists', `${tag}:ver`, `${tag}:log`), '2');
+    assert.equal(redisCli(owner, 'exists', `${tag}:ver`, `${tag}:log`), '2');
     for (const node of cluster.nodes) {
-      const channels = cli(node, 'pubsub', 'shardchannels').split('\n').filter(Boolean);
+      const channels = redisCli(node, 'pubsub', 'shardchannels').split('\n').filter(Boolean);
       assert.deepEqual(channels.sort(), node === owner ? [`${tag}:events`, `${tag}:presence`] : [], `shard channels on ${node.port}`);
-      assert.equal(cli(node, 'pubsub', 'numpat'), '0');
+      assert.equal(redisCli(node, 'pubsub', 'numpat'), '0');
     }
-    assert.equal(cli(owner, 'pubsub', 'shardnumsub', `${tag}:events`).split('\n')[1], '2', 'both instances follow it');
+    assert.equal(redisCli(owner, 'pubsub', 'shardnumsub', `${tag}:events`).split('\n')[1], '2', 'both instances follow it');
   });
   await cluster.stop();
 });

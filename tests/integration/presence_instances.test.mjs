@@ -7,10 +7,10 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 import {
-  startRedis, startServer, createMeeting, join, resume, cleanup, sleep, httpRequest, waitFor,
+  startRedis, startServer, createMeeting, join, resume, cleanup, sleep, httpRequest, waitFor, redisCli,
 } from '../support/harness.mjs';
 
 after(cleanup);
@@ -90,7 +90,7 @@ test('a malformed presence message on the channel is logged and dropped, not a c
   const ana = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ana', attendance: 'room' });
   for (const bad of ['not json', '[]', '{"online":[]}', '{"instance":7,"online":[]}', '{"instance":"x","online":"p1"}',
     '{"instance":"x","online":[1,null,{}],"ask":"yes"}', '{"instance":"y","online":[],"ask":1}']) {
-    execFileSync('redis-cli', ['-p', String(redis.port), 'publish', `{m:${meeting.meetingId}}:presence`, bad]);
+    redisCli(redis, 'publish', `{m:${meeting.meetingId}}:presence`, bad);
   }
   const ack = await ana.client.command({ type: 'add_item', title: 'still here' });
   assert.equal(ack.type, 'ack');

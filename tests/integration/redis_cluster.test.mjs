@@ -8,29 +8,26 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 
-import { startRedisCluster, startServer, createMeeting, join, cleanup, short, waitFor } from '../support/harness.mjs';
+import { startRedisCluster, startServer, createMeeting, join, cleanup, short, waitFor, redisCli } from '../support/harness.mjs';
 
 after(cleanup);
-
-const cli = (node, ...args) => execFileSync('redis-cli', ['-p', String(node.port), ...args]).toString().trim();
 
 // Starts moving `slot` from master `from` to master `to` and moves its keys; the slot is then
 // migrating (the old master answers ASK for it) until finishMove.
 function startMove(slot, from, to) {
-  cli(to, 'cluster', 'setslot', String(slot), 'importing', cli(from, 'cluster', 'myid'));
-  cli(from, 'cluster', 'setslot', String(slot), 'migrating', cli(to, 'cluster', 'myid'));
-  const keys = cli(from, 'cluster', 'getkeysinslot', String(slot), '100').split('\n').filter(Boolean);
+  redisCli(to, 'cluster', 'setslot', String(slot), 'importing', redisCli(from, 'cluster', 'myid'));
+  redisCli(from, 'cluster', 'setslot', String(slot), 'migrating', redisCli(to, 'cluster', 'myid'));
+  const keys = redisCli(from, 'cluster', 'getkeysinslot', String(slot), '100').split('\n').filter(Boolean);
   assert.ok(keys.length >= 2, `the meeting's keys are in slot ${slot}: ${keys}`);
-  cli(from, 'migrate', '127.0.0.1', String(to.port), '', '0', '5000', 'keys', ...keys);
+  redisCli(from, 'migrate', '127.0.0.1', String(to.port), '', '0', '5000', 'keys', ...keys);
   return keys;
 }
 
 function finishMove(cluster, slot, from, to) {
-  const toId = cli(to, 'cluster', 'myid');
+  const toId = redisCli(to, 'cluster', 'myid');
   for (const node of [to, from, ...cluster.nodes.filter((n) => n !== to && n !== from)]) {
-    cli(node, 'cluster', 'setslot', String(slot), 'node', toId);
+    redisCli(node, 'cluster', 'setslot', String(slot), 'node', toId);
   }
 }
 
@@ -49,15 +46,15 @@ test('the meeting\'s slot moves to another master mid-meeting: commands follow i
   for (const c of clients) await c.waitForSeq(before.seq, 10000);
 
   const tag = `{m:${meeting.meetingId}}`;
-  const slot = Number(cli(cluster.nodes[0], 'cluster', 'keyslot', tag));
-  const from = cluster.nodes.find((n) => cli(n, 'cluster', 'countkeysinslot', String(slot)) !== '0');
+  const slot = Number(redisCli(cluster.nodes[0], 'cluster', 'keyslot', tag));
+  const from = cluster.nodes.find((n) => redisCli(n, 'cluster', 'countkeysinslot', String(slot)) !== '0');
   const to = cluster.nodes.find((n) => n !== from);
   const moved = startMove(slot, from, to);
   // Mid-migration the old master answers ASK: the command goes to the new one after ASKING.
   const during = await ben.client.command({ type: 'add_item', title: 'during the move' });
   assert.equal(during.type, 'ack', short(during));
   finishMove(cluster, slot, from, to);
-  assert.equal(cli(to, 'exists', ...moved), String(moved.length), 'the keys are on the new master');
+  assert.equal(redisCli(to, 'exists', ...moved), String(moved.length), 'the keys are on the new master');
   // Published at the new master, where nobody listened yet: Ana's instance reads it from the
   // log once its subscription has moved.
   await ana.client.waitForSeq(during.seq, 10000);
@@ -79,9 +76,9 @@ test('the meeting\'s slot moves to another master mid-meeting: commands follow i
     assert.deepEqual(st.map((e) => e.seq), Array.from({ length: again.seq - before.seq + 1 }, (_, j) => before.seq + j), `client ${i} seqs`);
   }
   assert.deepEqual(streams[1], streams[0]);
-  await waitFor(() => cli(to, 'pubsub', 'shardnumsub', `${tag}:events`).split('\n')[1] === '2',
+  await waitFor(() => redisCli(to, 'pubsub', 'shardnumsub', `${tag}:events`).split('\n')[1] === '2',
     { what: 'both instances subscribed at the new master' });
-  assert.deepEqual(cli(from, 'pubsub', 'shardchannels').split('\n').filter(Boolean), [], 'none left at the old one');
+  assert.deepEqual(redisCli(from, 'pubsub', 'shardchannels').split('\n').filter(Boolean), [], 'none left at the old one');
   const check = await join(s2.wsUrl, { code: meeting.joinCode, role: 'observer', name: 'Check', attendance: 'room' });
   assert.deepEqual(check.welcome.meeting.items.map((i) => i.title),
     ['before the move', 'during the move', 'after the move, from instance 2', 'after the move, from instance 1', 'once more from instance 2']);

@@ -5,15 +5,12 @@
 
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 
 import {
-  startRedisCluster, startServer, createMeeting, join, cleanup, short, sleep, waitFor,
+  startRedisCluster, startServer, createMeeting, join, cleanup, short, sleep, waitFor, redisCli,
 } from '../support/harness.mjs';
 
 after(cleanup);
-
-const cli = (node, ...args) => execFileSync('redis-cli', ['-p', String(node.port), ...args]).toString().trim();
 
 test('a master fails over to its replica: the meeting carries on, with everything acked before', {
   timeout: 120000,
@@ -28,19 +25,19 @@ test('a master fails over to its replica: the meeting carries on, with everythin
   assert.equal(before.type, 'ack', short(before));
   await ben.client.waitForSeq(before.seq, 10000);
 
-  const slot = cli(cluster.nodes[0], 'cluster', 'keyslot', `{m:${meeting.meetingId}}`);
-  const master = cluster.nodes.find((n) => cli(n, 'role').startsWith('master')
-    && cli(n, 'cluster', 'countkeysinslot', slot) !== '0');
+  const slot = redisCli(cluster.nodes[0], 'cluster', 'keyslot', `{m:${meeting.meetingId}}`);
+  const master = cluster.nodes.find((n) => redisCli(n, 'role').startsWith('master')
+    && redisCli(n, 'cluster', 'countkeysinslot', slot) !== '0');
   assert.ok(master, 'the meeting\'s master');
   // Replication is asynchronous: wait until the replica has every write of its master, so the
   // test is about the server following the failover, not about writes Redis itself may lose
   // (lost_writes.test.mjs). ROLE: master, offset, ... / slave, host, port, state, offset.
   const replica = cluster.nodes.find((n) => {
-    const role = cli(n, 'role').split('\n');
+    const role = redisCli(n, 'role').split('\n');
     return role[0] === 'slave' && role[2] === String(master.port);
   });
   assert.ok(replica, 'the master\'s replica');
-  await waitFor(() => cli(master, 'role').split('\n')[1] === cli(replica, 'role').split('\n')[4],
+  await waitFor(() => redisCli(master, 'role').split('\n')[1] === redisCli(replica, 'role').split('\n')[4],
     { timeoutMs: 10000, what: 'the replica to have every write of its master' });
   await master.kill();
   const killedAt = Date.now();
@@ -60,7 +57,7 @@ test('a master fails over to its replica: the meeting carries on, with everythin
   assert.deepEqual([...refusals].filter((c) => c !== 'unavailable'), [], 'refused only as unavailable');
   assert.equal(after.seq, before.seq + 1, 'nothing refused was applied');
   const promoted = cluster.nodes.find((n) => n !== master && n.proc.exitCode === null
-    && cli(n, 'role').startsWith('master') && cli(n, 'cluster', 'countkeysinslot', slot) !== '0');
+    && redisCli(n, 'role').startsWith('master') && redisCli(n, 'cluster', 'countkeysinslot', slot) !== '0');
   assert.ok(promoted, 'a replica now serves the meeting\'s slot');
 
   // Live on both instances, from both: the subscriptions followed to the promoted replica.

@@ -313,6 +313,11 @@ export async function startRedis({ port, args = [] } = {}) {
   return redis;
 }
 
+/** redis-cli against `redis` (a startRedis() result or a cluster's node); its output, trimmed. */
+export function redisCli(redis, ...args) {
+  return execFileSync('redis-cli', ['-p', String(redis.port), ...args]).toString().trim();
+}
+
 /**
  * A Redis Cluster of `masters` real redis-servers, each with `replicas` replicas, slots
  * spread by `redis-cli --cluster create`; `nodeTimeoutMs` is how long a master may be silent
@@ -328,10 +333,12 @@ export async function startRedisCluster({ masters = 3, replicas = 0, nodeTimeout
   }
   execFileSync('redis-cli', ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`),
     '--cluster-replicas', String(replicas), '--cluster-yes'], { stdio: 'pipe' });
-  const info = (n, section) => execFileSync('redis-cli', ['-p', String(n.port), ...section]).toString();
-  await waitFor(() => nodes.every((n) => info(n, ['cluster', 'info']).includes('cluster_state:ok')
-    && (!info(n, ['info', 'replication']).includes('role:slave')
-      || info(n, ['info', 'replication']).includes('master_link_status:up'))),
+  const ready = (n) => {
+    if (!redisCli(n, 'cluster', 'info').includes('cluster_state:ok')) return false;
+    const replication = redisCli(n, 'info', 'replication');
+    return !replication.includes('role:slave') || replication.includes('master_link_status:up');
+  };
+  await waitFor(() => nodes.every(ready),
   { timeoutMs: 30000, what: 'the cluster to be ok on every node, its replicas in sync' });
   return {
     url: `redis-cluster://127.0.0.1:${nodes[0].port}`,
