@@ -1,6 +1,3 @@
-// Entry point: the first screen from the address (?join=CODE, ?meeting=ID or neither), and the
-// meeting session: one Connection feeding one model drawn by view.js.
-
 import { Connection, randomPrefix } from './connection.js';
 import { ServerClock } from './server_clock.js';
 import { applyEditing, applyEvent, applyPresence, applyWelcome, createState } from './state.js';
@@ -11,7 +8,6 @@ import { session } from './session.js';
 import { byTestId, showScreen, toast } from './dom.js';
 import { clearUrl, joinUrlFor, pageParams, rememberMeetingInUrl, webSocketUrl } from './urls.js';
 
-// A resume refused for these: the stored token is no use any more.
 const DEAD_TOKEN_CODES = new Set(['bad_token', 'token_expired', 'unknown_meeting']);
 
 const FRIENDLY_REJECTS = {
@@ -42,19 +38,18 @@ function leaveMeeting() {
 	current = null;
 }
 
-// With `join` (without cid) or resuming with `token`; every reconnect resumes. `display`: the
-// room display's code.
+// Every reconnect resumes.
 function enterMeeting({ meetingId = null, token = null, join = null, display = null }) {
 	leaveMeeting();
 	const state = createState();
 	let id = meetingId;
-	state.token = token; // then the welcome's
-	let resuming = false; // the last hello, to read a refusal of it
+	state.token = token;
+	let resuming = false; // of the last hello
 	let freshSnapshot = false;
 	let gapsInARow = 0;
 	let entered = false;
 
-	// Reconnects at once; `fresh`: without lastSeq, for a full snapshot.
+	// fresh: no lastSeq, so a full snapshot.
 	const resync = (fresh) => {
 		freshSnapshot = fresh;
 		conn.resync();
@@ -82,7 +77,7 @@ function enterMeeting({ meetingId = null, token = null, join = null, display = n
 		onWelcome(msg) {
 			const outcome = applyWelcome(state, msg);
 			if (outcome === 'mismatch') return resync(true);
-			// After a resume the missed events follow; a snapshot replaces the texts (typing kept).
+			// A snapshot replaces the texts, keeping typing.
 			if (outcome === 'snapshot') texts.snapshot(state.meeting, state.version);
 			clock.seed(msg.serverTime);
 			freshSnapshot = false;
@@ -109,7 +104,7 @@ function enterMeeting({ meetingId = null, token = null, join = null, display = n
 				if (ev.kind === 'join_code_set') newJoinCode(state.meeting.joinCode);
 				view.render(state);
 			} else if (outcome === 'gap') {
-				// One gap: catch up from our seq; a second one straight after: a snapshot.
+				// A second gap in a row: full snapshot.
 				gapsInARow += 1;
 				resync(gapsInARow > 1);
 			}
@@ -133,7 +128,7 @@ function enterMeeting({ meetingId = null, token = null, join = null, display = n
 			else joinForm.fail(refusal(msg));
 		},
 	});
-	// The room display follows the code, so that a reload after its pass expired joins.
+	// So a reload after the room display's pass expired still joins.
 	const newJoinCode = (code) => {
 		if (!display) return session.setJoinCode(id, code);
 		session.setDisplayToken(display, null);
@@ -144,8 +139,7 @@ function enterMeeting({ meetingId = null, token = null, join = null, display = n
 	conn.start();
 }
 
-// The room display (?join=CODE&display=room): a read-only observer for the projector that joins
-// by itself and keeps its pass, apart from this browser's own place in the meeting.
+// Its pass is kept apart from this browser's own.
 function enterRoomDisplay(code) {
 	document.documentElement.classList.add('room');
 	showScreen('connecting');
@@ -153,9 +147,8 @@ function enterRoomDisplay(code) {
 	enterMeeting({ token: session.displayToken(code), join, display: code });
 }
 
-// The stored token no longer works: forgotten; offers the way back this browser has.
 function refusedResume(meetingId, msg) {
-	// Removed: the address stays, so a reload says so again.
+	// The address stays, so a reload says so again.
 	if (msg.code === 'removed') return showLanding(refusal(msg));
 	if (!DEAD_TOKEN_CODES.has(msg.code)) return backToLanding(refusal(msg));
 	session.setMemberToken(meetingId, null);
@@ -192,12 +185,11 @@ const joinForm = setupJoin({
 	},
 });
 
-// On the landing page, or as the next of a series.
 function meetingCreated(created) {
 	leaveMeeting();
 	session.setFacilitatorToken(created.meetingId, created.facilitatorToken);
 	session.setJoinCode(created.meetingId, created.joinCode);
-	// A reload offers the facilitator's join form again, not the landing page.
+	// A reload offers the join form again.
 	rememberMeetingInUrl(created.meetingId);
 	joinForm.show(created);
 }
@@ -210,7 +202,7 @@ setupLanding({
 	},
 });
 
-// Closing the page with edits the server has not confirmed would lose them: the browser asks.
+// Unconfirmed edits would be lost: the browser asks first.
 addEventListener('beforeunload', (e) => {
 	if (current?.conn.pending.size) e.preventDefault();
 });

@@ -1,27 +1,25 @@
-// One WebSocket that comes back by itself: reconnects with backoff, opens with join/resume and
-// resends the commands not yet answered (applied at most once, PROTOCOL.md "At most once").
+// Reconnects and resends unanswered commands (PROTOCOL.md "At most once").
 
 const BACKOFF_FIRST_MS = 250;
 const BACKOFF_MAX_MS = 5000;
-// A half-open TCP connection can sit in "connecting" for minutes.
+// A half-open TCP connection can hang for minutes.
 const WELCOME_TIMEOUT_MS = 10000;
-// Refusals that may not hold a moment later: tried again.
 const TRANSIENT_CODES = new Set(['unavailable', 'rate_limited']);
 const COMMAND_RETRIES = 5;
 const COMMAND_RETRY_MS = 1000;
-// Clock samples: a burst after each welcome (maybe another server), then one a minute (drift).
+// Clock: a burst per welcome (maybe a new server), then one a minute (drift).
 const CLOCK_BURST = 5;
 const CLOCK_SPACING_MS = 200;
 const CLOCK_EVERY_MS = 60000;
 const STREAM_HANDLERS = { event: 'onEvent', presence: 'onPresence', editing: 'onEditing' };
 
-// A cid from an earlier page of the participant would get its old ack and apply nothing.
+// An earlier page's cid would get its old ack and apply nothing.
 export function randomPrefix() {
 	return Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(36).padStart(2, '0')).join('');
 }
 
 export class Connection {
-	// hello(): the join/resume (without cid) to open with, or null to give up; handlers: on<What>.
+	// hello() returning null gives up.
 	ws = null;
 	status = 'idle';
 	everConnected = false;
@@ -30,14 +28,14 @@ export class Connection {
 	retryTimer = null;
 	welcomeTimer = null;
 	clockTimer = null;
-	clockCids = new Set(); // not answered yet
+	clockCids = new Set();
 	helloCid = null;
 	welcomed = false;
 	cidPrefix = randomPrefix();
 	cidCounter = 0;
-	pending = new Map(); // cid -> {msg, resolve, quiet}, in the order to resend
+	pending = new Map(); // in resend order
 
-	// The network may be back (tab visible, browser online): skip the wait.
+	// Tab visible or back online: skip the backoff.
 	wakeUp = () => {
 		if (this.stopped || this.ws || document.visibilityState === 'hidden') return;
 		clearTimeout(this.retryTimer);
@@ -73,8 +71,7 @@ export class Connection {
 		this.ws.send(JSON.stringify(msg));
 	}
 
-	// Resolves with the `ack` or `reject`. A given `cid` is kept (text edits make theirs); `quiet`:
-	// a refusal is the caller's, not onReject's.
+	// quiet: the caller handles a refusal, not onReject.
 	send(command, { quiet = false } = {}) {
 		const msg = { ...command, cid: command.cid ?? this.nextCid() };
 		return new Promise((resolve) => {
@@ -83,7 +80,6 @@ export class Connection {
 		});
 	}
 
-	// After a gap: resume at once on a new connection.
 	resync() {
 		if (this.stopped) return;
 		this.dropSocket();
@@ -130,7 +126,7 @@ export class Connection {
 
 	scheduleRetry() {
 		const base = Math.min(BACKOFF_FIRST_MS * 2 ** this.attempt, BACKOFF_MAX_MS);
-		// Jitter spreads the reconnects of a whole room after a server restart.
+		// Jitter spreads a room's reconnects after a restart.
 		const delay = base + Math.random() * base * 0.5;
 		this.attempt += 1;
 		this.setStatus('reconnecting');
@@ -144,7 +140,7 @@ export class Connection {
 		this.on.onStatus?.(status);
 	}
 
-	// Not a command: nothing to resend, and a lost sample is just one fewer.
+	// Not a command: a lost sample is not resent.
 	syncClock(left = CLOCK_BURST) {
 		if (!this.welcomed) return;
 		const cid = this.nextCid();
@@ -175,7 +171,7 @@ export class Connection {
 				this.attempt = 0;
 				this.setStatus('connected');
 				this.on.onWelcome?.(msg);
-				// onWelcome may have dropped this socket (mismatch): then the next one resends.
+				// onWelcome may have dropped the socket (mismatch).
 				if (this.welcomed) {
 					for (const { msg: cmd } of this.pending.values()) this.transmit(cmd);
 					clearTimeout(this.clockTimer);
@@ -185,7 +181,7 @@ export class Connection {
 			case 'clock':
 				if (this.clockCids.delete(msg.cid)) this.on.onClock?.(msg, Date.now());
 				return;
-			// Stray before the welcome: acting on one (a "gap") would loop.
+			// Before the welcome: ignored, a "gap" would loop.
 			case 'event':
 			case 'presence':
 			case 'editing':
@@ -208,18 +204,18 @@ export class Connection {
 				this.on.onServerError?.(msg);
 				return;
 			default:
-			// A type newer than this client: ignored (PROTOCOL.md "Versioning").
+			// Newer types: ignored (PROTOCOL.md "Versioning").
 		}
 	}
 
-	// Refused as transient: not applied, so the same cid goes again.
+	// Not applied: the same cid goes again.
 	retryLater(cid) {
 		const entry = this.pending.get(cid);
 		if (!entry) return false;
 		entry.retries = (entry.retries ?? 0) + 1;
 		if (entry.retries > COMMAND_RETRIES) return false;
 		setTimeout(() => {
-			// After a reconnect the welcome has resent it already.
+			// After a reconnect the welcome resent it.
 			if (this.welcomed && this.pending.get(cid) === entry) this.transmit(entry.msg);
 		}, COMMAND_RETRY_MS * entry.retries);
 		return true;

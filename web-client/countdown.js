@@ -1,8 +1,6 @@
-// A countdown redraws as the server-clock time left crosses a whole second and at zero, not on a
-// free-running interval whose phase differs per screen: all screens flip together. No DOM (the
-// load tests run it).
+// Ticks on server-clock seconds, so all screens flip together. No DOM: load tests use it.
 
-// Until the shown second changes (ceil(left / 1000) above zero, floor below).
+// Shown: ceil(left / 1000) above zero, floor below.
 export function msToNextSecond(remainingMs) {
 	const r = remainingMs % 1000;
 	return r > 0 ? r : r + 1000;
@@ -12,12 +10,11 @@ export class Countdown {
 	deadline = null;
 	timer = null;
 
-	// onTick(remainingMs); now(): the server's time.
 	constructor(now, onTick, timers = globalThis) {
 		Object.assign(this, { now, onTick, timers });
 	}
 
-	// `deadline`: server epoch ms, or null to stop.
+	// server epoch ms
 	follow(deadline) {
 		if (deadline === this.deadline) return;
 		this.deadline = deadline;

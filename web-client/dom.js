@@ -1,7 +1,6 @@
-// DOM nodes without markup strings: user text goes in as text nodes, never as HTML.
+// No markup strings: user text is never parsed as HTML.
 
-// h('button', {class, testid, onclick: fn, ...attributes}, 'Text', node). A button is
-// type=button: it never submits a form.
+// type=button: never submits a form.
 export function h(tag, props = {}, ...children) {
 	const node = document.createElement(tag);
 	if (tag === 'button') node.type = 'button';
@@ -17,7 +16,7 @@ export function h(tag, props = {}, ...children) {
 	return node;
 }
 
-// An id as words: 'in_progress' → 'In progress'.
+// 'in_progress' → 'In progress'
 export const labelOf = (id) => id.charAt(0).toUpperCase() + id.slice(1).replace('_', ' ');
 
 export const byTestId = (testid, root = document) => root.querySelector(`[data-testid="${testid}"]`);
@@ -30,7 +29,7 @@ export const onSubmit = (form, handle) => form.addEventListener('submit', (e) =>
 	handle();
 });
 
-// Touches the DOM only on a change (views run this on every render and tick).
+// Writes only on a change: views call it every render and tick.
 export function setText(el, text) {
 	if (el.textContent !== text) el.textContent = text;
 }
@@ -40,7 +39,6 @@ export function showText(el, text) {
 	el.hidden = !text;
 }
 
-// Redraws `box` only when `entries` changed; make(entry) gives a node or a list.
 export function renderList(box, entries, make) {
 	const sig = JSON.stringify(entries);
 	if (box.dataset.sig === sig) return;
@@ -48,8 +46,7 @@ export function renderList(box, entries, make) {
 	box.replaceChildren(...entries.flatMap(make));
 }
 
-// A row ({li, ...}) per entry, in order: made once, updated in place (a control in use survives
-// others' events), moved only when out of place (moving blurs it).
+// Rows update in place (a control in use survives) and move only if out of place (moving blurs).
 export function syncRows(box, rows, entries, { key, make, update, onDrop }) {
 	const present = new Set(entries.map(key));
 	for (const [k, row] of rows) {
@@ -67,7 +64,6 @@ export function syncRows(box, rows, entries, { key, make, update, onDrop }) {
 	});
 }
 
-// A row's "Move up" / "Move down": index() is where it is, move(index) sends.
 export function moveButtons(testid, index, move) {
 	const button = (dir, arrow, step) => h('button', { testid: `${testid}-move-${dir}`, onclick: () => move(Math.max(0, index() + step)) },
 		h('span', { 'aria-hidden': 'true' }, `${arrow} `), `Move ${dir}`);
@@ -76,7 +72,7 @@ export function moveButtons(testid, index, move) {
 
 let toastTimer = null;
 
-// In the page's live region: screen readers announce it too.
+// A live region: screen readers announce it.
 export function toast(text, kind = 'error') {
 	const box = byTestId('toast');
 	box.textContent = text;
@@ -86,7 +82,6 @@ export function toast(text, kind = 'error') {
 	toastTimer = setTimeout(() => { box.hidden = true; }, 5000);
 }
 
-// A refusal shows the server's message in `box` and as a toast.
 export function runCommand(send, command, box, onAck) {
 	box.textContent = '';
 	return send(command, { quiet: true }).then((reply) => {
@@ -98,7 +93,7 @@ export function runCommand(send, command, box, onAck) {
 	});
 }
 
-// Without a secure context (https, localhost) no clipboard API: the text is selected to copy.
+// No clipboard API without a secure context: select instead.
 export function copyField(field, button) {
 	const label = button.textContent;
 	field.addEventListener('focus', () => field.select());

@@ -1,9 +1,6 @@
-// "Who is editing" markers: a chip with the person's name, in their colour.
-
 import { h, renderList } from './dom.js';
 
-// A hue (0-359) from a participant id: the same on every screen. The golden angle per p<seq>
-// keeps people who joined one after another far apart; any other id is hashed (FNV-1a).
+// The golden angle keeps consecutive joiners' hues apart; other ids: FNV-1a.
 const GOLDEN_ANGLE = 137.50776;
 
 export function participantHue(participantId) {
@@ -18,7 +15,7 @@ export function participantHue(participantId) {
 	return hash % 360;
 }
 
-// `editors`: state.js editorsOf. Rebuilt only on a change: this runs on every keystroke.
+// Runs on every keystroke: rebuilt only on a change.
 export function renderMarkers(container, control, editors) {
 	renderList(container, editors, (e) => paint(h('span', {
 		class: 'editing-marker', testid: 'editing-marker', 'data-participant-id': e.id, title: `${e.name} is editing this`,
@@ -28,7 +25,7 @@ export function renderMarkers(container, control, editors) {
 	if (editors.length > 0) paint(control, editors[0].id);
 }
 
-// CSSOM, not a style attribute: the page's CSP allows no inline styles.
+// CSSOM: the CSP allows no inline styles.
 function paint(node, participantId) {
 	node.style.setProperty('--marker-hue', String(participantHue(participantId)));
 	return node;

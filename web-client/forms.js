@@ -1,4 +1,4 @@
-// The screens before the meeting (landing and join) and the HTTP calls.
+// The landing and join screens, and HTTP calls.
 
 import { byTestId, copyField, onSubmit, showScreen, showText } from './dom.js';
 import { session } from './session.js';
@@ -6,14 +6,13 @@ import { joinUrlFor } from './urls.js';
 
 const CODE_PATTERN = /^[A-Z0-9]{4}-[A-Z0-9]{4}$/;
 
-// People type codes from a projector: accept lower case, spaces and a missing hyphen.
+// Typed off a projector: lax about case, spaces, hyphen.
 export function normaliseCode(text) {
 	const raw = String(text).toUpperCase().replace(/[^A-Z0-9]/g, '');
 	return raw.length === 8 ? `${raw.slice(0, 4)}-${raw.slice(4)}` : raw;
 }
 
-// A GET, or a POST of `body`, with a meeting's `token` if given: a 2xx response, or an Error
-// whose message is fit to show.
+// Throws an Error whose message is fit to show.
 export async function request(path, { body, token } = {}) {
 	const headers = token ? { Authorization: `Bearer ${token}` } : {};
 	if (body) headers['Content-Type'] = 'application/json';
@@ -30,8 +29,7 @@ function setBusy(button, busyText) {
 	button.textContent = busyText || button.dataset.label;
 }
 
-// The form `name` creates a meeting: read() gives the body ({title, goal}, or {previousMeetingId,
-// title} with token(), that meeting's facilitator token) or an error to show.
+// read(): the body, or an error to show.
 export function createForm(name, read, onCreated, token) {
 	const error = byTestId(`${name}-error`);
 	const submit = byTestId(`${name}-submit`);
@@ -72,8 +70,6 @@ export function showLanding(notice = '') {
 	showScreen('landing');
 }
 
-// A join target: {code}, or {meetingId, facilitatorToken, joinCode, joinUrl} for the
-// facilitator. onJoin(target, {name, attendance, organisation, observer}); onBack().
 export function setupJoin({ onJoin, onBack }) {
 	const form = document.getElementById('join-form');
 	const error = byTestId('join-error');

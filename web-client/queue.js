@@ -1,11 +1,10 @@
-// The speaking queue in the model (PROTOCOL.md "Speaking queue"), meeting.queue, and its order.
+// The speaking queue in the model (PROTOCOL.md "Speaking queue").
 
 export const copyQueue = (q) =>
 	({ order: q?.order || 'raised', hands: structuredClone(q?.hands || []), turns: { ...q?.turns }, speaker: q?.speaker ?? null });
 
 const lower = (q, id) => { q.hands = q.hands.filter((x) => x.participantId !== id); };
 
-// Handlers (meeting, data, event), merged into state.js's.
 export const QUEUE_EVENTS = {
 	hand_raised(m, d, ev) {
 		if (!handUp(m.queue, d.participantId)) m.queue.hands.push({ participantId: d.participantId, raisedAt: ev.at });
@@ -24,7 +23,7 @@ export const QUEUE_EVENTS = {
 export const turnsOf = (q, id) => q.turns[id] || 0;
 export const handUp = (q, id) => q.hands.some((x) => x.participantId === id);
 
-// As raised, or who spoke least first, ties as raised (hands are in raise order, sort is stable).
+// Ties as raised: hands are in raise order, sort is stable.
 export function queueOrder(q) {
 	const hands = [...q.hands];
 	return q.order === 'fewest_turns' ? hands.sort((a, b) => turnsOf(q, a.participantId) - turnsOf(q, b.participantId)) : hands;

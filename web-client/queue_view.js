@@ -1,5 +1,3 @@
-// The Speaking queue card.
-
 import { h, renderList, runCommand, setText } from './dom.js';
 import { ATTENDANCE_LABELS, canFacilitate, findParticipant } from './state.js';
 import { canRaise, handUp, queueOrder, turnsOf } from './queue.js';
@@ -30,7 +28,7 @@ export function createQueueView(q, send) {
 
 		const speaker = who(queue.speaker);
 		setText(q('queue-speaker'), queue.speaker ? `Speaking: ${speaker[0]}${speaker[1] && ` (${speaker[1]})`}` : 'Nobody has been called yet.');
-		// A live region: set when the viewer is called, so a screen reader says it once.
+		// A live region: set only when called, so it is said once.
 		setText(q('queue-your-turn'), queue.speaker === you() ? 'Your turn to speak' : '');
 
 		hand.hidden = !canRaise(state);

@@ -1,12 +1,10 @@
-// The server's clock as estimated here, so that all screens count down alike. A `clock` answer
-// was read between sending (t) and receipt (t2): the midpoint is off by at most half the round
-// trip, so the shortest round trip wins.
+// A sample is off by at most half its round trip: the shortest wins.
 
-const KEEP = 5; // recent samples only: the local clock drifts, or is reset
+const KEEP = 5; // the local clock drifts or is reset
 
 export class ServerClock {
-	samples = []; // {rtt, offset}, oldest first
-	seeded = 0; // from the welcome's serverTime, until samples come
+	samples = [];
+	seeded = 0; // until samples come
 
 	constructor(localNow = () => Date.now()) {
 		this.localNow = localNow;
@@ -22,7 +20,7 @@ export class ServerClock {
 		return true;
 	}
 
-	// Server minus local time, ms.
+	// server - local, ms
 	offset() {
 		return this.samples.length ? this.samples.reduce((a, b) => (b.rtt < a.rtt ? b : a)).offset : this.seeded;
 	}

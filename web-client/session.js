@@ -1,6 +1,6 @@
-// What this browser remembers. The join codes offer the join form again when a token expired.
+// Join codes lead an expired token back to the join form.
 
-// Private browsing or a full quota can make localStorage throw: no resume after a reload then.
+// Private browsing or a full quota make localStorage throw.
 function read(key) {
 	try {
 		return localStorage.getItem(key);
@@ -20,10 +20,9 @@ function write(key, value) {
 
 export const session = {
 	memberToken: (id) => read(`rt.token.${id}`),
-	setMemberToken: (id, token) => write(`rt.token.${id}`, token), // null forgets it
+	setMemberToken: (id, token) => write(`rt.token.${id}`, token),
 	facilitatorToken: (id) => read(`rt.fac.${id}`),
 	setFacilitatorToken: (id, token) => write(`rt.fac.${id}`, token),
-	// The room display's pass, by the code it was opened with (it keeps it when the code changes).
 	displayToken: (code) => read(`rt.display.${code}`),
 	setDisplayToken: (code, token) => write(`rt.display.${code}`, token),
 	joinCode: (id) => read(`rt.code.${id}`),

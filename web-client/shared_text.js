@@ -1,12 +1,9 @@
-// One shared text: text_client.js's state machine, the server's copy, and the user's unsaved
-// edits kept across snapshots (versions are meeting seqs). Changes return the op the user sees
-// (or null), so that the caret keeps its place.
+// Versions are meeting seqs. Changes return the op the user sees (or null): the caret stays.
 
 import { TextDocumentClient } from './text_client.js';
 import { apply, codePointLength, compose, diff, transform } from './text_ot.js';
 
-// A whole-field set (update_item, set_goal) as the server records it, to transform pending
-// edits here as there.
+// As the server records a whole-field set, to transform alike.
 export function replaceAllOp(oldText, newText) {
 	const op = [];
 	if (newText !== '') op.push(newText);
@@ -15,22 +12,21 @@ export function replaceAllOp(oldText, newText) {
 	return op;
 }
 
-// Pending edits `local` (on `base`, or null) onto `server`, a text replaced under them, as {send,
-// show}. With no ops known, base → server is one replaced range: both sides' inserts survive.
+// No ops known: base → server is one replaced range, so both sides' inserts survive.
 export function rebase(base, local, server) {
 	const theirs = diff(base, server);
 	if (!local?.length) return { send: null, show: theirs };
 	return { send: transform(local, theirs, 'right'), show: transform(theirs, local, 'left') };
 }
 
-// After these the copy here is not to be trusted: reloaded from a snapshot.
+// The local copy is untrusted after these: reload.
 const RELOAD_CODES = new Set(['stale', 'bad_op']);
 
 export class SharedText {
 	recovery = null;
 	frozen = false;
 
-	// A new cid prefix whenever inflightId starts over: a repeated cid would not be applied.
+	// New cid prefix when inflightId restarts: a repeated cid is not applied.
 	constructor(text, version, newCidPrefix) {
 		this.newCidPrefix = newCidPrefix;
 		this.start(text, version);
@@ -38,12 +34,11 @@ export class SharedText {
 
 	start(text, version) {
 		this.client = new TextDocumentClient(text, version);
-		this.confirmed = text; // the server's text at client.version
+		this.confirmed = text; // at client.version
 		this.cidPrefix = this.newCidPrefix();
-		this.sentCid = null; // once the op in flight went out
+		this.sentCid = null;
 	}
 
-	// The server's text with the user's pending edits on top.
 	get text() { return this.recovery ? this.recovery.local.text : this.client.text; }
 	get pending() { return this.recovery !== null || this.client.inflight !== null; }
 	get wantsToSend() { return !this.recovery && !this.frozen && this.client.inflight !== null && this.sentCid === null; }
@@ -52,14 +47,14 @@ export class SharedText {
 		const before = this.text;
 		if (this.frozen || after === before) return false;
 		const op = diff(before, after, caret);
-		// While recovering, edits pile up to be rebased later.
+		// While recovering, edits wait to be rebased.
 		(this.recovery ? this.recovery.local : this.client).applyLocal(op);
 		return true;
 	}
 
 	takeCommand() {
 		const { client } = this;
-		// Keystrokes made while it waited to be sent (TextSync's spacing) join it.
+		// Keystrokes made while it waited join it.
 		if (client.buffer) {
 			client.inflight = compose(client.inflight, client.buffer);
 			client.buffer = null;
@@ -70,7 +65,7 @@ export class SharedText {
 		return { cid: this.sentCid, version: p.version, op: [...p.op] };
 	}
 
-	// Our own op comes back with its cid: that, not the `ack`, acknowledges it, in order.
+	// Our op's event, not the ack, acknowledges it, in order.
 	edited(ev, you) {
 		this.confirmed = apply(this.confirmed, ev.data.op);
 		if (this.sentCid !== null && ev.actor === you && ev.cid === this.sentCid) {
@@ -99,11 +94,10 @@ export class SharedText {
 		return this.recovery ? this.settleRecovery() : null;
 	}
 
-	// False on a bug (nothing pending, yet not the server's text), which a reload repairs.
+	// False on a bug; a reload repairs it.
 	consistent() { return this.pending || this.client.text === this.confirmed; }
 
-	// Keeps pending edits: rebased at once if not sent; if sent, only its answer tells whether it
-	// was applied, so typing meanwhile waits for it (settleRecovery). A frozen text drops its edits.
+	// Unsent edits rebase now; a sent op's answer says if it applied, so edits wait for it.
 	snapshot(text, version) {
 		const shown = this.text;
 		if (this.frozen) {
@@ -121,7 +115,6 @@ export class SharedText {
 		this.start(text, version);
 		if (!old.inflight) return this.adopt(confirmed, null);
 		if (sentCid === null) return this.adopt(confirmed, old.buffer ? compose(old.inflight, old.buffer) : old.inflight);
-		// Until the outcome is known `local` buffers the user's edits (based on `base`).
 		this.recovery = { local: old, base: apply(confirmed, old.inflight), cid: sentCid, ackSeq: null, refused: false };
 		return null;
 	}
@@ -143,7 +136,7 @@ export class SharedText {
 		return this.adopt(r.base, r.local.buffer);
 	}
 
-	// outcome: 'none', 'reset' (the server's text again) or 'reload' (frozen until a snapshot).
+	// reset: the server's text again; reload: frozen until a snapshot.
 	answered(cid, reply) {
 		const refused = reply.type !== 'ack';
 		const r = this.recovery;
@@ -152,9 +145,9 @@ export class SharedText {
 			else r.ackSeq = reply.seq;
 			return { show: this.settleRecovery(), outcome: refused ? 'reset' : 'none' };
 		}
-		// An ack changes nothing: its text_edited commits the op.
+		// An ack changes nothing: its text_edited commits.
 		if (!refused || cid !== this.sentCid) return { show: null, outcome: 'none' };
-		// No way back from a refused op in flight (the buffer is built on it): pending edits go.
+		// The buffer is built on the refused op: pending edits go.
 		if (RELOAD_CODES.has(reply.code)) {
 			this.freeze();
 			return { show: null, outcome: 'reload' };
@@ -164,7 +157,6 @@ export class SharedText {
 		return { show: nonEmpty(diff(shown, this.confirmed)), outcome: 'reset' };
 	}
 
-	// Until the next snapshot replaces the text whole.
 	freeze() {
 		this.frozen = true;
 		this.sentCid = null;

@@ -1,5 +1,4 @@
-// The client's model of one meeting: a `welcome` snapshot plus the events on top, in seq order.
-// Pure. Its texts are the server's: the user's uncommitted typing is in text_sync.js.
+// The meeting model: snapshot plus events, pure. Unsent typing lives in text_sync.js.
 
 import { apply } from './text_ot.js';
 import { QUEUE_EVENTS, copyQueue } from './queue.js';
@@ -13,23 +12,22 @@ const TEXT_FIELDS = ['goal', 'title', 'notes'];
 
 export function createState() {
 	return {
-		version: 0, // seq of the last event applied
+		version: 0, // last applied seq
 		meeting: null,
 		you: null,
-		// A presence before its participant_joined, kept for it.
+		// presence seen before participant_joined
 		earlyPresence: new Map(),
-		// participant id -> the text {itemId, field} they are in (not events, like presence).
+		// id -> {itemId, field}; not events, like presence
 		editing: new Map(),
 	};
 }
 
 const copyEach = (list) => (list || []).map((x) => ({ ...x }));
 
-// 'snapshot' (the model replaced), 'resumed' (events follow from the model's version) or
-// 'mismatch' (resumed from another seq: ask for a fresh snapshot).
+// mismatch: resumed from another seq, so get a fresh snapshot.
 export function applyWelcome(state, welcome) {
 	state.you = { ...welcome.you };
-	state.token = welcome.token; // to resume, and to fetch the minutes
+	state.token = welcome.token;
 	if (welcome.meeting) {
 		const m = welcome.meeting;
 		state.meeting = {
@@ -52,20 +50,17 @@ export function applyWelcome(state, welcome) {
 	return 'mismatch';
 }
 
-// 'applied', 'duplicate' (skipped) or 'gap' (one is missing: resume).
 export function applyEvent(state, ev) {
 	if (!state.meeting) return 'gap';
 	if (ev.seq <= state.version) return 'duplicate';
 	if (ev.seq !== state.version + 1) return 'gap';
 	const handler = EVENT_HANDLERS[ev.kind];
-	// An unknown kind still takes its seq (participant_left...). An event that does not fit the model
-	// (a text op past the end: false) is a gap: caught up again, failing that a snapshot.
+	// An unknown kind still takes its seq. A handler's false (does not fit) is a gap.
 	if (handler && handler(state.meeting, ev.data || {}, ev, state) === false) return 'gap';
 	state.version = ev.seq;
 	return 'applied';
 }
 
-// True if an online flag changed.
 export function applyPresence(state, { participantId: id, online }) {
 	const p = state.meeting && findParticipant(state, id);
 	if (!p) {
@@ -74,11 +69,10 @@ export function applyPresence(state, { participantId: id, online }) {
 	}
 	const changed = p.online !== Boolean(online);
 	p.online = Boolean(online);
-	// The server clears the focus of whoever goes offline; its `editing` may be lost in a reconnect.
+	// Cleared here too: the server's `editing` may be lost in a reconnect.
 	return (!online && state.editing.delete(id)) || changed;
 }
 
-// An `editing` message or snapshot entry; true if what the participant edits changed.
 export function applyEditing(state, msg) {
 	if (!msg.field) return state.editing.delete(msg.participantId);
 	const before = state.editing.get(msg.participantId);
@@ -88,27 +82,26 @@ export function applyEditing(state, msg) {
 	return true;
 }
 
-// The others in one text, in id order: markers keep their places between renders.
+// In id order, so markers keep their places.
 export function editorsOf(state, field, itemId = null) {
 	const you = state.you?.participantId;
 	return [...state.editing].filter(([id, e]) => id !== you && e.field === field && (field === 'goal' || e.itemId === itemId))
 		.map(([id]) => ({ id, name: findParticipant(state, id)?.name ?? id })).sort((a, b) => compareIds(a.id, b.id));
 }
 
-// p2 before p10: ids are a letter and a seq.
+// p2 before p10
 const compareIds = (a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 export const findParticipant = (state, id) => state.meeting?.participants.find((p) => p.id === id);
 export const me = (state) => state.you && findParticipant(state, state.you.participantId);
 export const role = (state) => state.you?.role ?? 'observer';
 export const isFacilitator = (state) => role(state) === 'facilitator';
-// The facilitator's controls: an ended meeting is final.
+// An ended meeting is final.
 export const canFacilitate = (state) => isFacilitator(state) && state.meeting?.phase !== 'ended';
 
-// The server decides; the UI only avoids offering what would be refused.
+// The UI only hides what the server would refuse.
 export const canEditItems = (state) => role(state) !== 'observer' && !!state.meeting && state.meeting.phase !== 'ended';
 
-// An *_updated event's fields, but its id, onto its entry of `list`.
 function assignTo(list, data, idKey) {
 	const entry = list.find((x) => x.id === data[idKey]);
 	for (const [k, v] of Object.entries(entry ? data : {})) if (k !== idKey) entry[k] = v;
@@ -119,7 +112,7 @@ const EVENT_HANDLERS = {
 		for (const k of ['title', 'goal', 'joinCode', 'previous']) if (d[k] !== undefined) m[k] = d[k];
 	},
 	participant_joined(m, d, ev, state) {
-		// Joining happens over a live connection: online unless a presence said otherwise.
+		// Joined over a live connection: online unless a presence says not.
 		const online = state.earlyPresence.get(d.participantId) ?? true;
 		state.earlyPresence.delete(d.participantId);
 		const p = { id: d.participantId, name: d.name, role: d.role, attendance: d.attendance, organisation: d.organisation || '', online };
@@ -129,7 +122,7 @@ const EVENT_HANDLERS = {
 		addJoinerToVotes(m, p);
 	},
 	participant_updated: (m, d) => assignTo(m.participants, d, 'participantId'),
-	// Kept for the record (names in votes and minutes), hidden from the list.
+	// Kept for names in votes and minutes.
 	participant_removed(m, d, ev, state) {
 		assignTo(m.participants, { participantId: d.participantId, removed: true }, 'participantId');
 		state.editing.delete(d.participantId);
@@ -139,7 +132,6 @@ const EVENT_HANDLERS = {
 	goal_set(m, d) { m.goal = d.goal; },
 	phase_set(m, d) {
 		m.phase = d.phase;
-		// Going live starts on the agenda's first section after the goal.
 		if (d.phase === 'live' && !m.currentSection) m.currentSection = m.sections.find((s) => s.id !== 'goal')?.id ?? '';
 	},
 	item_added(m, d, ev) {
@@ -158,7 +150,6 @@ const EVENT_HANDLERS = {
 		m.items = m.items.filter((x) => x.id !== d.itemId);
 		for (const [id, e] of state.editing) if (e.itemId === d.itemId) state.editing.delete(id);
 	},
-	// The op applies to the text as of the previous seq.
 	text_edited(m, d) {
 		const target = d.field === 'goal' ? m : m.items.find((x) => x.id === d.itemId);
 		if (!target || !TEXT_FIELDS.includes(d.field)) return true;

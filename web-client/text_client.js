@@ -1,7 +1,4 @@
-// One shared field's ot.js / Jupiter state machine: one op in flight, later edits composed in a
-// buffer; server and client transform it over the same committed ops. The caller sends with
-// `version` and a cid from `inflightId` (kept on resends) and feeds committed ops in order: its
-// own to serverAck(), others to serverOp(). An op transformed to nothing still counts one version.
+// Jupiter OT client. Committed ops come in order; one transformed to nothing still counts.
 
 import { apply, check, compose, normalize, toCodePointIndex, toUtf16Index, transform, transformPosition } from './text_ot.js';
 
@@ -19,29 +16,25 @@ export class TextDocumentClient {
 		return this.buffer ? 'awaitingWithBuffer' : 'awaiting';
 	}
 
-	// The user's edit, an op on `text`; returns the op to send now, or null.
 	applyLocal(op) {
-		// Applied before normalizing drops a trailing retain: checks that the op fits.
+		// apply() checks the op fits before normalize drops a trailing retain.
 		const text = apply(this.text, op);
 		const edit = normalize(op);
 		this.text = text;
 		if (edit.length === 0) return null;
 		if (!this.inflight) return this.putInFlight(edit);
 		const buffer = this.buffer ? compose(this.buffer, edit) : edit;
-		// A character typed and deleted again leaves nothing to send.
 		this.buffer = buffer.length > 0 ? buffer : null;
 		return null;
 	}
 
-	// The op in flight is committed; returns the next op to send (the buffer) or null.
 	serverAck() {
 		if (!this.inflight) throw new Error('serverAck() with no op in flight');
 		this.version += 1;
 		return this.sendBuffer();
 	}
 
-	// Another's committed op, made on `version`; returns it moved past the pending edits. At a tie
-	// the server's op is 'left': committed text stays first, as on the server.
+	// At a tie the server's op is 'left': committed text first, as on the server.
 	serverOp(op) {
 		let incoming = normalize(op);
 		for (const pending of ['inflight', 'buffer']) {
@@ -56,8 +49,7 @@ export class TextDocumentClient {
 		return incoming;
 	}
 
-	// After a reconnect: {op, version, id} to resend, or null. An op reduced to nothing cannot be
-	// sent: the buffer takes its place under a new id.
+	// An op reduced to nothing cannot be sent: the buffer goes under a new id.
 	pendingToResend() {
 		if (this.inflight?.length === 0) this.sendBuffer();
 		if (!this.inflight) return null;
@@ -78,8 +70,7 @@ export class TextDocumentClient {
 	}
 }
 
-// A selection (UTF-16 offsets) after another's `op` changed `text`. Their typing at a caret goes
-// after it, so the user keeps typing where they were; at a range's edges, outside.
+// UTF-16 offsets. Others' typing at a caret goes after it; at a range's edges, outside.
 export function moveSelection(text, selectionStart, selectionEnd, op) {
 	check(op);
 	const after = apply(text, op);

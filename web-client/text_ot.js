@@ -1,7 +1,5 @@
-// Plain-text OT as in `ot-text-unicode`, held to the C++ core's results by protocol/vectors/ot/.
-// An op: N retains, "S" inserts, {"d": N} deletes, in code points; the rest is retained. Ops are
-// normalized (no empty parts or two adjacent of one kind, no trailing retain, an insert before
-// an adjacent delete): the tie-break cannot depend on how an op was written.
+// OT as in ot-text-unicode, matched to the C++ core by protocol/vectors/ot/. An op: N retains,
+// "S" inserts, {"d": N} deletes, in code points. Normalized, so ties cannot depend on its form.
 
 const RETAIN = 'retain';
 const INSERT = 'insert';
@@ -10,18 +8,18 @@ const DELETE = 'delete';
 const isHigh = (unit) => unit >= 0xd800 && unit <= 0xdbff;
 const isLow = (unit) => unit >= 0xdc00 && unit <= 0xdfff; // false for NaN, past the end
 
-// Lone surrogates are not UTF-8: the C++ side could not hold them.
+// Lone surrogates are not UTF-8, which the C++ side needs.
 export const isWellFormed = (str) => typeof str === 'string' && str.isWellFormed();
 
 export function codePointLength(str) {
 	let n = 0;
 	for (let i = 0; i < str.length; i += 1, n += 1) {
-		if (isHigh(str.charCodeAt(i)) && isLow(str.charCodeAt(i + 1))) i += 1; // a pair is one
+		if (isHigh(str.charCodeAt(i)) && isLow(str.charCodeAt(i + 1))) i += 1;
 	}
 	return n;
 }
 
-// An offset inside a pair rounds down (no caret mid-character).
+// Inside a pair rounds down.
 export function toCodePointIndex(str, utf16Index) {
 	requireIndex(utf16Index, str.length, 'UTF-16 index');
 	const midPair = isHigh(str.charCodeAt(utf16Index - 1)) && isLow(str.charCodeAt(utf16Index));
@@ -46,7 +44,6 @@ const kindOf = (c) => (typeof c === 'number' ? RETAIN : typeof c === 'string' ? 
 const sizeOf = (c) => (typeof c === 'number' ? c : typeof c === 'string' ? codePointLength(c) : c.d);
 const isCount = (n) => Number.isSafeInteger(n) && n > 0;
 
-// Why the component is malformed, or null; unknown keys are refused.
 function componentProblem(c) {
 	if (typeof c === 'number') return isCount(c) ? null : `retain must be a positive integer, got ${String(c)}`;
 	if (typeof c === 'string') {
@@ -76,7 +73,7 @@ export function check(op) {
 
 export const isValid = (op) => Array.isArray(op) && op.every((c) => !componentProblem(c));
 
-// Keeps the op normalized, in whatever order transform and compose add pieces.
+// Normalizes as pieces are added.
 class OpBuilder {
 	op = [];
 
@@ -100,7 +97,7 @@ class OpBuilder {
 	insert(s) {
 		if (s.length === 0) return;
 		const { op } = this;
-		// After a delete: in front of it (same result, one order).
+		// Before an adjacent delete: one order.
 		const at = this.lastIs(DELETE) ? op.length - 1 : op.length;
 		if (at > 0 && kindOf(op[at - 1]) === INSERT) op[at - 1] += s;
 		else op.splice(at, 0, s);
@@ -125,11 +122,11 @@ export function normalize(op) {
 	return out.done();
 }
 
-// Walks an op piece by piece, past the end retains (the implicit rest of the text).
+// Past the end it retains (the rest of the text).
 class OpReader {
 	index = 0;
-	used = 0; // code points of the current component taken
-	chars = null; // the current insert's code points, split on its first partial take
+	used = 0;
+	chars = null;
 
 	constructor(op) {
 		this.op = op;
@@ -138,7 +135,6 @@ class OpReader {
 	done() { return this.index >= this.op.length; }
 	kind() { return this.done() ? RETAIN : kindOf(this.op[this.index]); }
 
-	// At most `max` code points (inserts too).
 	take(max = Infinity) {
 		if (this.done()) return max;
 		const c = this.op[this.index];
@@ -161,7 +157,7 @@ class OpReader {
 	}
 }
 
-// A trailing retain is checked too: an op past the end was made on another text.
+// A trailing retain is checked: past the end means another text.
 export function apply(doc, op) {
 	if (typeof doc !== 'string') throw new TypeError(`a document must be a string, got ${describe(doc)}`);
 	if (!isWellFormed(doc)) throw new TypeError('the document contains a lone surrogate');
@@ -186,8 +182,7 @@ export function apply(doc, op) {
 	return parts.join('');
 }
 
-// op' to apply after `other` (both on one text). At one place the 'left' insert goes first; an
-// insert in a range `other` deletes survives; a range both delete goes once.
+// At one place 'left' inserts first; an insert in a range other deletes survives.
 export function transform(op, other, side) {
 	if (side !== 'left' && side !== 'right') throw new TypeError(`side must be 'left' or 'right', got ${describe(side)}`);
 	const mine = new OpReader(normalize(op));
@@ -200,7 +195,6 @@ export function transform(op, other, side) {
 			out.retain(codePointLength(theirs.take()));
 			continue;
 		}
-		// `other` keeps or deletes the next n characters: walk `op` over them.
 		let n = sizeOf(theirs.take());
 		while (n > 0) {
 			if (mine.kind() === INSERT) {
@@ -209,7 +203,7 @@ export function transform(op, other, side) {
 			}
 			const piece = mine.take(n);
 			n -= sizeOf(piece);
-			// Where `other` deletes, `op`'s retain or delete has nothing left.
+			// Where other deletes, op's piece is gone.
 			if (kind === RETAIN) out.push(piece);
 		}
 	}
@@ -227,11 +221,10 @@ export function compose(a, b) {
 			out.insert(second.take());
 			continue;
 		}
-		// `b` keeps or deletes the next n characters of a's result: walk `a` over them.
 		let n = sizeOf(second.take());
 		while (n > 0) {
 			if (first.kind() === DELETE) {
-				// Not in a's result: `b` never sees it.
+				// Not in a's result: b never sees it.
 				out.push(first.take());
 				continue;
 			}
@@ -239,18 +232,17 @@ export function compose(a, b) {
 			n -= sizeOf(piece);
 			if (kind === RETAIN) out.push(piece);
 			else if (kindOf(piece) === RETAIN) out.delete(piece);
-			// else `b` deletes text that `a` inserted: neither happens.
+			// else b deletes a's insert: neither happens.
 		}
 	}
 	while (!first.done()) out.push(first.take());
 	return out.done();
 }
 
-// Where a caret at `pos` is after `op`: inserts at it go after it unless `isOwn` (its owner's
-// typing), as in transform().
+// Inserts at pos go after it unless isOwn (the owner's typing).
 export function transformPosition(pos, op, isOwn = false) {
 	requireIndex(pos, Number.MAX_SAFE_INTEGER, 'caret position');
-	let at = 0; // in the document before the op
+	let at = 0; // in the old text
 	let moved = pos;
 	for (const c of normalize(op)) {
 		const kind = kindOf(c);
@@ -262,7 +254,7 @@ export function transformPosition(pos, op, isOwn = false) {
 			moved -= Math.min(n, Math.max(0, pos - at));
 			at += n;
 		} else {
-			// A retain ending at the caret may be followed by an insert at it.
+			// An insert at the caret may follow.
 			if (at + n > pos) break;
 			at += n;
 		}
@@ -270,8 +262,7 @@ export function transformPosition(pos, op, isOwn = false) {
 	return moved;
 }
 
-// `before` → `after` as one replaced range. In repeated characters ("aa" → "aaa") the `caret` in
-// `after` says where: the unchanged tail is at most what follows it.
+// One replaced range. In repeats ("aa" → "aaa") the kept tail is at most what follows caret.
 export function diff(before, after, caret) {
 	const a = Array.from(before);
 	const b = Array.from(after);

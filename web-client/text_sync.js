@@ -1,6 +1,3 @@
-// The shared texts of a meeting (goal, items' titles and notes), a SharedText each, fed from
-// snapshots and events, sending their edit_text commands.
-
 import { SharedText } from './shared_text.js';
 
 export const ITEM_TEXTS = ['title', 'notes'];
@@ -9,18 +6,16 @@ export const textKey = (field, itemId) => (field === 'goal' ? 'goal' : `${itemId
 
 const LABELS = { goal: 'the goal', title: 'the action item', notes: 'the notes' };
 
-// Keeps a fast typist on a fast link under the server's 20 commands a second.
+// Under the server's 20 commands a second.
 const MIN_SEND_INTERVAL_MS = 80;
 
 export class TextSync {
-	fields = new Map(); // key -> {shared, field, itemId}
+	fields = new Map();
 	lastSentAt = -Infinity;
 	timer = null;
 	disposed = false;
 
-	// onChange(key, change): text `key` changed not by the user's typing ({op, before, after}), or
-	// only its status (null). onReload(): fetch a snapshot (a text is frozen until then).
-	// onNotice(message): an edit was refused. now/setTimer/clearTimer: for tests.
+	// change: {op, before, after}, or null if only the status changed.
 	constructor({ send, onChange, onReload, onNotice, cidPrefix, minIntervalMs = MIN_SEND_INTERVAL_MS,
 		now = () => Date.now(), setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (t) => clearTimeout(t) }) {
 		Object.assign(this, { sendCommand: send, onChange, onReload, onNotice, minIntervalMs, now, setTimer, clearTimer });
@@ -36,12 +31,12 @@ export class TextSync {
 		return { pending: Boolean(shared?.pending), frozen: Boolean(shared?.frozen) };
 	}
 
-	// After the model took the welcome's snapshot.
+	// After the model took it.
 	snapshot(meeting, version) {
 		const present = new Set();
 		this.add('goal', null, meeting.goal, version, present);
 		for (const item of meeting.items) for (const f of ITEM_TEXTS) this.add(f, item.id, item[f] ?? '', version, present);
-		for (const key of [...this.fields.keys()]) if (!present.has(key)) this.fields.delete(key); // the item is gone
+		for (const key of [...this.fields.keys()]) if (!present.has(key)) this.fields.delete(key);
 		this.flush();
 	}
 
@@ -53,10 +48,10 @@ export class TextSync {
 		else this.fields.set(key, { shared: new SharedText(text, version, this.newCidPrefix), field, itemId });
 	}
 
-	// After the model applied `ev`.
+	// After the model applied it.
 	event(ev, you) {
 		const d = ev.data || {};
-		const acts = new Map(); // key -> what the event does to that text
+		const acts = new Map();
 		switch (ev.kind) {
 			case 'item_added':
 				for (const f of ITEM_TEXTS) this.add(f, d.itemId, d[f] ?? '', ev.seq);
@@ -79,14 +74,14 @@ export class TextSync {
 		this.flush();
 	}
 
-	// The user typed; false when not taken (the field shows text(key) again).
+	// False when not taken: the field shows text(key) again.
 	localEdit(key, after, caret) {
 		const f = this.fields.get(key);
 		if (!f) return false;
 		try {
 			if (!f.shared.edit(after, caret)) return false;
 		} catch (err) {
-			// Text the protocol cannot carry (a lone surrogate).
+			// e.g. a lone surrogate
 			console.error(err);
 			return false;
 		}
@@ -94,7 +89,7 @@ export class TextSync {
 		return true;
 	}
 
-	// A throw (the copies drifted apart) freezes the text until a reload.
+	// A throw (copies drifted) freezes the text until a reload.
 	update(key, f, change) {
 		const before = f.shared.text;
 		let op;
@@ -136,7 +131,7 @@ export class TextSync {
 
 	answered(key, shared, cid, reply) {
 		const f = this.fields.get(key);
-		// 'stopped': the session is over. A text replaced since has nothing to do with it.
+		// Session over, or the text was replaced since.
 		if (this.disposed || reply.code === 'stopped' || !f || f.shared !== shared) return;
 		let outcome = 'none';
 		this.update(key, f, (s) => {
@@ -144,7 +139,7 @@ export class TextSync {
 			outcome = r.outcome;
 			return r.show;
 		});
-		this.onChange(key, null); // no render follows an answer: its status may have changed
+		this.onChange(key, null); // status may have changed; no render follows
 		if (outcome !== 'none') {
 			const why = reply.message || reply.code;
 			this.onNotice(`Your last edit of ${LABELS[f.field]} could not be saved (${why}); it shows what the meeting has again.`);

@@ -1,8 +1,7 @@
-// Partner updates and the agenda in the model (meeting.updates, sections, currentSection) and pure
-// helpers for the view; `now` is the server's time.
+// Partner updates and agenda in the model. now: server time.
 
-const WARNING_AT = 0.8; // share of the budget used from which a slot warns
-const TIME_SIGNAL_MS = 3000; // how long "Time" shows before the overrun counter
+const WARNING_AT = 0.8; // share of the budget used
+const TIME_SIGNAL_MS = 3000; // "Time" shows before the overrun
 
 export const findSlot = (m, id) => m.updates.slots.find((s) => s.id === id);
 export const activeSlot = (u) => u.slots.find((s) => s.state === 'running' || s.state === 'paused');
@@ -10,22 +9,20 @@ export const canStart = (u, s) => (s.state === 'pending' || s.state === 'skipped
 export const budgetMs = (s) => (s.seconds + (s.extendedSeconds || 0)) * 1000;
 export const copyUpdates = (u) => ({ autoAdvance: Boolean(u?.autoAdvance), slots: structuredClone(u?.slots || []) });
 
-// `entry` at `index` (clamped), out of wherever it was: what every list index means.
+// What every list index means (clamped).
 export function place(list, entry, index) {
 	const rest = list.filter((x) => x !== entry);
 	rest.splice(Math.max(0, Math.min(Number.isInteger(index) ? index : rest.length, rest.length)), 0, entry);
 	return rest;
 }
 
-// Undefined deletes a field: a slot has deadline only while running, remainingMs only while
-// paused, the results only once ended.
+// undefined deletes: deadline only while running, remainingMs while paused.
 function set(m, d, fields) {
 	const s = findSlot(m, d.slotId);
 	for (const [k, v] of Object.entries(s ? fields : {})) if (v === undefined) delete s[k]; else s[k] = v;
 	return s;
 }
 
-// Handlers (meeting, data, event), merged into state.js's.
 export const UPDATE_EVENTS = {
 	slot_added(m, d) {
 		const slot = {
@@ -43,7 +40,7 @@ export const UPDATE_EVENTS = {
 		if (s) m.updates.slots = place(m.updates.slots, s, d.index);
 	},
 	slot_removed(m, d) { m.updates.slots = m.updates.slots.filter((s) => s.id !== d.slotId); },
-	// Also a skipped slot started again: how it ended no longer holds.
+	// Also restarts a skipped slot: its result is cleared.
 	slot_started(m, d) {
 		m.currentSection = 'partner_updates';
 		set(m, d, { state: 'running', deadline: d.deadline, expired: false, remainingMs: undefined, usedMs: undefined, overrunMs: undefined, endReason: undefined });
@@ -83,8 +80,7 @@ export function slotPhase(s, now) {
 	return left > -TIME_SIGNAL_MS ? 'time' : 'overrun';
 }
 
-// What a screen reader is told as the time left goes from `before` to `after` ms, or null: only
-// the two crossings, so that the live region is not chatty.
+// Only two crossings are said: the live region is not chatty.
 export function announcement(before, after) {
 	if (before === null || after === null) return null;
 	if (before > 0 && after <= 0) return 'Time';
@@ -98,7 +94,7 @@ export function formatDuration(ms) {
 	return `${two(Math.floor(s / 60))}:${two(s % 60)}`;
 }
 
-// A common mistake: updates fill whatever time they get, and the decisions get squeezed.
+// Updates fill the time they get and squeeze the decisions.
 export function partnerUpdatesBeforeItems(sections) {
 	const ids = sections.map((s) => s.id);
 	const updates = ids.indexOf('partner_updates');

@@ -1,5 +1,4 @@
-// The Partner updates section. The active slot's countdown is its deadline minus the server's
-// time: no event is awaited to say "Time".
+// The countdown is deadline minus server time: no event is awaited to say "Time".
 
 import { h, byTestId, labelOf, moveButtons, onSubmit, runCommand, setText, showText, syncRows } from './dom.js';
 import { Countdown } from './countdown.js';
@@ -25,12 +24,12 @@ export function createUpdatesView(root, send, now) {
 	const rows = new Map();
 	let state = null;
 	const clock = new Countdown(now, () => tick());
-	let last = null; // {id, left} at the previous tick
+	let last = null;
 	let audio = null;
 	const run = (command, onAck) => runCommand(send, command, error, onAck);
 	const slots = () => state.meeting.updates.slots;
 
-	// Browsers let a page make sound only once the user interacted with it.
+	// Browsers allow sound only after a user gesture.
 	root.addEventListener('pointerdown', () => { if (window.AudioContext) audio ??= new AudioContext(); }, { once: true });
 	sound.checked = !session.muted();
 	sound.addEventListener('change', () => session.setMuted(!sound.checked));
@@ -45,10 +44,9 @@ export function createUpdatesView(root, send, now) {
 	}
 
 	q('order-fix').addEventListener('click', () => run(updatesAfterItems(state.meeting.sections)));
-	// Refused, the box goes back to what the meeting has.
+	// Re-render: a refusal resets the box.
 	q('slot-auto').addEventListener('change', (e) => run({ type: 'set_auto_advance', on: e.target.checked }).then(() => render(state)));
 
-	// The form adds a slot or, after Edit, saves one.
 	const submit = form.querySelector('button.primary');
 	const editing = (id) => {
 		form.dataset.slotId = id ?? '';
@@ -71,7 +69,7 @@ export function createUpdatesView(root, send, now) {
 		else run(slotId ? { type: 'update_slot', slotId, ...slot } : { type: 'add_slot', ...slot }, () => form.reset());
 	});
 
-	// Each names its slot: a double click cannot skip two speakers.
+	// Names its slot: a double click cannot skip two speakers.
 	for (const b of active.querySelectorAll('[data-command]')) {
 		b.addEventListener('click', () => run({
 			type: b.dataset.command, slotId: activeSlot(state.meeting.updates).id, seconds: Number(b.dataset.seconds) || undefined,
@@ -113,7 +111,7 @@ export function createUpdatesView(root, send, now) {
 		row.down.disabled = index === slots().length - 1;
 		row.start.hidden = !canStart(state.meeting.updates, s);
 		row.skip.hidden = s.state !== 'pending';
-		// The server keeps a slot that ran (even skipped midway) for the minutes.
+		// A slot that ran stays for the minutes.
 		row.remove.hidden = !(s.state === 'pending' || (s.state === 'skipped' && !s.usedMs));
 		row.edit.hidden = s.state !== 'pending' && s.state !== 'skipped';
 	}

@@ -1,5 +1,3 @@
-// The page's query (?join=CODE, ?meeting=ID, &display=room), the join link, the room display's, the WebSocket's address, the minutes.
-
 export function pageParams() {
 	const params = new URLSearchParams(location.search);
 	return { joinCode: params.get('join'), meetingId: params.get('meeting'), room: params.get('display') === 'room' };
@@ -8,25 +6,24 @@ export function pageParams() {
 export const joinUrlFor = (code, room) => pageWithQuery(`?join=${encodeURIComponent(code)}${room ? '&display=room' : ''}`);
 export const joinQrPath = (code) => `/api/join-qr?code=${encodeURIComponent(code)}`;
 
-// Puts ?meeting=ID in the address bar, so a reload comes back to the same meeting.
+// So a reload comes back to this meeting.
 export function rememberMeetingInUrl(meetingId) {
 	history.replaceState(null, '', pageWithQuery(`?meeting=${encodeURIComponent(meetingId)}`));
 }
 
 export const clearUrl = () => history.replaceState(null, '', pageWithQuery(''));
 
-// The client and /ws come from the same origin.
 export function webSocketUrl() {
 	const url = new URL('/ws', location.href);
 	url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
 	return url.href;
 }
 
-// `tz`: minutes east of UTC, for the times in the minutes.
+// tz: minutes east of UTC.
 export const minutesPath = (meetingId, format, tz = -new Date().getTimezoneOffset()) =>
 	`/api/meetings/${encodeURIComponent(meetingId)}/minutes?format=${format}&tz=${tz}`;
 
-// What file systems accept, and short (80 characters, not cut through an emoji).
+// Safe for file systems; 80 code points, no half emoji.
 export function minutesFileName(title, format) {
 	const name = [...String(title).replace(/[\\/:*?"<>|\p{Cc}\s]+/gu, ' ').trim()].slice(0, 80).join('').trim();
 	return `minutes-${name || 'meeting'}.${format}`;

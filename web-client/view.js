@@ -1,5 +1,4 @@
-// The meeting screen: draws the model into index.html and turns what the user does into
-// commands. Only the server's events change the model, so every screen shows the same meeting.
+// Only server events change the model, so all screens agree.
 
 import { h, byTestId, copyField, field, labelOf, moveButtons, onSubmit, setText, showText, syncRows, toast } from './dom.js';
 import { renderMarkers } from './editing_markers.js';
@@ -17,15 +16,15 @@ import { createVotesView } from './vote_view.js';
 
 const CONN_LABELS = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', stopped: 'Disconnected' };
 const DELETE_CONFIRM_MS = 4000;
-const FIELDS = ['owner', 'due', 'status']; // an item's fields set whole
+const FIELDS = ['owner', 'due', 'status']; // set whole
 
-// Another's change (or a reload's) to a shared text, shown without moving the user's caret.
+// Without moving the user's caret.
 function showTextChange(control, { op, before, after }) {
 	if (document.activeElement !== control || control.value !== before) {
 		control.value = after;
 		return;
 	}
-	// Setting the value puts the caret at the end and may scroll: both put back.
+	// Setting the value moves the caret and may scroll: restore both.
 	const { scrollTop, scrollLeft, selectionDirection } = control;
 	const moved = moveSelection(before, control.selectionStart, control.selectionEnd, op);
 	control.value = moved.text;
@@ -34,29 +33,25 @@ function showTextChange(control, { op, before, after }) {
 	control.scrollLeft = scrollLeft;
 }
 
-// send(command, options): the session's Connection.send; now(): the server's time;
-// onNextMeeting(created): the facilitator created the next meeting of the series.
 export function createMeetingView(send, now, onNextMeeting) {
 	const root = document.getElementById('screen-meeting');
 	const q = (testid) => byTestId(testid, root);
-	// field key -> {seq of the event, once acked}: edits sent that the model does not show yet (the
-	// field keeps the user's value instead of flicking back).
+	// Edits the model lacks yet: the field does not flick back.
 	const ownEdits = new Map();
 	const rows = new Map();
 	let state = null;
-	let texts = null; // the session's TextSync
-	const textControls = new Map(); // text key -> {control, target}
+	let texts = null;
+	const textControls = new Map();
 	const votes = createVotesView(q, send, now);
 	const updates = createUpdatesView(root, send, now);
 	const queue = createQueueView(q, send);
 
-	// Which text this user is in, or null. Quiet: a refusal (item deleted) matters to no one.
+	// Quiet: a refusal (item deleted) matters to no one.
 	function sendFocus(target) {
 		if (texts) send({ type: 'focus', field: target?.field, itemId: target?.itemId ?? undefined }, { quiet: true });
 	}
 
-	// A shared text's control: typing becomes edits, focus is told to others. While the user
-	// composes (IME) others' edits are held (a set value ends it); edits go after them at a tie.
+	// During IME composition others' edits are held (a set value ends it); ours go after at a tie.
 	function bindText(control, field, itemId = null) {
 		const key = textKey(field, itemId);
 		const target = { field, itemId };
@@ -74,7 +69,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 		control.addEventListener('input', () => {
 			if (!texts?.has(key)) return;
 			typed();
-			// Refused (frozen until a reload) or not taken: the shared text again.
+			// Refused or not taken: the shared text again.
 			syncText(control, key);
 		});
 		control.addEventListener('compositionend', () => {
@@ -89,7 +84,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 		control.addEventListener('blur', () => sendFocus(null));
 	}
 
-	// Set only when it differs (after a missed change): the caret of a user in it stays.
+	// Only when different, so the caret stays.
 	function syncText(control, key) {
 		if (!texts?.has(key)) return;
 		const text = texts.text(key);
@@ -102,7 +97,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 
 	function textChanged(key, change) {
 		const entry = textControls.get(key);
-		if (!entry) return; // its row is drawn on the next render
+		if (!entry) return; // drawn on the next render
 		const { control, held } = entry;
 		if (entry.composing && (held || control.value === change?.before)) {
 			if (change) entry.held = { shown: held?.shown ?? change.before, op: held ? compose(held.op, change.op) : change.op };
@@ -113,7 +108,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 		syncText(control, key);
 	}
 
-	// After a reconnect the server has forgotten the user's focus.
+	// The server forgets focus on a reconnect.
 	function announceFocus() {
 		for (const { control, target } of textControls.values()) {
 			if (document.activeElement === control) sendFocus(target);
@@ -142,7 +137,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 		joinUrl.value = m.joinCode ? joinUrlFor(m.joinCode) : '';
 		if (m.joinCode) {
 			q('room-display-link').href = joinUrlFor(m.joinCode, true);
-			// Only the room display shows it: nobody else fetches it.
+			// Only the room display fetches the QR.
 			if (document.documentElement.classList.contains('room')) q('join-qr').src = joinQrPath(m.joinCode);
 		}
 		q('rotate-join-code').hidden = !canFacilitate(state);
@@ -151,8 +146,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 		q('observer-notice').hidden = role(state) !== 'observer';
 	}
 
-	// Unless the user is in the control (their typing is not clobbered) or has an edit of it
-	// outstanding (caught up after its blur).
+	// Not while the user is in it or has an edit outstanding (caught up after blur).
 	function show(control, key, value) {
 		const edit = ownEdits.get(key);
 		if (edit?.seq != null && state.version >= edit.seq) ownEdits.delete(key);
@@ -172,7 +166,6 @@ export function createMeetingView(send, now, onNextMeeting) {
 		});
 	}
 
-	// Other text fields are set whole when the user leaves them.
 	function onTextCommit(control, key, makeCommand, required) {
 		control.addEventListener('change', () => {
 			const value = control.value.trim();
@@ -185,10 +178,10 @@ export function createMeetingView(send, now, onNextMeeting) {
 
 	root.addEventListener('focusout', () => setTimeout(() => render(), 0));
 
-	// A section and its tools: move the meeting to it, and move it (not the goal: it stays on top).
+	// The goal cannot move: it stays on top.
 	const sections = new Map();
 	function createSection({ id, title }) {
-		// A section this client has no body for yet: its title, and empty.
+		// A section this client does not know: title only.
 		const sec = q('sections').querySelector(`:scope > [data-section="${CSS.escape(id)}"]`) ??
 			h('section', { class: 'card', 'data-section': id }, h('h2', { class: 'section-title' }, title),
 				h('p', { class: 'empty' }, 'Nothing here yet.'));
@@ -229,7 +222,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 	for (const phase of PHASES) q(`phase-${phase}`).addEventListener('click', () => send({ type: 'set_phase', phase }));
 
 	function renderSettings(m) {
-		// Shown to all: members see that the facilitator is rewording the goal.
+		// Shown to all: members see the goal being reworded.
 		renderMarkers(q('goal-editors'), editGoal, editorsOf(state, 'goal'));
 		settings.hidden = !isFacilitator(state);
 		if (settings.hidden) return;
@@ -245,7 +238,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 	onSubmit(addForm, () => {
 		const title = addTitle.value.trim();
 		if (title) {
-			// Sent even while offline: the connection queues it.
+			// Offline too: the connection queues it.
 			send({ type: 'add_item', title, owner: addOwner.value.trim() || undefined, due: addDue.value || undefined });
 			addForm.reset();
 		} else toast('Give the action item a title.');
@@ -283,7 +276,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 			row[f].addEventListener('change', () => commit(`${id}.${f}`, { type: 'update_item', itemId: id, [f]: row[f].value }));
 		}
 
-		// Deleting cannot be undone: a second click (a dialog would block the page).
+		// No undo: a second click confirms (a dialog would block the page).
 		let disarmTimer = null;
 		const arm = (on) => {
 			clearTimeout(disarmTimer);
@@ -309,7 +302,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 			}
 			for (const f of FIELDS) {
 				show(row[f], `${item.id}.${f}`, item[f]);
-				row[f].toggleAttribute('data-empty', !item[f]); // the room display leaves out empty ones
+				row[f].toggleAttribute('data-empty', !item[f]); // the room display hides empty ones
 			}
 			row.li.dataset.status = item.status;
 			row.carried.hidden = !item.carriedFrom;
@@ -363,7 +356,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 		setText(q('participant-count'), `${online} of ${people.length} online`);
 	}
 
-	// The minutes: fetched with the token, which a link cannot send, and saved by a temporary link.
+	// Fetched: a plain link cannot send the token.
 	root.addEventListener('click', async (e) => {
 		const button = e.target.closest('[data-format]');
 		if (!button || !state) return;
@@ -384,7 +377,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 
 	const next = q('next-meeting');
 	const nextTitle = q('next-title');
-	// On the summary's click, not the async toggle event, which could land after the user's typing.
+	// Not the async toggle event: it could land after the user's typing.
 	next.firstElementChild.onclick = () => { if (!next.open) nextTitle.value = state.meeting.title; };
 	createForm('next', () => {
 		const title = nextTitle.value.trim();

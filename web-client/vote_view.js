@@ -1,4 +1,4 @@
-// The Votes area. Its one write to the model: the viewer's own ballot once acked.
+// Its one write to the model: the viewer's own ballot once acked.
 
 import { h, field, labelOf, onSubmit, renderList, runCommand, setText, showText, syncRows, toast } from './dom.js';
 import { ITEM_STATUSES, canFacilitate } from './state.js';
@@ -12,7 +12,6 @@ const CLOSED = { facilitator: 'Closed by the facilitator.', deadline: 'Time was 
 
 const itemTitle = (m, id) => (m.items.find((i) => i.id === id)?.title ?? '(deleted)') || '(untitled)';
 
-// q(testid): an element of the meeting screen.
 export function createVotesView(q, send, now) {
 	const cards = new Map();
 	let state = null;
@@ -48,7 +47,7 @@ export function createVotesView(q, send, now) {
 			h('input', { type: 'checkbox', name: 'dotItemIds', value: id, checked: ticked.includes(id), 'data-item-id': id }), t));
 	}
 
-	// `who`: 'ballot', the viewer's own, or 'record', a show of hands.
+	// who: 'ballot' (own) or 'record' (a show of hands).
 	function ballotControls(vote, c, who, onBallot) {
 		const give = (ballot) => {
 			const problem = checkBallot(vote, ballot);
@@ -58,7 +57,6 @@ export function createVotesView(q, send, now) {
 		const legend = h('legend', {}, who === 'ballot' ? 'Your ballot' : 'Their ballot');
 		const box = (...children) => h('fieldset', { class: 'ballot', testid: `vote-${who}` }, legend, ...children);
 		if (vote.method === 'dots') {
-			// A number input per item; read() is the ballot {dots}.
 			const rows = vote.itemIds.map((id) => ({
 				id, name: h('span', { class: 'field-label' }),
 				input: h('input', { type: 'number', min: '0', max: dotsPerItem(vote), value: '0', testid: `${who}-dots`, 'data-item-id': id }),
@@ -69,7 +67,7 @@ export function createVotesView(q, send, now) {
 			const node = box(h('div', { class: 'dot-rows' }, rows.map((r) => h('label', { class: 'field' }, r.name, r.input))), left,
 				h('button', { testid: `${who}-dots-submit`, onclick: () => give(read()) }, 'Submit the dots'));
 			node.addEventListener('input', showLeft);
-			let shown; // the ballot the inputs show: typing stays until it changes
+			let shown; // typing stays until the ballot changes
 			return {
 				node,
 				update(v, titleOf) {
@@ -126,7 +124,7 @@ export function createVotesView(q, send, now) {
 				h('div', { class: 'vote-record' }, field('Whose hand', who), nameField, ballot.node)),
 			update(m, titleOf) {
 				ballot.update({}, titleOf);
-				const before = who.options.length ? who.value : null; // at first: the first one
+				const before = who.options.length ? who.value : null;
 				const people = m.participants.filter((p) => p.role === 'member' && p.attendance === 'room' && !p.removed);
 				renderList(who, [...people.map((p) => [p.id, p.name]), ['', 'Someone else, by name']],
 					([id, label]) => h('option', { value: id }, label));
@@ -169,7 +167,7 @@ export function createVotesView(q, send, now) {
 		return c;
 	}
 
-	// What a card's controls are built from.
+	// A change rebuilds the card.
 	const cardKey = (v) => JSON.stringify([v.method, v.itemIds, v.allowBlock, v.dotBudget, v.dotsPerItem]);
 
 	function resultNodes(vote, t, titleOf) {
@@ -245,7 +243,7 @@ export function createVotesView(q, send, now) {
 		c.tools.hidden = !live && c.resolve.hidden;
 	}
 
-	// By the server's clock; at 0 the ballot waits for vote_closed.
+	// At 0 the ballot waits for vote_closed.
 	function tick() {
 		let running = false;
 		for (const c of cards.values()) {
@@ -267,7 +265,6 @@ export function createVotesView(q, send, now) {
 		if (!m) return;
 		renderForm(m);
 		const votes = m.votes || [];
-		// Newest first: the vote going on now is on top.
 		syncRows(q('vote-list'), cards, [...votes].reverse(), {
 			key: (v) => `${v.id} ${cardKey(v)}`, make: createCard, update: (c, vote) => updateCard(c, vote, m),
 		});

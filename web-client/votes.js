@@ -1,11 +1,9 @@
-// Live votes in the model and pure helpers for the view. Voters, ballots, tallies only as sent:
-// `eligibleCount` may exceed the `eligible` keys (an anonymous vote's guests are never named).
+// eligibleCount may exceed eligible: an anonymous vote's guests are never named.
 
 import { labelOf } from './dom.js';
 
 export const CONSENT_CHOICES = ['agree', 'disagree', 'abstain', 'block'];
 export const FIST_VALUES = [0, 1, 2, 3, 4, 5];
-// A stage check-in: where the partners' work together is, from alone to as one.
 export const STAGES = ['isolation', 'communication', 'coordination', 'collaboration', 'integration'];
 
 const clone = (v) => structuredClone(v);
@@ -16,7 +14,7 @@ export const isOpen = (vote) => vote.state === 'open' && !vote.closed;
 
 export const copyVotes = (list) => (list || []).map((v) => ({ itemIds: [], eligible: [], voted: 0, ...clone(v) }));
 
-// Of ballot_cast and vote_closed (`eligible`: a count or a list).
+// eligible: a count or a list.
 function counted(m, d) {
 	const vote = findVote(m, d.voteId);
 	if (!vote) return null;
@@ -42,10 +40,9 @@ export function addJoinerToVotes(m, p) {
 function yours(vote, b) {
 	vote.yourBallotRecorded = Boolean(b.recorded);
 	if (b.ballot !== undefined) vote.yourBallot = clone(b.ballot);
-	else if (b.recorded) delete vote.yourBallot; // recorded for the viewer, hidden
+	else if (b.recorded) delete vote.yourBallot; // recorded but hidden
 }
 
-// Handlers (meeting, data, event, state), merged into state.js's.
 export const VOTE_EVENTS = {
 	vote_opened(m, d, ev) {
 		const vote = {
@@ -55,7 +52,7 @@ export const VOTE_EVENTS = {
 			openedAt: ev.at, eligible: [...(d.eligible || [])], voted: 0,
 		};
 		for (const k of ['dotBudget', 'dotsPerItem', 'quorum', 'deadline']) if (d[k] !== undefined) vote[k] = d[k];
-		// An open vote names its voters from here on.
+		// An open vote names its voters.
 		if (vote.visibility !== 'anonymous') {
 			vote.voters = [];
 			if (vote.results === 'live') vote.ballots = [];
@@ -96,7 +93,7 @@ export const VOTE_EVENTS = {
 	},
 };
 
-// Once cast_ballot is acked (an anonymous ballot_cast names no one).
+// On the ack: an anonymous ballot_cast names no one.
 export function setOwnBallot(state, voteId, ballot) {
 	const vote = findVote(state.meeting, voteId);
 	if (!vote) return false;
@@ -107,7 +104,7 @@ export function setOwnBallot(state, voteId, ballot) {
 
 export const eligibleCount = (v) => (Number.isInteger(v.eligibleCount) ? v.eligibleCount : v.eligible.length);
 
-// Null when the vote does not say (anonymous).
+// null when anonymous
 export const notVoted = (v) => (v.voters ? v.eligible.filter((k) => !v.voters.includes(k)) : null);
 
 export const isGuest = (key) => key.startsWith('guest:');
@@ -122,13 +119,12 @@ export function canResolve(state, vote) {
 		!vote.resolved && state.meeting?.phase !== 'ended';
 }
 
-// 0 once past; `now` (an estimate) not before the opening.
+// now is an estimate: not before the opening.
 export const secondsLeft = (v, now) => Math.max(0, Math.ceil((v.deadline - Math.max(now, v.openedAt || 0)) / 1000));
 
-// {} (zeros) before the first ballot of a live vote, null while hidden.
+// {} before a live vote's first ballot, null while hidden.
 export const shownTallies = (v) => v.tallies ?? (v.results === 'live' && isOpen(v) ? {} : null);
 
-// [{key, count}] in a fixed order (block only when allowed or counted).
 export function tallyRows(vote, t) {
 	if (vote.method === 'consent') {
 		return CONSENT_CHOICES.filter((c) => c !== 'block' || vote.allowBlock || t.block > 0)
@@ -149,7 +145,7 @@ export function describeBallot(vote, b, titleOf) {
 export const dotsPerItem = (vote) => vote.dotsPerItem ?? vote.dotBudget;
 export const dotsUsed = (b) => Object.values(b?.dots || {}).reduce((a, n) => a + n, 0);
 
-// Why the server would refuse the ballot (bad_ballot), or null.
+// The server's bad_ballot checks.
 export function checkBallot(vote, b) {
 	if (vote.method === 'consent') return b.choice === 'block' && !b.reason ? 'A block needs a reason.' : null;
 	if (vote.method !== 'dots') return null;
@@ -159,8 +155,7 @@ export function checkBallot(vote, b) {
 	return used < 1 || used > vote.dotBudget ? `Place 1 to ${vote.dotBudget} dots in all.` : null;
 }
 
-// The form as {command} (the method's settings, no defaults; the server checks ranges) or {error}.
-// A stage check-in is on no item, and anonymous: people answer honestly.
+// No defaults: the server checks ranges. A stage check-in is anonymous: people answer honestly.
 export function buildOpenVote(f) {
 	const command = { type: 'open_vote', method: f.method };
 	const stage = f.method === 'stage';
