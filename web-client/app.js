@@ -7,26 +7,27 @@ import { normaliseCode, setupJoin, setupLanding, showLanding } from './forms.js'
 import { session } from './session.js';
 import { byTestId, showScreen, toast } from './dom.js';
 import { clearUrl, joinUrlFor, pageParams, rememberMeetingInUrl, webSocketUrl } from './urls.js';
+import { t } from './i18n.js';
 
 const DEAD_TOKEN_CODES = new Set(['bad_token', 'token_expired', 'unknown_meeting']);
 
 const FRIENDLY_REJECTS = {
-	bad_code: 'No meeting has this code (it may have been replaced). Ask the facilitator for the current one.',
-	limit_reached: 'This meeting is full.',
-	token_expired: 'Your place in this meeting has expired. Please join again.',
-	bad_token: 'This browser’s pass for the meeting is no longer valid. Please join again.',
-	removed: 'The facilitator removed you from this meeting.',
+	bad_code: t('No meeting has this code (it may have been replaced). Ask the facilitator for the current one.'),
+	limit_reached: t('This meeting is full.'),
+	token_expired: t('Your place in this meeting has expired. Please join again.'),
+	bad_token: t('This browser’s pass for the meeting is no longer valid. Please join again.'),
+	removed: t('The facilitator removed you from this meeting.'),
 };
 
-const SERVER_ERRORS = { slow_consumer: 'The connection fell behind. Catching up…', shutting_down: 'The server is restarting. Reconnecting…' };
-const CONNECTING_TEXT = { connecting: 'Connecting to the meeting…', reconnecting: 'Cannot reach the server yet. Still trying…' };
+const SERVER_ERRORS = { slow_consumer: t('The connection fell behind. Catching up…'), shutting_down: t('The server is restarting. Reconnecting…') };
+const CONNECTING_TEXT = { connecting: t('Connecting to the meeting…'), reconnecting: t('Cannot reach the server yet. Still trying…') };
 const refusal = (msg) => FRIENDLY_REJECTS[msg.code] ?? msg.message ?? msg.code;
 
 let current = null;
 const clock = new ServerClock();
 
 const view = createMeetingView(
-	(command, options) => current?.conn.send(command, options) ?? Promise.resolve({ type: 'reject', code: 'stopped', message: 'Not in a meeting.' }),
+	(command, options) => current?.conn.send(command, options) ?? Promise.resolve({ type: 'reject', code: 'stopped', message: t('Not in a meeting.') }),
 	() => clock.now(),
 	meetingCreated,
 );
@@ -143,7 +144,7 @@ function enterMeeting({ meetingId = null, token = null, join = null, display = n
 function enterRoomDisplay(code) {
 	document.documentElement.classList.add('room');
 	showScreen('connecting');
-	const join = { type: 'join', v: 1, code, role: 'observer', name: 'Room display', attendance: 'room' };
+	const join = { type: 'join', v: 1, code, role: 'observer', name: t('Room display'), attendance: 'room' };
 	enterMeeting({ token: session.displayToken(code), join, display: code });
 }
 
@@ -152,7 +153,7 @@ function refusedResume(meetingId, msg) {
 	if (msg.code === 'removed') return showLanding(refusal(msg));
 	if (!DEAD_TOKEN_CODES.has(msg.code)) return backToLanding(refusal(msg));
 	session.setMemberToken(meetingId, null);
-	if (msg.code === 'unknown_meeting') return backToLanding('That meeting no longer exists.');
+	if (msg.code === 'unknown_meeting') return backToLanding(t('That meeting no longer exists.'));
 	offerJoin(meetingId, refusal(msg));
 }
 
@@ -166,7 +167,7 @@ function offerJoin(meetingId, message) {
 	const code = session.joinCode(meetingId);
 	if (facilitatorToken) joinForm.show({ meetingId, facilitatorToken, joinCode: code }, message);
 	else if (code) joinForm.show({ code }, message);
-	else backToLanding('This browser has not joined that meeting. Ask the facilitator for the join code.');
+	else backToLanding(t('This browser has not joined that meeting. Ask the facilitator for the join code.'));
 }
 
 const joinForm = setupJoin({
@@ -203,6 +204,15 @@ setupLanding({
 });
 
 // Unconfirmed edits would be lost: the browser asks first.
+// maxlength counts UTF-16 units, the server code points: an emoji counts once only if each edit
+// allows its surrogate pairs, the field's and the incoming text's.
+const pairs = (s) => s.length - [...s].length;
+addEventListener('beforeinput', ({ target: el, data }) => {
+	if (!(el.maxLength > 0)) return;
+	el.codePoints ??= el.maxLength;
+	el.maxLength = el.codePoints + pairs(el.value) + pairs(data ?? '');
+});
+
 addEventListener('beforeunload', (e) => {
 	if (current?.conn.pending.size) e.preventDefault();
 });

@@ -1,25 +1,26 @@
-// Reconnects and resends unanswered commands (PROTOCOL.md "At most once").
+// Resends unanswered commands (PROTOCOL.md "At most once").
+
+import { t } from './i18n.js';
 
 const BACKOFF_FIRST_MS = 250;
 const BACKOFF_MAX_MS = 5000;
-// A half-open TCP connection can hang for minutes.
+// A half-open TCP connection hangs.
 const WELCOME_TIMEOUT_MS = 10000;
 const TRANSIENT_CODES = new Set(['unavailable', 'rate_limited']);
 const COMMAND_RETRIES = 5;
 const COMMAND_RETRY_MS = 1000;
-// Clock: a burst per welcome (maybe a new server), then one a minute (drift).
+// Clock: a burst per welcome (new server?), one a minute (drift).
 const CLOCK_BURST = 5;
 const CLOCK_SPACING_MS = 200;
 const CLOCK_EVERY_MS = 60000;
 const STREAM_HANDLERS = { event: 'onEvent', presence: 'onPresence', editing: 'onEditing' };
 
-// An earlier page's cid would get its old ack and apply nothing.
+// An earlier page's cid would get its old ack.
 export function randomPrefix() {
 	return Array.from(crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(36).padStart(2, '0')).join('');
 }
 
 export class Connection {
-	// hello() returning null gives up.
 	ws = null;
 	status = 'idle';
 	everConnected = false;
@@ -35,7 +36,6 @@ export class Connection {
 	cidCounter = 0;
 	pending = new Map(); // in resend order
 
-	// Tab visible or back online: skip the backoff.
 	wakeUp = () => {
 		if (this.stopped || this.ws || document.visibilityState === 'hidden') return;
 		clearTimeout(this.retryTimer);
@@ -58,7 +58,7 @@ export class Connection {
 		document.removeEventListener('visibilitychange', this.wakeUp);
 		clearTimeout(this.retryTimer);
 		this.dropSocket();
-		for (const { resolve } of this.pending.values()) resolve({ type: 'reject', code: 'stopped', message: 'Not connected to the meeting.' });
+		for (const { resolve } of this.pending.values()) resolve({ type: 'reject', code: 'stopped', message: t('Not connected to the meeting.') });
 		this.pending.clear();
 		this.setStatus('stopped');
 	}
@@ -71,7 +71,7 @@ export class Connection {
 		this.ws.send(JSON.stringify(msg));
 	}
 
-	// quiet: the caller handles a refusal, not onReject.
+	// quiet: not onReject.
 	send(command, { quiet = false } = {}) {
 		const msg = { ...command, cid: command.cid ?? this.nextCid() };
 		return new Promise((resolve) => {
@@ -126,7 +126,7 @@ export class Connection {
 
 	scheduleRetry() {
 		const base = Math.min(BACKOFF_FIRST_MS * 2 ** this.attempt, BACKOFF_MAX_MS);
-		// Jitter spreads a room's reconnects after a restart.
+		// Jitter spreads a room's reconnects.
 		const delay = base + Math.random() * base * 0.5;
 		this.attempt += 1;
 		this.setStatus('reconnecting');
@@ -171,7 +171,7 @@ export class Connection {
 				this.attempt = 0;
 				this.setStatus('connected');
 				this.on.onWelcome?.(msg);
-				// onWelcome may have dropped the socket (mismatch).
+				// Not if onWelcome dropped it (mismatch).
 				if (this.welcomed) {
 					for (const { msg: cmd } of this.pending.values()) this.transmit(cmd);
 					clearTimeout(this.clockTimer);
@@ -181,7 +181,7 @@ export class Connection {
 			case 'clock':
 				if (this.clockCids.delete(msg.cid)) this.on.onClock?.(msg, Date.now());
 				return;
-			// Before the welcome: ignored, a "gap" would loop.
+			// Not before the welcome: a "gap" would loop.
 			case 'event':
 			case 'presence':
 			case 'editing':
@@ -204,7 +204,7 @@ export class Connection {
 				this.on.onServerError?.(msg);
 				return;
 			default:
-			// Newer types: ignored (PROTOCOL.md "Versioning").
+			// Newer types (PROTOCOL.md "Versioning").
 		}
 	}
 
@@ -215,7 +215,7 @@ export class Connection {
 		entry.retries = (entry.retries ?? 0) + 1;
 		if (entry.retries > COMMAND_RETRIES) return false;
 		setTimeout(() => {
-			// After a reconnect the welcome resent it.
+			// Else the welcome resent it.
 			if (this.welcomed && this.pending.get(cid) === entry) this.transmit(entry.msg);
 		}, COMMAND_RETRY_MS * entry.retries);
 		return true;

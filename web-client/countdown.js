@@ -1,4 +1,4 @@
-// Ticks on server-clock seconds, so all screens flip together. No DOM: load tests use it.
+// On server-clock seconds: all screens flip together. No DOM: load tests use it.
 
 // Shown: ceil(left / 1000) above zero, floor below.
 export function msToNextSecond(remainingMs) {
@@ -14,7 +14,6 @@ export class Countdown {
 		Object.assign(this, { now, onTick, timers });
 	}
 
-	// server epoch ms
 	follow(deadline) {
 		if (deadline === this.deadline) return;
 		this.deadline = deadline;

@@ -1,6 +1,6 @@
-// No markup strings: user text is never parsed as HTML.
+import { t } from './i18n.js';
 
-// type=button: never submits a form.
+// User text is never parsed as HTML. type=button: never submits a form.
 export function h(tag, props = {}, ...children) {
 	const node = document.createElement(tag);
 	if (tag === 'button') node.type = 'button';
@@ -16,8 +16,7 @@ export function h(tag, props = {}, ...children) {
 	return node;
 }
 
-// 'in_progress' → 'In progress'
-export const labelOf = (id) => id.charAt(0).toUpperCase() + id.slice(1).replace('_', ' ');
+export const labelOf = (id) => t(id.charAt(0).toUpperCase() + id.slice(1).replace('_', ' '));
 
 export const byTestId = (testid, root = document) => root.querySelector(`[data-testid="${testid}"]`);
 
@@ -29,7 +28,7 @@ export const onSubmit = (form, handle) => form.addEventListener('submit', (e) =>
 	handle();
 });
 
-// Writes only on a change: views call it every render and tick.
+// Only on a change: views call it every render and tick.
 export function setText(el, text) {
 	if (el.textContent !== text) el.textContent = text;
 }
@@ -46,7 +45,7 @@ export function renderList(box, entries, make) {
 	box.replaceChildren(...entries.flatMap(make));
 }
 
-// Rows update in place (a control in use survives) and move only if out of place (moving blurs).
+// Rows update in place (a control in use survives), move only if out of place (moving blurs).
 export function syncRows(box, rows, entries, { key, make, update, onDrop }) {
 	const present = new Set(entries.map(key));
 	for (const [k, row] of rows) {
@@ -65,14 +64,13 @@ export function syncRows(box, rows, entries, { key, make, update, onDrop }) {
 }
 
 export function moveButtons(testid, index, move) {
-	const button = (dir, arrow, step) => h('button', { testid: `${testid}-move-${dir}`, onclick: () => move(Math.max(0, index() + step)) },
-		h('span', { 'aria-hidden': 'true' }, `${arrow} `), `Move ${dir}`);
-	return [button('up', '↑', -1), button('down', '↓', 1)];
+	const button = (dir, arrow, step, label) => h('button', { testid: `${testid}-move-${dir}`, onclick: () => move(Math.max(0, index() + step)) },
+		h('span', { 'aria-hidden': 'true' }, `${arrow} `), label);
+	return [button('up', '↑', -1, t('Move up')), button('down', '↓', 1, t('Move down'))];
 }
 
 let toastTimer = null;
 
-// A live region: screen readers announce it.
 export function toast(text, kind = 'error') {
 	const box = byTestId('toast');
 	box.textContent = text;
@@ -86,26 +84,26 @@ export function runCommand(send, command, box, onAck) {
 	box.textContent = '';
 	return send(command, { quiet: true }).then((reply) => {
 		if (reply.type === 'ack') return onAck?.();
-		const text = `Not done: ${reply.message || reply.code}`;
+		const text = t('Not done: {reason}', { reason: reply.message || reply.code });
 		box.textContent = text;
 		box.dataset.code = reply.code;
 		toast(text);
 	});
 }
 
-// No clipboard API without a secure context: select instead.
+// No clipboard API without a secure context.
 export function copyField(field, button) {
 	const label = button.textContent;
 	field.addEventListener('focus', () => field.select());
 	button.addEventListener('click', async () => {
 		try {
 			await navigator.clipboard.writeText(field.value);
-			button.textContent = 'Copied';
+			button.textContent = t('Copied');
 			setTimeout(() => { button.textContent = label; }, 2000);
 		} catch {
 			field.focus();
 			field.select();
-			toast('Press Ctrl+C (or ⌘C) to copy the selected link.', 'info');
+			toast(t('Press Ctrl+C (or ⌘C) to copy the selected link.'), 'info');
 		}
 	});
 }

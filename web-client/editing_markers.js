@@ -1,6 +1,7 @@
 import { h, renderList } from './dom.js';
+import { t } from './i18n.js';
 
-// The golden angle keeps consecutive joiners' hues apart; other ids: FNV-1a.
+// The golden angle keeps consecutive joiners' hues apart.
 const GOLDEN_ANGLE = 137.50776;
 
 export function participantHue(participantId) {
@@ -15,17 +16,17 @@ export function participantHue(participantId) {
 	return hash % 360;
 }
 
-// Runs on every keystroke: rebuilt only on a change.
+// Runs on every keystroke.
 export function renderMarkers(container, control, editors) {
 	renderList(container, editors, (e) => paint(h('span', {
-		class: 'editing-marker', testid: 'editing-marker', 'data-participant-id': e.id, title: `${e.name} is editing this`,
-	}, e.name, h('span', { class: 'visually-hidden' }, ' is editing')), e.id));
+		class: 'editing-marker', testid: 'editing-marker', 'data-participant-id': e.id, title: t('{name} is editing this', { name: e.name }),
+	}, e.name, h('span', { class: 'visually-hidden' }, t(' is editing'))), e.id));
 	container.hidden = editors.length === 0;
 	control.classList.toggle('being-edited', editors.length > 0);
 	if (editors.length > 0) paint(control, editors[0].id);
 }
 
-// CSSOM: the CSP allows no inline styles.
+// The CSP allows no inline styles.
 function paint(node, participantId) {
 	node.style.setProperty('--marker-hue', String(participantHue(participantId)));
 	return node;

@@ -1,25 +1,24 @@
-// The landing and join screens, and HTTP calls.
-
 import { byTestId, copyField, onSubmit, showScreen, showText } from './dom.js';
 import { session } from './session.js';
 import { joinUrlFor } from './urls.js';
+import { t } from './i18n.js';
 
 const CODE_PATTERN = /^[A-Z0-9]{4}-[A-Z0-9]{4}$/;
 
-// Typed off a projector: lax about case, spaces, hyphen.
+// Typed off a projector.
 export function normaliseCode(text) {
 	const raw = String(text).toUpperCase().replace(/[^A-Z0-9]/g, '');
 	return raw.length === 8 ? `${raw.slice(0, 4)}-${raw.slice(4)}` : raw;
 }
 
-// Throws an Error whose message is fit to show.
+// Its errors are fit to show.
 export async function request(path, { body, token } = {}) {
 	const headers = token ? { Authorization: `Bearer ${token}` } : {};
 	if (body) headers['Content-Type'] = 'application/json';
 	const res = await fetch(path, { method: body && 'POST', headers, body: body && JSON.stringify(body) }).catch(() => {
 		throw new Error('Could not reach the server. Check the connection and try again.');
 	});
-	if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? `The server answered ${res.status}.`);
+	if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? t('The server answered {status}.', { status: res.status }));
 	return res;
 }
 
@@ -29,7 +28,6 @@ function setBusy(button, busyText) {
 	button.textContent = busyText || button.dataset.label;
 }
 
-// read(): the body, or an error to show.
 export function createForm(name, read, onCreated, token) {
 	const error = byTestId(`${name}-error`);
 	const submit = byTestId(`${name}-submit`);
@@ -37,7 +35,7 @@ export function createForm(name, read, onCreated, token) {
 		const body = read();
 		error.textContent = typeof body === 'string' ? body : '';
 		if (error.textContent) return;
-		setBusy(submit, 'Creating…');
+		setBusy(submit, t('Creating…'));
 		try {
 			const created = await (await request('/api/meetings', { body, token: token?.() })).json().catch(() => null);
 			if (!created?.meetingId || !created.facilitatorToken) throw new Error('The server gave an unexpected answer.');
@@ -54,13 +52,13 @@ export function setupLanding({ onCreated, onCode }) {
 	createForm('create', () => {
 		const title = byTestId('create-title').value.trim();
 		const goal = byTestId('create-goal').value.trim();
-		return title && goal ? { title, goal } : 'A meeting needs a title and a goal.';
+		return title && goal ? { title, goal } : t('A meeting needs a title and a goal.');
 	}, onCreated);
 
 	onSubmit(document.getElementById('code-form'), () => {
 		const code = normaliseCode(byTestId('code-input').value);
 		const valid = CODE_PATTERN.test(code);
-		byTestId('code-error').textContent = valid ? '' : 'A join code has 8 letters or digits, like ABCD-EFGH.';
+		byTestId('code-error').textContent = valid ? '' : t('A join code has 8 letters or digits, like ABCD-EFGH.');
 		if (valid) onCode(code);
 	});
 }
@@ -88,10 +86,10 @@ export function setupJoin({ onJoin, onBack }) {
 			attendance: form.elements.attendance.value === 'remote' ? 'remote' : 'room',
 			organisation: byTestId('join-organisation').value.trim(),
 		};
-		error.textContent = profile.name ? '' : 'Please give your name, so the others know who is here.';
+		error.textContent = profile.name ? '' : t('Please give your name, so the others know who is here.');
 		if (!profile.name) return byTestId('join-name').focus();
 		session.setProfile(profile);
-		setBusy(submit, 'Joining…');
+		setBusy(submit, t('Joining…'));
 		const observer = !target.facilitatorToken && byTestId('join-observer').checked;
 		onJoin(target, { ...profile, observer });
 	});
@@ -102,8 +100,8 @@ export function setupJoin({ onJoin, onBack }) {
 			target = nextTarget;
 			const facilitator = Boolean(target.facilitatorToken);
 			const code = target.code ?? target.joinCode;
-			byTestId('join-heading').textContent = facilitator ? 'Join your meeting as facilitator' : 'Join the meeting';
-			showText(byTestId('join-for'), facilitator ? '' : `Meeting code ${code}`);
+			byTestId('join-heading').textContent = facilitator ? t('Join your meeting as facilitator') : t('Join the meeting');
+			showText(byTestId('join-for'), facilitator ? '' : t('Meeting code {code}', { code }));
 			const invite = byTestId('invite');
 			invite.hidden = !(facilitator && code);
 			if (!invite.hidden) {

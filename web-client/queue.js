@@ -1,5 +1,3 @@
-// The speaking queue in the model (PROTOCOL.md "Speaking queue").
-
 export const copyQueue = (q) =>
 	({ order: q?.order || 'raised', hands: structuredClone(q?.hands || []), turns: { ...q?.turns }, speaker: q?.speaker ?? null });
 
@@ -23,7 +21,7 @@ export const QUEUE_EVENTS = {
 export const turnsOf = (q, id) => q.turns[id] || 0;
 export const handUp = (q, id) => q.hands.some((x) => x.participantId === id);
 
-// Ties as raised: hands are in raise order, sort is stable.
+// Ties as raised: sort is stable.
 export function queueOrder(q) {
 	const hands = [...q.hands];
 	return q.order === 'fewest_turns' ? hands.sort((a, b) => turnsOf(q, a.participantId) - turnsOf(q, b.participantId)) : hands;

@@ -1,8 +1,9 @@
 import { h, renderList, runCommand, setText } from './dom.js';
 import { ATTENDANCE_LABELS, canFacilitate, findParticipant } from './state.js';
 import { canRaise, handUp, queueOrder, turnsOf } from './queue.js';
+import { t, tn } from './i18n.js';
 
-const turnsText = (n) => (n ? `${n} turn${n === 1 ? '' : 's'}` : 'no turns yet');
+const turnsText = (n) => (n ? tn(n, '{n} turn', '{n} turns') : t('no turns yet'));
 
 export function createQueueView(q, send) {
 	const error = q('queue-error');
@@ -27,12 +28,12 @@ export function createQueueView(q, send) {
 		};
 
 		const speaker = who(queue.speaker);
-		setText(q('queue-speaker'), queue.speaker ? `Speaking: ${speaker[0]}${speaker[1] && ` (${speaker[1]})`}` : 'Nobody has been called yet.');
+		setText(q('queue-speaker'), queue.speaker ? t('Speaking: {name}', { name: `${speaker[0]}${speaker[1] && ` (${speaker[1]})`}` }) : t('Nobody has been called yet.'));
 		// A live region: set only when called, so it is said once.
-		setText(q('queue-your-turn'), queue.speaker === you() ? 'Your turn to speak' : '');
+		setText(q('queue-your-turn'), queue.speaker === you() ? t('Your turn to speak') : '');
 
 		hand.hidden = !canRaise(state);
-		setText(hand, handUp(queue, you()) ? 'Lower hand' : 'Raise hand');
+		setText(hand, handUp(queue, you()) ? t('Lower hand') : t('Raise hand'));
 
 		const hands = queueOrder(queue).map(({ participantId: id }) => [id, ...who(id), turnsOf(queue, id), id === you(), facilitates]);
 		renderList(q('queue-list'), hands, ([id, name, place, turns, mine, tools]) =>
@@ -40,8 +41,8 @@ export function createQueueView(q, send) {
 				h('span', { class: 'person-main' }, h('span', { class: 'person-name' }, name), mine ? h('span', { class: 'you' }, ' (you)') : null,
 					h('span', { class: 'org' }, [place, turnsText(turns)].filter(Boolean).join(' · '))),
 				tools ? h('span', { class: 'badges' },
-					h('button', { 'aria-label': `Call ${name}`, onclick: () => run({ type: 'call_next', participantId: id }) }, 'Call'),
-					h('button', { 'aria-label': `Lower the hand of ${name}`, onclick: () => run({ type: 'lower_hand', participantId: id }) }, 'Lower'))
+					h('button', { 'aria-label': t('Call {name}', { name }), onclick: () => run({ type: 'call_next', participantId: id }) }, t('Call')),
+					h('button', { 'aria-label': t('Lower the hand of {name}', { name }), onclick: () => run({ type: 'lower_hand', participantId: id }) }, t('Lower')))
 					: null));
 		q('queue-empty').hidden = hands.length > 0;
 

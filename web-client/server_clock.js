@@ -1,10 +1,8 @@
-// A sample is off by at most half its round trip: the shortest wins.
-
 const KEEP = 5; // the local clock drifts or is reset
 
 export class ServerClock {
 	samples = [];
-	seeded = 0; // until samples come
+	seeded = 0;
 
 	constructor(localNow = () => Date.now()) {
 		this.localNow = localNow;
@@ -20,7 +18,7 @@ export class ServerClock {
 		return true;
 	}
 
-	// server - local, ms
+	// Off by at most half its round trip: the shortest wins.
 	offset() {
 		return this.samples.length ? this.samples.reduce((a, b) => (b.rtt < a.rtt ? b : a)).offset : this.seeded;
 	}

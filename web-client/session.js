@@ -1,5 +1,3 @@
-// Join codes lead an expired token back to the join form.
-
 // Private browsing or a full quota make localStorage throw.
 function read(key) {
 	try {
@@ -25,6 +23,7 @@ export const session = {
 	setFacilitatorToken: (id, token) => write(`rt.fac.${id}`, token),
 	displayToken: (code) => read(`rt.display.${code}`),
 	setDisplayToken: (code, token) => write(`rt.display.${code}`, token),
+	// Leads an expired token back to the join form.
 	joinCode: (id) => read(`rt.code.${id}`),
 	setJoinCode: (id, code) => write(`rt.code.${id}`, code),
 	profile() {

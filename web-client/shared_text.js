@@ -1,9 +1,9 @@
-// Versions are meeting seqs. Changes return the op the user sees (or null): the caret stays.
+// Versions are meeting seqs. Changes return the op the user sees (or null).
 
 import { TextDocumentClient } from './text_client.js';
 import { apply, codePointLength, compose, diff, transform } from './text_ot.js';
 
-// As the server records a whole-field set, to transform alike.
+// As the server records a set, to transform alike.
 export function replaceAllOp(oldText, newText) {
 	const op = [];
 	if (newText !== '') op.push(newText);
@@ -12,21 +12,20 @@ export function replaceAllOp(oldText, newText) {
 	return op;
 }
 
-// No ops known: base → server is one replaced range, so both sides' inserts survive.
+// No ops known: base → server is one range, so both sides' inserts survive.
 export function rebase(base, local, server) {
 	const theirs = diff(base, server);
 	if (!local?.length) return { send: null, show: theirs };
 	return { send: transform(local, theirs, 'right'), show: transform(theirs, local, 'left') };
 }
 
-// The local copy is untrusted after these: reload.
 const RELOAD_CODES = new Set(['stale', 'bad_op']);
 
 export class SharedText {
 	recovery = null;
 	frozen = false;
 
-	// New cid prefix when inflightId restarts: a repeated cid is not applied.
+	// A new cid prefix per start(): a repeated cid is not applied.
 	constructor(text, version, newCidPrefix) {
 		this.newCidPrefix = newCidPrefix;
 		this.start(text, version);
@@ -47,14 +46,12 @@ export class SharedText {
 		const before = this.text;
 		if (this.frozen || after === before) return false;
 		const op = diff(before, after, caret);
-		// While recovering, edits wait to be rebased.
 		(this.recovery ? this.recovery.local : this.client).applyLocal(op);
 		return true;
 	}
 
 	takeCommand() {
 		const { client } = this;
-		// Keystrokes made while it waited join it.
 		if (client.buffer) {
 			client.inflight = compose(client.inflight, client.buffer);
 			client.buffer = null;
@@ -65,7 +62,7 @@ export class SharedText {
 		return { cid: this.sentCid, version: p.version, op: [...p.op] };
 	}
 
-	// Our op's event, not the ack, acknowledges it, in order.
+	// Our op's event, not the ack, acknowledges it.
 	edited(ev, you) {
 		this.confirmed = apply(this.confirmed, ev.data.op);
 		if (this.sentCid !== null && ev.actor === you && ev.cid === this.sentCid) {
@@ -94,10 +91,10 @@ export class SharedText {
 		return this.recovery ? this.settleRecovery() : null;
 	}
 
-	// False on a bug; a reload repairs it.
+	// False on a bug.
 	consistent() { return this.pending || this.client.text === this.confirmed; }
 
-	// Unsent edits rebase now; a sent op's answer says if it applied, so edits wait for it.
+	// A sent op's answer says if it applied: edits wait for it.
 	snapshot(text, version) {
 		const shown = this.text;
 		if (this.frozen) {
@@ -136,7 +133,7 @@ export class SharedText {
 		return this.adopt(r.base, r.local.buffer);
 	}
 
-	// reset: the server's text again; reload: frozen until a snapshot.
+	// reload: frozen until a snapshot.
 	answered(cid, reply) {
 		const refused = reply.type !== 'ack';
 		const r = this.recovery;
@@ -145,7 +142,7 @@ export class SharedText {
 			else r.ackSeq = reply.seq;
 			return { show: this.settleRecovery(), outcome: refused ? 'reset' : 'none' };
 		}
-		// An ack changes nothing: its text_edited commits.
+		// An ack: its text_edited commits.
 		if (!refused || cid !== this.sentCid) return { show: null, outcome: 'none' };
 		// The buffer is built on the refused op: pending edits go.
 		if (RELOAD_CODES.has(reply.code)) {

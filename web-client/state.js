@@ -1,13 +1,14 @@
-// The meeting model: snapshot plus events, pure. Unsent typing lives in text_sync.js.
+// Pure: snapshot plus events. Unsent typing lives in text_sync.js.
 
 import { apply } from './text_ot.js';
 import { QUEUE_EVENTS, copyQueue } from './queue.js';
 import { UPDATE_EVENTS, copyUpdates, place } from './updates.js';
 import { VOTE_EVENTS, addJoinerToVotes, copyVotes } from './votes.js';
+import { t } from './i18n.js';
 
 export const ITEM_STATUSES = ['proposed', 'agreed', 'in_progress', 'done', 'dropped'];
 export const PHASES = ['lobby', 'live', 'ended'];
-export const ATTENDANCE_LABELS = { room: 'In room', remote: 'Remote' };
+export const ATTENDANCE_LABELS = { room: t('In room'), remote: t('Remote') };
 const TEXT_FIELDS = ['goal', 'title', 'notes'];
 
 export function createState() {
@@ -15,16 +16,16 @@ export function createState() {
 		version: 0, // last applied seq
 		meeting: null,
 		you: null,
-		// presence seen before participant_joined
+		// before participant_joined
 		earlyPresence: new Map(),
-		// id -> {itemId, field}; not events, like presence
+		// id -> {itemId, field}
 		editing: new Map(),
 	};
 }
 
 const copyEach = (list) => (list || []).map((x) => ({ ...x }));
 
-// mismatch: resumed from another seq, so get a fresh snapshot.
+// mismatch: resumed from another seq.
 export function applyWelcome(state, welcome) {
 	state.you = { ...welcome.you };
 	state.token = welcome.token;
@@ -55,7 +56,7 @@ export function applyEvent(state, ev) {
 	if (ev.seq <= state.version) return 'duplicate';
 	if (ev.seq !== state.version + 1) return 'gap';
 	const handler = EVENT_HANDLERS[ev.kind];
-	// An unknown kind still takes its seq. A handler's false (does not fit) is a gap.
+	// An unknown kind still takes its seq.
 	if (handler && handler(state.meeting, ev.data || {}, ev, state) === false) return 'gap';
 	state.version = ev.seq;
 	return 'applied';
@@ -69,7 +70,7 @@ export function applyPresence(state, { participantId: id, online }) {
 	}
 	const changed = p.online !== Boolean(online);
 	p.online = Boolean(online);
-	// Cleared here too: the server's `editing` may be lost in a reconnect.
+	// The server's `editing` may be lost in a reconnect.
 	return (!online && state.editing.delete(id)) || changed;
 }
 
@@ -82,21 +83,19 @@ export function applyEditing(state, msg) {
 	return true;
 }
 
-// In id order, so markers keep their places.
+// In id order: markers keep their places.
 export function editorsOf(state, field, itemId = null) {
 	const you = state.you?.participantId;
 	return [...state.editing].filter(([id, e]) => id !== you && e.field === field && (field === 'goal' || e.itemId === itemId))
 		.map(([id]) => ({ id, name: findParticipant(state, id)?.name ?? id })).sort((a, b) => compareIds(a.id, b.id));
 }
 
-// p2 before p10
 const compareIds = (a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 
 export const findParticipant = (state, id) => state.meeting?.participants.find((p) => p.id === id);
 export const me = (state) => state.you && findParticipant(state, state.you.participantId);
 export const role = (state) => state.you?.role ?? 'observer';
 export const isFacilitator = (state) => role(state) === 'facilitator';
-// An ended meeting is final.
 export const canFacilitate = (state) => isFacilitator(state) && state.meeting?.phase !== 'ended';
 
 // The UI only hides what the server would refuse.
@@ -112,7 +111,7 @@ const EVENT_HANDLERS = {
 		for (const k of ['title', 'goal', 'joinCode', 'previous']) if (d[k] !== undefined) m[k] = d[k];
 	},
 	participant_joined(m, d, ev, state) {
-		// Joined over a live connection: online unless a presence says not.
+		// Joined over a live connection.
 		const online = state.earlyPresence.get(d.participantId) ?? true;
 		state.earlyPresence.delete(d.participantId);
 		const p = { id: d.participantId, name: d.name, role: d.role, attendance: d.attendance, organisation: d.organisation || '', online };
@@ -122,7 +121,7 @@ const EVENT_HANDLERS = {
 		addJoinerToVotes(m, p);
 	},
 	participant_updated: (m, d) => assignTo(m.participants, d, 'participantId'),
-	// Kept for names in votes and minutes.
+	// Kept for names in minutes.
 	participant_removed(m, d, ev, state) {
 		assignTo(m.participants, { participantId: d.participantId, removed: true }, 'participantId');
 		state.editing.delete(d.participantId);

@@ -1,11 +1,11 @@
-// Jupiter OT client. Committed ops come in order; one transformed to nothing still counts.
+// Jupiter OT. An op transformed to nothing still counts.
 
 import { apply, check, compose, normalize, toCodePointIndex, toUtf16Index, transform, transformPosition } from './text_ot.js';
 
 export class TextDocumentClient {
 	inflight = null;
 	buffer = null;
-	inflightId = 0; // tells a resend from a new op
+	inflightId = 0; // a resend or a new op
 
 	constructor(text, version) {
 		Object.assign(this, { text, version });
@@ -17,7 +17,7 @@ export class TextDocumentClient {
 	}
 
 	applyLocal(op) {
-		// apply() checks the op fits before normalize drops a trailing retain.
+		// Checks the op fits before normalize drops a trailing retain.
 		const text = apply(this.text, op);
 		const edit = normalize(op);
 		this.text = text;
@@ -34,7 +34,7 @@ export class TextDocumentClient {
 		return this.sendBuffer();
 	}
 
-	// At a tie the server's op is 'left': committed text first, as on the server.
+	// The server's op is 'left': committed text first, as on the server.
 	serverOp(op) {
 		let incoming = normalize(op);
 		for (const pending of ['inflight', 'buffer']) {
@@ -49,7 +49,7 @@ export class TextDocumentClient {
 		return incoming;
 	}
 
-	// An op reduced to nothing cannot be sent: the buffer goes under a new id.
+	// An empty op cannot be sent: the buffer goes under a new id.
 	pendingToResend() {
 		if (this.inflight?.length === 0) this.sendBuffer();
 		if (!this.inflight) return null;
@@ -70,7 +70,7 @@ export class TextDocumentClient {
 	}
 }
 
-// UTF-16 offsets. Others' typing at a caret goes after it; at a range's edges, outside.
+// UTF-16. Others' typing at a caret goes after it; at a range's edges, outside.
 export function moveSelection(text, selectionStart, selectionEnd, op) {
 	check(op);
 	const after = apply(text, op);

@@ -1,14 +1,14 @@
-// OT as in ot-text-unicode, matched to the C++ core by protocol/vectors/ot/. An op: N retains,
-// "S" inserts, {"d": N} deletes, in code points. Normalized, so ties cannot depend on its form.
+// As ot-text-unicode; the C++ core matches (protocol/vectors/ot/). N retains, "S" inserts,
+// {"d": N} deletes, in code points. Normalized, so ties cannot depend on its form.
 
 const RETAIN = 'retain';
 const INSERT = 'insert';
 const DELETE = 'delete';
 
 const isHigh = (unit) => unit >= 0xd800 && unit <= 0xdbff;
-const isLow = (unit) => unit >= 0xdc00 && unit <= 0xdfff; // false for NaN, past the end
+const isLow = (unit) => unit >= 0xdc00 && unit <= 0xdfff; // false for NaN (past the end)
 
-// Lone surrogates are not UTF-8, which the C++ side needs.
+// The C++ side needs UTF-8.
 export const isWellFormed = (str) => typeof str === 'string' && str.isWellFormed();
 
 export function codePointLength(str) {
@@ -30,14 +30,14 @@ export function toUtf16Index(str, codePointIndex) {
 	requireIndex(codePointIndex, Infinity, 'code point index');
 	let i = 0;
 	for (let cp = 0; cp < codePointIndex; cp += 1) {
-		if (i >= str.length) throw new RangeError(`code point index ${codePointIndex} is past the end of the text`);
+		if (i >= str.length) throw new RangeError(`${codePointIndex} is past the end`);
 		i += str.codePointAt(i) > 0xffff ? 2 : 1;
 	}
 	return i;
 }
 
 function requireIndex(index, max, what) {
-	if (!Number.isSafeInteger(index) || index < 0 || index > max) throw new RangeError(`${what} must be an integer from 0 to ${max}, got ${String(index)}`);
+	if (!Number.isSafeInteger(index) || index < 0 || index > max) throw new RangeError(`${what} ${String(index)} not in 0..${max}`);
 }
 
 const kindOf = (c) => (typeof c === 'number' ? RETAIN : typeof c === 'string' ? INSERT : DELETE);
@@ -48,11 +48,11 @@ function componentProblem(c) {
 	if (typeof c === 'number') return isCount(c) ? null : `retain must be a positive integer, got ${String(c)}`;
 	if (typeof c === 'string') {
 		if (c.length === 0) return 'insert must be a non-empty string';
-		return isWellFormed(c) ? null : 'insert contains a lone surrogate (not valid Unicode)';
+		return isWellFormed(c) ? null : 'insert has a lone surrogate';
 	}
-	if (c === null || typeof c !== 'object' || Array.isArray(c)) return `a component is a number, a string or {"d": N}, got ${describe(c)}`;
+	if (c === null || typeof c !== 'object' || Array.isArray(c)) return `not a number, string or {"d": N}: ${describe(c)}`;
 	const keys = Object.keys(c);
-	if (keys.length !== 1 || keys[0] !== 'd') return `a delete is exactly {"d": N}, got keys ${JSON.stringify(keys)}`;
+	if (keys.length !== 1 || keys[0] !== 'd') return `a delete is exactly {"d": N}, not ${JSON.stringify(keys)}`;
 	return isCount(c.d) ? null : `delete count must be a positive integer, got ${describe(c.d)}`;
 }
 
@@ -63,17 +63,16 @@ function describe(value) {
 }
 
 export function check(op) {
-	if (!Array.isArray(op)) throw new TypeError(`a text op must be an array, got ${describe(op)}`);
+	if (!Array.isArray(op)) throw new TypeError(`op must be an array, got ${describe(op)}`);
 	op.forEach((c, i) => {
 		const problem = componentProblem(c);
-		if (problem) throw new TypeError(`text op component ${i}: ${problem}`);
+		if (problem) throw new TypeError(`component ${i}: ${problem}`);
 	});
 	return op;
 }
 
 export const isValid = (op) => Array.isArray(op) && op.every((c) => !componentProblem(c));
 
-// Normalizes as pieces are added.
 class OpBuilder {
 	op = [];
 
@@ -157,10 +156,10 @@ class OpReader {
 	}
 }
 
-// A trailing retain is checked: past the end means another text.
+// A trailing retain past the end means another text.
 export function apply(doc, op) {
-	if (typeof doc !== 'string') throw new TypeError(`a document must be a string, got ${describe(doc)}`);
-	if (!isWellFormed(doc)) throw new TypeError('the document contains a lone surrogate');
+	if (typeof doc !== 'string') throw new TypeError(`doc must be a string, got ${describe(doc)}`);
+	if (!isWellFormed(doc)) throw new TypeError('doc has a lone surrogate');
 	check(op);
 	const chars = Array.from(doc);
 	const parts = [];
@@ -173,7 +172,7 @@ export function apply(doc, op) {
 		}
 		const n = sizeOf(c);
 		if (at + n > chars.length) {
-			throw new RangeError(`text op ${kind}s past the end of the document (${at + n} > ${chars.length} code points)`);
+			throw new RangeError(`${kind}s past the end (${at + n} > ${chars.length})`);
 		}
 		if (kind === RETAIN) parts.push(chars.slice(at, at + n).join(''));
 		at += n;
@@ -203,7 +202,6 @@ export function transform(op, other, side) {
 			}
 			const piece = mine.take(n);
 			n -= sizeOf(piece);
-			// Where other deletes, op's piece is gone.
 			if (kind === RETAIN) out.push(piece);
 		}
 	}

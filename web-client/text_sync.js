@@ -1,12 +1,13 @@
 import { SharedText } from './shared_text.js';
+import { t } from './i18n.js';
 
 export const ITEM_TEXTS = ['title', 'notes'];
 
 export const textKey = (field, itemId) => (field === 'goal' ? 'goal' : `${itemId}.${field}`);
 
-const LABELS = { goal: 'the goal', title: 'the action item', notes: 'the notes' };
+const LABELS = { goal: t('the goal'), title: t('the action item'), notes: t('the notes') };
 
-// Under the server's 20 commands a second.
+// Under the server's 20 commands/s.
 const MIN_SEND_INTERVAL_MS = 80;
 
 export class TextSync {
@@ -15,7 +16,7 @@ export class TextSync {
 	timer = null;
 	disposed = false;
 
-	// change: {op, before, after}, or null if only the status changed.
+	// change: {op, before, after}, or null (status).
 	constructor({ send, onChange, onReload, onNotice, cidPrefix, minIntervalMs = MIN_SEND_INTERVAL_MS,
 		now = () => Date.now(), setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (t) => clearTimeout(t) }) {
 		Object.assign(this, { sendCommand: send, onChange, onReload, onNotice, minIntervalMs, now, setTimer, clearTimer });
@@ -31,7 +32,6 @@ export class TextSync {
 		return { pending: Boolean(shared?.pending), frozen: Boolean(shared?.frozen) };
 	}
 
-	// After the model took it.
 	snapshot(meeting, version) {
 		const present = new Set();
 		this.add('goal', null, meeting.goal, version, present);
@@ -48,7 +48,6 @@ export class TextSync {
 		else this.fields.set(key, { shared: new SharedText(text, version, this.newCidPrefix), field, itemId });
 	}
 
-	// After the model applied it.
 	event(ev, you) {
 		const d = ev.data || {};
 		const acts = new Map();
@@ -74,14 +73,13 @@ export class TextSync {
 		this.flush();
 	}
 
-	// False when not taken: the field shows text(key) again.
+	// False: the field shows text(key) again.
 	localEdit(key, after, caret) {
 		const f = this.fields.get(key);
 		if (!f) return false;
 		try {
 			if (!f.shared.edit(after, caret)) return false;
 		} catch (err) {
-			// e.g. a lone surrogate
 			console.error(err);
 			return false;
 		}
@@ -89,7 +87,7 @@ export class TextSync {
 		return true;
 	}
 
-	// A throw (copies drifted) freezes the text until a reload.
+	// A throw freezes the text until a reload.
 	update(key, f, change) {
 		const before = f.shared.text;
 		let op;
@@ -131,7 +129,6 @@ export class TextSync {
 
 	answered(key, shared, cid, reply) {
 		const f = this.fields.get(key);
-		// Session over, or the text was replaced since.
 		if (this.disposed || reply.code === 'stopped' || !f || f.shared !== shared) return;
 		let outcome = 'none';
 		this.update(key, f, (s) => {
@@ -139,10 +136,10 @@ export class TextSync {
 			outcome = r.outcome;
 			return r.show;
 		});
-		this.onChange(key, null); // status may have changed; no render follows
+		this.onChange(key, null); // no render follows
 		if (outcome !== 'none') {
 			const why = reply.message || reply.code;
-			this.onNotice(`Your last edit of ${LABELS[f.field]} could not be saved (${why}); it shows what the meeting has again.`);
+			this.onNotice(t('Your last edit of {what} could not be saved ({why}); it shows what the meeting has again.', { what: LABELS[f.field], why }));
 		}
 		if (outcome === 'reload') this.onReload();
 		this.flush();

@@ -1,7 +1,9 @@
-// Partner updates and agenda in the model. now: server time.
+// now: server time.
 
-const WARNING_AT = 0.8; // share of the budget used
-const TIME_SIGNAL_MS = 3000; // "Time" shows before the overrun
+import { t } from './i18n.js';
+
+const WARNING_AT = 0.8; // of the budget
+const TIME_SIGNAL_MS = 3000; // "Time", then overrun
 
 export const findSlot = (m, id) => m.updates.slots.find((s) => s.id === id);
 export const activeSlot = (u) => u.slots.find((s) => s.state === 'running' || s.state === 'paused');
@@ -9,7 +11,6 @@ export const canStart = (u, s) => (s.state === 'pending' || s.state === 'skipped
 export const budgetMs = (s) => (s.seconds + (s.extendedSeconds || 0)) * 1000;
 export const copyUpdates = (u) => ({ autoAdvance: Boolean(u?.autoAdvance), slots: structuredClone(u?.slots || []) });
 
-// What every list index means (clamped).
 export function place(list, entry, index) {
 	const rest = list.filter((x) => x !== entry);
 	rest.splice(Math.max(0, Math.min(Number.isInteger(index) ? index : rest.length, rest.length)), 0, entry);
@@ -40,7 +41,7 @@ export const UPDATE_EVENTS = {
 		if (s) m.updates.slots = place(m.updates.slots, s, d.index);
 	},
 	slot_removed(m, d) { m.updates.slots = m.updates.slots.filter((s) => s.id !== d.slotId); },
-	// Also restarts a skipped slot: its result is cleared.
+	// Also restarts a skipped slot.
 	slot_started(m, d) {
 		m.currentSection = 'partner_updates';
 		set(m, d, { state: 'running', deadline: d.deadline, expired: false, remainingMs: undefined, usedMs: undefined, overrunMs: undefined, endReason: undefined });
@@ -53,7 +54,6 @@ export const UPDATE_EVENTS = {
 		s.extendedSeconds = (s.extendedSeconds || 0) + d.seconds;
 		if (d.deadline !== undefined) s.deadline = d.deadline;
 		if (d.remainingMs !== undefined) s.remainingMs = d.remainingMs;
-		// Time given back: the slot can expire again.
 		if (remainingMs(s, ev.at) > 0) s.expired = false;
 	},
 	slot_expired: (m, d) => set(m, d, { expired: true }),
@@ -67,7 +67,7 @@ export const UPDATE_EVENTS = {
 	section_entered(m, d) { m.currentSection = d.section; },
 };
 
-// Negative once over; null when not active.
+// Negative once over.
 export function remainingMs(s, now) {
 	if (s.state === 'running') return s.deadline - now;
 	return s.state === 'paused' ? s.remainingMs : null;
@@ -80,21 +80,21 @@ export function slotPhase(s, now) {
 	return left > -TIME_SIGNAL_MS ? 'time' : 'overrun';
 }
 
-// Only two crossings are said: the live region is not chatty.
+// The live region is not chatty.
 export function announcement(before, after) {
 	if (before === null || after === null) return null;
-	if (before > 0 && after <= 0) return 'Time';
-	return before > 60000 && after <= 60000 && after > 0 ? '1 minute left' : null;
+	if (before > 0 && after <= 0) return t('Time');
+	return before > 60000 && after <= 60000 && after > 0 ? t('1 minute left') : null;
 }
 
-// "mm:ss". A countdown rounds up (00:00 only at zero), an overrun down.
+// Rounds up (00:00 only at zero); an overrun down.
 export function formatDuration(ms) {
 	const s = ms >= 0 ? Math.ceil(ms / 1000) : Math.floor(-ms / 1000);
 	const two = (n) => String(n).padStart(2, '0');
 	return `${two(Math.floor(s / 60))}:${two(s % 60)}`;
 }
 
-// Updates fill the time they get and squeeze the decisions.
+// Updates fill the time they get.
 export function partnerUpdatesBeforeItems(sections) {
 	const ids = sections.map((s) => s.id);
 	const updates = ids.indexOf('partner_updates');

@@ -1,4 +1,4 @@
-// The countdown is deadline minus server time: no event is awaited to say "Time".
+// The countdown awaits no event to say "Time".
 
 import { h, byTestId, labelOf, moveButtons, onSubmit, runCommand, setText, showText, syncRows } from './dom.js';
 import { Countdown } from './countdown.js';
@@ -7,14 +7,16 @@ import { session } from './session.js';
 import {
 	activeSlot, announcement, canStart, formatDuration, partnerUpdatesBeforeItems, remainingMs, slotPhase, updatesAfterItems,
 } from './updates.js';
+import { t } from './i18n.js';
 
-const STATE_LABELS = { pending: 'Up next', running: 'Speaking' };
-// Said in words as well as in colour.
-const PHASE_LABELS = { normal: 'Time left', warning: 'Almost time', time: 'Time', overrun: 'Over time' };
+const STATE_LABELS = { pending: t('Up next'), running: t('Speaking') };
+// Words as well as colour.
+const PHASE_LABELS = { normal: t('Time left'), warning: t('Almost time'), time: t('Time'), overrun: t('Over time') };
 
 function result(s) {
-	if (s.state === 'skipped' && !s.usedMs) return 'Skipped';
-	return `Used ${formatDuration(s.usedMs || 0)}${s.overrunMs > 0 ? `, ${formatDuration(s.overrunMs)} over` : ', on time'}`;
+	if (s.state === 'skipped' && !s.usedMs) return t('Skipped');
+	return s.overrunMs > 0 ? t('Used {used}, {over} over', { used: formatDuration(s.usedMs || 0), over: formatDuration(s.overrunMs) })
+		: t('Used {used}, on time', { used: formatDuration(s.usedMs || 0) });
 }
 
 export function createUpdatesView(root, send, now) {
@@ -29,7 +31,7 @@ export function createUpdatesView(root, send, now) {
 	const run = (command, onAck) => runCommand(send, command, error, onAck);
 	const slots = () => state.meeting.updates.slots;
 
-	// Browsers allow sound only after a user gesture.
+	// Sound only after a user gesture.
 	root.addEventListener('pointerdown', () => { if (window.AudioContext) audio ??= new AudioContext(); }, { once: true });
 	sound.checked = !session.muted();
 	sound.addEventListener('change', () => session.setMuted(!sound.checked));
@@ -44,13 +46,13 @@ export function createUpdatesView(root, send, now) {
 	}
 
 	q('order-fix').addEventListener('click', () => run(updatesAfterItems(state.meeting.sections)));
-	// Re-render: a refusal resets the box.
+	// A refusal resets the box.
 	q('slot-auto').addEventListener('change', (e) => run({ type: 'set_auto_advance', on: e.target.checked }).then(() => render(state)));
 
 	const submit = form.querySelector('button.primary');
 	const editing = (id) => {
 		form.dataset.slotId = id ?? '';
-		setText(submit, id ? 'Save the update' : 'Add the update');
+		setText(submit, id ? t('Save the update') : t('Add the update'));
 	};
 	form.addEventListener('reset', () => editing(null));
 	const f = form.elements;
@@ -64,12 +66,12 @@ export function createUpdatesView(root, send, now) {
 		const seconds = Number(f.minutes.value || 0) * 60 + Number(f.seconds.value || 0);
 		const slot = { organisation, speaker: f.speaker.value.trim(), seconds };
 		const slotId = form.dataset.slotId;
-		if (!organisation) error.textContent = 'Which organisation gives the update?';
-		else if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) error.textContent = 'Give it 1 second to 60 minutes.';
+		if (!organisation) error.textContent = t('Which organisation gives the update?');
+		else if (!Number.isInteger(seconds) || seconds < 1 || seconds > 3600) error.textContent = t('Give it 1 second to 60 minutes.');
 		else run(slotId ? { type: 'update_slot', slotId, ...slot } : { type: 'add_slot', ...slot }, () => form.reset());
 	});
 
-	// Names its slot: a double click cannot skip two speakers.
+	// A double click cannot skip two speakers.
 	for (const b of active.querySelectorAll('[data-command]')) {
 		b.addEventListener('click', () => run({
 			type: b.dataset.command, slotId: activeSlot(state.meeting.updates).id, seconds: Number(b.dataset.seconds) || undefined,
@@ -83,14 +85,14 @@ export function createUpdatesView(root, send, now) {
 		const row = {
 			up, down,
 			org: h('strong', { testid: 'slot-organisation' }),
-			speaker: h('span', { testid: 'slot-speaker' }),
+			speaker: h('span'),
 			time: h('span', { class: 'badge', testid: 'slot-time' }),
 			state: h('span', { class: 'badge', testid: 'slot-state' }),
 			result: h('p', { testid: 'slot-result' }),
-			edit: h('button', { onclick: () => edit(slots()[index()]) }, 'Edit'),
-			start: tool('Start', 'start_slot'),
-			skip: tool('Skip', 'skip_slot'),
-			remove: tool('Remove', 'remove_slot', 'danger'),
+			edit: h('button', { onclick: () => edit(slots()[index()]) }, t('Edit')),
+			start: tool(t('Start'), 'start_slot'),
+			skip: tool(t('Skip'), 'skip_slot'),
+			remove: tool(t('Remove'), 'remove_slot', 'danger'),
 		};
 		row.tools = h('div', { class: 'item-tools' }, up, down, row.edit, row.start, row.skip, row.remove);
 		row.li = h('li', { class: 'item slot', testid: 'slot', 'data-slot-id': s.id },
@@ -120,16 +122,16 @@ export function createUpdatesView(root, send, now) {
 		const slot = state && activeSlot(state.meeting.updates);
 		active.hidden = !slot;
 		if (!slot) return (last = null);
-		const t = now();
-		const left = remainingMs(slot, t);
-		const phase = slotPhase(slot, t);
+		const at = now();
+		const left = remainingMs(slot, at);
+		const phase = slotPhase(slot, at);
 		Object.assign(active.dataset, { phase, state: slot.state });
-		setText(countdown, phase === 'time' ? 'Time' : left < 0 ? `+${formatDuration(left)} overrun` : formatDuration(left));
-		setText(status, [PHASE_LABELS[phase], slot.state === 'paused' && 'Paused'].filter(Boolean).join(' · '));
+		setText(countdown, phase === 'time' ? t('Time') : left < 0 ? t('+{time} overrun', { time: formatDuration(left) }) : formatDuration(left));
+		setText(status, [PHASE_LABELS[phase], slot.state === 'paused' && t('Paused')].filter(Boolean).join(' · '));
 		const said = last?.id === slot.id ? announcement(last.left, left) : null;
 		last = { id: slot.id, left };
 		if (said) announcer.textContent = said;
-		if (said === 'Time') beep();
+		if (said === t('Time')) beep();
 	}
 
 	function render(next) {

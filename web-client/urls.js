@@ -6,7 +6,6 @@ export function pageParams() {
 export const joinUrlFor = (code, room) => pageWithQuery(`?join=${encodeURIComponent(code)}${room ? '&display=room' : ''}`);
 export const joinQrPath = (code) => `/api/join-qr?code=${encodeURIComponent(code)}`;
 
-// So a reload comes back to this meeting.
 export function rememberMeetingInUrl(meetingId) {
 	history.replaceState(null, '', pageWithQuery(`?meeting=${encodeURIComponent(meetingId)}`));
 }
@@ -23,7 +22,7 @@ export function webSocketUrl() {
 export const minutesPath = (meetingId, format, tz = -new Date().getTimezoneOffset()) =>
 	`/api/meetings/${encodeURIComponent(meetingId)}/minutes?format=${format}&tz=${tz}`;
 
-// Safe for file systems; 80 code points, no half emoji.
+// No half emoji.
 export function minutesFileName(title, format) {
 	const name = [...String(title).replace(/[\\/:*?"<>|\p{Cc}\s]+/gu, ' ').trim()].slice(0, 80).join('').trim();
 	return `minutes-${name || 'meeting'}.${format}`;

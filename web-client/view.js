@@ -1,4 +1,4 @@
-// Only server events change the model, so all screens agree.
+// Only server events change the model: all screens agree.
 
 import { h, byTestId, copyField, field, labelOf, moveButtons, onSubmit, setText, showText, syncRows, toast } from './dom.js';
 import { renderMarkers } from './editing_markers.js';
@@ -13,18 +13,18 @@ import { ITEM_TEXTS, textKey } from './text_sync.js';
 import { joinQrPath, joinUrlFor, minutesFileName, minutesPath } from './urls.js';
 import { createUpdatesView } from './updates_view.js';
 import { createVotesView } from './vote_view.js';
+import { t } from './i18n.js';
 
-const CONN_LABELS = { connecting: 'Connecting…', connected: 'Connected', reconnecting: 'Reconnecting…', stopped: 'Disconnected' };
+const CONN_LABELS = { connecting: t('Connecting…'), connected: t('Connected'), reconnecting: t('Reconnecting…'), stopped: t('Disconnected') };
 const DELETE_CONFIRM_MS = 4000;
 const FIELDS = ['owner', 'due', 'status']; // set whole
 
-// Without moving the user's caret.
 function showTextChange(control, { op, before, after }) {
 	if (document.activeElement !== control || control.value !== before) {
 		control.value = after;
 		return;
 	}
-	// Setting the value moves the caret and may scroll: restore both.
+	// Setting the value moves the caret and may scroll.
 	const { scrollTop, scrollLeft, selectionDirection } = control;
 	const moved = moveSelection(before, control.selectionStart, control.selectionEnd, op);
 	control.value = moved.text;
@@ -35,8 +35,9 @@ function showTextChange(control, { op, before, after }) {
 
 export function createMeetingView(send, now, onNextMeeting) {
 	const root = document.getElementById('screen-meeting');
+	root.style.setProperty('--now', JSON.stringify(t('Now'))); // the current section's badge
 	const q = (testid) => byTestId(testid, root);
-	// Edits the model lacks yet: the field does not flick back.
+	// Edits the model lacks yet: no flicking back.
 	const ownEdits = new Map();
 	const rows = new Map();
 	let state = null;
@@ -46,12 +47,12 @@ export function createMeetingView(send, now, onNextMeeting) {
 	const updates = createUpdatesView(root, send, now);
 	const queue = createQueueView(q, send);
 
-	// Quiet: a refusal (item deleted) matters to no one.
+	// A refusal (item deleted) matters to no one.
 	function sendFocus(target) {
 		if (texts) send({ type: 'focus', field: target?.field, itemId: target?.itemId ?? undefined }, { quiet: true });
 	}
 
-	// During IME composition others' edits are held (a set value ends it); ours go after at a tie.
+	// Others' edits wait out IME composition (a set value ends it); ours go after at a tie.
 	function bindText(control, field, itemId = null) {
 		const key = textKey(field, itemId);
 		const target = { field, itemId };
@@ -84,7 +85,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 		control.addEventListener('blur', () => sendFocus(null));
 	}
 
-	// Only when different, so the caret stays.
+	// So the caret stays.
 	function syncText(control, key) {
 		if (!texts?.has(key)) return;
 		const text = texts.text(key);
@@ -108,7 +109,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 		syncText(control, key);
 	}
 
-	// The server forgets focus on a reconnect.
+	// The server forgets it on a reconnect.
 	function announceFocus() {
 		for (const { control, target } of textControls.values()) {
 			if (document.activeElement === control) sendFocus(target);
@@ -121,7 +122,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 		if (!m) return;
 		document.title = `${m.title} · Roundtable`;
 		setText(q('meeting-title'), m.title);
-		showText(q('follows'), m.previous ? `Follows: ${m.previous.title}` : '');
+		showText(q('follows'), m.previous ? t('Follows: {title}', { title: m.previous.title }) : '');
 		setText(q('goal-text'), m.goal);
 		setText(q('goal-section-text'), m.goal);
 		const badge = q('phase-badge');
@@ -146,7 +147,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 		q('observer-notice').hidden = role(state) !== 'observer';
 	}
 
-	// Not while the user is in it or has an edit outstanding (caught up after blur).
+	// Not while the user is in it or has an edit outstanding.
 	function show(control, key, value) {
 		const edit = ownEdits.get(key);
 		if (edit?.seq != null && state.version >= edit.seq) ownEdits.delete(key);
@@ -171,42 +172,42 @@ export function createMeetingView(send, now, onNextMeeting) {
 			const value = control.value.trim();
 			if (required && !value) {
 				control.value = required() ?? '';
-				toast('This field cannot be empty.');
+				toast(t('This field cannot be empty.'));
 			} else commit(key, makeCommand(value));
 		});
 	}
 
 	root.addEventListener('focusout', () => setTimeout(() => render(), 0));
 
-	// The goal cannot move: it stays on top.
+	// The goal stays on top.
 	const sections = new Map();
 	function createSection({ id, title }) {
-		// A section this client does not know: title only.
+		// One this client does not know: title only.
 		const sec = q('sections').querySelector(`:scope > [data-section="${CSS.escape(id)}"]`) ??
 			h('section', { class: 'card', 'data-section': id }, h('h2', { class: 'section-title' }, title),
-				h('p', { class: 'empty' }, 'Nothing here yet.'));
-		const t = { li: sec, go: h('button', { testid: 'section-enter', onclick: () => send({ type: 'enter_section', section: id }) }, 'Move the meeting here') };
+				h('p', { class: 'empty' }, t('Nothing here yet.')));
+		const row = { li: sec, go: h('button', { testid: 'section-enter', onclick: () => send({ type: 'enter_section', section: id }) }, t('Move the meeting here')) };
 		if (id !== 'goal') {
-			[t.up, t.down] = moveButtons('section', () => state.meeting.sections.findIndex((s) => s.id === id),
+			[row.up, row.down] = moveButtons('section', () => state.meeting.sections.findIndex((s) => s.id === id),
 				(index) => send({ type: 'move_section', section: id, index }));
 		}
-		t.box = h('div', { class: 'item-tools' }, t.go, t.up, t.down);
-		sec.querySelector('.section-title').after(t.box);
-		return t;
+		row.box = h('div', { class: 'item-tools' }, row.go, row.up, row.down);
+		sec.querySelector('.section-title').after(row.box);
+		return row;
 	}
 
 	function renderSections(m) {
 		const container = q('sections');
 		const live = m.phase === 'live';
 		const current = live && m.sections.find((s) => s.id === m.currentSection);
-		const update = (t, s, index) => {
-			t.li.hidden = false;
-			t.li.ariaCurrent = s === current ? 'step' : null;
-			t.go.hidden = s === current || !live;
-			t.box.hidden = !canFacilitate(state) || (t.go.hidden && !t.up);
-			if (t.up) {
-				t.up.disabled = index <= 1;
-				t.down.disabled = index === m.sections.length - 1;
+		const update = (row, s, index) => {
+			row.li.hidden = false;
+			row.li.ariaCurrent = s === current ? 'step' : null;
+			row.go.hidden = s === current || !live;
+			row.box.hidden = !canFacilitate(state) || (row.go.hidden && !row.up);
+			if (row.up) {
+				row.up.disabled = index <= 1;
+				row.down.disabled = index === m.sections.length - 1;
 			}
 		};
 		syncRows(container, sections, m.sections, { key: (s) => s.id, make: createSection, update });
@@ -222,7 +223,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 	for (const phase of PHASES) q(`phase-${phase}`).addEventListener('click', () => send({ type: 'set_phase', phase }));
 
 	function renderSettings(m) {
-		// Shown to all: members see the goal being reworded.
+		// Members see the goal being reworded.
 		renderMarkers(q('goal-editors'), editGoal, editorsOf(state, 'goal'));
 		settings.hidden = !isFacilitator(state);
 		if (settings.hidden) return;
@@ -238,10 +239,10 @@ export function createMeetingView(send, now, onNextMeeting) {
 	onSubmit(addForm, () => {
 		const title = addTitle.value.trim();
 		if (title) {
-			// Offline too: the connection queues it.
+			// Offline too: it is queued.
 			send({ type: 'add_item', title, owner: addOwner.value.trim() || undefined, due: addDue.value || undefined });
 			addForm.reset();
-		} else toast('Give the action item a title.');
+		} else toast(t('Give the action item a title.'));
 		addTitle.focus();
 	});
 
@@ -249,11 +250,11 @@ export function createMeetingView(send, now, onNextMeeting) {
 		const markers = (testid) => h('span', { class: 'editing-markers', testid, hidden: true });
 		const row = {
 			title: h('input', {
-				class: 'item-title', testid: 'item-title', maxlength: '200', 'aria-label': 'Action item',
-				placeholder: 'Untitled action item', autocomplete: 'off',
+				class: 'item-title', testid: 'item-title', maxlength: '200', 'aria-label': t('Action item'),
+				placeholder: t('Untitled action item'), autocomplete: 'off',
 			}),
 			titleMarkers: markers('title-editors'),
-			notes: h('textarea', { class: 'item-notes', testid: 'item-notes', maxlength: '5000', rows: '3', placeholder: 'Notes' }),
+			notes: h('textarea', { class: 'item-notes', testid: 'item-notes', maxlength: '5000', rows: '3', placeholder: t('Notes') }),
 			notesMarkers: markers('notes-editors'),
 			owner: h('input', { testid: 'item-owner', maxlength: '100', autocomplete: 'off' }),
 			due: h('input', { testid: 'item-due', type: 'date' }),
@@ -261,13 +262,13 @@ export function createMeetingView(send, now, onNextMeeting) {
 		};
 		[row.up, row.down] = moveButtons('item', () => state.meeting.items.findIndex((i) => i.id === id),
 			(index) => send({ type: 'move_item', itemId: id, index }));
-		row.carried = h('span', { class: 'badge', testid: 'item-carried' }, 'Carried over');
-		const del = h('button', { class: 'danger', testid: 'item-delete' }, 'Delete');
+		row.carried = h('span', { class: 'badge', testid: 'item-carried' }, t('Carried over'));
+		const del = h('button', { class: 'danger', testid: 'item-delete' }, t('Delete'));
 		row.tools = h('div', { class: 'item-tools' }, row.up, row.down, del);
 		row.li = h('li', { class: 'item', testid: 'item', 'data-item-id': id },
 			h('div', { class: 'item-head' }, row.title, row.carried, row.titleMarkers),
-			h('div', { class: 'item-fields' }, field('Owner', row.owner), field('Due', row.due), field('Status', row.status)),
-			field(['Notes', row.notesMarkers], row.notes, { class: 'field item-notes-field' }),
+			h('div', { class: 'item-fields' }, field(t('Owner'), row.owner), field(t('Due'), row.due), field(t('Status'), row.status)),
+			field([t('Notes'), row.notesMarkers], row.notes, { class: 'field item-notes-field' }),
 			row.tools);
 
 		for (const f of ITEM_TEXTS) bindText(row[f], f, id);
@@ -276,12 +277,12 @@ export function createMeetingView(send, now, onNextMeeting) {
 			row[f].addEventListener('change', () => commit(`${id}.${f}`, { type: 'update_item', itemId: id, [f]: row[f].value }));
 		}
 
-		// No undo: a second click confirms (a dialog would block the page).
+		// No undo: a second click confirms (a dialog blocks the page).
 		let disarmTimer = null;
 		const arm = (on) => {
 			clearTimeout(disarmTimer);
 			del.toggleAttribute('data-armed', on);
-			del.textContent = on ? 'Confirm delete' : 'Delete';
+			del.textContent = on ? t('Confirm delete') : t('Delete');
 			if (on) disarmTimer = setTimeout(arm, DELETE_CONFIRM_MS, false);
 		};
 		del.addEventListener('click', () => {
@@ -342,21 +343,21 @@ export function createMeetingView(send, now, onNextMeeting) {
 		h('span', { class: `dot ${p.online ? 'on' : 'off'}`, 'aria-hidden': 'true' }),
 		h('span', { class: 'visually-hidden' }, p.online ? 'online: ' : 'offline: '),
 		h('span', { class: 'person-main' },
-			h('span', { class: 'person-name', testid: 'participant-name' }, p.name),
+			h('span', { class: 'person-name' }, p.name),
 			p.id === youId ? h('span', { class: 'you' }, ' (you)') : null,
-			p.organisation ? h('span', { class: 'org', testid: 'participant-organisation' }, p.organisation) : null),
+			p.organisation ? h('span', { class: 'org' }, p.organisation) : null),
 		h('span', { class: 'badges' },
 			badge(`att-${p.attendance}`, 'participant-attendance', ATTENDANCE_LABELS[p.attendance] ?? p.attendance),
 			badge(`role-${p.role}`, 'participant-role', labelOf(p.role))),
 		canFacilitate(state) && p.role !== 'facilitator' && h('button', {
-			class: 'danger', testid: 'participant-remove', 'aria-label': `Remove ${p.name}`,
-			onclick: () => confirm(`Remove ${p.name} from the meeting?`) && send({ type: 'remove_participant', participantId: p.id }),
-		}, 'Remove'))));
+			class: 'danger', testid: 'participant-remove', 'aria-label': t('Remove {name}', { name: p.name }),
+			onclick: () => confirm(t('Remove {name} from the meeting?', { name: p.name })) && send({ type: 'remove_participant', participantId: p.id }),
+		}, t('Remove')))));
 		const online = people.filter((p) => p.online).length;
-		setText(q('participant-count'), `${online} of ${people.length} online`);
+		setText(q('participant-count'), t('{online} of {all} online', { online, all: people.length }));
 	}
 
-	// Fetched: a plain link cannot send the token.
+	// A plain link cannot send the token.
 	root.addEventListener('click', async (e) => {
 		const button = e.target.closest('[data-format]');
 		if (!button || !state) return;
@@ -370,18 +371,18 @@ export function createMeetingView(send, now, onNextMeeting) {
 			link.remove();
 			setTimeout(() => URL.revokeObjectURL(link.href), 60000);
 		} catch (err) {
-			toast(`The minutes could not be downloaded: ${err.message}`);
+			toast(t('The minutes could not be downloaded: {reason}', { reason: err.message }));
 		}
 		button.disabled = false;
 	});
 
 	const next = q('next-meeting');
 	const nextTitle = q('next-title');
-	// Not the async toggle event: it could land after the user's typing.
+	// The async toggle event could land after the user's typing.
 	next.firstElementChild.onclick = () => { if (!next.open) nextTitle.value = state.meeting.title; };
 	createForm('next', () => {
 		const title = nextTitle.value.trim();
-		return title ? { previousMeetingId: state.meeting.id, title } : 'The next meeting needs a title.';
+		return title ? { previousMeetingId: state.meeting.id, title } : t('The next meeting needs a title.');
 	}, (created) => {
 		next.open = false;
 		onNextMeeting(created);
@@ -389,7 +390,7 @@ export function createMeetingView(send, now, onNextMeeting) {
 
 	const joinUrl = q('meeting-join-url');
 	copyField(joinUrl, q('meeting-join-url-copy'));
-	q('rotate-join-code').onclick = () => confirm('Replace the join code? The old code and link stop working for new people; everyone here stays.')
+	q('rotate-join-code').onclick = () => confirm(t('Replace the join code? The old code and link stop working for new people; everyone here stays.'))
 		&& send({ type: 'rotate_join_code' });
 
 	return {

@@ -1,6 +1,5 @@
-// eligibleCount may exceed eligible: an anonymous vote's guests are never named.
-
 import { labelOf } from './dom.js';
+import { t } from './i18n.js';
 
 export const CONSENT_CHOICES = ['agree', 'disagree', 'abstain', 'block'];
 export const FIST_VALUES = [0, 1, 2, 3, 4, 5];
@@ -14,7 +13,7 @@ export const isOpen = (vote) => vote.state === 'open' && !vote.closed;
 
 export const copyVotes = (list) => (list || []).map((v) => ({ itemIds: [], eligible: [], voted: 0, ...clone(v) }));
 
-// eligible: a count or a list.
+// eligibleCount may exceed eligible: an anonymous vote's guests are never named.
 function counted(m, d) {
 	const vote = findVote(m, d.voteId);
 	if (!vote) return null;
@@ -40,7 +39,7 @@ export function addJoinerToVotes(m, p) {
 function yours(vote, b) {
 	vote.yourBallotRecorded = Boolean(b.recorded);
 	if (b.ballot !== undefined) vote.yourBallot = clone(b.ballot);
-	else if (b.recorded) delete vote.yourBallot; // recorded but hidden
+	else if (b.recorded) delete vote.yourBallot; // hidden
 }
 
 export const VOTE_EVENTS = {
@@ -52,7 +51,6 @@ export const VOTE_EVENTS = {
 			openedAt: ev.at, eligible: [...(d.eligible || [])], voted: 0,
 		};
 		for (const k of ['dotBudget', 'dotsPerItem', 'quorum', 'deadline']) if (d[k] !== undefined) vote[k] = d[k];
-		// An open vote names its voters.
 		if (vote.visibility !== 'anonymous') {
 			vote.voters = [];
 			if (vote.results === 'live') vote.ballots = [];
@@ -62,8 +60,8 @@ export const VOTE_EVENTS = {
 	},
 	ballot_cast(m, d, ev, state) {
 		const vote = counted(m, d);
-		if (typeof d.voter !== 'string' || !vote) return; // anonymous: counts only
-		addKey(vote.eligible, d.voter); // a guest is eligible once recorded
+		if (typeof d.voter !== 'string' || !vote) return; // anonymous
+		addKey(vote.eligible, d.voter); // a guest
 		addKey((vote.voters ??= []), d.voter);
 		if (d.ballot !== undefined) {
 			vote.ballots = (vote.ballots || []).filter((b) => b.voter !== d.voter);
@@ -93,7 +91,7 @@ export const VOTE_EVENTS = {
 	},
 };
 
-// On the ack: an anonymous ballot_cast names no one.
+// An anonymous ballot_cast names no one.
 export function setOwnBallot(state, voteId, ballot) {
 	const vote = findVote(state.meeting, voteId);
 	if (!vote) return false;
@@ -104,7 +102,6 @@ export function setOwnBallot(state, voteId, ballot) {
 
 export const eligibleCount = (v) => (Number.isInteger(v.eligibleCount) ? v.eligibleCount : v.eligible.length);
 
-// null when anonymous
 export const notVoted = (v) => (v.voters ? v.eligible.filter((k) => !v.voters.includes(k)) : null);
 
 export const isGuest = (key) => key.startsWith('guest:');
@@ -119,25 +116,24 @@ export function canResolve(state, vote) {
 		!vote.resolved && state.meeting?.phase !== 'ended';
 }
 
-// now is an estimate: not before the opening.
+// now is an estimate.
 export const secondsLeft = (v, now) => Math.max(0, Math.ceil((v.deadline - Math.max(now, v.openedAt || 0)) / 1000));
 
-// {} before a live vote's first ballot, null while hidden.
 export const shownTallies = (v) => v.tallies ?? (v.results === 'live' && isOpen(v) ? {} : null);
 
-export function tallyRows(vote, t) {
+export function tallyRows(vote, tally) {
 	if (vote.method === 'consent') {
-		return CONSENT_CHOICES.filter((c) => c !== 'block' || vote.allowBlock || t.block > 0)
-			.map((key) => ({ key, count: t[key] ?? 0 }));
+		return CONSENT_CHOICES.filter((c) => c !== 'block' || vote.allowBlock || tally.block > 0)
+			.map((key) => ({ key, count: tally[key] ?? 0 }));
 	}
-	if (vote.method === 'fist') return FIST_VALUES.map((n) => ({ key: String(n), count: t.counts?.[n] ?? 0 }));
-	if (vote.method === 'stage') return STAGES.map((key) => ({ key, count: t.stages?.[key] ?? 0 }));
-	return vote.itemIds.map((key) => ({ key, count: t.dots?.[key] ?? 0 }));
+	if (vote.method === 'fist') return FIST_VALUES.map((n) => ({ key: String(n), count: tally.counts?.[n] ?? 0 }));
+	if (vote.method === 'stage') return STAGES.map((key) => ({ key, count: tally.stages?.[key] ?? 0 }));
+	return vote.itemIds.map((key) => ({ key, count: tally.dots?.[key] ?? 0 }));
 }
 
 export function describeBallot(vote, b, titleOf) {
-	if (vote.method === 'consent') return b.choice === 'block' ? `Block: “${b.reason}”` : labelOf(b.choice);
-	if (vote.method === 'fist') return `${b.fist} of 5`;
+	if (vote.method === 'consent') return b.choice === 'block' ? t('Block: “{reason}”', { reason: b.reason }) : labelOf(b.choice);
+	if (vote.method === 'fist') return t('{n} of 5', { n: b.fist });
 	if (vote.method === 'stage') return labelOf(b.stage);
 	return Object.entries(b.dots || {}).filter(([, n]) => n > 0).map(([id, n]) => `${titleOf(id)}: ${n}`).join(', ');
 }
@@ -145,24 +141,24 @@ export function describeBallot(vote, b, titleOf) {
 export const dotsPerItem = (vote) => vote.dotsPerItem ?? vote.dotBudget;
 export const dotsUsed = (b) => Object.values(b?.dots || {}).reduce((a, n) => a + n, 0);
 
-// The server's bad_ballot checks.
+// As bad_ballot.
 export function checkBallot(vote, b) {
-	if (vote.method === 'consent') return b.choice === 'block' && !b.reason ? 'A block needs a reason.' : null;
+	if (vote.method === 'consent') return b.choice === 'block' && !b.reason ? t('A block needs a reason.') : null;
 	if (vote.method !== 'dots') return null;
 	const per = dotsPerItem(vote);
-	if (Object.values(b.dots).some((n) => !Number.isInteger(n) || n < 0 || n > per)) return `Put 0 to ${per} dots on an item.`;
+	if (Object.values(b.dots).some((n) => !Number.isInteger(n) || n < 0 || n > per)) return t('Put 0 to {n} dots on an item.', { n: per });
 	const used = dotsUsed(b);
-	return used < 1 || used > vote.dotBudget ? `Place 1 to ${vote.dotBudget} dots in all.` : null;
+	return used < 1 || used > vote.dotBudget ? t('Place 1 to {n} dots in all.', { n: vote.dotBudget }) : null;
 }
 
-// No defaults: the server checks ranges. A stage check-in is anonymous: people answer honestly.
+// No defaults: the server checks ranges. A stage check-in is anonymous, so honest.
 export function buildOpenVote(f) {
 	const command = { type: 'open_vote', method: f.method };
 	const stage = f.method === 'stage';
 	const question = String(f.question ?? '').trim();
 	const itemIds = f.method === 'dots' ? [...(f.dotItemIds || [])] : f.itemId && !stage ? [f.itemId] : [];
-	if (f.method === 'dots' && !itemIds.length) return { error: 'Tick the items for the dots.' };
-	if (!question && !itemIds.length && !stage) return { error: 'Ask a question or pick an item.' };
+	if (f.method === 'dots' && !itemIds.length) return { error: t('Tick the items for the dots.') };
+	if (!question && !itemIds.length && !stage) return { error: t('Ask a question or pick an item.') };
 	if (question) command.question = question;
 	if (itemIds.length) command.itemIds = itemIds;
 	command.visibility = f.visibility === 'anonymous' || stage ? 'anonymous' : 'open';
@@ -172,10 +168,10 @@ export function buildOpenVote(f) {
 	for (const k of numbers) {
 		const s = String(f[k] ?? '').trim();
 		if (!s) continue;
-		if (!/^\d{1,6}$/.test(s)) return { error: 'Settings are whole numbers.' };
+		if (!/^\d{1,6}$/.test(s)) return { error: t('Settings are whole numbers.') };
 		command[k] = Number(s);
 	}
-	if (f.method === 'dots' && !command.dotBudget) return { error: 'Give each voter some dots.' };
+	if (f.method === 'dots' && !command.dotBudget) return { error: t('Give each voter some dots.') };
 	if (f.closeWhenAllVoted) command.closeWhenAllVoted = true;
 	return { command };
 }

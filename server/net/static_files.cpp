@@ -15,6 +15,7 @@ std::string_view content_type_of(std::string_view path) {
   if (ext == ".css") return "text/css; charset=utf-8";
   if (ext == ".json") return "application/json";
   if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".tsv") return "text/tab-separated-values; charset=utf-8";
   if (ext == ".png") return "image/png";
   if (ext == ".ico") return "image/x-icon";
   return "application/octet-stream";

@@ -309,7 +309,7 @@ test('a dot vote with a time limit: dots within the budget, closed by the server
   for (const page of [fac, mem]) {
     const card = voteCard(page, voteId);
     await page.locator(`[data-testid="vote"][data-vote-id="${voteId}"][data-state="closed"]`).waitFor({ timeout: 20000 });
-    assert.equal(await card.getByTestId('vote-reason').textContent(), 'Time was up. ');
+    assert.equal(await card.getByTestId('vote-reason').textContent(), 'Time is up. ');
     assert.deepEqual(await talliesOf(page, voteId), expected);
     assert.equal(await card.getByTestId('vote-ballot').isVisible(), false);
     assert.equal(await card.getByTestId('vote-countdown').isVisible(), false);

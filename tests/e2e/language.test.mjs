@@ -1,0 +1,108 @@
+// Translation (issue 9: strings in one place, English plus one more language): a browser set to
+// Spanish gets the whole client in Spanish, from the landing page to a meeting in full swing,
+// on the facilitator console and on a phone, with no English string left on screen; a browser
+// set to English (or to a language the client does not have) gets English.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { ROUNDTABLE_BIN, binaryExists, join, resume } from '../support/harness.mjs';
+import { ARTIFACTS, axeViolations, facilitatorAndMember, openPage, stackForFile, waitForItemTitled } from './browser.mjs';
+import fs from 'node:fs';
+
+import { parseCatalog } from '../../web-client/i18n.js';
+import { clientStrings } from '../support/client_strings.mjs';
+
+const skip = binaryExists() ? false : `roundtable binary not built (${ROUNDTABLE_BIN})`;
+const stack = stackForFile(skip);
+const GOAL = 'Todos los niños listos para el kínder';
+const SPANISH = { locale: 'es-MX', timezoneId: 'America/Mexico_City' };
+const spanish = parseCatalog(fs.readFileSync(new URL('../../web-client/lang/es.tsv', import.meta.url), 'utf8'));
+
+// The client's English strings that Spanish does not say alike (all of them, whatever the
+// catalog holds), as matchers: a {placeholder} matches any text.
+const escape = (s) => s.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+const ENGLISH = [...clientStrings()].filter((en) => spanish[en] !== en && /\p{L}{3}/u.test(en.replace(/\{\w+\}/g, '')))
+  .map((en) => new RegExp(`^${escape(en).replace(/\{\w+\}/g, '.+')}$`, 'u'));
+
+// Every visible text and label of the page that is one of the client's English strings.
+async function englishOnScreen(page) {
+  const shown = await page.evaluate(() => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (node.parentElement.checkVisibility() && node.data.trim()) out.push(node.data.replace(/\s+/g, ' ').trim());
+    }
+    for (const el of document.querySelectorAll('[placeholder], [aria-label], [title]')) {
+      if (!el.checkVisibility()) continue;
+      for (const name of ['placeholder', 'aria-label', 'title']) if (el.hasAttribute(name)) out.push(el.getAttribute(name));
+    }
+    return out;
+  });
+  assert.ok(shown.length > 5, `the page shows text (${shown.join(' | ')})`);
+  return shown.filter((text) => ENGLISH.some((re) => re.test(text)));
+}
+
+test('a Spanish browser gets the client in Spanish, with nothing left in English', { skip, timeout: 120000 }, async () => {
+  const { server, browser } = stack;
+  const served = await fetch(`${server.baseUrl}/lang/es.tsv`);
+  assert.equal(served.headers.get('content-type'), 'text/tab-separated-values; charset=utf-8');
+  assert.deepEqual(parseCatalog(await served.text()), spanish);
+  const landing = await openPage(browser, 'landing-es', { width: 1280, height: 800 }, SPANISH);
+  await landing.page.goto(`${server.baseUrl}/`);
+  await landing.page.getByTestId('create-title').waitFor();
+  assert.equal(await landing.page.getAttribute('html', 'lang'), 'es');
+  assert.equal(await landing.page.getByRole('heading', { level: 2 }).first().textContent(), spanish['Create a meeting']);
+  assert.deepEqual(await englishOnScreen(landing.page), [], 'English on the landing page');
+  // The client's own messages: a form error.
+  await landing.page.getByTestId('create-submit').click();
+  await landing.page.getByTestId('create-error').filter({ hasText: spanish['A meeting needs a title and a goal.'] }).waitFor();
+
+  const fac = await openPage(browser, 'facilitator-es', { width: 1280, height: 900 }, SPANISH);
+  const member = await openPage(browser, 'member-es', { width: 360, height: 780 }, SPANISH);
+  const meeting = await facilitatorAndMember(server.baseUrl, fac.page, member.page,
+    { goal: GOAL, facName: 'Sofía Herrera', memName: 'Ana Ruiz' });
+
+  // A meeting in full swing: items, a hand up, a live vote, a partner update on the clock.
+  const lee = await join(server.wsUrl, { code: meeting.code, name: 'Lee Chen', attendance: 'room' });
+  await lee.client.command({ type: 'add_item', title: 'Folleto de la feria', notes: 'Quién imprime' });
+  await lee.client.command({ type: 'raise_hand' });
+  const token = await fac.page.evaluate((id) => localStorage.getItem(`rt.token.${id}`), meeting.meetingId);
+  const sofia = await resume(server.wsUrl, { token });
+  const opened = await sofia.client.command({ type: 'open_vote', method: 'consent', question: '¿Adoptamos el calendario?', results: 'live', visibility: 'open' });
+  assert.equal(opened.type, 'ack');
+  assert.equal((await lee.client.command({ type: 'cast_ballot', voteId: `v${opened.seq}`, ballot: { choice: 'agree' } })).type, 'ack');
+  assert.equal((await sofia.client.command({ type: 'set_phase', phase: 'live' })).type, 'ack');
+  const slot = await sofia.client.command({ type: 'add_slot', organisation: 'Biblioteca', speaker: 'Kim', seconds: 120 });
+  assert.equal((await sofia.client.command({ type: 'start_slot', slotId: `u${slot.seq}` })).type, 'ack');
+  for (const { page } of [fac, member]) {
+    await waitForItemTitled(page, 'Folleto de la feria');
+    await page.getByText('¿Adoptamos el calendario?').first().waitFor();
+    await page.getByText('Biblioteca').first().waitFor();
+    await page.locator('[data-testid="conn-status"][data-state="connected"]').waitFor();
+  }
+  assert.equal(await fac.page.getByTestId('conn-status').textContent(), spanish.Connected);
+  // The current section's badge is drawn by CSS, out of reach of the text check below.
+  const badge = await fac.page.locator('[data-testid="sections"] > [aria-current="step"] h2')
+    .evaluate((h2) => getComputedStyle(h2, '::after').content);
+  assert.equal(badge, JSON.stringify(spanish.Now));
+  assert.deepEqual(await englishOnScreen(fac.page), [], 'English on the facilitator console');
+  assert.deepEqual(await englishOnScreen(member.page), [], 'English on the phone');
+  assert.deepEqual(await axeViolations(fac.page, 'facilitator console (es)'), []);
+  await fac.page.screenshot({ path: `${ARTIFACTS}/facilitator-es.png`, fullPage: true });
+  await member.page.screenshot({ path: `${ARTIFACTS}/member-phone-es.png`, fullPage: true });
+  assert.deepEqual([...landing.errors, ...fac.errors, ...member.errors], []);
+});
+
+test('a browser in English, or in a language the client does not have, gets English', { skip, timeout: 60000 }, async () => {
+  const { server, browser } = stack;
+  for (const locale of ['en-GB', 'de-DE']) {
+    const { page, errors } = await openPage(browser, `landing-${locale}`, { width: 1280, height: 800 }, { locale });
+    await page.goto(`${server.baseUrl}/`);
+    await page.getByTestId('create-title').waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal(await page.getByRole('heading', { level: 2 }).first().textContent(), 'Create a meeting');
+    assert.deepEqual(errors, []);
+  }
+});
