@@ -38,7 +38,7 @@ export function createQueueView(q, send) {
 		const hands = queueOrder(queue).map(({ participantId: id }) => [id, ...who(id), turnsOf(queue, id), id === you(), facilitates]);
 		renderList(q('queue-list'), hands, ([id, name, place, turns, mine, tools]) =>
 			h('li', { class: 'person', testid: 'queue-entry', 'data-participant-id': id },
-				h('span', { class: 'person-main' }, h('span', { class: 'person-name' }, name), mine ? h('span', { class: 'you' }, ' (you)') : null,
+				h('span', { class: 'person-main' }, h('span', { class: 'person-name' }, name), mine ? h('span', { class: 'you' }, t(' (you)')) : null,
 					h('span', { class: 'org' }, [place, turnsText(turns)].filter(Boolean).join(' · '))),
 				tools ? h('span', { class: 'badges' },
 					h('button', { 'aria-label': t('Call {name}', { name }), onclick: () => run({ type: 'call_next', participantId: id }) }, t('Call')),

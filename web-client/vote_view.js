@@ -6,12 +6,12 @@ import {
 } from './votes.js';
 import { t } from './i18n.js';
 
-const METHOD_LABELS = { fist: t('Fist of five'), dots: t('Dot voting'), stage: t('Stage check-in') };
+const METHOD_LABELS = { consent: t('Consent'), fist: t('Fist of five'), dots: t('Dot voting'), stage: t('Stage check-in') };
 const CLOSED = {
 	facilitator: t('Closed by the facilitator.'), deadline: t('Time is up.'), all_voted: t('Everyone voted.'), meeting_ended: t('The meeting ended.'),
 };
 
-const itemTitle = (m, id) => (m.items.find((i) => i.id === id)?.title ?? '(deleted)') || '(untitled)';
+const itemTitle = (m, id) => (m.items.find((i) => i.id === id)?.title ?? t('(deleted)')) || t('(untitled)');
 
 export function createVotesView(q, send, now) {
 	const cards = new Map();
@@ -161,7 +161,7 @@ export function createVotesView(q, send, now) {
 		});
 		c.tools = h('div', { class: 'vote-tools' }, c.close, c.record.node, c.resolve);
 		c.li = h('li', { class: 'item vote', testid: 'vote', 'data-vote-id': vote.id },
-			h('div', { class: 'item-head' }, c.title, h('span', { class: 'badge', testid: 'vote-method' }, METHOD_LABELS[vote.method] ?? labelOf(vote.method)), c.state),
+			h('div', { class: 'item-head' }, c.title, h('span', { class: 'badge', testid: 'vote-method' }, METHOD_LABELS[vote.method] ?? vote.method), c.state),
 			c.items, c.settings, c.countdown, c.progress, c.waiting, c.ballot.node, c.mine, c.error,
 			c.results, c.outcome, c.ballots, c.tools);
 		return c;

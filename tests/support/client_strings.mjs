@@ -76,6 +76,7 @@ export function codeStrings() {
     for (const { start, quote, text } of literals(source)) {
       const before = source.slice(Math.max(0, start - 200), start);
       const translated = /\bt\(\s*$/.test(before) || /\btn\([^()]*(?:\([^()]*\)[^()]*)*,\s*$/.test(before);
+      assert.ok(quote !== '`' || !/\btn?\(/.test(text), `${file}: t() inside \`${text}\` is not seen here; call it outside`);
       if (translated) {
         assert.ok(!text.includes('${'), `${file}: t() takes a fixed string with {placeholders}, not \`${text}\``);
         ids.push(unescape(text, quote));
@@ -91,10 +92,11 @@ export function codeStrings() {
 // 'Follows: ${title}').
 function looksLikeProse(literal) {
   const s = literal.replace(/\$\{(?:[^{}]|\{[^}]*\})*\}/g, ' § ').replace(/\s+/g, ' ').trim();
-  return /\p{L}{2,} (?:§ )?\p{Ll}{2,}/u.test(s) || /^\p{Lu}\p{Ll}+[.…!?:]?(?: §)?$/u.test(s);
+  return /\p{L}{2,} (?:§ )?\p{Ll}{2,}/u.test(s) || /^\p{Lu}\p{Ll}+[.…!?:]?(?: §)?$/u.test(s)
+    || /^\(\p{Ll}{2,}\)$|^\p{Ll}{3,}:$/u.test(s); // '(you)', 'online: '
 }
 // Strings for machines that look like words.
-const NOT_PROSE = new Set(['Bearer ${token}']);
+const NOT_PROSE = new Set(['Bearer ${token}', 'https:', 'wss:', 'guest:']);
 
 // labelOf(id) turns these ids into words on screen.
 export const labelIds = () => [...ITEM_STATUSES, ...PHASES, ...CONSENT_CHOICES, ...STAGES, ...ROLES].map(labelOf);
