@@ -97,10 +97,19 @@ test('a Spanish browser gets the client in Spanish, with nothing left in English
     meeting.code, meeting.joinUrl];
   assert.deepEqual(await notSpanish(fac.page, content), [], 'not Spanish on the facilitator console');
   assert.deepEqual(await notSpanish(member.page, content), [], 'not Spanish on the phone');
+  // The join form and the room display, in Spanish too.
+  const joiner = await openPage(browser, 'joiner-es', { width: 360, height: 780 }, SPANISH);
+  await joiner.page.goto(meeting.joinUrl);
+  await joiner.page.getByTestId('join-name').waitFor();
+  assert.deepEqual(await notSpanish(joiner.page, content), [], 'not Spanish on the join form');
+  const display = await openPage(browser, 'display-es', { width: 1920, height: 1080 }, SPANISH);
+  await display.page.goto(`${meeting.joinUrl}&display=room`);
+  await display.page.getByText('Biblioteca').first().waitFor();
+  assert.deepEqual(await notSpanish(display.page, [...content, spanish['Room display']]), [], 'not Spanish on the room display');
   assert.deepEqual(await axeViolations(fac.page, 'facilitator console (es)'), []);
   await fac.page.screenshot({ path: `${ARTIFACTS}/facilitator-es.png`, fullPage: true });
   await member.page.screenshot({ path: `${ARTIFACTS}/member-phone-es.png`, fullPage: true });
-  assert.deepEqual([...landing.errors, ...fac.errors, ...member.errors], []);
+  assert.deepEqual([...landing.errors, ...fac.errors, ...member.errors, ...joiner.errors, ...display.errors], []);
 });
 
 test('a browser in English, or in a language the client does not have, gets English', { skip, timeout: 60000 }, async () => {
