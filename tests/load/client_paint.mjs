@@ -11,7 +11,7 @@
 //    many exceeded 50 ms).
 //
 // Usage: node tests/load/client_paint.mjs [--loads 5] [--typists 20] [--cps 6] [--seconds 10]
-//   [--width 1280] [--height 900]
+//   [--width 1280] [--height 900] [--locale es-MX]
 // Uses build/roundtable (or ROUNDTABLE_BIN), web-client/ and $CHROMIUM (default
 // /usr/bin/chromium); generator, server, Redis and browser share the machine.
 import { startRedis, startServer, createMeeting, join, cleanup } from '../support/harness.mjs';
@@ -26,6 +26,8 @@ const typists = Number(args.typists ?? 20);
 const cps = Number(args.cps ?? 6);
 const seconds = Number(args.seconds ?? 10);
 const viewport = { width: Number(args.width ?? 1280), height: Number(args.height ?? 900) };
+// The browser's language: a language other than English loads its catalog first.
+const contextOptions = args.locale ? { locale: args.locale } : {};
 const ITEMS = 5;
 const GOAL = 'Every child in town ready for kindergarten';
 
@@ -38,7 +40,7 @@ const summary = (xs) => {
 async function firstPaint(browser, url) {
   const times = [];
   for (let i = 0; i < loads; i += 1) {
-    const { context, page } = await openPage(browser, `paint-${i}`, viewport);
+    const { context, page } = await openPage(browser, `paint-${i}`, viewport, contextOptions);
     await page.goto(url, { waitUntil: 'load' });
     times.push(await page.evaluate(() => new Promise((resolve, reject) => {
       const found = () => performance.getEntriesByName('first-contentful-paint')[0]?.startTime;
@@ -64,7 +66,7 @@ try {
     const ack = await fac.client.command({ type: 'add_item', title: `Item ${i + 1}`, notes: '' });
     itemIds.push(`i${ack.seq}`);
   }
-  const { page } = await openPage(browser, 'member', viewport);
+  const { page } = await openPage(browser, 'member', viewport, contextOptions);
   await page.goto(meeting.joinUrl);
   await joinForm(page, { name: 'Watcher', attendance: 'remote', organisation: 'Library' }, GOAL);
   const people = [];
