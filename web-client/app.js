@@ -12,7 +12,7 @@ import { t } from './i18n.js';
 const DEAD_TOKEN_CODES = new Set(['bad_token', 'token_expired', 'unknown_meeting']);
 
 const FRIENDLY_REJECTS = {
-	bad_code: t('No meeting has this code (it may have been replaced). Ask the facilitator for the current one.'),
+	bad_code: t('No meeting has this code (it may have been replaced): ask the facilitator.'),
 	limit_reached: t('This meeting is full.'),
 	token_expired: t('Your place in this meeting has expired. Please join again.'),
 	bad_token: t('This browser’s pass for the meeting is no longer valid. Please join again.'),
@@ -144,7 +144,7 @@ function enterMeeting({ meetingId = null, token = null, join = null, display = n
 function enterRoomDisplay(code) {
 	document.documentElement.classList.add('room');
 	showScreen('connecting');
-	const join = { type: 'join', v: 1, code, role: 'observer', name: t('Room display'), attendance: 'room' };
+	const join = { type: 'join', v: 1, code, role: 'observer', name: 'Room display', attendance: 'room' }; // a name, stored: not translated
 	enterMeeting({ token: session.displayToken(code), join, display: code });
 }
 
@@ -203,16 +203,16 @@ setupLanding({
 	},
 });
 
-// Unconfirmed edits would be lost: the browser asks first.
-// maxlength counts UTF-16 units, the server code points: an emoji counts once only if each edit
-// allows its surrogate pairs, the field's and the incoming text's.
-const pairs = (s) => s.length - [...s].length;
-addEventListener('beforeinput', ({ target: el, data }) => {
-	if (!(el.maxLength > 0)) return;
-	el.codePoints ??= el.maxLength;
-	el.maxLength = el.codePoints + pairs(el.value) + pairs(data ?? '');
+// maxlength counts UTF-16 units, the server code points: each edit may add the points that fit.
+addEventListener('beforeinput', (e) => {
+	const el = e.target;
+	if (!(el.codePoints ??= Math.max(0, el.maxLength))) return; // the limit as written, once
+	const kept = el.value.slice(0, el.selectionStart) + el.value.slice(el.selectionEnd);
+	const text = [...e.data ?? e.dataTransfer?.getData('text/plain') ?? ''];
+	el.maxLength = kept.length + text.slice(0, Math.max(0, el.codePoints - [...kept].length)).join('').length;
 });
 
+// Unconfirmed edits would be lost: the browser asks first.
 addEventListener('beforeunload', (e) => {
 	if (current?.conn.pending.size) e.preventDefault();
 });

@@ -16,7 +16,7 @@ export async function request(path, { body, token } = {}) {
 	const headers = token ? { Authorization: `Bearer ${token}` } : {};
 	if (body) headers['Content-Type'] = 'application/json';
 	const res = await fetch(path, { method: body && 'POST', headers, body: body && JSON.stringify(body) }).catch(() => {
-		throw new Error('Could not reach the server. Check the connection and try again.');
+		throw new Error(t('Could not reach the server. Check the connection and try again.'));
 	});
 	if (!res.ok) throw new Error((await res.json().catch(() => null))?.error?.message ?? t('The server answered {status}.', { status: res.status }));
 	return res;
@@ -38,7 +38,7 @@ export function createForm(name, read, onCreated, token) {
 		setBusy(submit, t('Creating…'));
 		try {
 			const created = await (await request('/api/meetings', { body, token: token?.() })).json().catch(() => null);
-			if (!created?.meetingId || !created.facilitatorToken) throw new Error('The server gave an unexpected answer.');
+			if (!created?.meetingId || !created.facilitatorToken) throw new Error(t('The server gave an unexpected answer.'));
 			onCreated(created);
 		} catch (err) {
 			error.textContent = err.message;

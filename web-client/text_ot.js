@@ -71,8 +71,6 @@ export function check(op) {
 	return op;
 }
 
-export const isValid = (op) => Array.isArray(op) && op.every((c) => !componentProblem(c));
-
 class OpBuilder {
 	op = [];
 

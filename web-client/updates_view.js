@@ -1,6 +1,6 @@
 // The countdown awaits no event to say "Time".
 
-import { h, byTestId, labelOf, moveButtons, onSubmit, runCommand, setText, showText, syncRows } from './dom.js';
+import { h, byTestId, moveButtons, onSubmit, runCommand, setText, showText, syncRows } from './dom.js';
 import { Countdown } from './countdown.js';
 import { canFacilitate } from './state.js';
 import { session } from './session.js';
@@ -9,7 +9,7 @@ import {
 } from './updates.js';
 import { t } from './i18n.js';
 
-const STATE_LABELS = { pending: t('Up next'), running: t('Speaking') };
+const STATE_LABELS = { pending: t('Up next'), running: t('Speaking'), paused: t('Paused'), done: t('Finished'), skipped: t('Skipped') };
 // Words as well as colour.
 const PHASE_LABELS = { normal: t('Time left'), warning: t('Almost time'), time: t('Time'), overrun: t('Over time') };
 
@@ -106,7 +106,7 @@ export function createUpdatesView(root, send, now) {
 		setText(row.org, s.organisation);
 		setText(row.speaker, s.speaker ? `· ${s.speaker}` : '');
 		setText(row.time, formatDuration(s.seconds * 1000) + (s.extendedSeconds ? ` + ${formatDuration(s.extendedSeconds * 1000)}` : ''));
-		setText(row.state, STATE_LABELS[s.state] ?? labelOf(s.state));
+		setText(row.state, STATE_LABELS[s.state] ?? s.state);
 		showText(row.result, ended ? result(s) : '');
 		row.tools.hidden = !facilitates;
 		row.up.disabled = index === 0;

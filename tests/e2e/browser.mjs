@@ -62,7 +62,8 @@ export function launchBrowser() {
 // errors}: errors collects the page's uncaught exceptions, for the tests to assert none.
 // `contextOptions` go to newContext (e.g. ignoreHTTPSErrors for a self-signed certificate).
 export async function openPage(browser, role, viewport, contextOptions = {}) {
-  const context = await browser.newContext({ viewport, ...contextOptions });
+  // English unless a test asks for another language, whatever the machine's own.
+  const context = await browser.newContext({ viewport, locale: 'en-US', ...contextOptions });
   context.setDefaultTimeout(UI_TIMEOUT_MS);
   const page = await context.newPage();
   const errors = [];

@@ -10,7 +10,7 @@ import {
   schemaFiles, clientTypes, serverTypes, validateClientMessage, validateServerMessage, validateSnapshot, SCHEMA_DIR,
 } from '../support/schema.mjs';
 import { loadVectors, rawOf, joinMessageFor, SCHEMA_REJECT_CODES } from '../support/vectors.mjs';
-import { isValid as isValidOp } from '../../web-client/text_ot.js';
+import { isValid as isValidOp } from '../js/ot_support.mjs';
 
 const CLIENT_TYPES = ['join', 'resume', 'set_title', 'set_goal', 'set_phase', 'add_item', 'update_item',
   'edit_text', 'focus', 'move_item', 'delete_item', 'update_profile', 'open_vote', 'cast_ballot', 'record_ballot',

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 
-import { apply, compose, isValid, normalize, transform } from '../../web-client/text_ot.js';
-import { isNormalized, prng, randomOp, randomText } from './ot_support.mjs';
+import { apply, compose, normalize, transform } from '../../web-client/text_ot.js';
+import { isNormalized, isValid, prng, randomOp, randomText } from './ot_support.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const OT_VECTOR_DIR = path.resolve(here, '..', '..', 'protocol', 'vectors', 'ot');

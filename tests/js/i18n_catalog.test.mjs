@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { parseCatalog } from '../../web-client/i18n.js';
+import { LANGUAGES as SPOKEN, parseCatalog } from '../../web-client/i18n.js';
 import { clientStrings, codeStrings, htmlStrings, labelIds, readClient, WEB_CLIENT } from '../support/client_strings.mjs';
 
 const LANGUAGES = fs.readdirSync(path.join(WEB_CLIENT, 'lang')).map((f) => f.replace(/\.tsv$/, ''));
@@ -28,23 +28,32 @@ test('the strings are found: the page, the code and the labels', () => {
   assert.ok(labelIds().includes('In progress'));
 });
 
+test('i18n.js offers exactly the languages that have a file in lang/', () => {
+  assert.deepEqual([...SPOKEN].sort(), ['en', ...LANGUAGES].sort());
+});
+
 for (const lang of LANGUAGES) {
   test(`lang/${lang}.tsv translates every string the client shows, and nothing else`, () => {
     const text = readClient(`lang/${lang}.tsv`);
+    assert.ok(!text.includes('\r'), 'line ends are \\n (the client reads \\r\\n too; the repository keeps one form)');
     const lines = text.split('\n');
     assert.equal(lines.pop(), '', 'the file ends with a newline');
     const bad = lines.filter((line) => line.split('\t').length !== 2);
     assert.deepEqual(bad, [], 'a line per string: the English, a tab, the translation');
     const catalog = parseCatalog(text);
-    assert.equal(Object.keys(catalog).length, lines.length, 'no English line twice');
+    assert.equal(catalog.size, lines.length, 'no English line twice');
     const wanted = clientStrings();
-    const missing = [...wanted].filter((id) => !(id in catalog));
-    const stale = Object.keys(catalog).filter((id) => !wanted.has(id));
+    const missing = [...wanted].filter((id) => !catalog.has(id));
+    const stale = [...catalog.keys()].filter((id) => !wanted.has(id));
     assert.deepEqual(missing, [], `missing from lang/${lang}.tsv`);
     assert.deepEqual(stale, [], `in lang/${lang}.tsv but no longer in the client`);
-    for (const [english, text] of Object.entries(catalog)) {
-      assert.equal(placeholders(text), placeholders(english), `the placeholders of ${JSON.stringify(english)}`);
-      assert.ok(text.trim(), `an empty translation of ${JSON.stringify(english)}`);
+    for (const [english, text] of catalog) {
+      const what = JSON.stringify(english);
+      assert.equal(placeholders(text), placeholders(english), `the placeholders of ${what}`);
+      assert.ok(text.trim(), `an empty translation of ${what}`);
+      // ' (you)' is put after a name: its space must stay.
+      assert.equal(/^\s/.test(text), /^\s/.test(english), `a space before ${what} kept or not added`);
+      assert.equal(/\s$/.test(text), /\s$/.test(english), `a space after ${what} kept or not added`);
     }
   });
 }

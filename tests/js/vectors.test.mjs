@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { apply, check, compose, isValid, transform } from '../../web-client/text_ot.js';
+import { apply, check, compose, transform } from '../../web-client/text_ot.js';
 import { OT_VECTOR_DIR, buildVectors, serialize } from './generate_ot_vectors.mjs';
-import { isNormalized } from './ot_support.mjs';
+import { isNormalized, isValid } from './ot_support.mjs';
 
 function load(name) {
   return JSON.parse(fs.readFileSync(path.join(OT_VECTOR_DIR, name), 'utf8'));
