@@ -55,6 +55,11 @@ const std::vector<Option>& options() {
        "seconds a participant must be gone before the minutes record them as having left; "
        "shorter absences (a closed lid, a network blip) are not leaving (default 60)",
        [](Config& c, std::string_view v) { return set_int(c.away_after_s, v, 1, 3600); }},
+      {"--unload-after", "ROUNDTABLE_UNLOAD_AFTER", "S",
+       "seconds a meeting stays in memory with nobody connected to this instance and no deadline, "
+       "vote or presence record pending; the next connection loads it again; 0: never (default "
+       "300)",
+       [](Config& c, std::string_view v) { return set_int(c.unload_after_s, v, 0, 86'400); }},
       {"--threads", "ROUNDTABLE_THREADS", "N", "I/O threads; 0 means one per core (default 0)",
        [](Config& c, std::string_view v) { return set_int(c.threads, v, 0, 256); }},
       {"--allowed-origin", "ROUNDTABLE_ALLOWED_ORIGIN", "ORIGIN",

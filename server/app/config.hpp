@@ -31,6 +31,7 @@ struct Config {
   int commands_per_second = 20;
   // core/commit_window.hpp: 20 us, about twice what one event write costs a 2-core machine.
   int commit_window_per_connection_us = 20;
+  int unload_after_s = 300;  // an idle meeting leaves memory after this; 0: never
   std::vector<std::string> trusted_proxies;
   // Both set: serve HTTPS and WSS with this PEM certificate chain and private key.
   std::string tls_cert;

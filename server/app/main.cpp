@@ -176,6 +176,7 @@ int main(int argc, char** argv) {
   ctx.instance_id = net::new_meeting_id();  // 16 random characters, as unique as a meeting id
   ctx.commands_per_second = cfg.commands_per_second;
   ctx.commit_window_per_connection = std::chrono::microseconds(cfg.commit_window_per_connection_us);
+  ctx.unload_after = std::chrono::seconds(cfg.unload_after_s);
   registry.bind(ctx);
   std::shared_ptr<net::Listener> listener;
   try {

@@ -20,10 +20,10 @@ void MeetingRegistry::open(const std::string& meeting_id, OpenCallback cb) {
     auto& waiting = loading_[meeting_id];
     waiting.push_back(std::move(cb));
     if (waiting.size() > 1) return;  // a load is already under way
+    // Following before loading: a commit between the two is either in the load or published
+    // (or both: the room skips what it has).
+    ctx_->store.follow(meeting_id);
   }
-  // Following before loading: a commit between the two is either in the load or published
-  // (or both: the room skips what it has).
-  ctx_->store.follow(meeting_id);
   ctx_->store.load(meeting_id, [this, meeting_id](store::LoadedMeeting loaded) {
     if (loaded.status == store::StoreStatus::not_found) {
       return this->loaded(meeting_id, nullptr,
@@ -96,6 +96,16 @@ void MeetingRegistry::drain(std::function<void()> done) {
   }
 }
 
+void MeetingRegistry::unload(const std::shared_ptr<MeetingRoom>& room) {
+  std::lock_guard lock(mutex_);
+  auto it = rooms_.find(room->id());
+  if (it == rooms_.end() || it->second != room) return;
+  rooms_.erase(it);
+  ctx_->store.unfollow(room->id());
+  ctx_->metrics.meetings_live--;
+  log::info("meeting unloaded", {{"meeting", room->id()}});
+}
+
 void MeetingRegistry::loaded(const std::string& meeting_id, std::shared_ptr<MeetingRoom> room,
                              std::optional<core::Rejection> rejection) {
   std::vector<OpenCallback> waiting;
@@ -107,6 +117,8 @@ void MeetingRegistry::loaded(const std::string& meeting_id, std::shared_ptr<Meet
       rooms_[meeting_id] = room;
       ctx_->metrics.meetings_live++;
       log::info("meeting loaded", {{"meeting", meeting_id}});
+    } else {
+      ctx_->store.unfollow(meeting_id);  // nothing here listens
     }
   }
   for (auto& cb : waiting) cb(room, rejection);

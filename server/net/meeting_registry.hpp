@@ -1,7 +1,12 @@
 // The meetings live in this process, by id. A meeting is loaded from Redis (snapshot and
 // the tail of its log) the first time a connection asks for it; connections that ask while
 // it loads wait for the same load. From then on the process follows the meeting's channel,
-// so what other instances commit reaches this one's clients too.
+// so what other instances commit reaches this one's clients too, until the room unloads
+// itself (MeetingRoom, --unload-after) and the process stops following it.
+//
+// Following and unfollowing happen under the registry's lock, so that Redis is asked in the
+// order the rooms came and went (an unfollow sent after the next load's follow would leave
+// that room deaf to the other instances).
 #pragma once
 
 #include <functional>
@@ -36,6 +41,8 @@ class MeetingRegistry {
   // Every live meeting finishes its commits and sends its connections away
   // (MeetingRoom::drain); `done` runs once all have, on some room's strand.
   void drain(std::function<void()> done);
+  // The room found itself idle and closed: the next open() loads the meeting again.
+  void unload(const std::shared_ptr<MeetingRoom>& room);
 
  private:
   // The rooms loaded now, copied out of the lock so that calling them cannot deadlock.

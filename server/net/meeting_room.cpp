@@ -11,6 +11,7 @@
 #include "core/reducer.hpp"
 #include "core/token.hpp"
 #include "net/ids.hpp"
+#include "net/meeting_registry.hpp"
 #include "support/log.hpp"
 
 namespace rt::net {
@@ -60,7 +61,8 @@ MeetingRoom::MeetingRoom(ServerContext& ctx, core::Meeting state, std::vector<Fr
       deadline_timer_(strand_),
       window_timer_(strand_),
       presence_timer_(strand_),
-      presence_change_timer_(strand_) {
+      presence_change_timer_(strand_),
+      idle_timer_(strand_) {
   uint64_t seq = snapshot_version_;
   for (auto& f : tail) remember(++seq, std::move(f), nullptr);
 }
@@ -70,6 +72,7 @@ void MeetingRoom::start() {
     self->on_deadlines();
     self->say_presence(true);
     self->arm_presence_timer();
+    self->arm_idle_timer();  // nobody may ever come: a join refused, a resume that failed
   });
 }
 
@@ -114,6 +117,17 @@ void MeetingRoom::claim_new_code(Pending p, int attempts_left) {
 
 void MeetingRoom::enqueue(Pending p) {
   asio::post(strand_, [self = shared_from_this(), p = std::move(p)]() mutable {
+    if (self->closed_) {
+      // Only a join can come from nobody connected here (a rotation's code claim can outlive
+      // its connection: that one has no one to answer).
+      if (!std::holds_alternative<core::Join>(p.command)) return;
+      auto conn = p.conn;
+      auto cid = p.cid;
+      return self->reopen(std::move(conn), std::move(cid),
+                          [p = std::move(p)](const std::shared_ptr<MeetingRoom>& room) mutable {
+                            room->enqueue(std::move(p));
+                          });
+    }
     if (self->draining_) {
       // Not taken: the client resends it once it resumes on a server that is staying.
       if (auto conn = p.conn.lock()) conn->shutting_down();
@@ -126,7 +140,9 @@ void MeetingRoom::enqueue(Pending p) {
 
 void MeetingRoom::drain(std::function<void()> done) {
   asio::post(strand_, [self = shared_from_this(), done = std::move(done)]() mutable {
+    if (self->closed_) return done();  // unloaded after the registry listed it: nothing here
     self->draining_ = true;
+    self->idle_timer_.cancel();
     self->drained_ = std::move(done);
     self->away_timer_.cancel();
     self->deadline_timer_.cancel();
@@ -150,6 +166,12 @@ void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
                        pid = std::move(participant_id), last_seq] {
     auto conn = weak.lock();
     if (!conn) return;
+    if (self->closed_) {
+      return self->reopen(weak, cid,
+                          [weak, cid, pid, last_seq](const std::shared_ptr<MeetingRoom>& room) {
+                            room->resume(weak, cid, pid, last_seq);
+                          });
+    }
     if (self->draining_) return conn->shutting_down();
     const core::Participant* p = self->state().find_participant(pid);
     if (!p || p->removed) {
@@ -210,6 +232,7 @@ void MeetingRoom::focus(std::weak_ptr<Connection> weak, std::string participant_
 
 void MeetingRoom::published(std::string batch) {
   asio::post(strand_, [self = shared_from_this(), batch = std::move(batch)]() mutable {
+    if (self->closed_) return;  // the next room loads it from the log
     self->published_.push_back(std::move(batch));
     self->take_published();
   });
@@ -217,6 +240,7 @@ void MeetingRoom::published(std::string batch) {
 
 void MeetingRoom::catch_up() {
   asio::post(strand_, [self = shared_from_this()] {
+    if (self->closed_) return;
     self->needs_reload_ = true;
     if (!self->inflight_ && !self->reloading_) self->reload_then_pump();
     self->say_presence(true);  // the others' lists may have been missed too
@@ -606,6 +630,7 @@ void MeetingRoom::unsubscribe(const Connection* conn) {
     if (it->key != conn) continue;
     std::string pid = std::move(it->participant_id);
     subscribers_.erase(it);
+    if (subscribers_.empty()) arm_idle_timer();
     if (--connections_of_[pid] == 0) {
       connections_of_.erase(pid);
       presence_changed();
@@ -644,6 +669,7 @@ void MeetingRoom::say_presence(bool ask) {
 
 void MeetingRoom::presence_heard(std::string message) {
   asio::post(strand_, [self = shared_from_this(), message = std::move(message)] {
+    if (self->closed_) return;
     auto j = nlohmann::json::parse(message, nullptr, false);
     auto instance = j.is_object() ? j.find("instance") : j.end();
     auto listed = j.is_object() ? j.find("online") : j.end();
@@ -764,6 +790,44 @@ void MeetingRoom::arm_deadline_timer(int64_t now) {
     if (ec) return;  // cancelled: re-armed or shutting down
     if (auto self = weak.lock()) self->on_deadlines();
   });
+}
+
+bool MeetingRoom::idle() const {
+  return subscribers_.empty() && queue_.empty() && !inflight_ && !reloading_ &&
+         published_.empty() && gone_since_.empty() && !presence_change_armed_ && !draining_ &&
+         !core::next_duty_at(state());
+}
+
+void MeetingRoom::arm_idle_timer() {
+  if (idle_timer_armed_ || closed_ || draining_ || ctx_.unload_after.count() == 0) return;
+  idle_timer_armed_ = true;
+  idle_timer_.expires_after(ctx_.unload_after);
+  idle_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+    auto self = weak.lock();
+    if (!self || ec) return;  // cancelled: draining
+    self->idle_timer_armed_ = false;
+    if (!self->subscribers_.empty()) return;  // armed again when the last one leaves
+    if (!self->idle()) return self->arm_idle_timer();
+    self->closed_ = true;
+    for (auto* timer : {&self->away_timer_, &self->deadline_timer_, &self->window_timer_,
+                        &self->presence_timer_, &self->presence_change_timer_}) {
+      timer->cancel();
+    }
+    self->ctx_.registry.unload(self);
+  });
+}
+
+void MeetingRoom::reopen(std::weak_ptr<Connection> conn, std::string cid,
+                         std::function<void(const std::shared_ptr<MeetingRoom>&)> then) {
+  ctx_.registry.open(
+      id_, [conn = std::move(conn), cid = std::move(cid), then = std::move(then)](
+               std::shared_ptr<MeetingRoom> room, std::optional<core::Rejection> rejection) {
+        if (room) return then(room);
+        if (auto c = conn.lock()) {
+          c->deliver(frame_of(core::encode_reject(cid, *rejection)));
+          c->entry_refused();
+        }
+      });
 }
 
 }  // namespace rt::net

@@ -1,6 +1,11 @@
 // One live meeting: an actor on its own strand that holds the materialized state, turns
 // commands into events through the core reducer, commits them to Redis, and fans them out.
 //
+// Unloading: with nobody connected here, the room looks every ctx.unload_after whether it has
+// anything left to do (a queued or in-flight commit, a deadline, a presence record); once it
+// has not, it closes and leaves the registry, and its memory goes with the last reference. A
+// join or resume that reaches it closed is handed to the room the registry loads next.
+//
 // Group commit: while one commit is in flight, new commands queue; the next commit takes
 // all of them at once, decided against a draft of the state. A command is acked only after
 // the commit that holds its events returned, and the state moves only then: a failed commit
@@ -152,6 +157,13 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void arm_deadline_timer(int64_t now);
   // When draining and nothing is queued or in flight: the connections go, `drained_` runs.
   void finish_drain();
+  // Nobody connected here, nothing queued, in flight or due later: the room can go.
+  bool idle() const;
+  // While nobody is connected here: looks every ctx_.unload_after, and closes once idle().
+  void arm_idle_timer();
+  // A join or resume that found the room closed goes to the meeting's next room.
+  void reopen(std::weak_ptr<Connection> conn, std::string cid,
+              std::function<void(const std::shared_ptr<MeetingRoom>&)> then);
 
   ServerContext& ctx_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
@@ -192,6 +204,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   bool presence_timer_armed_ = false;
   boost::asio::steady_timer presence_change_timer_;
   bool presence_change_armed_ = false;
+  boost::asio::steady_timer idle_timer_;
+  bool idle_timer_armed_ = false;
+  bool closed_ = false;  // unloaded: what still arrives goes to the next room, or nowhere
 };
 
 }  // namespace rt::net

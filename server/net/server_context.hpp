@@ -40,6 +40,8 @@ struct ServerContext {
   boost::asio::ssl::context* tls = nullptr;
   // This process among the instances sharing the Redis (presence messages say who speaks).
   std::string instance_id = {};
+  // A meeting with nobody connected here and nothing to do unloads after this; 0: never.
+  std::chrono::milliseconds unload_after{300'000};
 };
 
 int64_t now_ms();  // wall clock, epoch ms: event times and token expiry
