@@ -26,7 +26,7 @@ const rssKiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pi
 
 const redis = await startRedis();
 const server = await startServer({
-  redisUrl: redis.url, args: ['--unload-after', String(unloadAfter), '--away-after', '1'],
+  redisUrl: redis.url, args: ['--unload-after', String(unloadAfter), '--away-after', '1', '--meetings-per-ip-hour', '0'],
 });
 const pid = server.proc.pid;
 try {
