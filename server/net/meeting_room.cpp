@@ -65,6 +65,11 @@ MeetingRoom::MeetingRoom(ServerContext& ctx, core::Meeting state, std::vector<Fr
       idle_timer_(strand_) {
   uint64_t seq = snapshot_version_;
   for (auto& f : tail) remember(++seq, std::move(f), nullptr);
+  ctx_.metrics.meeting_rooms++;
+}
+
+MeetingRoom::~MeetingRoom() {
+  ctx_.metrics.meeting_rooms--;
 }
 
 void MeetingRoom::start() {
@@ -99,12 +104,14 @@ void MeetingRoom::claim_new_code(Pending p, int attempts_left) {
     return enqueue(std::move(p));  // decided, and refused, like any other command
   }
   std::string code = new_join_code();
+  ++claims_in_flight_;  // the room stays until the claim is answered
   ctx_.store.claim_join_code(
       code, id_,
       [self = shared_from_this(), p = std::move(p), code,
        attempts_left](store::StoreStatus status) mutable {
         asio::post(self->strand_, [self, p = std::move(p), code = std::move(code), status,
                                    attempts_left]() mutable {
+          --self->claims_in_flight_;
           if (status == store::StoreStatus::taken && attempts_left > 1) {
             return self->claim_new_code(std::move(p), attempts_left - 1);
           }
@@ -120,7 +127,7 @@ void MeetingRoom::enqueue(Pending p) {
     if (self->closed_) {
       // Only a join can come from nobody connected here (a rotation's code claim can outlive
       // its connection: that one has no one to answer).
-      if (!std::holds_alternative<core::Join>(p.command)) return;
+      if (!std::holds_alternative<core::Join>(p.command) || p.conn.expired()) return;
       auto conn = p.conn;
       auto cid = p.cid;
       return self->reopen(std::move(conn), std::move(cid),
@@ -296,6 +303,7 @@ void MeetingRoom::take_published() {
 }
 
 void MeetingRoom::pump() {
+  if (closed_) return;  // a timer's handler already queued when the room closed
   if (inflight_ || reloading_ || queue_.empty()) return finish_drain();
   if (!ctx_.store.available()) return reject_queued();
   if (needs_reload_) return reload_then_pump();
@@ -599,6 +607,7 @@ void MeetingRoom::record_presence(const std::string& participant_id, bool online
 }
 
 void MeetingRoom::on_away_timer() {
+  if (closed_) return;
   int64_t now = now_ms();
   auto away_ms = static_cast<int64_t>(ctx_.away_after.count());
   for (auto it = gone_since_.begin(); it != gone_since_.end();) {
@@ -652,7 +661,7 @@ void MeetingRoom::presence_changed() {
   presence_change_timer_.expires_after(std::chrono::milliseconds(core::kPresenceCoalesceMs));
   presence_change_timer_.async_wait([weak = weak_from_this()](boost::system::error_code) {
     auto self = weak.lock();
-    if (!self) return;
+    if (!self || self->closed_) return;
     self->presence_change_armed_ = false;
     self->say_presence(false);
   });
@@ -705,6 +714,7 @@ void MeetingRoom::arm_presence_timer() {
 }
 
 void MeetingRoom::on_presence_timer() {
+  if (closed_) return;
   if (said_someone_ || !connections_of_.empty()) say_presence(false);
   int64_t now = now_ms();
   for (const auto& [pid, last_heard] : elsewhere_.expire(now)) {
@@ -759,7 +769,7 @@ constexpr std::chrono::milliseconds kDeadlineRetry{1000};
 }  // namespace
 
 void MeetingRoom::on_deadlines() {
-  if (draining_) return;  // the instance that stays (or this one restarted) takes it
+  if (draining_ || closed_) return;  // the instance that stays (or this one restarted) takes it
   auto queued = [&](const std::string& cid) {
     auto is_it = [&](const Pending& p) { return p.from_server && p.cid == cid; };
     if (std::any_of(queue_.begin(), queue_.end(), is_it)) return true;
@@ -793,8 +803,11 @@ void MeetingRoom::arm_deadline_timer(int64_t now) {
 }
 
 bool MeetingRoom::idle() const {
+  // elsewhere_: while another instance has people here, this one logs them as having left if
+  // that instance dies.
   return subscribers_.empty() && queue_.empty() && !inflight_ && !reloading_ &&
-         published_.empty() && gone_since_.empty() && !presence_change_armed_ && !draining_ &&
+         published_.empty() && gone_since_.empty() && elsewhere_.empty() &&
+         !presence_change_armed_ && !draining_ && claims_in_flight_ == 0 &&
          !core::next_duty_at(state());
 }
 
@@ -804,26 +817,53 @@ void MeetingRoom::arm_idle_timer() {
   idle_timer_.expires_after(ctx_.unload_after);
   idle_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
     auto self = weak.lock();
-    if (!self || ec) return;  // cancelled: draining
+    if (!self || ec || self->closed_) return;  // cancelled: draining
     self->idle_timer_armed_ = false;
     if (!self->subscribers_.empty()) return;  // armed again when the last one leaves
     if (!self->idle()) return self->arm_idle_timer();
-    self->closed_ = true;
-    for (auto* timer : {&self->away_timer_, &self->deadline_timer_, &self->window_timer_,
-                        &self->presence_timer_, &self->presence_change_timer_}) {
-      timer->cancel();
-    }
-    self->ctx_.registry.unload(self);
+    self->close_if_stored();
   });
+}
+
+void MeetingRoom::close_if_stored() {
+  // Memory may hold acked events Redis lost (a failover before replication): the room goes
+  // only once the log holds its last event, or it would take them along.
+  uint64_t version = state().version;
+  ctx_.store.read_log_after(
+      id_, version - 1,
+      [weak = weak_from_this(), version](store::StoreStatus status,
+                                         std::vector<std::string> events) {
+        auto self = weak.lock();
+        if (!self) return;
+        bool stored = status == store::StoreStatus::ok;
+        bool behind = events.empty();
+        asio::post(self->strand_, [self, version, stored, behind] {
+          if (self->closed_) return;
+          if (!self->idle() || self->state().version != version || !stored || behind) {
+            if (stored && behind) {
+              log::warn("meeting log behind memory: kept loaded until a commit writes it back",
+                        {{"meeting", self->id_}, {"version", std::to_string(version)}});
+            }
+            return self->arm_idle_timer();
+          }
+          self->closed_ = true;
+          for (auto* timer : {&self->away_timer_, &self->deadline_timer_, &self->window_timer_,
+                              &self->presence_timer_, &self->presence_change_timer_}) {
+            timer->cancel();
+          }
+          self->ctx_.registry.unload(self);
+        });
+      });
 }
 
 void MeetingRoom::reopen(std::weak_ptr<Connection> conn, std::string cid,
                          std::function<void(const std::shared_ptr<MeetingRoom>&)> then) {
   ctx_.registry.open(
-      id_, [conn = std::move(conn), cid = std::move(cid), then = std::move(then)](
+      id_, [&ctx = ctx_, conn = std::move(conn), cid = std::move(cid), then = std::move(then)](
                std::shared_ptr<MeetingRoom> room, std::optional<core::Rejection> rejection) {
         if (room) return then(room);
         if (auto c = conn.lock()) {
+          ctx.metrics.commands_rejected.inc(rejection->code);
           c->deliver(frame_of(core::encode_reject(cid, *rejection)));
           c->entry_refused();
         }

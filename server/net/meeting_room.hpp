@@ -2,9 +2,10 @@
 // commands into events through the core reducer, commits them to Redis, and fans them out.
 //
 // Unloading: with nobody connected here, the room looks every ctx.unload_after whether it has
-// anything left to do (a queued or in-flight commit, a deadline, a presence record); once it
-// has not, it closes and leaves the registry, and its memory goes with the last reference. A
-// join or resume that reaches it closed is handed to the room the registry loads next.
+// anything left to do (a queued or in-flight commit, a deadline, a presence record, people on
+// another instance); once it has not and Redis' log holds its last event, it closes and
+// leaves the registry, and its memory goes with the last reference. A join or resume that
+// reaches it closed is handed to the room the registry loads next.
 //
 // Group commit: while one commit is in flight, new commands queue; the next commit takes
 // all of them at once, decided against a draft of the state. A command is acked only after
@@ -47,6 +48,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
  public:
   // `tail` are the events after the loaded snapshot, already folded into `state`.
   MeetingRoom(ServerContext& ctx, core::Meeting state, std::vector<Frame> tail);
+  ~MeetingRoom();
+  MeetingRoom(const MeetingRoom&) = delete;
+  MeetingRoom& operator=(const MeetingRoom&) = delete;
 
   const std::string& id() const { return id_; }
 
@@ -161,6 +165,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   bool idle() const;
   // While nobody is connected here: looks every ctx_.unload_after, and closes once idle().
   void arm_idle_timer();
+  // Closes and leaves the registry if still idle once Redis' log is seen to hold the room's
+  // last event; otherwise looks again later.
+  void close_if_stored();
   // A join or resume that found the room closed goes to the meeting's next room.
   void reopen(std::weak_ptr<Connection> conn, std::string cid,
               std::function<void(const std::shared_ptr<MeetingRoom>&)> then);
@@ -206,7 +213,8 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   bool presence_change_armed_ = false;
   boost::asio::steady_timer idle_timer_;
   bool idle_timer_armed_ = false;
-  bool closed_ = false;  // unloaded: what still arrives goes to the next room, or nowhere
+  bool closed_ = false;       // unloaded: what still arrives goes to the next room, or nowhere
+  int claims_in_flight_ = 0;  // join codes being claimed for a rotation
 };
 
 }  // namespace rt::net

@@ -64,6 +64,9 @@ std::string Metrics::render() const {
   sample(out, "roundtable_connections", "gauge", "Open WebSocket connections.", connections.load());
   sample(out, "roundtable_meetings_live", "gauge", "Meetings loaded in this process.",
          meetings_live.load());
+  sample(out, "roundtable_meeting_rooms", "gauge",
+         "Meeting rooms in memory: the loaded ones, and unloaded ones not freed yet.",
+         meeting_rooms.load());
   sample(out, "roundtable_redis_up", "gauge", "1 when the Redis connection is up.",
          redis_up.load());
   out +=

@@ -41,6 +41,7 @@ class LabelledCounter {
 struct Metrics {
   std::atomic<int64_t> connections{0};
   std::atomic<int64_t> meetings_live{0};
+  std::atomic<int64_t> meeting_rooms{0};  // alive, in the registry or not yet freed
   std::atomic<int64_t> redis_up{0};
   std::atomic<uint64_t> commands_accepted{0};
   LabelledCounter commands_rejected;  // by reject code

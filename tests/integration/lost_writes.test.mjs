@@ -11,14 +11,14 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  startRedis, startServer, createMeeting, join, cleanup, short, sleep, metricValue, redisCli,
+  startRedis, startServer, createMeeting, join, resume, cleanup, short, sleep, metricValue, redisCli, waitFor,
 } from '../support/harness.mjs';
 
 after(cleanup);
 
-async function meetingWithTwoItems() {
+async function meetingWithTwoItems(args = []) {
   const redis = await startRedis();
-  const server = await startServer({ redisUrl: redis.url });
+  const server = await startServer({ redisUrl: redis.url, args });
   const meeting = await createMeeting(server.baseUrl, { title: 'Lost writes', goal: 'Nothing acked is lost' });
   const ana = await join(server.wsUrl, { code: meeting.joinCode, name: 'Ana', attendance: 'room' });
   for (const title of ['one', 'two']) {
@@ -88,3 +88,25 @@ test('Redis holds another event at a lost seq: commands are refused, without spi
   assert.equal(back.seq, version + 1);
   await ana.client.close();
 });
+
+test('an idle room whose last event Redis lost stays loaded until it writes it back', { timeout: 60000 }, async () => {
+  const { server, ana, cli, tag, version, rewriteLog } = await meetingWithTwoItems(['--unload-after', '4', '--away-after', '1']);
+  const { token } = ana.welcome;
+  ana.client.terminate();
+  // Ana's leaving is logged a second later; then Redis loses that event, before the room's
+  // first look (4 s): the room's memory is its only copy.
+  await waitFor(() => Number(cli('get', `${tag}:ver`)) === version + 1, { what: 'the leaving logged' });
+  const leaving = cli('xrange', `${tag}:log`, `${version + 1}-0`, `${version + 1}-0`);
+  rewriteLog(version);
+  await sleep(7000);
+  assert.equal(await metricValue(server.baseUrl, 'roundtable_meetings_live'), 1, 'kept loaded: it holds an event Redis lost');
+
+  // Ana comes back: her return is the next commit, which writes the lost event back first.
+  const back = await resume(server.wsUrl, { token });
+  await waitFor(() => Number(cli('get', `${tag}:ver`)) === version + 2, { what: 'her return logged' });
+  assert.equal(cli('xrange', `${tag}:log`, `${version + 1}-0`, `${version + 1}-0`), leaving, 'the leaving, back in the log');
+  back.client.terminate();
+  await waitFor(async () => (await metricValue(server.baseUrl, 'roundtable_meetings_live')) === 0,
+    { timeoutMs: 20000, what: 'unloaded once Redis has everything' });
+});
+
