@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { ROUNDTABLE_BIN, binaryExists, join, resume } from '../support/harness.mjs';
-import { axeViolations as violations, facilitatorAndMember, openPage, stackForFile, waitForItemTitled } from './browser.mjs';
+import { ROUNDTABLE_BIN, binaryExists } from '../support/harness.mjs';
+import { axeViolations as violations, facilitatorAndMember, meetingInFullSwing, openPage, stackForFile } from './browser.mjs';
 
 const skip = binaryExists() ? false : `roundtable binary not built (${ROUNDTABLE_BIN})`;
 const stack = stackForFile(skip);
@@ -30,22 +30,9 @@ test('landing, join form, facilitator console and phone member view: no serious 
   assert.deepEqual(await violations(joiner.page, 'join form'), []);
 
   // A meeting in full swing: items, a hand up, a live vote, a partner update on the clock.
-  const lee = await join(server.wsUrl, { code: meeting.code, name: 'Lee Chen', attendance: 'room' });
-  for (const title of ['Book fair flyer', 'Shared calendar']) {
-    await lee.client.command({ type: 'add_item', title, notes: 'Who prints, who hands out' });
-  }
-  await lee.client.command({ type: 'raise_hand' });
-  const token = await fac.page.evaluate((id) => localStorage.getItem(`rt.token.${id}`), meeting.meetingId);
-  const sam = await resume(server.wsUrl, { token });
-  const opened = await sam.client.command({ type: 'open_vote', method: 'consent', question: 'Adopt the calendar?', results: 'live', visibility: 'open' });
-  assert.equal(opened.type, 'ack');
-  const slot = await sam.client.command({ type: 'add_slot', organisation: 'Town Library', speaker: 'Kim', seconds: 120 });
-  assert.equal((await sam.client.command({ type: 'start_slot', slotId: `u${slot.seq}` })).type, 'ack');
-  for (const { page } of [fac, member]) {
-    await waitForItemTitled(page, 'Shared calendar');
-    await page.getByText('Adopt the calendar?').first().waitFor();
-    await page.getByText('Town Library').first().waitFor();
-  }
+  await meetingInFullSwing(server, meeting, fac.page, [fac.page, member.page], {
+    items: ['Book fair flyer', 'Shared calendar'], notes: 'Who prints, who hands out', question: 'Adopt the calendar?', organisation: 'Town Library',
+  });
   assert.deepEqual(await violations(fac.page, 'facilitator console'), []);
   assert.deepEqual(await violations(member.page, 'member view (360 px)'), []);
   assert.deepEqual([...landing.errors, ...fac.errors, ...member.errors, ...joiner.errors], []);

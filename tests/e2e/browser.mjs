@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
-import { cleanup, freePort, startRedis, startServer } from '../support/harness.mjs';
+import { acked, cleanup, freePort, join, resume, startRedis, startServer } from '../support/harness.mjs';
 
 export const ARTIFACTS = process.env.ROUNDTABLE_ARTIFACTS || 'test-artifacts';
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -146,6 +146,29 @@ export async function facilitatorAndMember(baseUrl, fac, mem, { goal, facName, m
   await joinForm(mem, { name: memName, attendance: 'remote', organisation: 'Town Library' }, goal);
   await waitForParticipant(fac, memName, { online: 'true' });
   return meeting;
+}
+
+// A meeting in full swing beside the pages, over raw WebSockets: Lee Chen (in the room) adds
+// `items` with `notes` and raises a hand; the facilitator (through the token `facPage` holds)
+// moves the meeting live, opens a live consent vote on `question` that Lee votes agree in, and
+// starts a partner update of `organisation`. Resolves once every page in `pages` shows them.
+export async function meetingInFullSwing(server, meeting, facPage, pages, { items, notes, question, organisation }) {
+  const lee = await join(server.wsUrl, { code: meeting.code, name: 'Lee Chen', attendance: 'room' });
+  for (const title of items) await acked(lee, { type: 'add_item', title, notes });
+  await acked(lee, { type: 'raise_hand' });
+  const token = await facPage.evaluate((id) => localStorage.getItem(`rt.token.${id}`), meeting.meetingId);
+  const fac = await resume(server.wsUrl, { token });
+  await acked(fac, { type: 'set_phase', phase: 'live' });
+  const opened = await acked(fac, { type: 'open_vote', method: 'consent', question, results: 'live', visibility: 'open' });
+  await acked(lee, { type: 'cast_ballot', voteId: `v${opened.seq}`, ballot: { choice: 'agree' } });
+  const slot = await acked(fac, { type: 'add_slot', organisation, speaker: 'Kim', seconds: 120 });
+  await acked(fac, { type: 'start_slot', slotId: `u${slot.seq}` });
+  for (const page of pages) {
+    await waitForItemTitled(page, items.at(-1));
+    await page.getByText(question).first().waitFor();
+    await page.getByText(organisation).first().waitFor();
+    await waitForConnected(page);
+  }
 }
 
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

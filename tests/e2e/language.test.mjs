@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { ROUNDTABLE_BIN, binaryExists, join, resume } from '../support/harness.mjs';
-import { ARTIFACTS, axeViolations, facilitatorAndMember, openPage, stackForFile, waitForItemTitled } from './browser.mjs';
+import { ROUNDTABLE_BIN, binaryExists } from '../support/harness.mjs';
+import { ARTIFACTS, axeViolations, facilitatorAndMember, meetingInFullSwing, openPage, stackForFile } from './browser.mjs';
 import fs from 'node:fs';
 
 import { parseCatalog } from '../../web-client/i18n.js';
@@ -69,23 +69,9 @@ test('a Spanish browser gets the client in Spanish, with nothing left in English
     { goal: GOAL, facName: 'Sofía Herrera', memName: 'Ana Ruiz' });
 
   // A meeting in full swing: items, a hand up, a live vote, a partner update on the clock.
-  const lee = await join(server.wsUrl, { code: meeting.code, name: 'Lee Chen', attendance: 'room' });
-  await lee.client.command({ type: 'add_item', title: 'Folleto de la feria', notes: 'Quién imprime' });
-  await lee.client.command({ type: 'raise_hand' });
-  const token = await fac.page.evaluate((id) => localStorage.getItem(`rt.token.${id}`), meeting.meetingId);
-  const sofia = await resume(server.wsUrl, { token });
-  const opened = await sofia.client.command({ type: 'open_vote', method: 'consent', question: '¿Adoptamos el calendario?', results: 'live', visibility: 'open' });
-  assert.equal(opened.type, 'ack');
-  assert.equal((await lee.client.command({ type: 'cast_ballot', voteId: `v${opened.seq}`, ballot: { choice: 'agree' } })).type, 'ack');
-  assert.equal((await sofia.client.command({ type: 'set_phase', phase: 'live' })).type, 'ack');
-  const slot = await sofia.client.command({ type: 'add_slot', organisation: 'Biblioteca', speaker: 'Kim', seconds: 120 });
-  assert.equal((await sofia.client.command({ type: 'start_slot', slotId: `u${slot.seq}` })).type, 'ack');
-  for (const { page } of [fac, member]) {
-    await waitForItemTitled(page, 'Folleto de la feria');
-    await page.getByText('¿Adoptamos el calendario?').first().waitFor();
-    await page.getByText('Biblioteca').first().waitFor();
-    await page.locator('[data-testid="conn-status"][data-state="connected"]').waitFor();
-  }
+  await meetingInFullSwing(server, meeting, fac.page, [fac.page, member.page], {
+    items: ['Folleto de la feria'], notes: 'Quién imprime', question: '¿Adoptamos el calendario?', organisation: 'Biblioteca',
+  });
   assert.equal(await fac.page.getByTestId('conn-status').textContent(), spanish.get('Connected'));
   // The current section's badge is drawn by CSS, out of reach of the text check below.
   const badge = await fac.page.locator('[data-testid="sections"] > [aria-current="step"] h2')
