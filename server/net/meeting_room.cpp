@@ -149,14 +149,17 @@ void MeetingRoom::drain(std::function<void()> done) {
   asio::post(strand_, [self = shared_from_this(), done = std::move(done)]() mutable {
     if (self->closed_) return done();  // unloaded after the registry listed it: nothing here
     self->draining_ = true;
-    self->idle_timer_.cancel();
     self->drained_ = std::move(done);
-    self->away_timer_.cancel();
-    self->deadline_timer_.cancel();
-    self->presence_timer_.cancel();
-    self->window_timer_.cancel();  // its pump() would commit anyway: drains do not wait
-    self->pump();                  // finishes the drain once nothing is queued or in flight
+    self->cancel_timers();  // the window's pump() would commit anyway: drains do not wait
+    self->pump();           // finishes the drain once nothing is queued or in flight
   });
+}
+
+void MeetingRoom::cancel_timers() {
+  for (auto* timer :
+       {&idle_timer_, &away_timer_, &deadline_timer_, &presence_timer_, &window_timer_}) {
+    timer->cancel();
+  }
 }
 
 void MeetingRoom::finish_drain() {
@@ -847,10 +850,7 @@ void MeetingRoom::close_if_stored() {
             return self->arm_idle_timer();
           }
           self->closed_ = true;
-          for (auto* timer : {&self->away_timer_, &self->deadline_timer_, &self->window_timer_,
-                              &self->presence_timer_, &self->presence_change_timer_}) {
-            timer->cancel();
-          }
+          self->cancel_timers();  // idle(): no presence change is waiting to be said
           self->ctx_.registry.unload(self);
         });
       });

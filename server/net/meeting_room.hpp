@@ -161,6 +161,9 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   void arm_deadline_timer(int64_t now);
   // When draining and nothing is queued or in flight: the connections go, `drained_` runs.
   void finish_drain();
+  // The room's clock and checks, for a drain or a close; not the presence-change timer, whose
+  // list is still to be said.
+  void cancel_timers();
   // Nobody connected here, nothing queued, in flight or due later: the room can go.
   bool idle() const;
   // While nobody is connected here: looks every ctx_.unload_after, and closes once idle().
