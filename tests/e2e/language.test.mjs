@@ -7,16 +7,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { ROUNDTABLE_BIN, binaryExists } from '../support/harness.mjs';
+import { readClient } from '../support/client_strings.mjs';
 import { ARTIFACTS, axeViolations, facilitatorAndMember, meetingInFullSwing, openPage, stackForFile } from './browser.mjs';
-import fs from 'node:fs';
-
 import { parseCatalog } from '../../web-client/i18n.js';
 
 const skip = binaryExists() ? false : `roundtable binary not built (${ROUNDTABLE_BIN})`;
 const stack = stackForFile(skip);
 const GOAL = 'Todos los niños listos para el kínder';
 const SPANISH = { locale: 'es-MX', timezoneId: 'America/Mexico_City' };
-const spanish = parseCatalog(fs.readFileSync(new URL('../../web-client/lang/es.tsv', import.meta.url), 'utf8'));
+const spanish = parseCatalog(readClient('lang/es.tsv'));
 
 // A visible text is accounted for when it, or each of its parts (split at " · " and ", ") is Spanish
 // from the catalog, the meeting's own content, or has no letters; the edges' punctuation aside.
