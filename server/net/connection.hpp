@@ -33,7 +33,8 @@ class Connection {
   // Queues one frame for the client.
   virtual void deliver(Frame frame) = 0;
   // Queues several, in order: one hand-over to the connection's strand instead of one each.
-  virtual void deliver_all(Frames frames) = 0;
+  // `as_batch`, when not null, is the same messages joined as one `batch` (net/batch_frame).
+  virtual void deliver_all(Frames frames, Frame as_batch) = 0;
   // The connection now speaks for this participant in this room.
   virtual void attached(std::shared_ptr<MeetingRoom> room, std::string participant_id) = 0;
   // Its join or resume was refused (the reject frame is delivered too): it may try again.

@@ -10,6 +10,7 @@
 #include "core/event.hpp"
 #include "core/reducer.hpp"
 #include "core/token.hpp"
+#include "net/batch_frame.hpp"
 #include "net/ids.hpp"
 #include "net/meeting_registry.hpp"
 #include "support/log.hpp"
@@ -207,7 +208,7 @@ void MeetingRoom::resume(std::weak_ptr<Connection> weak, std::string cid,
     }
     std::reverse(missed->begin(), missed->end());
     self->welcome(conn, cid, pid, can_replay ? last_seq : std::nullopt);
-    if (can_replay && !missed->empty()) conn->deliver_all(std::move(missed));
+    if (can_replay && !missed->empty()) conn->deliver_all(std::move(missed), nullptr);
     self->subscribe(conn, pid);
   });
 }
@@ -743,11 +744,18 @@ void MeetingRoom::fan_out(uint64_t first_seq, std::vector<Frame> events, std::ve
                           const std::vector<std::string>& removed) {
   if (events.empty()) return;
   for (size_t i = 0; i < events.size(); ++i) remember(first_seq + i, events[i], stored.at(i));
+  Frame as_batch;
+  if (const BatchExtent extent = batch_extent(events);
+      extent.count > 1 && extent.count == events.size()) {
+    std::string joined;
+    join_batch(joined, events, extent);
+    as_batch = std::make_shared<const std::string>(std::move(joined));
+  }
   auto shared = std::make_shared<const std::vector<Frame>>(std::move(events));
   for (const auto& s : subscribers_) {
     auto conn = s.conn.lock();
     if (!conn) continue;
-    conn->deliver_all(shared);
+    conn->deliver_all(shared, as_batch);
     // After the events, so the removed see their removal before the close.
     if (std::find(removed.begin(), removed.end(), s.participant_id) != removed.end()) {
       conn->removed();

@@ -5,6 +5,7 @@
 
 #include "core/reducer.hpp"
 #include "core/token.hpp"
+#include "net/batch_frame.hpp"
 #include "net/meeting_registry.hpp"
 #include "net/meeting_room.hpp"
 #include "support/log.hpp"
@@ -19,9 +20,6 @@ namespace {
 Frame frame_of(std::string s) {
   return std::make_shared<const std::string>(std::move(s));
 }
-
-constexpr std::string_view kBatchOpen = R"({"type":"batch","messages":[)";
-constexpr std::string_view kBatchClose = "]}";
 
 }  // namespace
 
@@ -229,8 +227,14 @@ void WebSocketSession::deliver(Frame frame) {
   });
 }
 
-void WebSocketSession::deliver_all(Frames frames) {
-  asio::post(ws_.get_executor(), [self = shared_from_this(), frames = std::move(frames)] {
+void WebSocketSession::deliver_all(Frames frames, Frame as_batch) {
+  asio::post(ws_.get_executor(), [self = shared_from_this(), frames = std::move(frames),
+                                  as_batch = std::move(as_batch)] {
+    // Nothing queued: the batch the room joined is exactly what this client would be sent.
+    if (as_batch && self->batches_ && self->outbox_.empty()) {
+      if (self->push(as_batch)) self->write_next();
+      return;
+    }
     for (const auto& frame : *frames) {
       if (!self->push(frame)) break;
     }
@@ -308,23 +312,9 @@ bool WebSocketSession::push(Frame frame) {
 }
 
 size_t WebSocketSession::fill_batch() {
-  size_t taken = 0;
-  size_t bytes = kBatchOpen.size() + kBatchClose.size();
-  for (const auto& frame : outbox_) {
-    if (taken > 0 && bytes + frame->size() + 1 > kMaxBatchBytes) break;
-    bytes += frame->size() + 1;
-    ++taken;
-  }
-  if (taken < 2) return taken;
-  batch_.clear();
-  batch_.reserve(bytes);
-  batch_.append(kBatchOpen);
-  for (size_t i = 0; i < taken; ++i) {
-    if (i > 0) batch_.push_back(',');
-    batch_.append(*outbox_[i]);
-  }
-  batch_.append(kBatchClose);
-  return taken;
+  const BatchExtent extent = batch_extent(outbox_);
+  if (extent.count > 1) join_batch(batch_, outbox_, extent);
+  return extent.count;
 }
 
 void WebSocketSession::write_next() {

@@ -26,9 +26,6 @@ namespace rt::net {
 inline constexpr size_t kMaxFrameBytes = 64 * 1024;
 // An idle connection's pending read holds a buffer of this size (read() says why).
 inline constexpr size_t kReadPiece = 512;
-// A batch stops growing here: big enough that a busy meeting costs one write per round,
-// small enough that a browser parses it within a frame.
-inline constexpr size_t kMaxBatchBytes = 64 * 1024;
 
 class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession> {
  public:
@@ -39,7 +36,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void run(HttpRequest upgrade);
 
   void deliver(Frame frame) override;
-  void deliver_all(Frames frames) override;
+  void deliver_all(Frames frames, Frame as_batch) override;
   void attached(std::shared_ptr<MeetingRoom> room, std::string participant_id) override;
   void entry_refused() override;
   void shutting_down() override;
