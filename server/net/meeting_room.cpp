@@ -764,14 +764,19 @@ void MeetingRoom::fan_out(uint64_t first_seq, std::vector<Frame> events, std::ve
 }
 
 void MeetingRoom::remember(uint64_t seq, Frame wire, Frame stored) {
+  logged_since_snapshot_ += wire->size();
   recent_.push_back({seq, std::move(wire), std::move(stored)});
   if (recent_.size() > kRecentEvents) recent_.pop_front();
 }
 
 void MeetingRoom::maybe_snapshot() {
   if (state().version - snapshot_version_ < kSnapshotEvery) return;
+  if (logged_since_snapshot_ < snapshot_bytes_) return;
+  std::string snapshot = core::state_to_json(state()).dump();
   snapshot_version_ = state().version;
-  ctx_.store.save_snapshot(id_, state().version, core::state_to_json(state()).dump());
+  snapshot_bytes_ = snapshot.size();
+  logged_since_snapshot_ = 0;
+  ctx_.store.save_snapshot(id_, state().version, std::move(snapshot));
 }
 
 namespace {
