@@ -99,7 +99,7 @@ class CoeditRun {
   bool typing_ = false;
   uint64_t keystrokes_ = 0, committed_while_typing_ = 0;
   LatencySamples ack_, seen_by_each_, seen_by_all_, keystroke_to_all_;
-  std::vector<std::string_view> batch_parts_;
+  std::vector<ScannedMessage> batch_parts_;
   CoeditFigures figures_;
 };
 

@@ -21,36 +21,39 @@ struct MessageHead {
   bool has_seq = false;
 };
 
-// Fills `head` from the top level of one JSON object; nested objects and arrays are skipped.
-// False when `json` is not an object this scanner can walk.
-bool scan_head(std::string_view json, MessageHead& head);
+// A message of a frame: its raw text and its head.
+struct ScannedMessage {
+  std::string_view text;
+  MessageHead head;
+};
 
-// The raw text of each message of a `batch` frame ({"type":"batch","messages":[...]}), in
-// order, into `messages` (cleared first). False when the frame is not one.
-bool scan_batch(std::string_view json, std::vector<std::string_view>& messages);
+// Fills `head` from the top level of one JSON object; nested objects and arrays are skipped,
+// except a top-level `messages` array (only a batch has one), whose messages are read into
+// `messages` (cleared first) in the same pass. False when `json` is not an object this
+// scanner can walk.
+bool scan_message(std::string_view json, MessageHead& head, std::vector<ScannedMessage>& messages);
 
 struct FrameScan {
   std::string_view error;  // what was wrong with the frame; empty when nothing
   bool batch = false;
 };
 // Calls on_message(text, head) for the one message of a frame, or for each message of a batch
-// frame in order (`scratch` holds their places), stopping at the first it cannot read.
+// frame in order (`scratch` holds them). One pass over the frame: at 250,000 deliveries/s
+// every walk over the text is a tenth of the generator's time.
 template <class OnMessage>
-FrameScan scan_frame(std::string_view frame, std::vector<std::string_view>& scratch,
+FrameScan scan_frame(std::string_view frame, std::vector<ScannedMessage>& scratch,
                      OnMessage&& on_message) {
   MessageHead head;
-  if (!scan_head(frame, head)) return {"unparsable message", false};
+  if (!scan_message(frame, head, scratch)) return {"unparsable message", false};
   if (head.type != "batch") {
     on_message(frame, head);
     return {};
   }
-  if (!scan_batch(frame, scratch)) return {"unparsable batch", true};
-  for (std::string_view message : scratch) {
-    if (!scan_head(message, head) || head.type == "batch") {
-      return {"unparsable message in a batch", true};
-    }
-    on_message(message, head);
+  if (scratch.empty()) return {"unparsable batch", true};
+  for (const ScannedMessage& message : scratch) {
+    if (message.head.type == "batch") return {"unparsable message in a batch", true};
   }
+  for (const ScannedMessage& message : scratch) on_message(message.text, message.head);
   return {{}, true};
 }
 

@@ -104,7 +104,7 @@ class LoadRun {
   uint64_t gaps_ = 0;
   Clock::time_point load_start_, last_ack_at_, last_delivery_at_;
   Figures figures_;
-  std::vector<std::string_view> batch_parts_;       // reused by on_frame
+  std::vector<ScannedMessage> batch_parts_;       // reused by on_frame
   std::vector<std::unique_ptr<WsClient>> retired_;  // slow clients' first connections
 };
 

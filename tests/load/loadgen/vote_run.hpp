@@ -78,7 +78,7 @@ class VoteRun {
   double close_server_cpu_s_ = 0, close_own_cpu_s_ = 0;
   bool server_cpu_known_ = true;
   LatencySamples every_screen_, one_screen_, ballot_ack_;
-  std::vector<std::string_view> batch_parts_;  // reused by on_frame
+  std::vector<ScannedMessage> batch_parts_;  // reused by on_frame
   VoteFigures figures_;
 };
 
