@@ -266,8 +266,8 @@ done
   echo "\`tests/load/run_suite.sh\` on $(date -u +%Y-%m-%d) ($(nproc) cores; redis-server with"
   echo "appendonly yes, appendfsync everysec; server, Redis and load generator on one machine)."
   echo
-  echo "| workload | batch | clients / meetings | offered / achieved cmd/s | deliveries/s | delivery p50 / p95 / p99 / max ms | ack p50 / p99 ms | lost / dup / disconnected | server CPU s per 1k deliveries | server RSS idle / loaded MiB | RSS per connection KiB (extra conn.) | loadgen CPU s |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| workload | batch | clients / meetings | offered / achieved cmd/s | deliveries/s | delivery p50 / p95 / p99 / max ms | first receipt p50 / p99 ms | spread to the last p50 / p99 ms | ack p50 / p99 ms | lost / dup / disconnected | server CPU s per 1k deliveries | server RSS idle / loaded MiB | RSS per connection KiB (extra conn.) | loadgen CPU s |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   jq -r 'select(.scenario == "commands") |
     def n(x): if x == null then "–" else (x * 100 | round / 100 | tostring) end;
     def mib(x): if x == null then "–" else (x / 1024 * 10 | round / 10 | tostring) end;
@@ -277,6 +277,8 @@ done
     + " | \(n(.offered_commands_per_s)) / \(n(.achieved_commands_per_s))"
     + " | \(n(.deliveries_per_s))"
     + " | \(n(.delivery_ms.p50)) / \(n(.delivery_ms.p95)) / \(n(.delivery_ms.p99)) / \(n(.delivery_ms.max))"
+    + " | \(n(.first_delivery_ms.p50)) / \(n(.first_delivery_ms.p99))"
+    + " | \(n(.delivery_spread_ms.p50)) / \(n(.delivery_spread_ms.p99))"
     + " | \(n(.ack_ms.p50)) / \(n(.ack_ms.p99))"
     + " | \(.lost_deliveries) / \(.duplicated_deliveries) / \(.disconnects)"
     + " | \(if .server_cpu_s_per_1000_deliveries == null then "–" else (.server_cpu_s_per_1000_deliveries | tostring) end)"

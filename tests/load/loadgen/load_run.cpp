@@ -114,6 +114,14 @@ asio::awaitable<void> LoadRun::run() {
   figures_.lost_deliveries = gaps_ + missing_at_end();
   figures_.delivery = delivery_.summarize();
   figures_.ack = ack_.summarize();
+  LatencySamples first, spread;
+  for (const Send& s : sends_) {
+    if (!s.seen) continue;
+    first.add(s.first_seen - s.at);
+    spread.add(s.last_seen - s.first_seen);
+  }
+  figures_.first_delivery = first.summarize();
+  figures_.delivery_spread = spread.summarize();
   if (figures_.acked > 0) {
     figures_.achieved_commands_per_s =
         static_cast<double>(figures_.acked) / seconds_between(load_start_, last_ack_at_);
@@ -326,7 +334,7 @@ void LoadRun::send_command(uint64_t k, Clock::time_point now) {
     }
     msg += '}';
   }
-  sends_.push_back({now, index, false});
+  sends_.push_back({now, index, false, false, {}, {}});
   m.ws->send(std::move(msg));
 }
 
@@ -434,9 +442,12 @@ void LoadRun::on_event(Member& m, uint32_t index, std::string_view text, uint64_
   if (!next_in_order(m.last_seq, seq, gaps_, figures_.duplicated_deliveries)) return;
   meeting.top_seq = std::max(meeting.top_seq, seq);
   if (int64_t k = send_index(cid); k >= 0) {
-    const Send& s = sends_[k];
+    Send& s = sends_[k];
     // A slow client's late receipts are its own doing, not the server's latency.
     if (s.member != index && !m.slow) {
+      if (!s.seen) s.first_seen = received;
+      s.seen = true;
+      s.last_seen = received;
       delivery_.add(received - s.at);
       ++figures_.deliveries;
       last_delivery_at_ = received;

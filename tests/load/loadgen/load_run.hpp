@@ -59,6 +59,9 @@ class LoadRun {
     Clock::time_point at;
     uint32_t member = 0;
     bool answered = false;
+    // Its event's first and last receipt at the other clients, once seen.
+    bool seen = false;
+    Clock::time_point first_seen, last_seen;
   };
 
   boost::asio::awaitable<bool> create_meetings_and_members();
@@ -104,7 +107,7 @@ class LoadRun {
   uint64_t gaps_ = 0;
   Clock::time_point load_start_, last_ack_at_, last_delivery_at_;
   Figures figures_;
-  std::vector<ScannedMessage> batch_parts_;       // reused by on_frame
+  std::vector<ScannedMessage> batch_parts_;         // reused by on_frame
   std::vector<std::unique_ptr<WsClient>> retired_;  // slow clients' first connections
 };
 

@@ -50,6 +50,8 @@ std::string to_json_line(const Figures& f) {
   j["achieved_commands_per_s"] = round3(f.achieved_commands_per_s);
   j["deliveries_per_s"] = round3(f.deliveries_per_s);
   j["delivery_ms"] = latency_json(f.delivery);
+  j["first_delivery_ms"] = latency_json(f.first_delivery);
+  j["delivery_spread_ms"] = latency_json(f.delivery_spread);
   j["ack_ms"] = latency_json(f.ack);
   j["lost_deliveries"] = f.lost_deliveries;
   j["duplicated_deliveries"] = f.duplicated_deliveries;

@@ -27,7 +27,10 @@ struct Figures {
   uint64_t deliveries = 0;                        // command events received by other clients
   double deliveries_per_s = 0;
   LatencySummary delivery;  // send -> receipt at every other client of the meeting
-  LatencySummary ack;       // send -> ack at the sender
+  // Per command: send -> its event's first receipt (the commit window, the commit, the first
+  // write), and first -> last receipt (the fan-out to the meeting and the reading of it).
+  LatencySummary first_delivery, delivery_spread;
+  LatencySummary ack;  // send -> ack at the sender
   // Every client must see every seq of its meeting once, in order.
   uint64_t lost_deliveries = 0, duplicated_deliveries = 0;
   uint64_t disconnects = 0, connect_failures = 0;
