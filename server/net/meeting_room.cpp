@@ -141,6 +141,7 @@ void MeetingRoom::enqueue(Pending p) {
       if (auto conn = p.conn.lock()) conn->shutting_down();
       return;
     }
+    self->arrivals_.arrived(std::chrono::steady_clock::now());
     self->queue_.push_back(std::move(p));
     self->pump();
   });
@@ -312,10 +313,12 @@ void MeetingRoom::pump() {
   if (!ctx_.store.available()) return reject_queued();
   if (needs_reload_) return reload_then_pump();
   auto now_steady = std::chrono::steady_clock::now();
-  auto window_ends = last_commit_started_ +
-                     core::commit_window(subscribers_.size(), ctx_.commit_window_per_connection);
+  auto window = core::commit_window(subscribers_.size(), ctx_.commit_window_per_connection);
+  auto window_ends = last_commit_started_ + window;
   // A drain does not wait: the process is going.
-  if (!draining_ && now_steady < window_ends) return wait_for_window(window_ends);
+  if (!draining_ && arrivals_.busy(window) && now_steady < window_ends) {
+    return wait_for_window(window_ends);
+  }
 
   Inflight batch{{}, {}, {}, {}, now_steady};
   core::Meeting& draft = staged_.draft();

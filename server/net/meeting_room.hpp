@@ -28,6 +28,7 @@
 
 #include "core/codec.hpp"
 #include "core/command.hpp"
+#include "core/commit_window.hpp"
 #include "core/instance_presence.hpp"
 #include "core/meeting.hpp"
 #include "core/rejection.hpp"
@@ -212,6 +213,7 @@ class MeetingRoom : public std::enable_shared_from_this<MeetingRoom> {
   boost::asio::steady_timer window_timer_;
   bool window_timer_armed_ = false;
   std::chrono::steady_clock::time_point last_commit_started_{};
+  core::CommandArrivals arrivals_;    // of clients' commands: whether a window merges any
   core::InstancePresence elsewhere_;  // who is connected to the other instances
   bool said_someone_ = false;         // the last list said here was not empty
   boost::asio::steady_timer presence_timer_;

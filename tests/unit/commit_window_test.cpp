@@ -29,3 +29,47 @@ TEST(CommitWindow, IsCappedForTheBiggestMeetings) {
 TEST(CommitWindow, ZeroPerConnectionTurnsItOff) {
   EXPECT_EQ(commit_window(500, 0us), 0us);
 }
+
+using rt::core::CommandArrivals;
+
+namespace {
+// `count` commands `gap` apart from `from`; the time of the last.
+CommandArrivals::Clock::time_point arrive(CommandArrivals& arrivals,
+                                          CommandArrivals::Clock::time_point from, int count,
+                                          std::chrono::microseconds gap) {
+  for (int i = 0; i < count; ++i) arrivals.arrived(from + i * gap);
+  return from + (count - 1) * gap;
+}
+}  // namespace
+
+TEST(CommandArrivals, AMeetingIsQuietUntilCommandsComeTwoPerWindow) {
+  CommandArrivals arrivals;
+  EXPECT_FALSE(arrivals.busy(10ms));
+  const auto start = CommandArrivals::Clock::time_point{} + 1h;
+  // Workload 1 at 100/s: one per 10 ms window; waiting would merge nothing.
+  auto t = arrive(arrivals, start, 200, 10ms);
+  EXPECT_FALSE(arrivals.busy(10ms));
+  // At 500/s, five per window: the window merges them.
+  t = arrive(arrivals, t + 2ms, 200, 2ms);
+  EXPECT_TRUE(arrivals.busy(10ms));
+  // The boundary: 5 ms apart is two per 10 ms window.
+  t = arrive(arrivals, t + 5ms, 200, 5ms);
+  EXPECT_TRUE(arrivals.busy(10ms));
+  t = arrive(arrivals, t + 6ms, 200, 6ms);
+  EXPECT_FALSE(arrivals.busy(10ms));
+  EXPECT_TRUE(arrivals.busy(12ms));  // a bigger meeting's window
+}
+
+TEST(CommandArrivals, ABurstAfterAQuietHourIsBusyFromItsTwelfthCommand) {
+  CommandArrivals arrivals;
+  const auto start = CommandArrivals::Clock::time_point{} + 1h;
+  auto t = arrive(arrivals, start, 10, 1min);
+  EXPECT_FALSE(arrivals.busy(10ms));
+  t = arrive(arrivals, t + 1h, 11, 0us);  // a room joining at once
+  EXPECT_FALSE(arrivals.busy(10ms));
+  arrivals.arrived(t);
+  EXPECT_TRUE(arrivals.busy(10ms));
+  // A lull is over as soon as the gaps say so.
+  arrive(arrivals, t + 1s, 10, 1s);
+  EXPECT_FALSE(arrivals.busy(10ms));
+}
