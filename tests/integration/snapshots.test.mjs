@@ -6,7 +6,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { acked, cleanup, createMeeting, join, redisCli, resume, startRedis, startServer } from '../support/harness.mjs';
+import { acked, cleanup, createMeeting, join, redisCli, resume, startRedis, startServer, waitFor } from '../support/harness.mjs';
 
 after(cleanup);
 
@@ -15,6 +15,13 @@ const ARGS = ['--commands-per-second', '2000'];
 
 const snapshotVersion = (redis, m) => Number(redisCli(redis, 'HGET', `{m:${m}}:snap`, 'version') || 0);
 const snapshotBytes = (redis, m) => Number(redisCli(redis, 'HSTRLEN', `{m:${m}}:snap`, 'state'));
+
+/** The stored snapshot's version once it is past `after` (the room stores it without waiting). */
+async function snapshotPast(redis, m, after) {
+  let version = 0;
+  await waitFor(() => (version = snapshotVersion(redis, m)) > after, { timeoutMs: 5000, what: `a snapshot past ${after}` });
+  return version;
+}
 
 /** Bytes of the events logged after `version` (the stream's `e` fields). */
 function loggedAfter(redis, m, version) {
@@ -42,10 +49,10 @@ test('a small meeting stores a snapshot every 200 events', { timeout: 90000 }, a
   const itemId = `i${item.seq}`;
 
   const first = await burst(ana.client, 220, (i) => ({ type: 'update_item', itemId, title: `Budget ${i}` }));
-  const v1 = snapshotVersion(redis, meeting.meetingId);
+  const v1 = await snapshotPast(redis, meeting.meetingId, 0);
   assert.ok(v1 >= 200 && v1 <= first, `a snapshot once 200 events were logged: at ${v1} of ${first}`);
   const last = await burst(ana.client, 230, (i) => ({ type: 'update_item', itemId, title: `Plan ${i}` }));
-  const v2 = snapshotVersion(redis, meeting.meetingId);
+  const v2 = await snapshotPast(redis, meeting.meetingId, v1);
   assert.ok(v2 >= v1 + 200 && v2 <= last, `the next one 200 events later: ${v1} then ${v2} of ${last}`);
   ana.client.terminate();
 });
@@ -61,20 +68,22 @@ test('a meeting with a large state stores snapshots less often; what a load repl
   const added = await burst(ana.client, 30, (i) => ({ type: 'add_item', title: `Item ${i}`, notes: notes(i) }));
   const itemId = `i${added}`;
   const first = await burst(ana.client, 200, (i) => ({ type: 'update_item', itemId, title: `Title ${i}` }));
-  const v1 = snapshotVersion(redis, m);
+  const v1 = await snapshotPast(redis, m, 0);
   const size = snapshotBytes(redis, m);
   assert.ok(v1 >= 200 && v1 <= first, `the first snapshot once 200 events were logged: at ${v1} of ${first}`);
   assert.ok(size > 140000, `the state is large: ${size} bytes`);
 
   // 300 more small events: 200 since the last snapshot, but far fewer bytes than it.
-  const small = await burst(ana.client, 300, (i) => ({ type: 'update_item', itemId, title: `Again ${i}` }));
+  await burst(ana.client, 299, (i) => ({ type: 'update_item', itemId, title: `Again ${i}` }));
+  // One more, acked: a snapshot the room stored after the burst would be in Redis by now.
+  const small = (await acked(ana.client, { type: 'update_item', itemId, title: 'Again 299' })).seq;
   const smallBytes = loggedAfter(redis, m, v1);
   assert.ok(smallBytes < size / 2, `these events are small: ${smallBytes} bytes`);
   assert.equal(snapshotVersion(redis, m), v1, `no snapshot of ${size} bytes for ${small - v1} events of ${smallBytes} bytes`);
 
   // Large edits: once the log since the snapshot is about its size, the next one is stored.
   const edits = await burst(ana.client, 40, (i) => ({ type: 'update_item', itemId, notes: notes(`edit ${i}`) }));
-  const v2 = snapshotVersion(redis, m);
+  const v2 = await snapshotPast(redis, m, v1);
   assert.ok(v2 > v1 && v2 <= edits, `a new snapshot once the log outgrew the last: ${v1} then ${v2} of ${edits}`);
   const between = loggedAfter(redis, m, v1) - loggedAfter(redis, m, v2);
   assert.ok(between >= size && between < size + 40 * 6000, `stored after ${between} bytes of events, the last snapshot was ${size}`);

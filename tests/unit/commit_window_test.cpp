@@ -52,9 +52,11 @@ TEST(CommandArrivals, AMeetingIsQuietUntilCommandsComeTwoPerWindow) {
   // At 500/s, five per window: the window merges them.
   t = arrive(arrivals, t + 2ms, 200, 2ms);
   EXPECT_TRUE(arrivals.busy(10ms));
-  // The boundary: 5 ms apart is two per 10 ms window.
-  t = arrive(arrivals, t + 5ms, 200, 5ms);
+  // Either side of two per 10 ms window.
+  t = arrive(arrivals, t + 4800us, 200, 4800us);
   EXPECT_TRUE(arrivals.busy(10ms));
+  t = arrive(arrivals, t + 5200us, 200, 5200us);
+  EXPECT_FALSE(arrivals.busy(10ms));
   t = arrive(arrivals, t + 6ms, 200, 6ms);
   EXPECT_FALSE(arrivals.busy(10ms));
   EXPECT_TRUE(arrivals.busy(12ms));  // a bigger meeting's window
