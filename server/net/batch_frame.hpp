@@ -25,7 +25,7 @@ struct BatchExtent {
 // first, however large), and the batch's size.
 BatchExtent batch_extent(const std::vector<Frame>& messages);
 
-// Replaces `out` with the batch of the first `count` messages (its capacity is kept).
+// Replaces `out` with the batch of the first `extent.count` messages (its capacity is kept).
 void join_batch(std::string& out, const std::vector<Frame>& messages, BatchExtent extent);
 
 }  // namespace rt::net
