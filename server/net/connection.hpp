@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rt::net {
@@ -24,6 +25,9 @@ inline constexpr size_t kMaxReplayBytes = kMaxQueuedBytes / 2;
 
 // One encoded server message, shared by all its receivers.
 using Frame = std::shared_ptr<const std::string>;
+inline Frame frame_of(std::string message) {
+  return std::make_shared<const std::string>(std::move(message));
+}
 // Messages handed over together, in order (the events of one commit).
 using Frames = std::shared_ptr<const std::vector<Frame>>;
 

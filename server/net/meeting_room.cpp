@@ -25,8 +25,10 @@ int64_t now_ms() {
 
 namespace {
 
-Frame frame_of(std::string s) {
-  return std::make_shared<const std::string>(std::move(s));
+// Answers a command the room refused with its reject, and counts it.
+void refuse(Metrics& metrics, Connection& conn, const std::string& cid, const core::Rejection& r) {
+  metrics.commands_rejected.inc(r.code);
+  conn.deliver(frame_of(core::encode_reject(cid, r)));
 }
 
 // What the log keeps of an event whose wire frame is `wire`: the same frame unless it is sealed.
@@ -227,8 +229,7 @@ void MeetingRoom::focus(std::weak_ptr<Connection> weak, std::string participant_
     auto conn = weak.lock();
     if (!conn) return;
     if (auto r = core::check_focus(self->state(), pid, focus)) {
-      self->ctx_.metrics.commands_rejected.inc(r->code);
-      conn->deliver(frame_of(core::encode_reject(focus.cid, *r)));
+      refuse(self->ctx_.metrics, *conn, focus.cid, *r);
       return;
     }
     conn->deliver(frame_of(core::encode_ack(focus.cid, self->state().version)));
@@ -549,10 +550,12 @@ void MeetingRoom::reject(const Pending& p, const core::Rejection& r) {
     log::debug("server duty not applied", {{"meeting", id_}, {"duty", p.cid}, {"code", r.code}});
     return;
   }
-  ctx_.metrics.commands_rejected.inc(r.code);
   auto conn = p.conn.lock();
-  if (!conn) return;
-  conn->deliver(frame_of(core::encode_reject(p.cid, r)));
+  if (!conn) {  // gone meanwhile: still a refused command
+    ctx_.metrics.commands_rejected.inc(r.code);
+    return;
+  }
+  refuse(ctx_.metrics, *conn, p.cid, r);
   if (std::holds_alternative<core::Join>(p.command)) conn->entry_refused();
 }
 
@@ -752,7 +755,7 @@ void MeetingRoom::fan_out(uint64_t first_seq, std::vector<Frame> events, std::ve
       extent.count > 1 && extent.count == events.size()) {
     std::string joined;
     join_batch(joined, events, extent);
-    as_batch = std::make_shared<const std::string>(std::move(joined));
+    as_batch = frame_of(std::move(joined));
   }
   auto shared = std::make_shared<const std::vector<Frame>>(std::move(events));
   for (const auto& s : subscribers_) {
@@ -879,8 +882,7 @@ void MeetingRoom::reopen(std::weak_ptr<Connection> conn, std::string cid,
                std::shared_ptr<MeetingRoom> room, std::optional<core::Rejection> rejection) {
         if (room) return then(room);
         if (auto c = conn.lock()) {
-          ctx.metrics.commands_rejected.inc(rejection->code);
-          c->deliver(frame_of(core::encode_reject(cid, *rejection)));
+          refuse(ctx.metrics, *c, cid, *rejection);
           c->entry_refused();
         }
       });

@@ -15,14 +15,6 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 namespace asio = boost::asio;
 
-namespace {
-
-Frame frame_of(std::string s) {
-  return std::make_shared<const std::string>(std::move(s));
-}
-
-}  // namespace
-
 WebSocketSession::WebSocketSession(ServerContext& ctx, WebSocketStream ws, std::string client)
     : ctx_(ctx),
       metrics_(ctx.metrics),

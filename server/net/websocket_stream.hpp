@@ -27,7 +27,7 @@ class WebSocketStream {
 
   // A plain WebSocket runs on the bare socket: beast::tcp_stream's timeouts served the HTTP
   // request, and the WebSocket stream keeps its own. Its per-operation layer cost ~4% of the
-  // server's time in a big meeting's fan-out (README, "Performance").
+  // server's time in a big meeting's fan-out (README, "Measured").
   explicit WebSocketStream(PlainStream&& stream)
       : ws_(std::in_place_index<0>, stream.release_socket()) {}
   explicit WebSocketStream(TlsStream&& stream) : ws_(std::in_place_index<1>, std::move(stream)) {}

@@ -32,6 +32,7 @@ import assert from 'node:assert/strict';
 
 import {
   startRedis, startRedisCluster, startServer, createMeeting, join, resume, cleanup, pace, sleep, short, httpRequest, redisCli,
+  storedSnapshotVersion,
 } from '../support/harness.mjs';
 import { apply as applyOp, codePointLength } from '../../web-client/text_ot.js';
 
@@ -174,10 +175,6 @@ async function killSubscriptionOf(redis, server) {
   for (const id of ids) await redisCommand(redis, 'CLIENT', 'KILL', 'ID', id);
   return ids.length;
 }
-
-/** Version of the snapshot stored for a meeting (0 when none). */
-const storedSnapshotVersion = async (redis, meetingId) =>
-  Number(await redisCommand(redis, 'HGET', `{m:${meetingId}}:snap`, 'version'));
 
 // ---------------------------------------------------------------------------------------------
 // A member: sends its plan paced under the rate limit, keeps every command pending until its

@@ -6,20 +6,19 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { acked, cleanup, createMeeting, join, redisCli, resume, startRedis, startServer, waitFor } from '../support/harness.mjs';
+import { acked, cleanup, createMeeting, join, redisCli, resume, startRedis, startServer, storedSnapshotVersion, waitFor } from '../support/harness.mjs';
 
 after(cleanup);
 
 // The rate limit is for people; these tests send hundreds of commands.
 const ARGS = ['--commands-per-second', '2000'];
 
-const snapshotVersion = (redis, m) => Number(redisCli(redis, 'HGET', `{m:${m}}:snap`, 'version') || 0);
 const snapshotBytes = (redis, m) => Number(redisCli(redis, 'HSTRLEN', `{m:${m}}:snap`, 'state'));
 
 /** The stored snapshot's version once it is past `after` (the room stores it without waiting). */
 async function snapshotPast(redis, m, after) {
   let version = 0;
-  await waitFor(() => (version = snapshotVersion(redis, m)) > after, { timeoutMs: 5000, what: `a snapshot past ${after}` });
+  await waitFor(() => (version = storedSnapshotVersion(redis, m)) > after, { timeoutMs: 5000, what: `a snapshot past ${after}` });
   return version;
 }
 
@@ -79,7 +78,7 @@ test('a meeting with a large state stores snapshots less often; what a load repl
   const small = (await acked(ana.client, { type: 'update_item', itemId, title: 'Again 299' })).seq;
   const smallBytes = loggedAfter(redis, m, v1);
   assert.ok(smallBytes < size / 2, `these events are small: ${smallBytes} bytes`);
-  assert.equal(snapshotVersion(redis, m), v1, `no snapshot of ${size} bytes for ${small - v1} events of ${smallBytes} bytes`);
+  assert.equal(storedSnapshotVersion(redis, m), v1, `no snapshot of ${size} bytes for ${small - v1} events of ${smallBytes} bytes`);
 
   // Large edits: once the log since the snapshot is about its size, the next one is stored.
   const edits = await burst(ana.client, 40, (i) => ({ type: 'update_item', itemId, notes: notes(`edit ${i}`) }));

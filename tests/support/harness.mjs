@@ -318,6 +318,11 @@ export function redisCli(redis, ...args) {
   return execFileSync('redis-cli', ['-p', String(redis.port), ...args]).toString().trim();
 }
 
+/** Version of the snapshot stored for a meeting (0 when none). */
+export function storedSnapshotVersion(redis, meetingId) {
+  return Number(redisCli(redis, 'HGET', `{m:${meetingId}}:snap`, 'version') || 0);
+}
+
 /**
  * A Redis Cluster of `masters` real redis-servers, each with `replicas` replicas, slots
  * spread by `redis-cli --cluster create`; `nodeTimeoutMs` is how long a master may be silent
